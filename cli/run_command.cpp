@@ -1,0 +1,180 @@
+#include "cli/run_command.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "harness/op_text.h"
+
+namespace daxcheck {
+namespace {
+
+std::string reproduce_line(const RunOptions& opts, const RunRow& row) {
+    std::string line = fmt::format(
+        "./daxcheck run --variant {} --property {} --profile {} --seed {} --tests {}",
+        row.variant->name, row.property->name, to_string(row.profile), opts.cell.seed,
+        opts.cell.tests);
+    if (opts.universe_given) line += " " + universe_flags(opts.cell.universe);
+    return line;
+}
+
+std::string verdict_word(const RunRow& row) {
+    switch (row.result.verdict) {
+        case CellResult::Verdict::Pass: return "pass";
+        case CellResult::Verdict::Fail: return "fail";
+        case CellResult::Verdict::Error: return "error";
+    }
+    return "?";
+}
+
+void print_trace(const RunRow& row) {
+    for (std::size_t i = 0; i < row.trace.steps.size(); i++) {
+        const TraceStep& s = row.trace.steps[i];
+        fmt::print("  #{} {}{}\n", i + 1, s.op, s.failure ? "   <- breaks here" : "");
+        for (const auto& p : s.pfns)
+            fmt::print("       pfn {:<3} model {:<22} decode {:<18} {}{}\n", p.pfn, p.model,
+                       p.decode, p.raw, p.mismatch ? "   MISMATCH" : "");
+        for (const auto& w : s.warnings) fmt::print("       warning: {}\n", w);
+    }
+}
+
+}  // namespace
+
+bool RunRow::as_expected() const {
+    if (result.verdict == CellResult::Verdict::Error) return false;
+    return (result.verdict == CellResult::Verdict::Pass) == expected.pass;
+}
+
+std::string universe_flags(const model::Universe& u) {
+    return fmt::format("--files {} --pfns {} --offsets {} --pmd-order {} --max-pins {}", u.files,
+                       u.pfns, u.offsets, u.pmd_order, u.max_pins);
+}
+
+std::vector<RunRow> run_cells(const RunOptions& opts) {
+    std::vector<RunRow> rows;
+    for (const Variant* v : opts.variants)
+        for (const Property* p : opts.properties)
+            for (Profile profile : opts.profiles) {
+                RunRow row{v, p, profile, run_cell(*v, *p, profile, opts.cell),
+                           expectation_for(*v, p->name, to_string(profile)), {}, {}};
+                row.reproduce = reproduce_line(opts, row);
+                if (row.result.verdict == CellResult::Verdict::Fail) {
+                    auto replayed = replay(*v, *p, opts.cell.universe, row.result.counterexample);
+                    row.trace = std::move(replayed.trace);
+                    if (replayed.invalid || !row.trace.failed()) {
+                        row.result.verdict = CellResult::Verdict::Error;
+                        row.result.message = "the shrunk counterexample did not fail on replay: " +
+                                             replayed.invalid.value_or(row.result.message);
+                    }
+                }
+                rows.push_back(std::move(row));
+            }
+    return rows;
+}
+
+void print_run(const RunOptions& opts, const std::vector<RunRow>& rows) {
+    fmt::print("daxcheck run: seed {}, {} tests per cell, universe {}\n\n", opts.cell.seed,
+               opts.cell.tests, universe_flags(opts.cell.universe));
+    fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>6} {:>9}\n", "variant", "property", "profile",
+               "verdict", "expected", "tests", "time");
+    for (const auto& r : rows)
+        fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>6} {:>6.0f} ms{}\n", r.variant->name,
+                   r.property->name, to_string(r.profile), verdict_word(r),
+                   r.expected.pass ? "pass" : "fail", r.result.tests_run, r.result.time_ms,
+                   r.as_expected() ? "" : "   UNEXPECTED");
+    for (const auto& r : rows) {
+        if (r.result.verdict == CellResult::Verdict::Pass && r.as_expected()) continue;
+        fmt::print("\n== {} / {} / {}: {}{}\n", r.variant->name, r.property->name,
+                   to_string(r.profile), verdict_word(r),
+                   r.as_expected() ? " (expected)" : " (NOT expected)");
+        if (r.result.verdict == CellResult::Verdict::Pass) {
+            fmt::print("  expected to fail: {}\n  but {} tests passed\n", r.expected.why,
+                       r.result.tests_run);
+        } else if (r.result.verdict == CellResult::Verdict::Error) {
+            fmt::print("  error: {}\n", r.result.message);
+        } else {
+            fmt::print("  {}\n", r.trace.failure());
+            fmt::print("  failed at test {}; shrunk to {} operation{}:\n", r.result.tests_run,
+                       r.result.counterexample.size(),
+                       r.result.counterexample.size() == 1 ? "" : "s");
+            print_trace(r);
+            if (r.trace.end_failure) fmt::print("  at the end: {}\n", *r.trace.end_failure);
+            if (!r.expected.pass) fmt::print("  why expected: {}\n", r.expected.why);
+        }
+        fmt::print("  reproduce: {}\n", r.reproduce);
+    }
+    std::size_t good = 0;
+    for (const auto& r : rows) good += r.as_expected();
+    fmt::print("\n{} cells: {} as expected, {} unexpected\n", rows.size(), good, rows.size() - good);
+}
+
+bool write_run_json(const RunOptions& opts, const std::vector<RunRow>& rows,
+                    const std::string& path, std::string& error) {
+    using nlohmann::json;
+    json doc;
+    const auto& u = opts.cell.universe;
+    doc["seed"] = opts.cell.seed;
+    doc["tests"] = opts.cell.tests;
+    doc["universe"] = {{"files", u.files},         {"pfns", u.pfns},
+                       {"offsets", u.offsets},     {"pmd_order", u.pmd_order},
+                       {"max_pins", u.max_pins}};
+    json results = json::array();
+    std::size_t good = 0;
+    for (const auto& r : rows) {
+        json ops = json::array();
+        for (const auto& op : r.result.counterexample) ops.push_back(to_text(op));
+        json trace = json::array();
+        for (const auto& s : r.trace.steps) {
+            json pfns = json::array();
+            for (const auto& p : s.pfns)
+                pfns.push_back({{"pfn", p.pfn}, {"model", p.model}, {"decode", p.decode},
+                                {"raw", p.raw}, {"mismatch", p.mismatch}});
+            trace.push_back({{"op", s.op}, {"pfns", pfns}, {"warnings", s.warnings},
+                             {"failure", s.failure ? json(*s.failure) : json(nullptr)}});
+        }
+        results.push_back({
+            {"variant", r.variant->name},
+            {"property", r.property->name},
+            {"profile", to_string(r.profile)},
+            {"verdict", verdict_word(r)},
+            {"expected", r.expected.pass ? "pass" : "fail"},
+            {"as_expected", r.as_expected()},
+            {"tests", r.result.tests_run},
+            {"seed", opts.cell.seed},
+            {"time_ms", r.result.time_ms},
+            {"failure", r.result.verdict == CellResult::Verdict::Pass ? json(nullptr)
+                                                                      : json(r.result.message)},
+            {"counterexample", ops},
+            {"trace", trace},
+            {"reproduce", r.reproduce},
+        });
+        good += r.as_expected();
+    }
+    doc["results"] = results;
+    doc["summary"] = {{"cells", rows.size()}, {"as_expected", good},
+                      {"unexpected", rows.size() - good}};
+    // Write to a temporary file and rename it into place: never a half file.
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp);
+        if (!out) {
+            error = "cannot write " + tmp;
+            return false;
+        }
+        out << doc.dump(2) << "\n";
+        if (!out.flush()) {
+            error = "cannot write " + tmp;
+            return false;
+        }
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        error = "cannot rename " + tmp + " to " + path;
+        std::remove(tmp.c_str());
+        return false;
+    }
+    return true;
+}
+
+}  // namespace daxcheck

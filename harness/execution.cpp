@@ -1,0 +1,124 @@
+#include "harness/execution.h"
+
+#include <fmt/format.h>
+
+namespace daxcheck {
+namespace {
+
+template <class... Ts>
+struct overloaded : Ts... {
+    using Ts::operator()...;
+};
+
+std::string mapping_name(const kshim::address_space* mapping) {
+    if (!mapping) return "NULL";
+    const int file = kshim::mapping_file(mapping);
+    if (file >= 0) return std::string(1, model::file_letter(static_cast<model::FileId>(file)));
+    return fmt::format("{:#x}", reinterpret_cast<std::uintptr_t>(mapping));
+}
+
+}  // namespace
+
+Execution::Execution(const Variant& variant, const model::Universe& universe)
+    : variant_(&variant),
+      model_(model::initial_state(universe)),
+      world_(universe.pfns, universe.files, universe.pmd_order, variant.idle_refcount) {}
+
+StepOutcome Execution::step(const model::Op& op) {
+    StepOutcome out;
+    if (auto why = model::illegal_reason(model_, op)) {
+        out.legal = false;
+        out.illegal_reason = *why;
+    }
+    const std::size_t warnings_before = world_.warnings.size();
+    world_.op_number++;
+    try {
+        kshim::world_scope scope(world_);
+        run_port(op);
+    } catch (const kshim::kernel_bug& bug) {
+        out.kernel_bug = bug.what();
+    }
+    out.warnings.assign(world_.warnings.begin() + static_cast<long>(warnings_before),
+                        world_.warnings.end());
+    if (out.legal) model_ = model::apply(std::move(model_), op);
+    return out;
+}
+
+void Execution::run_port(const model::Op& op) {
+    using namespace model;
+    auto& xarray = world_.i_pages;
+    std::visit(
+        overloaded{
+            [&](const Associate& a) {
+                if (a.file >= xarray.size()) throw kshim::kernel_bug("no such file");
+                void* entry = kshim::dax_make_entry(a.pfn, a.order ? kshim::DAX_PMD : 0);
+                kshim::vm_area_struct vma;  // maps the file from offset 0
+                variant_->associate(entry, kshim::file_mapping(a.file), &vma,
+                                    a.offset << kshim::PAGE_SHIFT, a.shared);
+                xarray[a.file][a.offset] = entry;  // dax_insert_entry's xarray store
+            },
+            [&](const Disassociate& d) {
+                if (d.file >= xarray.size()) throw kshim::kernel_bug("no such file");
+                auto it = xarray[d.file].find(d.offset);
+                if (it == xarray[d.file].end()) return;  // nothing to invalidate
+                variant_->disassociate(it->second, kshim::file_mapping(d.file), false);
+                xarray[d.file].erase(it);
+            },
+            [&](const Truncate& t) {
+                if (t.file >= xarray.size()) throw kshim::kernel_bug("no such file");
+                auto it = xarray[t.file].find(t.offset);
+                if (it == xarray[t.file].end()) return;
+                variant_->disassociate(it->second, kshim::file_mapping(t.file), true);
+                xarray[t.file].erase(it);
+            },
+            [&](const Pin& p) {
+                if (variant_->pin) variant_->pin(p.pfn);
+                else kshim::get_page(kshim::pfn_to_page(p.pfn));
+            },
+            [&](const Unpin& p) {
+                if (variant_->unpin) variant_->unpin(p.pfn);
+                else kshim::put_page(kshim::pfn_to_page(p.pfn));
+            },
+            [&](const DisassociateStray& d) {
+                if (d.file >= xarray.size()) throw kshim::kernel_bug("no such file");
+                void* entry = kshim::dax_make_entry(d.pfn, d.order ? kshim::DAX_PMD : 0);
+                variant_->disassociate(entry, kshim::file_mapping(d.file), false);
+            },
+        },
+        op);
+}
+
+Decoded Execution::decode(model::Pfn pfn) const {
+    auto& world = const_cast<kshim::kernel_world&>(world_);  // decode only reads
+    kshim::world_scope scope(world);
+    try {
+        return variant_->decode(pfn);
+    } catch (const kshim::kernel_bug& bug) {
+        return Decoded::invalid(std::string("decode stopped: ") + bug.what());
+    }
+}
+
+std::string Execution::raw_fields(model::Pfn pfn) const {
+    if (pfn >= world_.memmap.size()) return "(outside the memmap)";
+    const kshim::page& page = world_.memmap[pfn];
+    std::string out = fmt::format("mapping={} index={} ref={}", mapping_name(page.mapping),
+                                  page.index, page._refcount);
+    if (page.head) out += fmt::format(" head order={}", page.compound_order);
+    if (page.compound_head) {
+        const auto* head = static_cast<const kshim::folio*>(page.compound_head);
+        out += fmt::format(" tail of pfn {}", head - world_.memmap.data());
+    }
+    return out;
+}
+
+std::string describe(const model::PfnState& p) {
+    std::string out;
+    for (const auto& o : p.owners)
+        out += fmt::format("{}{}:{}", out.empty() ? "" : " ", model::file_letter(o.file), o.offset);
+    if (out.empty()) out = "free";
+    if (p.shared) out += " shared";
+    if (p.pins) out += fmt::format(" pins={}", p.pins);
+    return out;
+}
+
+}  // namespace daxcheck

@@ -1,0 +1,50 @@
+// Drives the model and one port side by side, one operation at a time. The
+// same engine serves RapidCheck runs, printed traces and corpus replay.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "impl/variant.h"
+#include "model/state.h"
+
+namespace daxcheck {
+
+struct StepOutcome {
+    bool legal = true;
+    std::string illegal_reason;                   // when !legal
+    std::vector<kshim::warning_record> warnings;  // fired during this step
+    std::optional<std::string> kernel_bug;        // a BUG_ON (or shim misuse) stopped the port
+};
+
+class Execution {
+public:
+    Execution(const Variant& variant, const model::Universe& universe);
+
+    // Runs `op` on the port and, when legal, on the model. Illegal operations
+    // (misuse) still reach the port, as a buggy caller's would.
+    StepOutcome step(const model::Op& op);
+
+    const Variant& variant() const { return *variant_; }
+    const model::ModelState& model() const { return model_; }
+    const kshim::kernel_world& world() const { return world_; }
+    long steps() const { return world_.op_number; }
+
+    // What the port's fields say about `pfn` now.
+    Decoded decode(model::Pfn pfn) const;
+    // The raw page fields of `pfn`, for traces.
+    std::string raw_fields(model::Pfn pfn) const;
+
+private:
+    void run_port(const model::Op& op);
+
+    const Variant* variant_;
+    model::ModelState model_;
+    kshim::kernel_world world_;
+};
+
+// "A:0 B:2 shared pins=1" or "free": one pfn's model state for traces.
+std::string describe(const model::PfnState& p);
+
+}  // namespace daxcheck

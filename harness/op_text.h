@@ -1,0 +1,28 @@
+// The one text syntax of an operation, as `./daxcheck run` prints it and
+// corpus files hold it:
+//   associate A 0 pfn=2 order=0 shared=1
+//   disassociate A 0        truncate B 2        pin 3        unpin 3
+//   disassociate-stray B pfn=2 order=0          (misuse only)
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "model/op.h"
+
+namespace daxcheck {
+
+std::string to_text(const model::Op& op);
+
+struct OpParseError {
+    std::string message;
+};
+// Parses one line (no comment, no newline).
+std::variant<model::Op, OpParseError> parse_op(std::string_view line);
+
+// The operation names, in the order of model::Op.
+std::vector<std::string> op_names();
+
+}  // namespace daxcheck

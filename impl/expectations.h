@@ -1,0 +1,31 @@
+// Expected verdicts: which (variant, property, profile) must fail, and why.
+// Everything not listed is expected to pass. The table itself is in
+// impl/expectations.cpp, next to the list of in-tree variants.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace daxcheck {
+
+struct Variant;
+
+// In-tree variants in listing order (oldest kernel first).
+const std::vector<std::string>& in_tree_variant_order();
+
+struct ExpectedFailure {
+    std::string variant;
+    std::string property;
+    std::string profile;  // "exclusive", "reflink"
+    std::string why;      // the consequence, from SPEC / KERNEL-HISTORY
+};
+const std::vector<ExpectedFailure>& expected_failures();
+
+struct Expectation {
+    bool pass = true;
+    std::string why;  // for an expected failure
+};
+Expectation expectation_for(const Variant& v, const std::string& property,
+                            const std::string& profile);
+
+}  // namespace daxcheck

@@ -1,0 +1,107 @@
+#include "impl/shim/kernel.h"
+
+#include <array>
+#include <functional>
+
+namespace kshim {
+namespace {
+
+thread_local kernel_world *g_current = nullptr;
+
+kernel_world &world() {
+    if (!g_current) throw kernel_bug("no kernel_world is current on this thread");
+    return *g_current;
+}
+
+std::array<address_space, 26> make_mappings() {
+    std::array<address_space, 26> m{};
+    for (std::uint8_t i = 0; i < m.size(); i++) m[i].host = i;
+    return m;
+}
+std::array<address_space, 26> g_mappings = make_mappings();
+
+// Xarray value entries, as xa_mk_value / xa_to_value do it.
+uintptr_t entry_value(void *entry) { return reinterpret_cast<uintptr_t>(entry) >> 1; }
+
+}  // namespace
+
+unsigned pmd_order() { return world().pmd_order; }
+
+struct address_space *file_mapping(std::uint8_t file) {
+    if (file >= g_mappings.size()) throw kernel_bug("file_mapping: no such file");
+    return &g_mappings[file];
+}
+
+int mapping_file(const struct address_space *mapping) {
+    for (const auto &m : g_mappings)
+        if (&m == mapping) return m.host;
+    return -1;
+}
+
+struct page *pfn_to_page(unsigned long pfn) {
+    kernel_world &w = world();
+    if (pfn >= w.memmap.size())
+        throw kernel_bug("pfn_to_page: pfn " + std::to_string(pfn) + " outside the memmap");
+    return &w.memmap[pfn];
+}
+
+unsigned long page_to_pfn(const struct page *page) {
+    const kernel_world &w = world();
+    const auto *first = w.memmap.data();
+    const auto *last = first + w.memmap.size();
+    const auto *as_folio = static_cast<const struct folio *>(page);
+    if (std::less<>()(as_folio, first) || !std::less<>()(as_folio, last))
+        throw kernel_bug("page_to_pfn: page outside the memmap");
+    return static_cast<unsigned long>(as_folio - first);
+}
+
+struct folio *page_folio(struct page *page) {
+    struct page *head = page->compound_head ? page->compound_head : page;
+    // Every page in the memmap is a folio object, so this cast is exact.
+    return static_cast<struct folio *>(head);
+}
+
+struct folio *pfn_folio(unsigned long pfn) { return page_folio(pfn_to_page(pfn)); }
+
+void *dax_make_entry(unsigned long pfn, unsigned long flags) {
+    const uintptr_t value = (static_cast<uintptr_t>(pfn) << DAX_SHIFT) | flags;
+    return reinterpret_cast<void *>((value << 1) | 1);
+}
+unsigned long dax_to_pfn(void *entry) { return entry_value(entry) >> DAX_SHIFT; }
+bool dax_is_pmd_entry(void *entry) { return entry_value(entry) & DAX_PMD; }
+bool dax_is_zero_entry(void *entry) { return entry_value(entry) & DAX_ZERO_PAGE; }
+bool dax_is_empty_entry(void *entry) { return entry_value(entry) & DAX_EMPTY; }
+unsigned int dax_entry_order(void *entry) { return dax_is_pmd_entry(entry) ? PMD_ORDER : 0; }
+unsigned long dax_entry_size(void *entry) {
+    if (dax_is_zero_entry(entry) || dax_is_empty_entry(entry)) return 0;
+    return dax_is_pmd_entry(entry) ? PMD_SIZE : PAGE_SIZE;
+}
+unsigned long dax_end_pfn(void *entry) {
+    return dax_to_pfn(entry) + dax_entry_size(entry) / PAGE_SIZE;
+}
+
+bool warn_on_once(bool fired, const char *condition, const char *function, int line) {
+    if (fired) {
+        kernel_world &w = world();
+        w.warnings.push_back(warning_record{function, line, condition, w.op_number});
+    }
+    return fired;
+}
+
+void bug_on(bool fired, const char *condition, const char *function, int line) {
+    if (fired)
+        throw kernel_bug(std::string("BUG_ON(") + condition + ") in " + function + ":" +
+                         std::to_string(line));
+}
+
+kernel_world::kernel_world(unsigned long pfns, unsigned files, unsigned order, int idle_refcount)
+    : pmd_order(order), memmap(pfns), i_pages(files) {
+    for (auto &page : memmap) page._refcount = idle_refcount;
+}
+
+kernel_world *current_world() { return g_current; }
+
+world_scope::world_scope(kernel_world &w) : previous_(g_current) { g_current = &w; }
+world_scope::~world_scope() { g_current = previous_; }
+
+}  // namespace kshim

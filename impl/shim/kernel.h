@@ -1,0 +1,150 @@
+// Just enough of the kernel's vocabulary for a port to read like fs/dax.c.
+//
+// This header and impl/variant.h are the stable interface for out-of-tree
+// ports (see README "Check your own patch"). Pages live in a simulated memmap
+// owned by a kernel_world; the harness makes one world current per thread
+// while it drives a port, as the kernel has one memmap.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace kshim {
+
+// ---- configuration: IS_ENABLED(CONFIG_FOO) is 1 when CONFIG_FOO is defined to 1
+#define KSHIM_ENABLED_MARK_1 0,
+#define KSHIM_SECOND(ignored, value, ...) value
+#define KSHIM_PICK(marked) KSHIM_SECOND(marked 1, 0, 0)
+#define KSHIM_MARK(value) KSHIM_PICK(KSHIM_ENABLED_MARK_##value)
+#define IS_ENABLED(option) KSHIM_MARK(option)
+
+#define likely(x) (x)
+#define unlikely(x) (x)
+
+// ---- memory sizes
+constexpr unsigned PAGE_SHIFT = 12;
+constexpr unsigned long PAGE_SIZE = 1UL << PAGE_SHIFT;
+constexpr unsigned long PAGE_MASK = ~(PAGE_SIZE - 1);
+unsigned pmd_order();  // the universe's PMD order (the kernel's is 9)
+#define PMD_ORDER (::kshim::pmd_order())
+#define PMD_SIZE (::kshim::PAGE_SIZE << PMD_ORDER)
+#define PMD_MASK (~(PMD_SIZE - 1))
+
+// ---- mappings: one per file; identity only, so pointers stay valid when a
+// world is copied. `host` is the file (0 = A).
+struct address_space {
+    std::uint8_t host;
+};
+struct address_space *file_mapping(std::uint8_t file);
+// The file a mapping pointer belongs to, or -1 for NULL, a sentinel or junk.
+int mapping_file(const struct address_space *mapping);
+
+struct vm_area_struct {
+    unsigned long vm_start = 0;
+    unsigned long vm_pgoff = 0;  // page offset of vm_start in the file
+};
+
+static inline unsigned long linear_page_index(const struct vm_area_struct *vma,
+                                              unsigned long address) {
+    return ((address - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
+}
+
+// ---- struct page. Fields the versions use, all zero when idle except the
+// refcount the world sets up.
+struct page {
+    struct address_space *mapping = nullptr;
+    union {                         // 6.2+: share overlays index
+        unsigned long index = 0;
+        unsigned long share;
+    };
+    int _refcount = 0;
+    // Compound folio state (6.15): a tail points at its head; the head knows
+    // the folio's order.
+    struct page *compound_head = nullptr;  // set on tail pages only
+    unsigned int compound_order = 0;       // set on the head only
+    bool head = false;
+};
+// A folio is a page that heads (or is) a folio; the memmap holds folios so
+// page_folio() is a plain cast.
+struct folio : page {};
+
+struct page *pfn_to_page(unsigned long pfn);
+unsigned long page_to_pfn(const struct page *page);
+struct folio *page_folio(struct page *page);
+struct folio *pfn_folio(unsigned long pfn);
+static inline int page_ref_count(const struct page *page) { return page->_refcount; }
+static inline void page_ref_inc(struct page *page) { page->_refcount++; }
+static inline void page_ref_dec(struct page *page) { page->_refcount--; }
+static inline void get_page(struct page *page) { page_ref_inc(page); }
+static inline void put_page(struct page *page) { page_ref_dec(page); }
+
+// ---- DAX entries: xarray value entries holding a pfn and flags
+constexpr unsigned long DAX_LOCKED = 1UL << 0;
+constexpr unsigned long DAX_PMD = 1UL << 1;
+constexpr unsigned long DAX_ZERO_PAGE = 1UL << 2;
+constexpr unsigned long DAX_EMPTY = 1UL << 3;
+constexpr unsigned DAX_SHIFT = 4;
+
+void *dax_make_entry(unsigned long pfn, unsigned long flags);
+unsigned long dax_to_pfn(void *entry);
+bool dax_is_pmd_entry(void *entry);
+bool dax_is_zero_entry(void *entry);
+bool dax_is_empty_entry(void *entry);
+unsigned int dax_entry_order(void *entry);
+unsigned long dax_entry_size(void *entry);
+unsigned long dax_end_pfn(void *entry);
+
+// Every pfn an entry covers; none for zero-page and empty entries.
+#define for_each_mapped_pfn(entry, pfn) \
+    for (pfn = ::kshim::dax_to_pfn(entry); pfn < ::kshim::dax_end_pfn(entry); pfn++)
+
+// ---- warnings and BUG_ON: recorded, never printed or fatal
+struct warning_record {
+    std::string function;
+    int line = 0;
+    std::string condition;
+    long op_number = 0;
+};
+bool warn_on_once(bool fired, const char *condition, const char *function, int line);
+#define WARN_ON_ONCE(condition) \
+    ::kshim::warn_on_once(static_cast<bool>(condition), #condition, __func__, __LINE__)
+#define WARN_ON(condition) WARN_ON_ONCE(condition)
+
+// A kernel BUG_ON: the harness reports it as a failure of the step.
+struct kernel_bug : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+void bug_on(bool fired, const char *condition, const char *function, int line);
+#define BUG_ON(condition) \
+    ::kshim::bug_on(static_cast<bool>(condition), #condition, __func__, __LINE__)
+
+// ---- the simulated machine
+struct kernel_world {
+    unsigned pmd_order = 1;
+    std::vector<folio> memmap;
+    // Each file's page cache: page offset -> entry (the xarray).
+    std::vector<std::map<unsigned long, void *>> i_pages;
+    std::vector<warning_record> warnings;
+    long op_number = 0;  // 1-based number of the operation being run
+
+    kernel_world(unsigned long pfns, unsigned files, unsigned pmd_order, int idle_refcount);
+};
+
+kernel_world *current_world();
+
+// Makes `world` current on this thread for the scope's lifetime.
+class world_scope {
+public:
+    explicit world_scope(kernel_world &world);
+    ~world_scope();
+    world_scope(const world_scope &) = delete;
+    world_scope &operator=(const world_scope &) = delete;
+
+private:
+    kernel_world *previous_;
+};
+
+}  // namespace kshim

@@ -1,0 +1,85 @@
+// What a port gives the harness: its kernel functions behind a few function
+// pointers, its decode (SPEC section 4) and its declared defensive checks
+// (SPEC section 5). Register one with DAXCHECK_REGISTER_VARIANT at the end
+// of the port's file. Stable interface for out-of-tree ports.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "impl/shim/kernel.h"
+#include "model/state.h"
+
+namespace daxcheck {
+
+// What a port's fields say about one pfn (SPEC section 4).
+struct Decoded {
+    enum class Kind { Free, Owned, Shared, Invalid };
+    Kind kind = Kind::Free;
+    model::FileId file = 0;        // Owned
+    model::PageOffset offset = 0;  // Owned
+    unsigned long count = 0;       // Shared
+    std::string reason;            // Invalid
+
+    static Decoded free() { return {}; }
+    static Decoded owned(model::FileId f, model::PageOffset o) { return {Kind::Owned, f, o, 0, {}}; }
+    static Decoded shared(unsigned long n) { return {Kind::Shared, 0, 0, n, {}}; }
+    static Decoded invalid(std::string why) { return {Kind::Invalid, 0, 0, 0, std::move(why)}; }
+    friend bool operator==(const Decoded&, const Decoded&) = default;
+};
+std::string to_string(const Decoded& d);
+
+// A declared defensive check and the WARN_ON_ONCE that implements it: the
+// function it sits in and its condition text as written in the port.
+struct DeclaredCheck {
+    model::DefensiveCheck check;
+    std::string function;
+    std::string condition;
+};
+
+struct Variant {
+    std::string name;      // e.g. "v10-only-postdec"
+    std::string upstream;  // Message-ID or mainline commit
+    std::string summary;   // one line: what this version is and its known bugs
+    std::vector<DeclaredCheck> checks;
+
+    // The kernel calls. `shared` is the associate flag (ignored by versions
+    // without one); `trunc` is disassociate's truncate flag.
+    void (*associate)(void* entry, struct kshim::address_space* mapping,
+                      struct kshim::vm_area_struct* vma, unsigned long address, bool shared);
+    void (*disassociate)(void* entry, struct kshim::address_space* mapping, bool trunc);
+    Decoded (*decode)(unsigned long pfn);
+
+    // Page references as get_user_pages / put_page take them, and what an idle
+    // page's refcount is (1 up to 6.14, 0 from 6.15).
+    void (*pin)(unsigned long pfn) = nullptr;    // default: get_page(pfn_to_page(pfn))
+    void (*unpin)(unsigned long pfn) = nullptr;  // default: put_page(pfn_to_page(pfn))
+    int idle_refcount = 1;
+
+    // Out-of-tree variants: "property/profile" pairs expected to fail, with why.
+    // In-tree variants keep theirs in impl/expectations.cpp.
+    std::vector<std::pair<std::string, std::string>> expected_failures;
+
+    bool declares(model::DefensiveCheck c) const {
+        for (const auto& d : checks)
+            if (d.check == c) return true;
+        return false;
+    }
+};
+
+bool register_variant(Variant v);
+const std::vector<Variant>& variants();          // in listing order
+const Variant* find_variant(const std::string& name);
+// Registrations that were refused (duplicate name, missing function).
+const std::vector<std::string>& registration_problems();
+
+}  // namespace daxcheck
+
+#define DAXCHECK_CONCAT_(a, b) a##b
+#define DAXCHECK_CONCAT(a, b) DAXCHECK_CONCAT_(a, b)
+// Registers a variant at start-up: DAXCHECK_REGISTER_VARIANT({ .name = ..., ... });
+#define DAXCHECK_REGISTER_VARIANT(...)                                               \
+    namespace {                                                                      \
+    const bool DAXCHECK_CONCAT(daxcheck_registered_, __LINE__) =                     \
+        ::daxcheck::register_variant(::daxcheck::Variant __VA_ARGS__);               \
+    }

@@ -1,0 +1,60 @@
+// The operations of SPEC section 3, one plain struct each. How they are
+// printed and parsed lives in harness/op_text.*, not here.
+#pragma once
+
+#include <variant>
+
+#include "model/universe.h"
+
+namespace daxcheck::model {
+
+// dax_associate_entry of entry (pfn, order) for `file` at `offset`, with the
+// shared (reflink) flag.
+struct Associate {
+    FileId file = 0;
+    PageOffset offset = 0;
+    Pfn pfn = 0;
+    Order order = 0;
+    bool shared = false;
+    friend bool operator==(const Associate&, const Associate&) = default;
+};
+
+// dax_disassociate_entry(entry, mapping, trunc=false) of the entry in the
+// file's slot at `offset` (invalidate).
+struct Disassociate {
+    FileId file = 0;
+    PageOffset offset = 0;
+    friend bool operator==(const Disassociate&, const Disassociate&) = default;
+};
+
+// The same call with trunc=true (truncate / punch hole).
+struct Truncate {
+    FileId file = 0;
+    PageOffset offset = 0;
+    friend bool operator==(const Truncate&, const Truncate&) = default;
+};
+
+// get_user_pages style reference on a mapped page.
+struct Pin {
+    Pfn pfn = 0;
+    friend bool operator==(const Pin&, const Pin&) = default;
+};
+
+// put_page of an earlier pin.
+struct Unpin {
+    Pfn pfn = 0;
+    friend bool operator==(const Unpin&, const Unpin&) = default;
+};
+
+// Misuse only: `file` disassociates the entry (pfn, order) although that entry
+// is not in its xarray, as a caller bug would.
+struct DisassociateStray {
+    FileId file = 0;
+    Pfn pfn = 0;
+    Order order = 0;
+    friend bool operator==(const DisassociateStray&, const DisassociateStray&) = default;
+};
+
+using Op = std::variant<Associate, Disassociate, Truncate, Pin, Unpin, DisassociateStray>;
+
+}  // namespace daxcheck::model

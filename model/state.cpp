@@ -1,0 +1,235 @@
+#include "model/state.h"
+
+#include <algorithm>
+
+namespace daxcheck::model {
+namespace {
+
+template <class... Ts>
+struct overloaded : Ts... {
+    using Ts::operator()...;
+};
+
+std::string name(FileId f) { return std::string(1, file_letter(f)); }
+
+// Where an entry of `order` starting at `first` is out of range or misaligned.
+std::optional<std::string> bad_extent(const char* what, std::uint64_t first, Order order,
+                                      std::uint64_t limit, const Universe& u) {
+    if (!u.valid_order(order))
+        return "order " + std::to_string(order) + " is neither 0 nor the PMD order " +
+               std::to_string(u.pmd_order);
+    if (first % u.pages(order) != 0)
+        return std::string(what) + " " + std::to_string(first) + " is not aligned to order " +
+               std::to_string(order);
+    if (first >= limit || u.pages(order) > limit - first)
+        return std::string(what) + " range " + std::to_string(first) + "+" +
+               std::to_string(u.pages(order)) + " is outside 0.." + std::to_string(limit - 1);
+    return std::nullopt;
+}
+
+std::optional<std::string> bad_file(FileId f, const Universe& u) {
+    if (f >= u.files) return "file " + name(f) + " is outside the universe";
+    return std::nullopt;
+}
+
+// The slot of `file` whose range overlaps [first, first+count), if any.
+const Slot* overlapping_slot(const FileState& file, PageOffset first, std::uint64_t count,
+                             const Universe& u, PageOffset* at) {
+    for (const auto& [offset, slot] : file.slots) {
+        if (offset < first + count && first < offset + u.pages(slot.order)) {
+            if (at) *at = offset;
+            return &slot;
+        }
+    }
+    return nullptr;
+}
+
+std::optional<std::string> associate_problem(const ModelState& s, const Associate& a,
+                                             bool check_exclusive) {
+    const Universe& u = s.universe;
+    if (auto p = bad_file(a.file, u)) return p;
+    if (auto p = bad_extent("pfn", a.pfn, a.order, u.pfns, u)) return p;
+    if (auto p = bad_extent("offset", a.offset, a.order, u.offsets, u)) return p;
+    PageOffset at = 0;
+    if (overlapping_slot(s.files[a.file], a.offset, u.pages(a.order), u, &at))
+        return "file " + name(a.file) + " already has an entry at offset " + std::to_string(at) +
+               " covering offset " + std::to_string(a.offset);
+    if (check_exclusive && !a.shared) {
+        for (std::uint64_t i = 0; i < u.pages(a.order); i++)
+            if (!s.pfns[a.pfn + i].owners.empty())
+                return "shared=0 but pfn " + std::to_string(a.pfn + i) + " already has an owner";
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> slot_problem(const ModelState& s, FileId f, PageOffset o) {
+    if (auto p = bad_file(f, s.universe)) return p;
+    if (!s.files[f].slots.count(o))
+        return "file " + name(f) + " has no entry starting at offset " + std::to_string(o);
+    return std::nullopt;
+}
+
+std::optional<std::string> pfn_problem(const ModelState& s, Pfn p) {
+    if (p >= s.universe.pfns) return "pfn " + std::to_string(p) + " is outside the universe";
+    return std::nullopt;
+}
+
+// A stray disassociate that is well formed: only the xarray membership is wrong.
+bool stray_is_well_formed(const ModelState& s, const DisassociateStray& d) {
+    return !bad_file(d.file, s.universe) &&
+           !bad_extent("pfn", d.pfn, d.order, s.universe.pfns, s.universe);
+}
+
+bool file_holds_entry(const FileState& file, Pfn pfn, Order order) {
+    return std::any_of(file.slots.begin(), file.slots.end(), [&](const auto& kv) {
+        return kv.second.pfn == pfn && kv.second.order == order;
+    });
+}
+
+void remove_entry(ModelState& s, FileId f, PageOffset o) {
+    auto it = s.files[f].slots.find(o);
+    const Slot slot = it->second;
+    s.files[f].slots.erase(it);
+    for (std::uint64_t i = 0; i < s.universe.pages(slot.order); i++) {
+        PfnState& page = s.pfns[slot.pfn + i];
+        auto owner = std::find(page.owners.begin(), page.owners.end(), Owner{f, o + i});
+        if (owner != page.owners.end()) page.owners.erase(owner);
+        if (page.owners.empty()) page.shared = false;
+    }
+}
+
+}  // namespace
+
+ModelState initial_state(const Universe& u) {
+    ModelState s;
+    s.universe = u;
+    s.pfns.resize(u.pfns);
+    s.files.resize(u.files);
+    return s;
+}
+
+std::optional<std::string> illegal_reason(const ModelState& s, const Op& op) {
+    return std::visit(
+        overloaded{
+            [&](const Associate& a) { return associate_problem(s, a, true); },
+            [&](const Disassociate& d) { return slot_problem(s, d.file, d.offset); },
+            [&](const Truncate& t) { return slot_problem(s, t.file, t.offset); },
+            [&](const Pin& p) -> std::optional<std::string> {
+                if (auto e = pfn_problem(s, p.pfn)) return e;
+                if (s.pfns[p.pfn].owners.empty())
+                    return "pfn " + std::to_string(p.pfn) + " has no owner to pin it through";
+                if (s.pfns[p.pfn].pins >= s.universe.max_pins)
+                    return "pfn " + std::to_string(p.pfn) + " already has max-pins pins";
+                return std::nullopt;
+            },
+            [&](const Unpin& p) -> std::optional<std::string> {
+                if (auto e = pfn_problem(s, p.pfn)) return e;
+                if (s.pfns[p.pfn].pins == 0)
+                    return "pfn " + std::to_string(p.pfn) + " has no pin to drop";
+                return std::nullopt;
+            },
+            [&](const DisassociateStray&) -> std::optional<std::string> {
+                return "disassociate-stray is a misuse: the entry is not in the file's xarray";
+            },
+        },
+        op);
+}
+
+ModelState apply(ModelState s, const Op& op) {
+    if (!is_legal(s, op)) return s;
+    std::visit(overloaded{
+                   [&](const Associate& a) {
+                       for (std::uint64_t i = 0; i < s.universe.pages(a.order); i++) {
+                           PfnState& page = s.pfns[a.pfn + i];
+                           const Owner owner{a.file, a.offset + i};
+                           page.owners.insert(
+                               std::upper_bound(page.owners.begin(), page.owners.end(), owner),
+                               owner);
+                           if (a.shared) page.shared = true;
+                       }
+                       s.files[a.file].slots[a.offset] = Slot{a.pfn, a.order, a.shared};
+                   },
+                   [&](const Disassociate& d) { remove_entry(s, d.file, d.offset); },
+                   [&](const Truncate& t) { remove_entry(s, t.file, t.offset); },
+                   [&](const Pin& p) { s.pfns[p.pfn].pins++; },
+                   [&](const Unpin& p) { s.pfns[p.pfn].pins--; },
+                   [&](const DisassociateStray&) {},
+               },
+               op);
+    return s;
+}
+
+std::optional<EntryRange> entry_of(const ModelState& s, const Op& op) {
+    auto from_slot = [&](FileId f, PageOffset o) -> std::optional<EntryRange> {
+        if (f >= s.files.size()) return std::nullopt;
+        auto it = s.files[f].slots.find(o);
+        if (it == s.files[f].slots.end()) return std::nullopt;
+        return EntryRange{it->second.pfn, it->second.order};
+    };
+    return std::visit(
+        overloaded{
+            [&](const Associate& a) -> std::optional<EntryRange> {
+                return EntryRange{a.pfn, a.order};
+            },
+            [&](const Disassociate& d) { return from_slot(d.file, d.offset); },
+            [&](const Truncate& t) { return from_slot(t.file, t.offset); },
+            [&](const Pin&) -> std::optional<EntryRange> { return std::nullopt; },
+            [&](const Unpin&) -> std::optional<EntryRange> { return std::nullopt; },
+            [&](const DisassociateStray& d) -> std::optional<EntryRange> {
+                return EntryRange{d.pfn, d.order};
+            },
+        },
+        op);
+}
+
+std::vector<Pfn> touched_pfns(const ModelState& s, const Op& op) {
+    std::vector<Pfn> out;
+    if (auto e = entry_of(s, op)) {
+        for (std::uint64_t i = 0; i < s.universe.pages(e->order); i++)
+            if (e->pfn + i < s.universe.pfns) out.push_back(e->pfn + i);
+    } else if (auto* p = std::get_if<Pin>(&op)) {
+        if (p->pfn < s.universe.pfns) out.push_back(p->pfn);
+    } else if (auto* p = std::get_if<Unpin>(&op)) {
+        if (p->pfn < s.universe.pfns) out.push_back(p->pfn);
+    }
+    return out;
+}
+
+bool truncates_pinned_page(const ModelState& s, const Op& op) {
+    if (!std::holds_alternative<Truncate>(op) || !is_legal(s, op)) return false;
+    for (Pfn p : touched_pfns(s, op))
+        if (s.pfns[p].pins > 0) return true;
+    return false;
+}
+
+std::optional<DefensiveCheck> misuse_check(const ModelState& s, const Op& op) {
+    if (is_legal(s, op)) return std::nullopt;
+    if (auto* a = std::get_if<Associate>(&op)) {
+        // Only the exclusivity rule is broken: a second exclusive owner.
+        if (!associate_problem(s, *a, false)) return DefensiveCheck::SecondExclusiveOwner;
+        return std::nullopt;
+    }
+    if (auto* d = std::get_if<DisassociateStray>(&op)) {
+        if (!stray_is_well_formed(s, *d) || file_holds_entry(s.files[d->file], d->pfn, d->order))
+            return std::nullopt;
+        // Visible only on a page that has one kind of owner and it is another file.
+        for (std::uint64_t i = 0; i < s.universe.pages(d->order); i++) {
+            const PfnState& page = s.pfns[d->pfn + i];
+            const bool owned_by_caller =
+                std::any_of(page.owners.begin(), page.owners.end(),
+                            [&](const Owner& o) { return o.file == d->file; });
+            if (!page.owners.empty() && !page.shared && !owned_by_caller)
+                return DefensiveCheck::MappingMismatch;
+        }
+    }
+    return std::nullopt;
+}
+
+std::vector<Disassociate> remaining_entries(const ModelState& s) {
+    std::vector<Disassociate> out;
+    for (FileId f = 0; f < s.files.size(); f++)
+        for (const auto& kv : s.files[f].slots) out.push_back(Disassociate{f, kv.first});
+    return out;
+}
+
+}  // namespace daxcheck::model

@@ -1,0 +1,147 @@
+#include "properties/rc_runner.h"
+
+#include <chrono>
+#include <iostream>
+#include <sstream>
+#include <rapidcheck/state.h>
+#include <rapidcheck/detail/TestListenerAdapter.h>
+
+#include "properties/generators.h"
+
+namespace daxcheck {
+namespace {
+
+// The last failing run RapidCheck made is its final, shrunk counterexample:
+// the shrinker only moves on to a candidate that fails again.
+struct FailureSink {
+    std::vector<model::Op> ops;
+    std::string message;
+    bool seen = false;
+};
+
+struct Sut {
+    Execution exec;
+    const Property* property;
+    FailureSink* sink;
+    std::vector<model::Op> ops;
+
+    [[noreturn]] void fail(const std::string& why) {
+        sink->ops = ops;
+        sink->message = why;
+        sink->seen = true;
+        RC_FAIL(why);
+    }
+};
+
+struct OpCommand : rc::state::Command<model::ModelState, Sut> {
+    model::Op op;
+    bool misuse_allowed;
+    OpCommand(model::Op o, bool misuse) : op(std::move(o)), misuse_allowed(misuse) {}
+
+    void checkPreconditions(const model::ModelState& s) const override {
+        RC_PRE(model::is_legal(s, op) || (misuse_allowed && model::misuse_check(s, op)));
+    }
+    void apply(model::ModelState& s) const override { s = model::apply(std::move(s), op); }
+    void run(const model::ModelState& before, Sut& sut) const override {
+        sut.ops.push_back(op);
+        const StepOutcome outcome = sut.exec.step(op);
+        if (auto bug = kernel_bug_failure(outcome)) sut.fail(*bug);
+        if (auto why = sut.property->after_step(StepView{before, op, outcome, sut.exec}))
+            sut.fail("after #" + std::to_string(sut.ops.size()) + ": " + *why);
+    }
+    void show(std::ostream& os) const override;
+};
+
+}  // namespace
+}  // namespace daxcheck
+
+#include "harness/op_text.h"
+
+namespace daxcheck {
+namespace {
+
+void OpCommand::show(std::ostream& os) const { os << to_text(op); }
+
+}  // namespace
+
+// RapidCheck announces its global configuration on stderr the first time it
+// is read; daxcheck passes every parameter itself, so load it silently.
+void load_rapidcheck_configuration_quietly() {
+    static const bool loaded = [] {
+        std::ostringstream discard;
+        std::streambuf* previous = std::cerr.rdbuf(discard.rdbuf());
+        rc::detail::configuration();
+        std::cerr.rdbuf(previous);
+        return true;
+    }();
+    (void)loaded;
+}
+
+std::string to_string(CellResult::Verdict v) {
+    switch (v) {
+        case CellResult::Verdict::Pass: return "pass";
+        case CellResult::Verdict::Fail: return "FAIL";
+        case CellResult::Verdict::Error: return "ERROR";
+    }
+    return "?";
+}
+
+CellResult run_cell(const Variant& v, const Property& p, Profile profile, const CellConfig& cfg) {
+    using Cmd = rc::state::Command<model::ModelState, Sut>;
+    load_rapidcheck_configuration_quietly();
+    const auto start = std::chrono::steady_clock::now();
+    FailureSink sink;
+    const bool misuse = p.with_misuse;
+    const auto generate = [profile, misuse](const model::ModelState& s) {
+        auto ops = misuse ? gen_op_with_misuse(s, profile) : gen_legal_op(s, profile);
+        return rc::gen::map(ops, [misuse](model::Op op) {
+            return std::shared_ptr<const Cmd>(std::make_shared<const OpCommand>(std::move(op), misuse));
+        });
+    };
+    const auto property = [&] {
+        const model::ModelState initial = model::initial_state(cfg.universe);
+        const auto commands = *rc::state::gen::commands(initial, generate);
+        Sut sut{Execution(v, cfg.universe), &p, &sink, {}};
+        rc::state::runAll(commands, initial, sut);
+        if (p.at_end) {
+            if (auto why = p.at_end(sut.exec)) sut.fail("at the end: " + *why);
+        }
+    };
+
+    rc::detail::TestParams params;
+    params.seed = cfg.seed;
+    params.maxSuccess = cfg.tests;
+    rc::detail::TestListenerAdapter quiet;
+    const auto result =
+        rc::detail::checkTestable(property, rc::detail::TestMetadata(), params, quiet);
+
+    CellResult out;
+    using namespace rc::detail;
+    if (result.is<SuccessResult>()) {
+        out.verdict = CellResult::Verdict::Pass;
+        out.tests_run = result.get<SuccessResult>().numSuccess;
+    } else if (result.is<FailureResult>()) {
+        const auto& bad = result.get<FailureResult>();
+        out.tests_run = bad.numSuccess + 1;
+        if (sink.seen) {
+            out.verdict = CellResult::Verdict::Fail;
+            out.counterexample = sink.ops;
+            out.message = sink.message;
+        } else {
+            out.verdict = CellResult::Verdict::Error;
+            out.message = "RapidCheck: " + bad.description;
+        }
+    } else if (result.is<GaveUpResult>()) {
+        out.verdict = CellResult::Verdict::Error;
+        out.tests_run = result.get<GaveUpResult>().numSuccess;
+        out.message = "RapidCheck gave up: " + result.get<GaveUpResult>().description;
+    } else {
+        out.verdict = CellResult::Verdict::Error;
+        out.message = "RapidCheck error: " + result.get<Error>().description;
+    }
+    out.time_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                      .count();
+    return out;
+}
+
+}  // namespace daxcheck

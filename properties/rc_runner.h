@@ -1,0 +1,32 @@
+// Runs one (variant, property, profile) cell with RapidCheck's stateful
+// testing and returns the verdict with the shrunk operation list.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "properties/property.h"
+
+namespace daxcheck {
+
+struct CellConfig {
+    model::Universe universe;
+    int tests = 100;
+    std::uint64_t seed = 1;
+};
+
+struct CellResult {
+    enum class Verdict { Pass, Fail, Error };
+    Verdict verdict = Verdict::Pass;
+    int tests_run = 0;                    // tests until (and with) the failure, or all
+    std::vector<model::Op> counterexample;  // shrunk, when it failed
+    std::string message;                  // the failure or the error
+    double time_ms = 0;
+};
+
+CellResult run_cell(const Variant& v, const Property& p, Profile profile, const CellConfig& cfg);
+
+std::string to_string(CellResult::Verdict v);
+
+}  // namespace daxcheck

@@ -1,0 +1,48 @@
+// Deterministic replay of an operation list against one variant and one
+// property, without RapidCheck: what `run` prints for a counterexample and
+// what corpus replay checks.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "properties/property.h"
+
+namespace daxcheck {
+
+struct PfnView {
+    model::Pfn pfn = 0;
+    std::string model;   // describe(PfnState)
+    std::string decode;  // to_string(Decoded)
+    std::string raw;     // the port's page fields
+    bool mismatch = false;
+};
+
+struct TraceStep {
+    std::string op;
+    bool legal = true;
+    std::string illegal_reason;
+    std::vector<PfnView> pfns;
+    std::vector<std::string> warnings;
+    std::optional<std::string> failure;  // the property broke on this step
+};
+
+struct Trace {
+    std::vector<TraceStep> steps;
+    std::optional<std::string> end_failure;  // broke at the end (drain, final check)
+    bool failed() const;
+    std::string failure() const;  // "" when it passed
+};
+
+// Runs every operation (stopping at the first failure, as RapidCheck does).
+// With `require_legal`, an operation the property's generator could not have
+// produced is a failure of the list itself, reported in `invalid`.
+struct ReplayResult {
+    Trace trace;
+    std::optional<std::string> invalid;  // "operation 3 is illegal: ..."
+};
+ReplayResult replay(const Variant& v, const Property& p, const model::Universe& u,
+                    const std::vector<model::Op>& ops);
+
+}  // namespace daxcheck
