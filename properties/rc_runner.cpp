@@ -7,6 +7,8 @@
 #include <rapidcheck/detail/TestListenerAdapter.h>
 
 #include "properties/generators.h"
+#include "properties/replay.h"
+#include "properties/simplify.h"
 
 namespace daxcheck {
 namespace {
@@ -125,8 +127,9 @@ CellResult run_cell(const Variant& v, const Property& p, Profile profile, const 
         out.tests_run = bad.numSuccess + 1;
         if (sink.seen) {
             out.verdict = CellResult::Verdict::Fail;
-            out.counterexample = sink.ops;
-            out.message = sink.message;
+            out.counterexample = simplify_values(v, p, cfg.universe, sink.ops);
+            const auto again = replay(v, p, cfg.universe, out.counterexample);
+            out.message = again.trace.failed() ? again.trace.failure() : sink.message;
         } else {
             out.verdict = CellResult::Verdict::Error;
             out.message = "RapidCheck: " + bad.description;

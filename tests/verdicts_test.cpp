@@ -2,6 +2,8 @@
 // property catches the bug it exists for and passes the fixed variant.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "harness/op_text.h"
 #include "impl/expectations.h"
 #include "properties/rc_runner.h"
@@ -28,6 +30,13 @@ void PrintTo(const Cell& c, std::ostream* os) {
     *os << c.variant << " / " << c.property << " / " << to_string(c.profile);
 }
 
+// Tests per seed; the sanitizer preset lowers it (CMakePresets.json).
+int tests_per_seed() {
+    const char* env = std::getenv("DAXCHECK_VERDICT_TESTS");
+    const int n = env ? std::atoi(env) : 0;
+    return n > 0 ? n : 300;
+}
+
 class Verdict : public ::testing::TestWithParam<Cell> {};
 
 }  // namespace
@@ -38,7 +47,7 @@ TEST_P(Verdict, MatchesTheExpectationTable) {
     const Property& p = *find_property(c.property);
     const auto expected = expectation_for(v, c.property, to_string(c.profile));
     for (std::uint64_t seed : {1, 2, 3}) {
-        const CellResult r = run_cell(v, p, c.profile, {model::Universe{}, 300, seed});
+        const CellResult r = run_cell(v, p, c.profile, {model::Universe{}, tests_per_seed(), seed});
         ASSERT_NE(r.verdict, CellResult::Verdict::Error) << r.message;
         EXPECT_EQ(r.verdict == CellResult::Verdict::Pass, expected.pass)
             << "seed " << seed << ": " << r.message;
