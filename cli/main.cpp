@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <random>
 
+#include "cli/replay_command.h"
 #include "cli/run_command.h"
 #include "harness/op_text.h"
 
@@ -98,6 +99,14 @@ int main(int argc, char** argv) {
     run->add_option("--seed", seed, "RapidCheck seed (default: random, printed)");
     run->add_option("--json", json_path, "also write the results as JSON to FILE");
     uflags.add_to(*run);
+    bool save = false;
+    std::string corpus_dir;
+    run->add_flag("--save-failures", save, "save each new shrunk counterexample as a corpus file");
+    run->add_option("--corpus-dir", corpus_dir, "where --save-failures writes (default: corpus/)");
+
+    auto* replay_cmd = app.add_subcommand("replay", "replay corpus files, check expected verdicts");
+    std::vector<std::string> replay_paths;
+    replay_cmd->add_option("paths", replay_paths, "corpus files or directories (default: corpus/)");
 
     app.add_subcommand("list", "list variants, properties and profiles");
 
@@ -114,6 +123,7 @@ int main(int argc, char** argv) {
     if (!registration_problems().empty()) return usage(registration_problems().front());
 
     if (app.got_subcommand("list")) return list_command();
+    if (app.got_subcommand("replay")) return replay_command(replay_paths);
 
     RunOptions opts;
     for (const auto& name : variant_names) {
@@ -152,6 +162,8 @@ int main(int argc, char** argv) {
         if (!write_run_json(opts, rows, *opts.json_path, error)) return usage(error);
         fmt::print("wrote {}\n", *opts.json_path);
     }
+    if (save && !save_failures(opts, rows, corpus_dir.empty() ? default_corpus_dir() : corpus_dir))
+        return usage("cannot save the counterexamples");
     for (const auto& r : rows)
         if (!r.as_expected()) return 1;
     return 0;

@@ -9,12 +9,22 @@ template <class... Ts>
 struct overloaded : Ts... {
     using Ts::operator()...;
 };
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;  // clang 14 (the fuzz preset) needs the guide
 
 std::string mapping_name(const kshim::address_space* mapping) {
     if (!mapping) return "NULL";
+    if (mapping == TAIL_MAPPING) return "TAIL_MAPPING";
     const int file = kshim::mapping_file(mapping);
     if (file >= 0) return std::string(1, model::file_letter(static_cast<model::FileId>(file)));
     return fmt::format("{:#x}", reinterpret_cast<std::uintptr_t>(mapping));
+}
+
+// Every field a port may write. (Tail pointers are compared by pfn.)
+bool same_page(const kshim::page& a, const kshim::page& b) {
+    return a.mapping == b.mapping && a.index == b.index && a._refcount == b._refcount &&
+           (a.compound_head == nullptr) == (b.compound_head == nullptr) &&
+           a.compound_order == b.compound_order && a.head == b.head;
 }
 
 }  // namespace
@@ -22,7 +32,8 @@ std::string mapping_name(const kshim::address_space* mapping) {
 Execution::Execution(const Variant& variant, const model::Universe& universe)
     : variant_(&variant),
       model_(model::initial_state(universe)),
-      world_(universe.pfns, universe.files, universe.pmd_order, variant.idle_refcount) {}
+      world_(universe.pfns, universe.files, universe.pmd_order, variant.idle_refcount),
+      first_misuse_(universe.pfns, 0) {}
 
 StepOutcome Execution::step(const model::Op& op) {
     StepOutcome out;
@@ -32,6 +43,14 @@ StepOutcome Execution::step(const model::Op& op) {
     }
     const std::size_t warnings_before = world_.warnings.size();
     world_.op_number++;
+    std::vector<kshim::folio> memmap_before_misuse;
+    if (!out.legal) {
+        // Taint the pfns of the misused entry now, and any other page the port
+        // changes (a folio head, say) once the port has run.
+        for (model::Pfn p : model::touched_pfns(model_, op))
+            if (first_misuse_[p] == 0) first_misuse_[p] = world_.op_number;
+        memmap_before_misuse = world_.memmap;
+    }
     try {
         kshim::world_scope scope(world_);
         run_port(op);
@@ -40,6 +59,11 @@ StepOutcome Execution::step(const model::Op& op) {
     }
     out.warnings.assign(world_.warnings.begin() + static_cast<long>(warnings_before),
                         world_.warnings.end());
+    if (!out.legal) {
+        for (model::Pfn p = 0; p < world_.memmap.size() && p < first_misuse_.size(); p++)
+            if (first_misuse_[p] == 0 && !same_page(memmap_before_misuse[p], world_.memmap[p]))
+                first_misuse_[p] = world_.op_number;
+    }
     if (out.legal) model_ = model::apply(std::move(model_), op);
     return out;
 }
@@ -96,6 +120,10 @@ Decoded Execution::decode(model::Pfn pfn) const {
     } catch (const kshim::kernel_bug& bug) {
         return Decoded::invalid(std::string("decode stopped: ") + bug.what());
     }
+}
+
+long Execution::first_misuse(model::Pfn pfn) const {
+    return pfn < first_misuse_.size() ? first_misuse_[pfn] : 0;
 }
 
 std::string Execution::raw_fields(model::Pfn pfn) const {

@@ -36,12 +36,18 @@ public:
     // The raw page fields of `pfn`, for traces.
     std::string raw_fields(model::Pfn pfn) const;
 
+    // The number of the first misuse operation that touched `pfn`, 0 if none.
+    // From then on the model no longer describes the port at that pfn: the
+    // model ignores a misuse, the port does not.
+    long first_misuse(model::Pfn pfn) const;
+
 private:
     void run_port(const model::Op& op);
 
     const Variant* variant_;
     model::ModelState model_;
     kshim::kernel_world world_;
+    std::vector<long> first_misuse_;  // per pfn
 };
 
 // "A:0 B:2 shared pins=1" or "free": one pfn's model state for traces.

@@ -9,6 +9,8 @@ template <class... Ts>
 struct overloaded : Ts... {
     using Ts::operator()...;
 };
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;  // clang 14 (the fuzz preset) needs the guide
 
 std::string name(FileId f) { return std::string(1, file_letter(f)); }
 

@@ -21,6 +21,10 @@ const std::vector<Property>& all_properties() {
     static const std::vector<Property> all = {
         refinement_property(),
         no_spurious_warn_property(),
+        pin_warning_property(),
+        drain_property(),
+        order_independence_property(),
+        misuse_detected_property(),
     };
     return all;
 }

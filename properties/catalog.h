@@ -7,5 +7,9 @@ namespace daxcheck {
 
 Property refinement_property();
 Property no_spurious_warn_property();
+Property pin_warning_property();
+Property drain_property();
+Property order_independence_property();
+Property misuse_detected_property();
 
 }  // namespace daxcheck

@@ -146,31 +146,44 @@ rc::Gen<Op> gen_legal_op(const ModelState& s, Profile profile) {
 
 rc::Gen<Op> gen_op_with_misuse(const ModelState& s, Profile profile) {
     const Universe& u = s.universe;
+    std::vector<Order> orders = {0};
+    if (u.pages(static_cast<Order>(u.pmd_order)) <= std::min(u.pfns, u.offsets))
+        orders.push_back(static_cast<Order>(u.pmd_order));
+    std::vector<std::size_t> weights;
     std::vector<rc::Gen<Op>> misuse;
-    // A second exclusive owner: shared=0 on an owned pfn, where the file's offsets are free.
-    std::vector<Associate> exclusive;
-    for (Pfn p : candidate_starts(u, u.pfns, 0)) {
-        if (s.pfns[p].owners.empty()) continue;
-        for (FileId f = 0; f < u.files; f++)
-            for (PageOffset o : candidate_starts(u, u.offsets, 0))
-                if (offsets_free(s.files[f], o, 1, u)) exclusive.push_back({f, o, p, 0, false});
-    }
-    if (!exclusive.empty())
-        misuse.push_back(rc::gen::map(rc::gen::elementOf(exclusive),
-                                      [](const Associate& a) { return Op{a}; }));
-    // A file releasing an entry that is not in its xarray.
-    std::vector<DisassociateStray> stray;
-    for (Pfn p : candidate_starts(u, u.pfns, 0))
-        for (FileId f = 0; f < u.files; f++) {
-            const DisassociateStray d{f, p, 0};
-            if (misuse_check(s, Op{d})) stray.push_back(d);
+    auto add = [&](std::size_t w, std::vector<Op> ops) {
+        if (ops.empty()) return;
+        weights.push_back(w);
+        misuse.push_back(rc::gen::elementOf(std::move(ops)));
+    };
+    for (Order order : orders) {
+        const std::uint64_t pages = u.pages(order);
+        const std::size_t weight = order == 0 ? 3 : 1;  // as for legal associations
+        // A second exclusive owner: shared=0 over an owned pfn, where the file's
+        // offsets are free (only the exclusivity rule is broken).
+        std::vector<Op> exclusive;
+        for (Pfn p : candidate_starts(u, u.pfns, order)) {
+            if (pfns_free(s, p, pages)) continue;
+            for (FileId f = 0; f < u.files; f++)
+                for (PageOffset o : candidate_starts(u, u.offsets, order))
+                    if (offsets_free(s.files[f], o, pages, u))
+                        exclusive.push_back(Associate{f, o, p, order, false});
         }
-    if (!stray.empty())
-        misuse.push_back(rc::gen::map(rc::gen::elementOf(stray),
-                                      [](const DisassociateStray& d) { return Op{d}; }));
+        add(weight, std::move(exclusive));
+        // A file releasing an entry that is not in its xarray, where a check can see it.
+        std::vector<Op> stray;
+        for (Pfn p : candidate_starts(u, u.pfns, order))
+            for (FileId f = 0; f < u.files; f++) {
+                const DisassociateStray d{f, p, order};
+                if (misuse_check(s, Op{d})) stray.push_back(d);
+            }
+        add(weight, std::move(stray));
+    }
     if (misuse.empty()) return gen_legal_op(s, profile);
-    std::vector<std::size_t> weights(misuse.size(), 1);
-    weights.push_back(3 * misuse.size());  // legal operations three times as often
+    // Legal operations three times as often as misuse ones.
+    std::size_t total = 0;
+    for (std::size_t w : weights) total += w;
+    weights.push_back(3 * total);
     misuse.push_back(gen_legal_op(s, profile));
     return rc::gen::mapcat(weighted_index(weights), [misuse](std::size_t i) { return misuse[i]; });
 }

@@ -13,7 +13,8 @@ namespace daxcheck {
 
 rc::Gen<model::Op> gen_legal_op(const model::ModelState& s, Profile profile);
 
-// A legal operation or, one time in four, a misuse one (SPEC section 3).
+// A legal operation or, one time in four, a misuse one (SPEC section 3): a
+// second exclusive owner or a stray disassociate, of PTE or PMD order.
 rc::Gen<model::Op> gen_op_with_misuse(const model::ModelState& s, Profile profile);
 
 // The aligned starts an entry of `order` may take in 0..limit-1. Small

@@ -63,6 +63,27 @@ struct folio *page_folio(struct page *page) {
 
 struct folio *pfn_folio(unsigned long pfn) { return page_folio(pfn_to_page(pfn)); }
 
+unsigned long folio_pfn(const struct folio *folio) { return page_to_pfn(folio); }
+
+struct page *folio_page(struct folio *folio, unsigned long n) {
+    return pfn_to_page(folio_pfn(folio) + n);
+}
+
+void prep_compound_page(struct page *page, unsigned int order) {
+    page->head = true;  // __SetPageHead
+    for (unsigned long i = 1; i < (1UL << order); i++) {
+        struct page *p = pfn_to_page(page_to_pfn(page) + i);  // prep_compound_tail
+        p->mapping = TAIL_MAPPING;
+        p->compound_head = page;
+    }
+    page->compound_order = order;  // prep_compound_head
+}
+
+void folio_reset_order(struct folio *folio) {
+    if (WARN_ON_ONCE(!folio_test_large(folio))) return;
+    folio->compound_order = 0;
+}
+
 void *dax_make_entry(unsigned long pfn, unsigned long flags) {
     const uintptr_t value = (static_cast<uintptr_t>(pfn) << DAX_SHIFT) | flags;
     return reinterpret_cast<void *>((value << 1) | 1);
@@ -97,6 +118,22 @@ void bug_on(bool fired, const char *condition, const char *function, int line) {
 kernel_world::kernel_world(unsigned long pfns, unsigned files, unsigned order, int idle_refcount)
     : pmd_order(order), memmap(pfns), i_pages(files) {
     for (auto &page : memmap) page._refcount = idle_refcount;
+}
+
+kernel_world::kernel_world(const kernel_world &other) { *this = other; }
+
+kernel_world &kernel_world::operator=(const kernel_world &other) {
+    if (this == &other) return *this;
+    pmd_order = other.pmd_order;
+    memmap = other.memmap;
+    i_pages = other.i_pages;
+    warnings = other.warnings;
+    op_number = other.op_number;
+    for (auto &page : memmap)
+        if (page.compound_head)
+            page.compound_head = &memmap[static_cast<const folio *>(page.compound_head) -
+                                         other.memmap.data()];
+    return *this;
 }
 
 kernel_world *current_world() { return g_current; }

@@ -81,6 +81,30 @@ static inline void page_ref_dec(struct page *page) { page->_refcount--; }
 static inline void get_page(struct page *page) { page_ref_inc(page); }
 static inline void put_page(struct page *page) { page_ref_dec(page); }
 
+// ---- compound folios (6.15 turns a PMD entry's pages into one folio). Ports
+// before 6.15 only ever see order-0 folios, for which all of this is trivial.
+// prep_compound_tail() poisons a tail's own mapping; readers go to the head.
+#define TAIL_MAPPING (reinterpret_cast<::kshim::address_space *>(0x400UL))
+static inline bool folio_test_large(const struct folio *folio) { return folio->head; }
+static inline unsigned int folio_order(const struct folio *folio) {
+    return folio_test_large(folio) ? folio->compound_order : 0;
+}
+static inline unsigned long folio_nr_pages(const struct folio *folio) {
+    return 1UL << folio_order(folio);
+}
+unsigned long folio_pfn(const struct folio *folio);
+struct page *folio_page(struct folio *folio, unsigned long n);  // the folio's n-th page
+// A reference on any page of a folio is a reference on the folio (its head).
+static inline int folio_ref_count(const struct folio *folio) { return page_ref_count(folio); }
+static inline void folio_get(struct folio *folio) { page_ref_inc(folio); }
+static inline void folio_put(struct folio *folio) { page_ref_dec(folio); }  // fsdax: never freed here
+// Head flag and order on `page`, tails pointing at it (mm/page_alloc.c).
+void prep_compound_page(struct page *page, unsigned int order);
+// Forget the order of a large folio before it is split (6.15-rc3 fix).
+void folio_reset_order(struct folio *folio);
+static inline void ClearPageHead(struct page *page) { page->head = false; }
+static inline void clear_compound_head(struct page *page) { page->compound_head = nullptr; }
+
 // ---- DAX entries: xarray value entries holding a pfn and flags
 constexpr unsigned long DAX_LOCKED = 1UL << 0;
 constexpr unsigned long DAX_PMD = 1UL << 1;
@@ -131,6 +155,11 @@ struct kernel_world {
     long op_number = 0;  // 1-based number of the operation being run
 
     kernel_world(unsigned long pfns, unsigned files, unsigned pmd_order, int idle_refcount);
+    // A copy's tail pages point at heads in its own memmap.
+    kernel_world(const kernel_world &other);
+    kernel_world &operator=(const kernel_world &other);
+    kernel_world(kernel_world &&) = default;
+    kernel_world &operator=(kernel_world &&) = default;
 };
 
 kernel_world *current_world();

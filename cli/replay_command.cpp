@@ -1,0 +1,242 @@
+#include "cli/replay_command.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <fstream>
+#include <set>
+#include <system_error>
+
+#include "harness/corpus_file.h"
+#include "harness/op_text.h"
+
+#ifndef DAXCHECK_SOURCE_DIR
+#define DAXCHECK_SOURCE_DIR "."
+#endif
+
+namespace daxcheck {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The .dax files a command-line path stands for; errors for paths that are
+// neither a file nor a directory with .dax files.
+std::vector<std::string> expand(const std::string& path, std::vector<CorpusError>& errors) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        std::vector<std::string> files;
+        for (const auto& entry : fs::directory_iterator(path, ec))
+            if (entry.path().extension() == ".dax" && !entry.is_directory())
+                files.push_back(entry.path().string());
+        if (ec) errors.push_back({path, 0, "cannot list the directory: " + ec.message()});
+        else if (files.empty()) errors.push_back({path, 0, "no .dax files in this directory"});
+        std::sort(files.begin(), files.end());
+        return files;
+    }
+    if (!fs::exists(path, ec)) {
+        errors.push_back({path, 0, "no such file or directory"});
+        return {};
+    }
+    return {path};
+}
+
+void print_steps(const Trace& trace) {
+    for (std::size_t i = 0; i < trace.steps.size(); i++) {
+        const TraceStep& s = trace.steps[i];
+        fmt::print("        #{} {}{}\n", i + 1, s.op, s.failure ? "   <- breaks here" : "");
+        for (const auto& p : s.pfns)
+            fmt::print("             pfn {:<3} model {:<22} decode {:<18} {}{}\n", p.pfn, p.model,
+                       p.decode, p.raw, p.mismatch ? "   MISMATCH" : "");
+        for (const auto& w : s.warnings) fmt::print("             warning: {}\n", w);
+    }
+    if (trace.end_failure) fmt::print("        at the end: {}\n", *trace.end_failure);
+}
+
+// Replays one parsed file; returns (passed, failed) counts.
+std::pair<int, int> replay_file(const CorpusFile& f) {
+    int passed = 0, failed = 0;
+    const Property* property = find_property(f.property);
+    const auto ops = f.operations();
+    for (const auto& e : f.expect) {
+        const Variant* v = find_variant(e.variant);
+        const auto r = replay(*v, *property, f.universe, ops);
+        const bool fail = r.invalid || r.trace.failed();
+        const bool ok = fail != e.pass && !r.invalid;
+        fmt::print("{:<5} {}  {:<20} {:<4} (expected {})\n", ok ? "ok" : "FAIL", f.path, e.variant,
+                   fail ? "fail" : "pass", e.pass ? "pass" : "fail");
+        if (ok) {
+            passed++;
+            continue;
+        }
+        failed++;
+        if (r.invalid) {
+            fmt::print("      {}:{}: {}\n", f.path, e.line, *r.invalid);
+        } else if (fail) {
+            fmt::print("      {}\n", r.trace.failure());
+            print_steps(r.trace);
+        } else {
+            fmt::print("      {} operations kept {} on {}; the file shows: {}\n", ops.size(),
+                       f.property, e.variant, f.shows);
+        }
+        fmt::print("      reproduce: ./daxcheck replay {}\n", f.path);
+    }
+    return {passed, failed};
+}
+
+// Writes `content` to dir/name through a temporary file; never replaces an
+// existing file. Returns "" on success, "exists" or an error text.
+std::string write_new_file(const fs::path& dir, const std::string& name, const std::string& content) {
+    const fs::path target = dir / name;
+    const fs::path tmp = dir / fmt::format(".{}.{}.tmp", name, ::getpid());
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) return "cannot write " + tmp.string();
+        out << content;
+        if (!out.flush()) {
+            std::error_code ec;
+            fs::remove(tmp, ec);
+            return "cannot write " + tmp.string();
+        }
+    }
+    // rename without replacing; link()+unlink() where RENAME_NOREPLACE is unsupported.
+    int rc = ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE);
+    if (rc != 0 && (errno == EINVAL || errno == ENOSYS)) {
+        rc = ::link(tmp.c_str(), target.c_str());
+        const int saved = errno;
+        ::unlink(tmp.c_str());
+        errno = saved;
+    }
+    if (rc != 0) {
+        const int saved = errno;
+        std::error_code ec;
+        fs::remove(tmp, ec);
+        if (saved == EEXIST) return "exists";
+        return fmt::format("cannot rename {} to {}: {}", tmp.string(), target.string(),
+                           std::strerror(saved));
+    }
+    return "";
+}
+
+std::string sanitise(const std::string& s) {
+    std::string out;
+    for (char c : s)
+        out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-') ? c : '_';
+    return out;
+}
+
+// What identifies a saved sequence: property, universe and operations.
+std::string sequence_key(const std::string& property, const model::Universe& u,
+                         const std::vector<model::Op>& ops) {
+    std::string key = property + "\n" + universe_text(u) + "\n";
+    for (const auto& op : ops) key += to_text(op) + "\n";
+    return key;
+}
+
+}  // namespace
+
+std::string default_corpus_dir() {
+    const std::string compiled = std::string(DAXCHECK_SOURCE_DIR) + "/corpus";
+    std::error_code ec;
+    if (fs::is_directory(compiled, ec)) return compiled;
+    return "corpus";
+}
+
+int replay_command(const std::vector<std::string>& given) {
+    std::vector<std::string> paths = given;
+    if (paths.empty()) {
+        // Shown relative to the working directory, as a user would type it.
+        std::error_code ec;
+        const auto shown = fs::proximate(default_corpus_dir(), ec);
+        paths.push_back(ec ? default_corpus_dir() : shown.string());
+    }
+    int passed = 0, failed = 0;
+    for (const auto& path : paths) {
+        std::vector<CorpusError> errors;
+        const auto files = expand(path, errors);
+        for (const auto& e : errors) {
+            fmt::print("{}\n", e.text());
+            failed++;
+        }
+        for (const auto& file : files) {
+            const CorpusParse parsed = load_corpus(file);
+            if (!parsed.file) {
+                for (const auto& e : parsed.errors) fmt::print("{}\n", e.text());
+                failed++;
+                continue;
+            }
+            const auto [p, f] = replay_file(*parsed.file);
+            passed += p;
+            failed += f;
+        }
+    }
+    fmt::print("{} passed, {} failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
+
+bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, const std::string& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    // Sequences already in the corpus, with the variants each is expected to fail on.
+    std::map<std::string, std::set<std::string>> known;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        if (entry.path().extension() != ".dax") continue;
+        const auto parsed = load_corpus(entry.path().string());
+        if (!parsed.file) continue;
+        auto& variants = known[sequence_key(parsed.file->property, parsed.file->universe,
+                                            parsed.file->operations())];
+        for (const auto& e : parsed.file->expect)
+            if (!e.pass) variants.insert(e.variant);
+    }
+    bool all_ok = true;
+    int already = 0;
+    for (const auto& row : rows) {
+        if (row.result.verdict != CellResult::Verdict::Fail || row.result.counterexample.empty())
+            continue;
+        const auto& ops = row.result.counterexample;
+        const std::string key = sequence_key(row.property->name, opts.cell.universe, ops);
+        if (known[key].count(row.variant->name)) {  // already in the corpus
+            already++;
+            continue;
+        }
+        CorpusFile f;
+        f.universe = opts.cell.universe;
+        f.property = row.property->name;
+        f.profile = row.profile;
+        f.shows = row.trace.failure().empty() ? row.result.message : row.trace.failure();
+        std::replace(f.shows.begin(), f.shows.end(), '\n', ' ');
+        if (f.shows.size() > 400) f.shows = f.shows.substr(0, 400) + " ...";
+        f.expect.push_back({row.variant->name, false, 0});
+        for (const auto& op : ops) f.ops.push_back({op, 0});
+        std::vector<std::string> comment = {"Saved by ./daxcheck run --save-failures from:",
+                                            "  " + row.reproduce};
+        comment.push_back(row.expected.pass
+                              ? "Not in impl/expectations.cpp: a new finding; explain it here."
+                              : "Why expected: " + row.expected.why);
+        const std::string name =
+            fmt::format("{}--{}--{}--{}.dax", sanitise(row.variant->name), sanitise(row.property->name),
+                        to_string(row.profile), operations_hash(ops));
+        const std::string result = write_new_file(dir, name, corpus_text(f, comment));
+        if (result == "exists") {
+            fmt::print("kept {}/{} (already there)\n", dir, name);
+        } else if (!result.empty()) {
+            fmt::print(stderr, "daxcheck: {}\n", result);
+            all_ok = false;
+            continue;
+        } else {
+            fmt::print("saved {}/{}\n", dir, name);
+        }
+        known[key].insert(row.variant->name);
+    }
+    if (already) fmt::print("{} counterexample{} already in {}: not saved again\n", already,
+                            already == 1 ? "" : "s", dir);
+    return all_ok;
+}
+
+}  // namespace daxcheck

@@ -1,0 +1,26 @@
+// `daxcheck replay [FILE|DIR]...`: replays corpus files (harness/corpus_file.h)
+// against every variant they name and checks the expected verdicts; and
+// `run --save-failures`: turns new counterexamples into corpus files.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/run_command.h"
+
+namespace daxcheck {
+
+// The source tree's corpus/ (compiled in), or ./corpus when that is gone.
+std::string default_corpus_dir();
+
+// Prints one line per (file, variant), every bad file as FILE:LINE: message,
+// and "N passed, M failed". Returns the exit code: 0 when all match, else 1.
+int replay_command(const std::vector<std::string>& paths);
+
+// Writes each failing row's counterexample to `dir` as
+// <variant>--<property>--<profile>--<hash>.dax unless the same sequence is
+// already there for that variant and property. Prints what it did.
+// Returns false when a file could not be written.
+bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, const std::string& dir);
+
+}  // namespace daxcheck

@@ -1,0 +1,435 @@
+#include "harness/corpus_file.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <fstream>
+#include <map>
+
+#include "harness/op_text.h"
+#include "impl/variant.h"
+#include "model/state.h"
+
+namespace daxcheck {
+namespace {
+
+namespace m = model;
+
+const char* const kHeaderKeys[] = {"universe", "property", "profile", "shows", "expect"};
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+std::string_view strip_comment(std::string_view s) {
+    auto hash = s.find('#');
+    return hash == std::string_view::npos ? s : s.substr(0, hash);
+}
+
+std::vector<std::string_view> words_of(std::string_view s) {
+    std::vector<std::string_view> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) i++;
+        std::size_t j = i;
+        while (j < s.size() && s[j] != ' ' && s[j] != '\t') j++;
+        if (j > i) out.push_back(s.substr(i, j - i));
+        i = j;
+    }
+    return out;
+}
+
+// Length of the valid UTF-8 sequence starting at s[i], 0 if invalid.
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char c = b(i);
+    if (c < 0x80) return 1;
+    std::size_t n = 0;
+    unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    else if (c == 0xE0) n = 3, lo = 0xA0;
+    else if (c >= 0xE1 && c <= 0xEC) n = 3;
+    else if (c == 0xED) n = 3, hi = 0x9F;  // no surrogates
+    else if (c >= 0xEE && c <= 0xEF) n = 3;
+    else if (c == 0xF0) n = 4, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) n = 4;
+    else if (c == 0xF4) n = 4, hi = 0x8F;
+    else return 0;
+    if (i + n > s.size()) return 0;
+    if (b(i + 1) < lo || b(i + 1) > hi) return 0;
+    for (std::size_t k = 2; k < n; k++)
+        if (b(i + k) < 0x80 || b(i + k) > 0xBF) return 0;
+    return n;
+}
+
+// What makes this line not text, if anything (NUL, control bytes, bad UTF-8).
+std::optional<std::string> binary_problem(std::string_view line) {
+    for (std::size_t i = 0; i < line.size();) {
+        const auto c = static_cast<unsigned char>(line[i]);
+        if (c == 0) return fmt::format("NUL byte at column {}: a binary file, not a corpus file", i + 1);
+        if (c < 0x20 && c != '\t')
+            return fmt::format("control byte 0x{:02x} at column {}: not a text file", c, i + 1);
+        if (c == 0x7f) return fmt::format("control byte 0x7f at column {}: not a text file", i + 1);
+        const std::size_t n = utf8_length(line, i);
+        if (n == 0) return fmt::format("invalid UTF-8 byte 0x{:02x} at column {}", c, i + 1);
+        i += n;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> parse_number(std::string_view key, std::string_view text,
+                                        std::uint64_t lo, std::uint64_t hi, std::uint64_t& out) {
+    std::uint64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec == std::errc::result_out_of_range || (ec == std::errc() && end == text.data() + text.size() &&
+                                                 (n < lo || n > hi)))
+        return fmt::format("{} {} is out of range ({}..{})", key, text, lo, hi);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+        return fmt::format("{} must be a decimal number, not '{}'", key, text);
+    out = n;
+    return std::nullopt;
+}
+
+std::string known_variants() {
+    std::string out;
+    for (const auto& v : variants()) out += (out.empty() ? "" : ", ") + v.name;
+    return out;
+}
+std::string known_properties() {
+    std::string out;
+    for (const auto& p : all_properties()) out += (out.empty() ? "" : ", ") + p.name;
+    return out;
+}
+
+class Parser {
+public:
+    Parser(std::string_view path, CorpusFile& file) : path_(path), file_(file) {}
+
+    std::vector<CorpusError> errors;
+
+    bool full() const { return errors.size() >= kCorpusMaxErrors; }
+    void error(int line, std::string message) {
+        if (full()) return;
+        errors.push_back({std::string(path_), line, std::move(message)});
+        if (full())
+            errors.push_back({std::string(path_), line, "too many errors, stopping"});
+    }
+
+    void header(int line, std::string_view key, std::string_view value) {
+        if (ops_started_line_) {
+            error(line, fmt::format("header '{}:' after the first operation (line {}): the header "
+                                    "comes first",
+                                    key, ops_started_line_));
+            return;
+        }
+        if (key != "expect" && seen_.count(std::string(key))) {
+            error(line, fmt::format("duplicate '{}:' header (first on line {})", key,
+                                    seen_[std::string(key)]));
+            return;
+        }
+        seen_.emplace(std::string(key), line);
+        if (key == "universe") return universe(line, value);
+        if (key == "shows") {
+            file_.shows = std::string(trim(value));
+            if (file_.shows.empty()) error(line, "'shows:' needs a sentence saying what the file shows");
+            return;
+        }
+        value = trim(strip_comment(value));
+        if (key == "property") {
+            const auto w = words_of(value);
+            if (w.size() != 1) return error(line, "'property:' takes one property name");
+            if (!find_property(std::string(w[0])))
+                return error(line, fmt::format("unknown property '{}' (known: {})", w[0],
+                                               known_properties()));
+            file_.property = std::string(w[0]);
+        } else if (key == "profile") {
+            const auto w = words_of(value);
+            auto p = w.size() == 1 ? parse_profile(std::string(w[0])) : std::nullopt;
+            if (!p)
+                return error(line, fmt::format("unknown profile '{}' (known: exclusive, reflink)", value));
+            file_.profile = p;
+        } else if (key == "expect") {
+            expect(line, value);
+        }
+    }
+
+    void operation(int line, std::string_view text) {
+        if (!ops_started_line_) ops_started_line_ = line;
+        if (++op_lines_ > kCorpusMaxOperations) {
+            if (!too_many_ops_)
+                error(line, fmt::format("more than {} operations (the cap)", kCorpusMaxOperations));
+            too_many_ops_ = true;
+            return;
+        }
+        auto parsed = parse_op(strip_comment(text));
+        if (auto* e = std::get_if<OpParseError>(&parsed)) return error(line, e->message);
+        file_.ops.push_back({std::get<m::Op>(parsed), line});
+    }
+
+    // After all lines: required header keys, then legality of the operations.
+    void finish(int last_line) {
+        if (!full() && seen_.empty() && file_.ops.empty())
+            return error(1, "empty file: no header and no operations");
+        for (const char* key : {"universe", "property", "shows"})
+            if (!seen_.count(key)) error(1, fmt::format("missing header '{}:'", key));
+        if (!seen_.count("expect"))
+            error(1, "missing header 'expect:' (one 'expect: VARIANT pass|fail' per variant)");
+        if (op_lines_ == 0) error(last_line, "no operations");
+        if (!errors.empty()) return;
+        check_legality();
+    }
+
+private:
+
+    void universe(int line, std::string_view value) {
+        std::map<std::string, std::uint64_t> got;
+        struct Key {
+            const char* name;
+            std::uint64_t lo, hi;
+        };
+        static const Key keys[] = {{"files", 1, m::kMaxFiles},
+                                   {"pfns", 1, kCorpusMaxPfns},
+                                   {"offsets", 1, kCorpusMaxPfns},
+                                   {"pmd-order", 1, 12},
+                                   {"max-pins", 0, 1000}};
+        for (auto word : words_of(strip_comment(value))) {
+            auto eq = word.find('=');
+            if (eq == std::string_view::npos)
+                return error(line, fmt::format("universe wants key=value words, not '{}'", word));
+            const std::string key(word.substr(0, eq));
+            const Key* k = nullptr;
+            for (const auto& candidate : keys)
+                if (key == candidate.name) k = &candidate;
+            if (!k)
+                return error(line, fmt::format("unknown universe key '{}' (known: files, pfns, offsets, "
+                                               "pmd-order, max-pins)",
+                                               key));
+            if (got.count(key)) return error(line, fmt::format("universe key '{}' given twice", key));
+            std::uint64_t n = 0;
+            if (auto e = parse_number(key, word.substr(eq + 1), k->lo, k->hi, n)) return error(line, *e);
+            got[key] = n;
+        }
+        // As on the command line: the PMD order sets the defaults of the rest.
+        m::Universe u = m::Universe::with_pmd_order(
+            got.count("pmd-order") ? static_cast<unsigned>(got["pmd-order"]) : 1u);
+        if (got.count("files")) u.files = static_cast<unsigned>(got["files"]);
+        if (got.count("pfns")) u.pfns = got["pfns"];
+        if (got.count("offsets")) u.offsets = got["offsets"];
+        if (got.count("max-pins")) u.max_pins = static_cast<unsigned>(got["max-pins"]);
+        if (u.pfns > kCorpusMaxPfns || u.offsets > kCorpusMaxPfns)
+            return error(line, fmt::format("pmd-order {} needs more than {} pfns or offsets; give "
+                                           "pfns= and offsets=",
+                                           u.pmd_order, kCorpusMaxPfns));
+        if (auto problem = m::universe_problem(u); !problem.empty())
+            return error(line, "bad universe: " + problem);
+        file_.universe = u;
+    }
+
+    void expect(int line, std::string_view value) {
+        const auto w = words_of(value);
+        if (w.size() != 2 || (w[1] != "pass" && w[1] != "fail"))
+            return error(line, fmt::format("'expect:' takes a variant and pass or fail, not '{}'", value));
+        const std::string variant(w[0]);
+        const bool pass = w[1] == "pass";
+        if (!find_variant(variant))
+            return error(line, fmt::format("unknown variant '{}' (known: {})", variant, known_variants()));
+        for (const auto& e : file_.expect) {
+            if (e.variant != variant) continue;
+            if (e.pass != pass)
+                return error(line, fmt::format("contradictory: {} expected {} here but {} on line {}",
+                                               variant, w[1], e.pass ? "pass" : "fail", e.line));
+            return error(line, fmt::format("{} expected twice (also on line {})", variant, e.line));
+        }
+        file_.expect.push_back({variant, pass, line});
+    }
+
+    // Range first (clearer than the model's wording), then the model's
+    // precondition, walking the model state as replay will.
+    void check_legality() {
+        const Property* property = find_property(file_.property);
+        const m::Universe& u = file_.universe;
+        m::ModelState state = m::initial_state(u);
+        for (const auto& [op, line] : file_.ops) {
+            if (auto range = out_of_range(u, op)) {
+                error(line, *range);
+                return;
+            }
+            if (file_.profile == Profile::Exclusive)
+                if (auto* a = std::get_if<m::Associate>(&op); a && a->shared) {
+                    error(line, "shared=1 in a file whose profile is exclusive");
+                    return;
+                }
+            const bool misuse_ok = property && property->with_misuse && m::misuse_check(state, op);
+            if (!m::is_legal(state, op) && !misuse_ok) {
+                error(line, "operation is illegal in the model: " +
+                                m::illegal_reason(state, op).value_or(
+                                    "a misuse that property " + file_.property + " does not check"));
+                return;
+            }
+            state = m::apply(std::move(state), op);
+        }
+    }
+
+    static std::optional<std::string> out_of_range(const m::Universe& u, const m::Op& op) {
+        auto file = [&](m::FileId f) -> std::optional<std::string> {
+            if (f < u.files) return std::nullopt;
+            return fmt::format("file {} is out of range (universe files={}: A..{})", m::file_letter(f),
+                               u.files, m::file_letter(static_cast<m::FileId>(u.files - 1)));
+        };
+        auto number = [&](const char* what, std::uint64_t n, std::uint64_t limit,
+                          const char* key) -> std::optional<std::string> {
+            if (n < limit) return std::nullopt;
+            return fmt::format("{} {} is out of range (universe {}={})", what, n, key, limit);
+        };
+        auto order = [&](m::Order o) -> std::optional<std::string> {
+            if (u.valid_order(o)) return std::nullopt;
+            return fmt::format("order {} is out of range (0 or the universe's pmd-order {})", o,
+                               u.pmd_order);
+        };
+        auto first = [](std::initializer_list<std::optional<std::string>> l) {
+            for (const auto& x : l)
+                if (x) return x;
+            return std::optional<std::string>{};
+        };
+        return std::visit(
+            [&](const auto& o) -> std::optional<std::string> {
+                using T = std::decay_t<decltype(o)>;
+                if constexpr (std::is_same_v<T, m::Associate>)
+                    return first({file(o.file), number("offset", o.offset, u.offsets, "offsets"),
+                                  number("pfn", o.pfn, u.pfns, "pfns"), order(o.order)});
+                else if constexpr (std::is_same_v<T, m::Disassociate> || std::is_same_v<T, m::Truncate>)
+                    return first({file(o.file), number("offset", o.offset, u.offsets, "offsets")});
+                else if constexpr (std::is_same_v<T, m::Pin> || std::is_same_v<T, m::Unpin>)
+                    return number("pfn", o.pfn, u.pfns, "pfns");
+                else
+                    return first({file(o.file), number("pfn", o.pfn, u.pfns, "pfns"), order(o.order)});
+            },
+            op);
+    }
+
+    std::string_view path_;
+    CorpusFile& file_;
+    std::map<std::string, int> seen_;  // header key -> first line
+    int ops_started_line_ = 0;
+    bool too_many_ops_ = false;
+    std::size_t op_lines_ = 0;
+};
+
+}  // namespace
+
+std::vector<model::Op> CorpusFile::operations() const {
+    std::vector<model::Op> out;
+    out.reserve(ops.size());
+    for (const auto& o : ops) out.push_back(o.op);
+    return out;
+}
+
+std::string CorpusError::text() const {
+    if (line == 0) return fmt::format("{}: {}", path, message);  // the file itself (cannot open)
+    return fmt::format("{}:{}: {}", path, line, message);
+}
+
+CorpusParse parse_corpus(std::string_view path, std::string_view content) {
+    CorpusParse out;
+    CorpusFile file;
+    file.path = std::string(path);
+    Parser parser(path, file);
+    auto fatal = [&](int line, std::string message) {
+        out.errors = std::move(parser.errors);
+        out.errors.push_back({std::string(path), line, std::move(message)});
+        return out;
+    };
+    if (content.empty()) return fatal(1, "empty file: no header and no operations");
+    if (content.size() > kCorpusMaxFileBytes) {
+        int line = 1;
+        for (std::size_t i = 0; i < kCorpusMaxFileBytes; i++) line += content[i] == '\n';
+        return fatal(line, fmt::format("file is larger than {} bytes (the cap)", kCorpusMaxFileBytes));
+    }
+    int line = 0;
+    std::size_t pos = 0;
+    while (pos < content.size() && !parser.full()) {
+        line++;
+        std::size_t end = content.find('\n', pos);
+        if (end == std::string_view::npos) end = content.size();
+        std::string_view text = content.substr(pos, end - pos);
+        pos = end + 1;
+        if (text.size() > kCorpusMaxLineBytes)
+            return fatal(line, fmt::format("line is {} bytes, longer than the cap of {}", text.size(),
+                                           kCorpusMaxLineBytes));
+        if (!text.empty() && text.back() == '\r') text.remove_suffix(1);  // CRLF files
+        if (auto problem = binary_problem(text)) return fatal(line, *problem);
+        text = trim(text);
+        if (text.empty() || text.front() == '#') continue;
+        // A header line is `key: value`; no operation contains a colon.
+        const auto colon = strip_comment(text).find(':');
+        if (colon != std::string_view::npos) {
+            const std::string_view key = trim(text.substr(0, colon));
+            bool known = false;
+            for (const char* k : kHeaderKeys) known = known || key == k;
+            if (!known) {
+                parser.error(line, fmt::format("unknown header '{}:' (known: universe, property, "
+                                               "profile, shows, expect)",
+                                               key));
+                continue;
+            }
+            parser.header(line, key, text.substr(colon + 1));
+            continue;
+        }
+        parser.operation(line, text);
+    }
+    if (!parser.full()) parser.finish(line);
+    out.errors = std::move(parser.errors);
+    if (out.errors.empty()) out.file = std::move(file);
+    return out;
+}
+
+CorpusParse load_corpus(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        CorpusParse out;
+        out.errors.push_back({path, 0, "cannot open the file"});
+        return out;
+    }
+    std::string content(kCorpusMaxFileBytes + 1, '\0');
+    in.read(content.data(), static_cast<std::streamsize>(content.size()));
+    content.resize(static_cast<std::size_t>(in.gcount()));
+    if (in.bad()) {
+        CorpusParse out;
+        out.errors.push_back({path, 0, "read error"});
+        return out;
+    }
+    return parse_corpus(path, content);
+}
+
+std::string universe_text(const model::Universe& u) {
+    return fmt::format("files={} pfns={} offsets={} pmd-order={} max-pins={}", u.files, u.pfns,
+                       u.offsets, u.pmd_order, u.max_pins);
+}
+
+std::string corpus_text(const CorpusFile& f, const std::vector<std::string>& comment) {
+    std::string out;
+    for (const auto& c : comment) out += "# " + c + "\n";
+    out += "universe: " + universe_text(f.universe) + "\n";
+    out += "property: " + f.property + "\n";
+    if (f.profile) out += "profile: " + to_string(*f.profile) + "\n";
+    out += "shows: " + f.shows + "\n";
+    for (const auto& e : f.expect) out += fmt::format("expect: {} {}\n", e.variant, e.pass ? "pass" : "fail");
+    out += "\n";
+    for (const auto& o : f.ops) out += to_text(o.op) + "\n";
+    return out;
+}
+
+std::string operations_hash(const std::vector<model::Op>& ops) {
+    std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a 64
+    for (const auto& op : ops) {
+        for (unsigned char c : to_text(op) + "\n") {
+            h ^= c;
+            h *= 0x100000001b3ull;
+        }
+    }
+    return fmt::format("{:08x}", static_cast<std::uint32_t>(h ^ (h >> 32)));
+}
+
+}  // namespace daxcheck

@@ -1,0 +1,76 @@
+// A corpus file (corpus/*.dax, format in corpus/README.md): a header that
+// names the universe, the property and the expected verdict per variant, then
+// one operation per line in the syntax of harness/op_text.h. Parsing never
+// throws: a bad file yields errors of the form `FILE:LINE: what is wrong`.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/op.h"
+#include "model/universe.h"
+#include "properties/property.h"
+
+namespace daxcheck {
+
+// Caps that keep a corrupted or hostile file cheap to reject.
+constexpr std::size_t kCorpusMaxFileBytes = 1 << 20;
+constexpr std::size_t kCorpusMaxLineBytes = 4096;
+constexpr std::size_t kCorpusMaxOperations = 10000;
+constexpr std::uint64_t kCorpusMaxPfns = 1 << 16;  // also the cap on offsets
+constexpr std::size_t kCorpusMaxErrors = 20;
+
+struct CorpusExpect {
+    std::string variant;
+    bool pass = true;
+    int line = 0;
+};
+
+struct CorpusOp {
+    model::Op op;
+    int line = 0;
+};
+
+struct CorpusFile {
+    std::string path;
+    model::Universe universe;
+    std::string property;
+    std::optional<Profile> profile;  // optional header: exclusive forbids shared=1
+    std::string shows;
+    std::vector<CorpusExpect> expect;
+    std::vector<CorpusOp> ops;
+
+    std::vector<model::Op> operations() const;
+};
+
+struct CorpusError {
+    std::string path;
+    int line = 0;
+    std::string message;
+    std::string text() const;  // "FILE:LINE: message" ("FILE: message" when line is 0)
+};
+
+struct CorpusParse {
+    std::optional<CorpusFile> file;  // set exactly when `errors` is empty
+    std::vector<CorpusError> errors;
+};
+
+// Parses a file's content; `path` only names it in errors.
+CorpusParse parse_corpus(std::string_view path, std::string_view content);
+// Reads (at most the size cap plus one byte) and parses.
+CorpusParse load_corpus(const std::string& path);
+
+// The file's text in the canonical layout (what --save-failures writes).
+// `comment` lines are written as `# ...` above the header.
+std::string corpus_text(const CorpusFile& f, const std::vector<std::string>& comment = {});
+
+// FNV-1a of the operation lines: the short content hash in saved file names.
+std::string operations_hash(const std::vector<model::Op>& ops);
+
+// "universe: files=3 pfns=4 offsets=4 pmd-order=1 max-pins=2" without the key.
+std::string universe_text(const model::Universe& u);
+
+}  // namespace daxcheck

@@ -1,0 +1,252 @@
+// Corpus files: every malformed class in tests/corpus_bad/ gives its
+// FILE:LINE error and never crashes; replay catches a flipped expectation and
+// keeps going past bad files; --save-failures writes once, atomically.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "cli/replay_command.h"
+#include "harness/corpus_file.h"
+#include "harness/op_text.h"
+
+using namespace daxcheck;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kSource = DAXCHECK_SOURCE_DIR;
+const std::string kBad = kSource + "/tests/corpus_bad/";
+const std::string kSeed = kSource + "/corpus/";
+
+std::string read(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void write(const fs::path& path, const std::string& content) {
+    std::ofstream out(path, std::ios::binary);
+    out << content;
+}
+
+struct ScratchDir {
+    fs::path path;
+    ScratchDir() {
+        path = fs::temp_directory_path() /
+               ("daxcheck_corpus_test_" + std::to_string(std::random_device{}()));
+        fs::create_directories(path);
+    }
+    ~ScratchDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+// Runs replay_command and returns (exit code, stdout).
+std::pair<int, std::string> replay_output(const std::vector<std::string>& paths) {
+    testing::internal::CaptureStdout();
+    const int rc = replay_command(paths);
+    return {rc, testing::internal::GetCapturedStdout()};
+}
+
+struct BadCase {
+    const char* file;
+    int line;
+    const char* message;  // a substring of the first error
+};
+
+const BadCase kBadCases[] = {
+    {"unknown-operation.dax", 7, "unknown operation 'frobnicate'"},
+    {"bad-number.dax", 6, "pfn must be a decimal number, not 'zero'"},
+    {"number-too-large.dax", 6, "pfn 99999999999999999999999 is too large"},
+    {"out-of-range-pfn.dax", 6, "pfn 7 is out of range (universe pfns=4)"},
+    {"universe-out-of-range.dax", 1, "pfns 400000 is out of range (1..65536)"},
+    {"missing-header.dax", 1, "missing header 'property:'"},
+    {"duplicate-header.dax", 3, "duplicate 'property:' header (first on line 2)"},
+    {"contradictory-expect.dax", 6, "contradictory: v10 expected pass here but fail on line 4"},
+    {"unknown-variant.dax", 4, "unknown variant 'v99' (known: "},
+    {"unknown-property.dax", 2, "unknown property 'linearizability' (known: refinement"},
+    {"unknown-header.dax", 5, "unknown header 'variant:'"},
+    {"header-after-operations.dax", 7, "header 'expect:' after the first operation (line 6)"},
+    {"shared-in-exclusive-profile.dax", 7, "shared=1 in a file whose profile is exclusive"},
+    {"illegal-in-model.dax", 7,
+     "operation is illegal in the model: shared=0 but pfn 0 already has an owner"},
+    {"empty.dax", 1, "empty file"},
+    {"only-comments.dax", 1, "empty file"},
+    {"no-operations.dax", 4, "no operations"},
+    {"binary-nul.dax", 6, "NUL byte at column 21"},
+    {"invalid-utf8.dax", 6, "invalid UTF-8 byte 0xe9"},
+    {"long-line.dax", 6, "longer than the cap of 4096"},
+    {"too-many-operations.dax", 10006, "more than 10000 operations"},
+};
+
+}  // namespace
+
+TEST(CorpusFile, EveryMalformedClassGivesFileLineError) {
+    for (const auto& c : kBadCases) {
+        SCOPED_TRACE(c.file);
+        const std::string path = kBad + c.file;
+        ASSERT_TRUE(fs::exists(path));
+        const CorpusParse parsed = load_corpus(path);
+        EXPECT_FALSE(parsed.file.has_value());
+        ASSERT_FALSE(parsed.errors.empty());
+        const std::string want = path + ":" + std::to_string(c.line) + ": ";
+        EXPECT_EQ(parsed.errors.front().text().rfind(want, 0), 0u) << parsed.errors.front().text();
+        EXPECT_NE(parsed.errors.front().message.find(c.message), std::string::npos)
+            << parsed.errors.front().text();
+    }
+}
+
+TEST(CorpusFile, EveryBadFileIsInTheTable) {
+    for (const auto& entry : fs::directory_iterator(kBad)) {
+        if (entry.path().extension() != ".dax") continue;
+        bool listed = false;
+        for (const auto& c : kBadCases) listed = listed || entry.path().filename() == c.file;
+        EXPECT_TRUE(listed) << entry.path() << " has no row in kBadCases";
+    }
+}
+
+TEST(CorpusFile, HugeFileIsRejectedAtTheCap) {
+    std::string content = "# padding\n";
+    while (content.size() <= kCorpusMaxFileBytes) content += "# " + std::string(70, 'x') + "\n";
+    const CorpusParse parsed = parse_corpus("huge.dax", content);
+    ASSERT_EQ(parsed.errors.size(), 1u);
+    EXPECT_NE(parsed.errors[0].text().find("larger than 1048576 bytes"), std::string::npos);
+    EXPECT_EQ(parsed.errors[0].text().rfind("huge.dax:", 0), 0u);
+}
+
+TEST(CorpusFile, SeedFilesParseAndRoundTrip) {
+    int seen = 0;
+    for (const auto& entry : fs::directory_iterator(kSeed)) {
+        if (entry.path().extension() != ".dax") continue;
+        seen++;
+        const CorpusParse parsed = load_corpus(entry.path().string());
+        ASSERT_TRUE(parsed.file) << parsed.errors.front().text();
+        // The canonical text parses back to the same header and operations.
+        const CorpusParse again = parse_corpus("again.dax", corpus_text(*parsed.file));
+        ASSERT_TRUE(again.file) << again.errors.front().text();
+        EXPECT_EQ(again.file->universe, parsed.file->universe);
+        EXPECT_EQ(again.file->operations(), parsed.file->operations());
+        EXPECT_EQ(again.file->expect.size(), parsed.file->expect.size());
+    }
+    EXPECT_GE(seen, 7);
+}
+
+TEST(CorpusFile, CommentsCrlfAndTrailingCommentsAreAccepted) {
+    const std::string text =
+        "# a comment\r\nuniverse: pmd-order=2   # defaults for the rest\r\nproperty: refinement\r\n"
+        "shows: a PMD entry of order 2 # the hash stays in shows\r\nexpect: v10-fixed pass\r\n\r\n"
+        "associate A 4 pfn=0 order=2 shared=0   # four pfns\r\n";
+    const CorpusParse parsed = parse_corpus("ok.dax", text);
+    ASSERT_TRUE(parsed.file) << parsed.errors.front().text();
+    EXPECT_EQ(parsed.file->universe.pmd_order, 2u);
+    EXPECT_EQ(parsed.file->universe.pfns, 8u);
+    EXPECT_EQ(parsed.file->shows, "a PMD entry of order 2 # the hash stays in shows");
+    ASSERT_EQ(parsed.file->ops.size(), 1u);
+    EXPECT_EQ(parsed.file->ops[0].line, 7);
+}
+
+TEST(CorpusFile, RandomBytesNeverCrash) {
+    std::mt19937 rng(7);
+    const std::string seed = read(kSeed + "three-owners-one-pfn.dax");
+    for (int i = 0; i < 3000; i++) {
+        std::string s = seed;
+        const int edits = 1 + static_cast<int>(rng() % 8);
+        for (int e = 0; e < edits && !s.empty(); e++) {
+            const std::size_t at = rng() % s.size();
+            switch (rng() % 3) {
+                case 0: s[at] = static_cast<char>(rng() % 256); break;
+                case 1: s.erase(at, 1 + rng() % 5); break;
+                default: s.insert(at, 1, "0123456789 =:#\nABZ"[rng() % 18]);
+            }
+        }
+        const CorpusParse parsed = parse_corpus("fuzz.dax", s);
+        EXPECT_NE(parsed.file.has_value(), !parsed.errors.empty());
+    }
+}
+
+TEST(CorpusReplay, SeedCorpusPasses) {
+    const auto [rc, out] = replay_output({kSeed});
+    EXPECT_EQ(rc, 0) << out;
+    EXPECT_NE(out.find(" passed, 0 failed\n"), std::string::npos) << out;
+}
+
+TEST(CorpusReplay, FlippedExpectationFails) {
+    ScratchDir dir;
+    std::string text = read(kSeed + "postdec-last-sharer-release.dax");
+    const std::string from = "expect: v10-only-postdec fail";
+    ASSERT_NE(text.find(from), std::string::npos);
+    text.replace(text.find(from), from.size(), "expect: v10-only-postdec pass");
+    const fs::path flipped = dir.path / "flipped.dax";
+    write(flipped, text);
+    const auto [rc, out] = replay_output({flipped.string()});
+    EXPECT_EQ(rc, 1);
+    EXPECT_NE(out.find("FAIL  " + flipped.string() + "  v10-only-postdec"), std::string::npos) << out;
+    EXPECT_NE(out.find("decode must be Free"), std::string::npos) << out;
+    EXPECT_NE(out.find(" passed, 1 failed\n"), std::string::npos) << out;
+}
+
+TEST(CorpusReplay, BadFilesAreReportedAndOthersStillRun) {
+    ScratchDir dir;
+    fs::copy_file(kSeed + "byvalue-lone-shared-associate.dax", dir.path / "a-good.dax");
+    fs::copy_file(kBad + "unknown-variant.dax", dir.path / "b-bad.dax");
+    fs::copy_file(kSeed + "three-owners-one-pfn.dax", dir.path / "c-good.dax");
+    const auto [rc, out] = replay_output({dir.path.string(), (dir.path / "missing.dax").string()});
+    EXPECT_EQ(rc, 1);
+    EXPECT_NE(out.find((dir.path / "b-bad.dax").string() + ":4: unknown variant 'v99'"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find((dir.path / "missing.dax").string() + ": no such file or directory"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find("ok    " + (dir.path / "a-good.dax").string()), std::string::npos) << out;
+    EXPECT_NE(out.find("ok    " + (dir.path / "c-good.dax").string()), std::string::npos) << out;
+    EXPECT_NE(out.find(" passed, 2 failed\n"), std::string::npos) << out;
+}
+
+TEST(CorpusSave, WritesEachNewCounterexampleOnce) {
+    ScratchDir dir;
+    RunOptions opts;
+    opts.variants = {find_variant("v10-only-postdec"), find_variant("v10-fixed")};
+    opts.properties = {find_property("refinement")};
+    opts.profiles = {Profile::Reflink};
+    opts.cell.seed = 1;
+    opts.cell.tests = 100;
+    const auto rows = run_cells(opts);
+    testing::internal::CaptureStdout();
+    ASSERT_TRUE(save_failures(opts, rows, dir.path.string()));
+    const std::string first = testing::internal::GetCapturedStdout();
+    std::vector<fs::path> saved;
+    for (const auto& e : fs::directory_iterator(dir.path)) saved.push_back(e.path());
+    ASSERT_EQ(saved.size(), 1u) << first;  // v10-fixed passed: nothing to save for it
+    const std::string name = saved[0].filename().string();
+    EXPECT_EQ(name.rfind("v10-only-postdec--refinement--reflink--", 0), 0u) << name;
+    EXPECT_EQ(saved[0].extension(), ".dax");
+    const CorpusParse parsed = load_corpus(saved[0].string());
+    ASSERT_TRUE(parsed.file) << parsed.errors.front().text();
+    ASSERT_EQ(parsed.file->expect.size(), 1u);
+    EXPECT_FALSE(parsed.file->expect[0].pass);
+    EXPECT_EQ(parsed.file->operations(), rows[0].result.counterexample);
+    EXPECT_EQ(replay_output({saved[0].string()}).first, 0);
+
+    // The same sequence again: not saved twice, the file is left as it was.
+    const std::string before = read(saved[0].string());
+    testing::internal::CaptureStdout();
+    ASSERT_TRUE(save_failures(opts, rows, dir.path.string()));
+    testing::internal::GetCapturedStdout();
+    EXPECT_EQ(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator{}), 1);
+    EXPECT_EQ(read(saved[0].string()), before);
+}
+
+TEST(CorpusSave, HashDependsOnlyOnTheOperations) {
+    using namespace model;
+    const std::vector<Op> a = {Associate{0, 0, 0, 0, true}, Disassociate{0, 0}};
+    const std::vector<Op> b = {Associate{0, 0, 0, 0, true}, Truncate{0, 0}};
+    EXPECT_EQ(operations_hash(a), operations_hash(a));
+    EXPECT_NE(operations_hash(a), operations_hash(b));
+    EXPECT_EQ(operations_hash(a).size(), 8u);
+}
