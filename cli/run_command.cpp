@@ -100,7 +100,6 @@ void print_run(const RunOptions& opts, const std::vector<RunRow>& rows) {
                        r.result.counterexample.size(),
                        r.result.counterexample.size() == 1 ? "" : "s");
             print_trace(r);
-            if (r.trace.end_failure) fmt::print("  at the end: {}\n", *r.trace.end_failure);
             if (!r.expected.pass) fmt::print("  why expected: {}\n", r.expected.why);
         }
         fmt::print("  reproduce: {}\n", r.reproduce);

@@ -70,6 +70,21 @@ std::vector<std::uint64_t> flattened(std::vector<Op> ops) {
     return out;
 }
 
+// Turns a PMD-order entry into a PTE one; false when `op` has none.
+bool as_pte(Op& op) {
+    return std::visit(
+        [](auto& o) {
+            if constexpr (requires { o.order; }) {
+                if (o.order == 0) return false;
+                o.order = 0;
+                return true;
+            } else {
+                return false;
+            }
+        },
+        op);
+}
+
 }  // namespace
 
 std::vector<Op> simplify_values(const Variant& v, const Property& p, const Universe& u,
@@ -80,6 +95,11 @@ std::vector<Op> simplify_values(const Variant& v, const Property& p, const Unive
         const auto r = replay(v, p, u, candidate);
         return !r.invalid && r.trace.failed();
     };
+    // A PTE entry reads simpler than a PMD one: try order 0 for each entry.
+    for (std::size_t i = 0; i < ops.size(); i++) {
+        auto candidate = ops;
+        if (as_pte(candidate[i]) && still_fails(candidate)) ops = std::move(candidate);
+    }
     bool changed = true;
     while (changed && replays < kMaxReplays) {
         changed = false;
