@@ -21,3 +21,19 @@ daxcheck_v10_variant(v10-only-postdec "v10 with only the postdec bug"
   CONFIG_V10_BUG_POSTDEC=1)
 daxcheck_v10_variant(v10-fixed "v10 with all three bugs fixed"
   )
+
+# Builds each out-of-tree port file into `interface` (see README "Check your
+# own patch"). A missing file stops the configure with its name.
+function(daxcheck_extra_ports interface files)
+  set(n 0)
+  foreach(file IN LISTS files)
+    get_filename_component(path "${file}" ABSOLUTE)
+    if(NOT EXISTS "${path}")
+      message(FATAL_ERROR "DAXCHECK_EXTRA_VARIANTS: no such file: ${file}")
+    endif()
+    math(EXPR n "${n} + 1")
+    add_library(${interface}_extra_${n} OBJECT "${path}")
+    target_link_libraries(${interface}_extra_${n} PRIVATE daxcheck_shim)
+    target_sources(${interface} INTERFACE $<TARGET_OBJECTS:${interface}_extra_${n}>)
+  endforeach()
+endfunction()
