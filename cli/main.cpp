@@ -7,7 +7,10 @@
 #include <random>
 
 #include "cli/replay_command.h"
+#include "cli/report_command.h"
 #include "cli/run_command.h"
+#include "cli/swarm_command.h"
+#include "cli/universe_flags.h"
 #include "harness/op_text.h"
 
 using namespace daxcheck;
@@ -15,30 +18,6 @@ using namespace daxcheck;
 namespace {
 
 constexpr int kUsageError = 2;
-
-struct UniverseFlags {
-    std::optional<unsigned> files, pmd_order, max_pins;
-    std::optional<std::uint64_t> pfns, offsets;
-
-    void add_to(CLI::App& app) {
-        app.add_option("--files", files, "number of files (A, B, ...)")->check(CLI::Range(1, 26));
-        app.add_option("--pfns", pfns, "number of pfns (default: 2 PMD blocks)")
-            ->check(CLI::Range(1, 1 << 20));
-        app.add_option("--offsets", offsets, "page offsets per file (default: 2 PMD blocks)")
-            ->check(CLI::Range(1, 1 << 20));
-        app.add_option("--pmd-order", pmd_order, "PMD order (kernel: 9)")->check(CLI::Range(1, 12));
-        app.add_option("--max-pins", max_pins, "most pins on one pfn")->check(CLI::Range(0, 1000));
-    }
-    bool given() const { return files || pmd_order || max_pins || pfns || offsets; }
-    model::Universe universe() const {
-        model::Universe u = model::Universe::with_pmd_order(pmd_order.value_or(1));
-        if (files) u.files = *files;
-        if (pfns) u.pfns = *pfns;
-        if (offsets) u.offsets = *offsets;
-        if (max_pins) u.max_pins = *max_pins;
-        return u;
-    }
-};
 
 std::string names_of_variants() {
     std::string out;
@@ -92,23 +71,34 @@ int main(int argc, char** argv) {
     int tests = 100;
     std::string json_path;
     UniverseFlags uflags;
-    run->add_option("--variant", variant_names, "variant to run (repeatable; default all)");
-    run->add_option("--property", property_names, "property to check (repeatable; default all)");
-    run->add_option("--profile", profile_names, "exclusive or reflink (default both)");
-    run->add_option("--tests", tests, "RapidCheck tests per cell")->check(CLI::Range(1, 10000000));
-    run->add_option("--seed", seed, "RapidCheck seed (default: random, printed)");
-    run->add_option("--json", json_path, "also write the results as JSON to FILE");
-    uflags.add_to(*run);
-    bool save = false;
-    std::string corpus_dir;
-    run->add_flag("--save-failures", save, "save each new shrunk counterexample as a corpus file");
-    run->add_option("--corpus-dir", corpus_dir, "where --save-failures writes (default: corpus/)");
+    bool save = false, report = false;
+    std::string corpus_dir, reports_dir;
+    // `report` is `run` that also writes reports/<timestamp>/ (cli/report_command.h).
+    auto* report_cmd = app.add_subcommand(
+        "report", "run like `run`, then write reports/<timestamp>/ (index.html, summary.md, "
+                  "results.json) and point reports/latest at it");
+    for (CLI::App* c : {run, report_cmd}) {
+        c->add_option("--variant", variant_names, "variant to run (repeatable; default all)");
+        c->add_option("--property", property_names, "property to check (repeatable; default all)");
+        c->add_option("--profile", profile_names, "exclusive or reflink (default both)");
+        c->add_option("--tests", tests, "RapidCheck tests per cell")->check(CLI::Range(1, 10000000));
+        c->add_option("--seed", seed, "RapidCheck seed (default: random, printed)");
+        c->add_option("--json", json_path, "also write the results as JSON to FILE");
+        uflags.add_to(*c);
+        c->add_flag("--save-failures", save, "save each new shrunk counterexample as a corpus file");
+        c->add_option("--corpus-dir", corpus_dir, "where --save-failures writes (default: corpus/)");
+        c->add_option("--reports-dir", reports_dir, "where the report goes (default: reports/)");
+    }
+    run->add_flag("--report", report, "also write the report, as `daxcheck report` does");
 
     auto* replay_cmd = app.add_subcommand("replay", "replay corpus files, check expected verdicts");
     std::vector<std::string> replay_paths;
     replay_cmd->add_option("paths", replay_paths, "corpus files or directories (default: corpus/)");
 
     app.add_subcommand("list", "list variants, properties and profiles");
+
+    SwarmCommand swarm;
+    swarm.add_to(app);
 
     try {
         app.parse(argc, argv);
@@ -124,6 +114,7 @@ int main(int argc, char** argv) {
 
     if (app.got_subcommand("list")) return list_command();
     if (app.got_subcommand("replay")) return replay_command(replay_paths);
+    if (app.got_subcommand("swarm")) return swarm.run();
 
     RunOptions opts;
     for (const auto& name : variant_names) {
@@ -164,6 +155,12 @@ int main(int argc, char** argv) {
     }
     if (save && !save_failures(opts, rows, corpus_dir.empty() ? default_corpus_dir() : corpus_dir))
         return usage("cannot save the counterexamples");
+    if (report || app.got_subcommand("report")) {
+        const auto written =
+            write_report(opts, rows, reports_dir.empty() ? default_reports_dir() : reports_dir);
+        if (!written.error.empty()) return usage(written.error);
+        fmt::print("wrote {}/index.html, summary.md, results.json (and latest)\n", written.dir);
+    }
     for (const auto& r : rows)
         if (!r.as_expected()) return 1;
     return 0;

@@ -180,6 +180,12 @@ int replay_command(const std::vector<std::string>& given) {
     return failed == 0 ? 0 : 1;
 }
 
+std::string corpus_file_name(const RunRow& row) {
+    return fmt::format("{}--{}--{}--{}.dax", sanitise(row.variant->name),
+                       sanitise(row.property->name), to_string(row.profile),
+                       operations_hash(row.result.counterexample));
+}
+
 bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, const std::string& dir) {
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -219,9 +225,7 @@ bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, cons
         comment.push_back(row.expected.pass
                               ? "Not in impl/expectations.cpp: a new finding; explain it here."
                               : "Why expected: " + row.expected.why);
-        const std::string name =
-            fmt::format("{}--{}--{}--{}.dax", sanitise(row.variant->name), sanitise(row.property->name),
-                        to_string(row.profile), operations_hash(ops));
+        const std::string name = corpus_file_name(row);
         const std::string result = write_new_file(dir, name, corpus_text(f, comment));
         if (result == "exists") {
             fmt::print("kept {}/{} (already there)\n", dir, name);

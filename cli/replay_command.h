@@ -23,4 +23,8 @@ int replay_command(const std::vector<std::string>& paths);
 // Returns false when a file could not be written.
 bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, const std::string& dir);
 
+// The name --save-failures gives a failing row's counterexample:
+// <variant>--<property>--<profile>--<hash>.dax (the report shows it too).
+std::string corpus_file_name(const RunRow& row);
+
 }  // namespace daxcheck

@@ -74,6 +74,27 @@ std::vector<RunRow> run_cells(const RunOptions& opts) {
     return rows;
 }
 
+void print_cell_details(const RunRow& r, const char* test_word) {
+    if (r.result.verdict == CellResult::Verdict::Pass && r.as_expected()) return;
+    fmt::print("\n== {} / {} / {}: {}{}\n", r.variant->name, r.property->name,
+               to_string(r.profile), verdict_word(r),
+               r.as_expected() ? " (expected)" : " (NOT expected)");
+    if (r.result.verdict == CellResult::Verdict::Pass) {
+        fmt::print("  expected to fail: {}\n  but {} {}s passed\n", r.expected.why,
+                   r.result.tests_run, test_word);
+    } else if (r.result.verdict == CellResult::Verdict::Error) {
+        fmt::print("  error: {}\n", r.result.message);
+    } else {
+        fmt::print("  {}\n", r.trace.failure());
+        fmt::print("  failed at {} {}; shrunk to {} operation{}:\n", test_word, r.result.tests_run,
+                   r.result.counterexample.size(),
+                   r.result.counterexample.size() == 1 ? "" : "s");
+        print_trace(r);
+        if (!r.expected.pass) fmt::print("  why expected: {}\n", r.expected.why);
+    }
+    fmt::print("  reproduce: {}\n", r.reproduce);
+}
+
 void print_run(const RunOptions& opts, const std::vector<RunRow>& rows) {
     fmt::print("daxcheck run: seed {}, {} tests per cell, universe {}\n\n", opts.cell.seed,
                opts.cell.tests, universe_flags(opts.cell.universe));
@@ -84,26 +105,7 @@ void print_run(const RunOptions& opts, const std::vector<RunRow>& rows) {
                    r.property->name, to_string(r.profile), verdict_word(r),
                    r.expected.pass ? "pass" : "fail", r.result.tests_run, r.result.time_ms,
                    r.as_expected() ? "" : "   UNEXPECTED");
-    for (const auto& r : rows) {
-        if (r.result.verdict == CellResult::Verdict::Pass && r.as_expected()) continue;
-        fmt::print("\n== {} / {} / {}: {}{}\n", r.variant->name, r.property->name,
-                   to_string(r.profile), verdict_word(r),
-                   r.as_expected() ? " (expected)" : " (NOT expected)");
-        if (r.result.verdict == CellResult::Verdict::Pass) {
-            fmt::print("  expected to fail: {}\n  but {} tests passed\n", r.expected.why,
-                       r.result.tests_run);
-        } else if (r.result.verdict == CellResult::Verdict::Error) {
-            fmt::print("  error: {}\n", r.result.message);
-        } else {
-            fmt::print("  {}\n", r.trace.failure());
-            fmt::print("  failed at test {}; shrunk to {} operation{}:\n", r.result.tests_run,
-                       r.result.counterexample.size(),
-                       r.result.counterexample.size() == 1 ? "" : "s");
-            print_trace(r);
-            if (!r.expected.pass) fmt::print("  why expected: {}\n", r.expected.why);
-        }
-        fmt::print("  reproduce: {}\n", r.reproduce);
-    }
+    for (const auto& r : rows) print_cell_details(r);
     std::size_t good = 0;
     for (const auto& r : rows) good += r.as_expected();
     fmt::print("\n{} cells: {} as expected, {} unexpected\n", rows.size(), good, rows.size() - good);

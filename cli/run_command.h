@@ -35,6 +35,10 @@ struct RunRow {
 
 std::vector<RunRow> run_cells(const RunOptions& opts);
 void print_run(const RunOptions& opts, const std::vector<RunRow>& rows);
+// The "== variant / property / profile" block of a failing or unexpected
+// cell: failure, shrunk trace, why expected, reproduce line. Also used by swarm
+// (whose tests are walks).
+void print_cell_details(const RunRow& row, const char* test_word = "test");
 // Writes the JSON document; false (with `error` set) when the file cannot be written.
 bool write_run_json(const RunOptions& opts, const std::vector<RunRow>& rows,
                     const std::string& path, std::string& error);

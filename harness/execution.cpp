@@ -64,7 +64,7 @@ StepOutcome Execution::step(const model::Op& op) {
             if (first_misuse_[p] == 0 && !same_page(memmap_before_misuse[p], world_.memmap[p]))
                 first_misuse_[p] = world_.op_number;
     }
-    if (out.legal) model_ = model::apply(std::move(model_), op);
+    if (out.legal) model::apply_legal(model_, op);
     return out;
 }
 

@@ -138,7 +138,11 @@ std::optional<std::string> illegal_reason(const ModelState& s, const Op& op) {
 }
 
 ModelState apply(ModelState s, const Op& op) {
-    if (!is_legal(s, op)) return s;
+    if (is_legal(s, op)) apply_legal(s, op);
+    return s;
+}
+
+void apply_legal(ModelState& s, const Op& op) {
     std::visit(overloaded{
                    [&](const Associate& a) {
                        for (std::uint64_t i = 0; i < s.universe.pages(a.order); i++) {
@@ -158,7 +162,6 @@ ModelState apply(ModelState s, const Op& op) {
                    [&](const DisassociateStray&) {},
                },
                op);
-    return s;
 }
 
 std::optional<EntryRange> entry_of(const ModelState& s, const Op& op) {

@@ -3,7 +3,7 @@
 // may or must raise for an operation (section 5). No encoding lives here.
 #pragma once
 
-#include <map>
+#include <boost/container/flat_map.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,7 +36,9 @@ struct Slot {
 };
 
 struct FileState {
-    std::map<PageOffset, Slot> slots;  // keyed by the entry's first page offset
+    // Keyed by the entry's first page offset. A sorted vector: copying a state
+    // (done before every checked step) allocates nothing.
+    boost::container::flat_map<PageOffset, Slot> slots;
     friend bool operator==(const FileState&, const FileState&) = default;
 };
 
@@ -63,6 +65,8 @@ inline bool is_legal(const ModelState& s, const Op& op) { return !illegal_reason
 // The state after a legal operation. An illegal one leaves the state as it was:
 // the model says nothing about what a kernel does after a caller bug.
 [[nodiscard]] ModelState apply(ModelState s, const Op& op);
+// The same in place, for an operation known to be legal in `s`.
+void apply_legal(ModelState& s, const Op& op);
 
 // The entry an operation works on, if any: for disassociate and truncate the
 // one in the file's slot.

@@ -26,6 +26,7 @@ struct Sut {
     const Property* property;
     FailureSink* sink;
     std::vector<model::Op> ops;
+    TestStats* stats = nullptr;  // null while shrinking: only generated tests count
 
     [[noreturn]] void fail(const std::string& why) {
         sink->ops = ops;
@@ -47,6 +48,7 @@ struct OpCommand : rc::state::Command<model::ModelState, Sut> {
     void run(const model::ModelState& before, Sut& sut) const override {
         sut.ops.push_back(op);
         const StepOutcome outcome = sut.exec.step(op);
+        if (sut.stats) sut.stats->note_step(before, op, outcome.legal, sut.exec.model());
         if (auto bug = kernel_bug_failure(outcome)) sut.fail(*bug);
         if (auto why = sut.property->after_step(StepView{before, op, outcome, sut.exec}))
             sut.fail("after #" + std::to_string(sut.ops.size()) + ": " + *why);
@@ -93,6 +95,8 @@ CellResult run_cell(const Variant& v, const Property& p, Profile profile, const 
     load_rapidcheck_configuration_quietly();
     const auto start = std::chrono::steady_clock::now();
     FailureSink sink;
+    GenerationStats generation;
+    bool counting = true;
     const bool misuse = p.with_misuse;
     const auto generate = [profile, misuse](const model::ModelState& s) {
         auto ops = misuse ? gen_op_with_misuse(s, profile) : gen_legal_op(s, profile);
@@ -103,8 +107,22 @@ CellResult run_cell(const Variant& v, const Property& p, Profile profile, const 
     const auto property = [&] {
         const model::ModelState initial = model::initial_state(cfg.universe);
         const auto commands = *rc::state::gen::commands(initial, generate);
-        Sut sut{Execution(v, cfg.universe), &p, &sink, {}};
+        // Counted until the first failure; what follows is shrinking.
+        TestStats test;
+        struct Count {
+            TestStats& test;
+            GenerationStats& total;
+            bool& counting;
+            const FailureSink& sink;
+            ~Count() {
+                if (!counting) return;
+                total.add(test);
+                if (sink.seen) counting = false;
+            }
+        } count{test, generation, counting, sink};
+        Sut sut{Execution(v, cfg.universe), &p, &sink, {}, counting ? &test : nullptr};
         rc::state::runAll(commands, initial, sut);
+        if (sut.stats) sut.stats->note_end(sut.exec.model());
         if (p.at_end) {
             if (auto why = p.at_end(sut.exec)) sut.fail("at the end: " + *why);
         }
@@ -142,6 +160,7 @@ CellResult run_cell(const Variant& v, const Property& p, Profile profile, const 
         out.verdict = CellResult::Verdict::Error;
         out.message = "RapidCheck error: " + result.get<Error>().description;
     }
+    out.generation = generation;
     out.time_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                       .count();
     return out;

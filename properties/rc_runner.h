@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "properties/gen_stats.h"
 #include "properties/property.h"
 
 namespace daxcheck {
@@ -23,6 +24,7 @@ struct CellResult {
     std::vector<model::Op> counterexample;  // shrunk, when it failed
     std::string message;                  // the failure or the error
     double time_ms = 0;
+    GenerationStats generation;  // over the tests run, up to and with the first failure
 };
 
 CellResult run_cell(const Variant& v, const Property& p, Profile profile, const CellConfig& cfg);

@@ -40,5 +40,25 @@ fi
 for field in variant property profile verdict expected tests seed time_ms counterexample reproduce; do
     grep -q "\"$field\"" "$tmp/a.json" || { echo "FAIL json lacks $field"; fails=$((fails + 1)); }
 done
+# swarm: exit codes like run, same seed and walks give the same JSON.
+check "swarm as expected exits 0" 0 "$bin" swarm --variant v10-only-postdec --variant v10-fixed --property refinement --seed 3 --walks 300
+grep -q "reproduce: ./daxcheck swarm .*--walk-seed" "$tmp/out" || { echo "FAIL swarm prints no reproduce line"; fails=$((fails + 1)); }
+check "swarm unknown variant exits 2" 2 "$bin" swarm --variant v99
+check "swarm without a variant exits 2" 2 "$bin" swarm
+check "swarm json A" 0 "$bin" swarm --variant v10 --property refinement --seed 5 --walks 200 --json "$tmp/sa.json"
+check "swarm json B" 0 "$bin" swarm --variant v10 --property refinement --seed 5 --walks 200 --threads 1 --json "$tmp/sb.json"
+if diff <(grep -v '"time_ms"' "$tmp/sa.json") <(grep -v '"time_ms"' "$tmp/sb.json") >/dev/null; then
+    echo "ok   swarm: same seed and walks, same JSON (time_ms aside)"
+else
+    echo "FAIL swarm: same seed and walks gave different JSON"; fails=$((fails + 1))
+fi
+# report: writes reports/<timestamp>/ with its three files and the latest link.
+check "report exits 0" 0 "$bin" report --variant v10 --variant v10-fixed --seed 1 --tests 20 --reports-dir "$tmp/reports"
+for f in index.html summary.md results.json; do
+    [ -s "$tmp/reports/latest/$f" ] || { echo "FAIL report wrote no $f"; fails=$((fails + 1)); }
+done
+check "run --report exits 0" 0 "$bin" run --report --variant v6.2 --seed 1 --tests 5 --reports-dir "$tmp/reports"
+[ "$(ls -d "$tmp"/reports/2* | wc -l)" -eq 2 ] || { echo "FAIL run --report made no second report"; fails=$((fails + 1)); }
+check "report to an unwritable place exits 2" 2 "$bin" report --variant v6.2 --tests 1 --reports-dir /proc/no-such-dir
 echo "$((fails == 0 ? 1 : 0)) passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -1,0 +1,99 @@
+#include "cli/report_command.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+
+#include "cli/report_html.h"
+
+#ifndef DAXCHECK_SOURCE_DIR
+#define DAXCHECK_SOURCE_DIR "."
+#endif
+
+namespace daxcheck {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string write_file(const fs::path& path, const std::string& content) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) return "cannot write " + path.string();
+    out << content;
+    if (!out.flush()) return "cannot write " + path.string();
+    return "";
+}
+
+// REPORTS/latest -> name, through a temporary link renamed over the old one:
+// a reader sees the old report or the new one, never none.
+std::string point_latest_at(const fs::path& reports, const std::string& name) {
+    const fs::path tmp = reports / fmt::format(".latest.{}.tmp", ::getpid());
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    fs::create_symlink(name, tmp, ec);
+    if (ec) return fmt::format("cannot create the link {}: {}", tmp.string(), ec.message());
+    if (std::rename(tmp.c_str(), (reports / "latest").c_str()) != 0) {
+        const int saved = errno;
+        fs::remove(tmp, ec);
+        return fmt::format("cannot replace {}: {}", (reports / "latest").string(),
+                           std::strerror(saved));
+    }
+    return "";
+}
+
+}  // namespace
+
+std::string default_reports_dir() {
+    const std::string compiled = DAXCHECK_SOURCE_DIR;
+    std::error_code ec;
+    if (fs::is_directory(compiled + "/corpus", ec)) return compiled + "/reports";
+    return "reports";
+}
+
+ReportWritten write_report(const RunOptions& opts, const std::vector<RunRow>& rows,
+                           const std::string& reports_dir) {
+    ReportWritten out;
+    const fs::path reports(reports_dir);
+    std::error_code ec;
+    fs::create_directories(reports, ec);
+    if (ec) {
+        out.error = fmt::format("cannot create {}: {}", reports.string(), ec.message());
+        return out;
+    }
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    char stamp[32], shown[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
+    std::strftime(shown, sizeof shown, "%Y-%m-%d %H:%M:%S %z", &local);
+    // A new directory every time: two reports in one second get -2, -3, ...
+    std::string name = stamp;
+    for (int n = 2;; n++) {
+        if (fs::create_directory(reports / name, ec)) break;
+        if (ec) {
+            out.error = fmt::format("cannot create {}: {}", (reports / name).string(), ec.message());
+            return out;
+        }
+        name = fmt::format("{}-{}", stamp, n);
+    }
+    const fs::path dir = reports / name;
+    out.dir = dir.string();
+    if (auto e = write_file(dir / "index.html", report_html(opts, rows, shown)); !e.empty()) {
+        out.error = e;
+        return out;
+    }
+    if (auto e = write_file(dir / "summary.md", report_markdown(opts, rows, shown)); !e.empty()) {
+        out.error = e;
+        return out;
+    }
+    if (!write_run_json(opts, rows, (dir / "results.json").string(), out.error)) return out;
+    out.error = point_latest_at(reports, name);
+    return out;
+}
+
+}  // namespace daxcheck

@@ -1,0 +1,26 @@
+// `daxcheck report` and `daxcheck run --report`: writes the run as
+// REPORTS/<timestamp>/{index.html,summary.md,results.json} and points
+// REPORTS/latest at that directory.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/run_command.h"
+
+namespace daxcheck {
+
+// The source tree's reports/ (compiled in), or ./reports when that is gone.
+std::string default_reports_dir();
+
+struct ReportWritten {
+    std::string dir;    // REPORTS/<timestamp>
+    std::string error;  // "" on success
+};
+
+// Creates REPORTS/<timestamp>[-N] (never reusing a directory), writes the
+// three files and replaces REPORTS/latest (a relative symlink) atomically.
+ReportWritten write_report(const RunOptions& opts, const std::vector<RunRow>& rows,
+                           const std::string& reports_dir);
+
+}  // namespace daxcheck

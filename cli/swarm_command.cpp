@@ -1,0 +1,187 @@
+#include "cli/swarm_command.h"
+
+#include <fmt/format.h>
+
+#include <random>
+
+#include "cli/replay_command.h"
+#include "cli/run_command.h"
+#include "impl/expectations.h"
+
+namespace daxcheck {
+namespace {
+
+constexpr int kUsageError = 2;
+
+int usage(const std::string& message) {
+    fmt::print(stderr, "daxcheck: {}\n", message);
+    return kUsageError;
+}
+
+template <class T, class Name>
+std::string names(const std::vector<T>& all, Name name) {
+    std::string out;
+    for (const auto& x : all) out += (out.empty() ? "" : ", ") + name(x);
+    return out;
+}
+
+struct SwarmRow {
+    RunRow row;
+    SwarmCellResult swarm;
+    std::string rerun;  // the whole run that found it, with --walks
+};
+
+std::string cell_flags(const RunRow& r, const RunOptions& run) {
+    std::string line = fmt::format("--variant {} --property {} --profile {}", r.variant->name,
+                                   r.property->name, to_string(r.profile));
+    if (run.universe_given) line += " " + universe_flags(run.cell.universe);
+    return line;
+}
+
+}  // namespace
+
+void SwarmCommand::add_to(CLI::App& app) {
+    auto* cmd = app.add_subcommand(
+        "swarm", "random walks with swarm configurations (no RapidCheck per operation)");
+    cmd->add_option("--variant", variants_, "variant to walk (repeatable)")->required();
+    cmd->add_option("--property", properties_, "property to check (repeatable; default all)");
+    cmd->add_option("--profile", profiles_, "exclusive or reflink (default both)");
+    cmd->add_option("--seconds", seconds_, "walking time per cell (default 1)")
+        ->check(CLI::Range(0.0, 86400.0));
+    cmd->add_option("--walks", walks_, "exactly this many walks per cell (reproducible)")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+    cmd->add_option("--walk-seed", walk_seed_, "run only the walk with this seed (as printed)");
+    cmd->add_option("--threads", threads_, "walker threads (default 2)")->check(CLI::Range(1, 256));
+    cmd->add_option("--seed", seed_, "seed of the walks (default: random, printed)");
+    cmd->add_option("--json", json_path_, "also write the results as JSON to FILE (as run --json)");
+    universe_.add_to(*cmd);
+    cmd->add_flag("--save-failures", save_, "save each new shrunk counterexample as a corpus file");
+    cmd->add_option("--corpus-dir", corpus_dir_, "where --save-failures writes (default: corpus/)");
+}
+
+int SwarmCommand::run() const {
+    RunOptions run;
+    for (const auto& name : variants_) {
+        const Variant* v = find_variant(name);
+        if (!v)
+            return usage(fmt::format("unknown variant '{}' (known: {})", name,
+                                     names(variants(), [](const Variant& x) { return x.name; })));
+        run.variants.push_back(v);
+    }
+    for (const auto& name : properties_) {
+        const Property* p = find_property(name);
+        if (!p)
+            return usage(fmt::format("unknown property '{}' (known: {})", name,
+                                     names(all_properties(), [](const Property& x) { return x.name; })));
+        run.properties.push_back(p);
+    }
+    if (run.properties.empty())
+        for (const auto& p : all_properties()) run.properties.push_back(&p);
+    for (const auto& name : profiles_) {
+        auto p = parse_profile(name);
+        if (!p) return usage(fmt::format("unknown profile '{}' (known: exclusive, reflink)", name));
+        run.profiles.push_back(*p);
+    }
+    if (run.profiles.empty()) run.profiles = all_profiles();
+    run.cell.universe = universe_.universe();
+    run.universe_given = universe_.given();
+    if (auto problem = model::universe_problem(run.cell.universe); !problem.empty())
+        return usage("bad universe: " + problem);
+    run.cell.seed = seed_ ? *seed_ : std::random_device{}() % 1000000000;
+    run.cell.tests = static_cast<int>(walks_.value_or(0));
+    if (!json_path_.empty()) run.json_path = json_path_;
+
+    SwarmOptions opts;
+    opts.universe = run.cell.universe;
+    opts.seed = run.cell.seed;
+    opts.threads = threads_;
+    opts.seconds = seconds_;
+    opts.walks = walks_.value_or(0);
+    opts.walk_seed = walk_seed_;
+
+    if (walk_seed_)
+        fmt::print("daxcheck swarm: walk seed {}, universe {}\n\n", *walk_seed_,
+                   universe_flags(run.cell.universe));
+    else
+        fmt::print("daxcheck swarm: seed {}, {} thread{}, {} per cell, universe {}\n\n",
+                   run.cell.seed, threads_, threads_ == 1 ? "" : "s",
+                   walks_ ? fmt::format("{} walks", *walks_) : fmt::format("{:g} s", seconds_),
+                   universe_flags(run.cell.universe));
+    fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>9} {:>12} {:>11} {:>9}\n", "variant",
+               "property", "profile", "verdict", "expected", "walks", "operations", "ops/s", "time");
+
+    std::vector<SwarmRow> rows;
+    std::uint64_t total_walks = 0, total_ops = 0;
+    double total_seconds = 0;
+    for (const Variant* v : run.variants)
+        for (const Property* p : run.properties)
+            for (Profile profile : run.profiles) {
+                SwarmRow s;
+                s.swarm = run_swarm_cell(*v, *p, profile, opts);
+                s.row = RunRow{v, p, profile, s.swarm.cell,
+                               expectation_for(*v, p->name, to_string(profile)), {}, {}};
+                RunRow& r = s.row;
+                const std::string flags = cell_flags(r, run);
+                if (s.swarm.failing_walk) {
+                    r.reproduce = fmt::format("./daxcheck swarm {} --walk-seed {}", flags,
+                                              s.swarm.failing_walk_seed);
+                    if (!walk_seed_)
+                        s.rerun = fmt::format("./daxcheck swarm {} --seed {} --walks {}", flags,
+                                              run.cell.seed, *s.swarm.failing_walk + 1);
+                } else {
+                    r.reproduce = walk_seed_ ? fmt::format("./daxcheck swarm {} --walk-seed {}",
+                                                           flags, *walk_seed_)
+                                             : fmt::format("./daxcheck swarm {} --seed {} --walks {}",
+                                                           flags, run.cell.seed, s.swarm.walks);
+                }
+                if (r.result.verdict == CellResult::Verdict::Fail) {
+                    auto replayed = replay(*v, *p, run.cell.universe, r.result.counterexample);
+                    r.trace = std::move(replayed.trace);
+                    if (replayed.invalid || !r.trace.failed()) {
+                        r.result.verdict = CellResult::Verdict::Error;
+                        r.result.message = "the shrunk counterexample did not fail on replay: " +
+                                           replayed.invalid.value_or(r.result.message);
+                    }
+                }
+                const char* verdict = r.result.verdict == CellResult::Verdict::Pass   ? "pass"
+                                      : r.result.verdict == CellResult::Verdict::Fail ? "fail"
+                                                                                      : "error";
+                fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>9} {:>12} {:>9.2f} M {:>6.0f} ms{}\n",
+                           v->name, p->name, to_string(profile), verdict,
+                           r.expected.pass ? "pass" : "fail", s.swarm.walks, s.swarm.operations,
+                           s.swarm.ops_per_second() / 1e6, r.result.time_ms,
+                           r.as_expected() ? "" : "   UNEXPECTED");
+                std::fflush(stdout);
+                total_walks += s.swarm.walks;
+                total_ops += s.swarm.operations;
+                total_seconds += s.swarm.seconds;
+                rows.push_back(std::move(s));
+            }
+
+    for (const auto& s : rows) {
+        print_cell_details(s.row, "walk");
+        if (!s.swarm.failing_walk) continue;
+        fmt::print("  found by walk {} (walk seed {}) after {} operations, configuration:\n    {}\n",
+                   *s.swarm.failing_walk + 1, s.swarm.failing_walk_seed, s.swarm.failing_length,
+                   s.swarm.failing_configuration);
+        if (!s.rerun.empty()) fmt::print("  the whole run: {}\n", s.rerun);
+    }
+    std::size_t good = 0;
+    for (const auto& s : rows) good += s.row.as_expected();
+    fmt::print("\n{} walks, {} operations checked, {:.2f} M operations per second\n", total_walks,
+               total_ops, total_seconds > 0 ? total_ops / total_seconds / 1e6 : 0.0);
+    fmt::print("{} cells: {} as expected, {} unexpected\n", rows.size(), good, rows.size() - good);
+
+    std::vector<RunRow> plain;
+    for (const auto& s : rows) plain.push_back(s.row);
+    if (run.json_path) {
+        std::string error;
+        if (!write_run_json(run, plain, *run.json_path, error)) return usage(error);
+        fmt::print("wrote {}\n", *run.json_path);
+    }
+    if (save_ && !save_failures(run, plain, corpus_dir_.empty() ? default_corpus_dir() : corpus_dir_))
+        return usage("cannot save the counterexamples");
+    return good == rows.size() ? 0 : 1;
+}
+
+}  // namespace daxcheck

@@ -1,0 +1,32 @@
+// `daxcheck swarm`: random walks with swarm configurations (properties/swarm.h),
+// printed, saved and reproduced like `daxcheck run` failures.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/universe_flags.h"
+#include "properties/swarm.h"
+
+namespace daxcheck {
+
+class SwarmCommand {
+public:
+    // Adds the `swarm` subcommand and its options to `app`.
+    void add_to(CLI::App& app);
+    // Runs it after parsing; returns the exit code (0 as expected, 1 not, 2 usage).
+    int run() const;
+
+private:
+    std::vector<std::string> variants_, properties_, profiles_;
+    std::optional<std::uint64_t> seed_, walks_, walk_seed_;
+    double seconds_ = 1;
+    unsigned threads_ = 2;
+    std::string json_path_, corpus_dir_;
+    bool save_ = false;
+    UniverseFlags universe_;
+};
+
+}  // namespace daxcheck

@@ -1,0 +1,528 @@
+#include "properties/swarm.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "properties/generators.h"
+#include "properties/replay.h"
+#include "properties/simplify.h"
+
+namespace daxcheck {
+namespace {
+
+using namespace model;
+
+// splitmix64: small, fast, and a walk's whole stream follows from its seed.
+struct Rng {
+    std::uint64_t state;
+    std::uint64_t next() {
+        std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        return z ^ (z >> 31);
+    }
+    // Uniform in 0..n-1 (n > 0), by multiply-shift.
+    std::uint64_t below(std::uint64_t n) {
+        return static_cast<std::uint64_t>((static_cast<unsigned __int128>(next()) * n) >> 64);
+    }
+    bool coin() { return next() >> 63; }
+    template <class T>
+    const T& pick(const std::vector<T>& v) { return v[below(v.size())]; }
+};
+
+// The operation kinds a configuration switches on or off.
+enum Kind : unsigned {
+    kAssociate,        // shared=0 on free pfns
+    kAssociateShared,  // shared=1 (reflink profile)
+    kDisassociate,
+    kTruncate,
+    kPin,
+    kUnpin,
+    kMisuseAssociate,  // shared=0 over an owned pfn (misuse properties)
+    kMisuseStray,      // disassociate-stray a check can see (misuse properties)
+    kKinds
+};
+constexpr const char* kKindNames[kKinds] = {"associate", "associate-shared", "disassociate",
+                                            "truncate",  "pin",              "unpin",
+                                            "misuse-associate", "misuse-stray"};
+constexpr std::uint64_t kLengthCaps[] = {8, 32, 128, 512};
+constexpr int kTries = 4;
+
+// One walk's swarm configuration.
+struct Config {
+    std::array<unsigned, kKinds> weight{};  // 0: switched off
+    unsigned total_weight = 0;
+    std::vector<FileId> files;
+    std::vector<Order> orders;
+    std::array<std::vector<Pfn>, 2> pfns;            // entry starts, per order: [0] PTE, [1] PMD
+    std::array<std::vector<PageOffset>, 2> offsets;  // the same for page offsets
+    std::uint64_t length = 0;
+};
+
+// A random non-empty subset of `all` (each element with probability 1/2), into `out`.
+template <class T>
+void draw_subset(Rng& rng, const std::vector<T>& all, std::vector<T>& out) {
+    out.clear();
+    if (all.empty()) return;
+    for (const T& x : all)
+        if (rng.coin()) out.push_back(x);
+    if (out.empty()) out.push_back(rng.pick(all));
+}
+
+std::string join_values(const std::vector<std::uint64_t>& v) {
+    std::string out;
+    for (auto x : v) out += (out.empty() ? "" : ",") + std::to_string(x);
+    return out;
+}
+
+std::string describe(const Config& c, const Universe& u) {
+    std::string kinds;
+    for (unsigned k = 0; k < kKinds; k++)
+        if (c.weight[k]) kinds += fmt::format("{}{}:{}", kinds.empty() ? "" : " ", kKindNames[k], c.weight[k]);
+    std::string files;
+    for (FileId f : c.files) files += file_letter(f);
+    std::string orders;
+    for (Order o : c.orders) orders += (orders.empty() ? "" : ",") + std::to_string(o);
+    std::string out = fmt::format("kinds {}; files {}; orders {}; pfns {}; offsets {}", kinds,
+                                  files, orders, join_values(c.pfns[0]), join_values(c.offsets[0]));
+    if (c.orders.size() > 1 || c.orders.front() != 0)
+        out += fmt::format("; pmd pfns {}; pmd offsets {}", join_values(c.pfns[1]),
+                           join_values(c.offsets[1]));
+    (void)u;
+    return out + fmt::format("; length {}", c.length);
+}
+
+bool offsets_free(const FileState& file, PageOffset first, std::uint64_t count, const Universe& u) {
+    for (const auto& [offset, slot] : file.slots)
+        if (offset < first + count && first < offset + u.pages(slot.order)) return false;
+    return true;
+}
+
+bool pfns_free(const ModelState& s, Pfn first, std::uint64_t count) {
+    for (std::uint64_t i = 0; i < count; i++)
+        if (!s.pfns[first + i].owners.empty()) return false;
+    return true;
+}
+
+// Walks of one cell on one thread; keeps its buffers from walk to walk.
+class Walker {
+public:
+    Walker(const Variant& v, const Property& p, Profile profile, const Universe& u)
+        : v_(v), p_(p), profile_(profile), u_(u), pristine_(v, u), exec_(v, u) {
+        orders_.push_back(0);
+        const auto pmd = static_cast<Order>(u.pmd_order);
+        if (u.pages(pmd) <= std::min(u.pfns, u.offsets)) orders_.push_back(pmd);
+        for (std::size_t i = 0; i < orders_.size(); i++) {
+            all_pfns_[i] = candidate_starts(u, u.pfns, orders_[i]);
+            all_offsets_[i] = candidate_starts(u, u.offsets, orders_[i]);
+        }
+        for (FileId f = 0; f < u.files; f++) all_files_.push_back(f);
+        allowed_[kAssociate] = allowed_[kDisassociate] = allowed_[kTruncate] = true;
+        allowed_[kAssociateShared] = profile == Profile::Reflink;
+        allowed_[kPin] = allowed_[kUnpin] = u.max_pins > 0;
+        allowed_[kMisuseAssociate] = allowed_[kMisuseStray] = p.with_misuse;
+    }
+
+    // Runs walk `seed`; `keep` records its operations and configuration.
+    WalkResult walk(std::uint64_t seed, bool keep) {
+        WalkResult out;
+        Rng rng{seed};
+        draw_config(rng);
+        if (keep) out.configuration = describe(config_, u_);
+        ops_.clear();
+        exec_ = pristine_;  // reuses the buffers of the last walk
+        Execution& exec = exec_;
+        before_ = exec.model();
+        Op op;
+        for (std::uint64_t i = 0; i < config_.length; i++) {
+            if (!next_op(rng, before_, op)) break;
+            ops_.push_back(op);
+            const Change change = change_of(before_, op);
+            const StepOutcome outcome = exec.step(op);
+            out.operations++;
+            if (!outcome.legal && !is_misuse_kind_)
+                throw std::logic_error("swarm generated an illegal operation: " +
+                                       outcome.illegal_reason);
+            std::optional<std::string> why = kernel_bug_failure(outcome);
+            if (!why) why = p_.after_step(StepView{before_, op, outcome, exec});
+            if (why) {
+                out.failure = fmt::format("after #{}: {}", ops_.size(), *why);
+                break;
+            }
+            catch_up(exec.model(), change);
+        }
+        // catch_up relies on an operation changing only its file and its
+        // entry's pfns: check that once per walk.
+        if (!out.failure && before_ != exec.model())
+            throw std::logic_error("swarm: the model changed outside the operation's file and pfns");
+        if (!out.failure && p_.at_end)
+            if (auto why = p_.at_end(exec)) out.failure = "at the end: " + *why;
+        if (keep || out.failure) out.ops = ops_;
+        if (out.failure && !keep) out.configuration = describe(config_, u_);
+        return out;
+    }
+
+private:
+    // What a step can change in the model: one file's slots and a pfn range.
+    struct Change {
+        FileId file = 0;
+        bool has_file = false;
+        Pfn first = 0;
+        std::uint64_t count = 0;
+    };
+
+    Change change_of(const ModelState& s, const Op& op) const {
+        Change c;
+        std::visit(
+            [&](const auto& o) {
+                if constexpr (requires { o.file; }) {
+                    c.file = o.file;
+                    c.has_file = true;
+                }
+            },
+            op);
+        if (const auto e = entry_of(s, op)) {
+            c.first = e->pfn;
+            c.count = u_.pages(e->order);
+        } else if (const auto* p = std::get_if<Pin>(&op)) {
+            c.first = p->pfn;
+            c.count = 1;
+        } else if (const auto* q = std::get_if<Unpin>(&op)) {
+            c.first = q->pfn;
+            c.count = 1;
+        }
+        return c;
+    }
+
+    // Brings before_ up to `now` by copying only what the step could change:
+    // copying the whole state every step would cost more than the step.
+    void catch_up(const ModelState& now, const Change& c) {
+        if (c.has_file) before_.files[c.file] = now.files[c.file];
+        for (std::uint64_t i = 0; i < c.count; i++) before_.pfns[c.first + i] = now.pfns[c.first + i];
+    }
+
+    void draw_config(Rng& rng) {
+        Config& c = config_;
+        c.total_weight = 0;
+        for (unsigned k = 0; k < kKinds; k++)
+            c.weight[k] = allowed_[k] && rng.coin() ? 1 + static_cast<unsigned>(rng.below(4)) : 0;
+        if (!c.weight[kAssociate] && !c.weight[kAssociateShared]) {
+            const bool shared = allowed_[kAssociateShared] && rng.coin();
+            c.weight[shared ? kAssociateShared : kAssociate] = 1 + static_cast<unsigned>(rng.below(4));
+        }
+        for (unsigned k = 0; k < kKinds; k++) c.total_weight += c.weight[k];
+        draw_subset(rng, all_files_, c.files);
+        draw_subset(rng, orders_, c.orders);
+        for (std::size_t i = 0; i < orders_.size(); i++) {
+            draw_subset(rng, all_pfns_[i], c.pfns[i]);
+            draw_subset(rng, all_offsets_[i], c.offsets[i]);
+        }
+        c.length = 1 + rng.below(kLengthCaps[rng.below(std::size(kLengthCaps))]);
+    }
+
+    Kind draw_kind(Rng& rng) const {
+        auto r = rng.below(config_.total_weight);
+        unsigned k = 0;
+        while (r >= config_.weight[k]) r -= config_.weight[k++];
+        return static_cast<Kind>(k);
+    }
+
+    // An operation of a kind the configuration allows; false when none was
+    // found in a few tries (the walk ends there).
+    bool next_op(Rng& rng, const ModelState& s, Op& op) {
+        for (int attempt = 0; attempt < 2 * kTries; attempt++) {
+            const Kind k = draw_kind(rng);
+            is_misuse_kind_ = k == kMisuseAssociate || k == kMisuseStray;
+            if (generate(k, rng, s, op)) return true;
+        }
+        return false;
+    }
+
+    bool generate(Kind k, Rng& rng, const ModelState& s, Op& op) {
+        const Config& c = config_;
+        switch (k) {
+            case kAssociate:
+            case kAssociateShared:
+            case kMisuseAssociate:
+                for (int t = 0; t < kTries; t++) {
+                    const std::size_t oi = rng.below(c.orders.size());
+                    const Order order = c.orders[oi];
+                    const std::size_t list = order == 0 ? 0 : 1;
+                    const FileId f = rng.pick(c.files);
+                    const PageOffset o = rng.pick(c.offsets[list]);
+                    const Pfn p = rng.pick(c.pfns[list]);
+                    const std::uint64_t pages = u_.pages(order);
+                    if (!offsets_free(s.files[f], o, pages, u_)) continue;
+                    const bool free = pfns_free(s, p, pages);
+                    if ((k == kAssociate && !free) || (k == kMisuseAssociate && free)) continue;
+                    op = Associate{f, o, p, order, k == kAssociateShared};
+                    return true;
+                }
+                return false;
+            case kDisassociate:
+            case kTruncate:
+                for (int t = 0; t < kTries; t++) {
+                    const FileId f = rng.pick(c.files);
+                    const auto& slots = s.files[f].slots;
+                    if (slots.empty()) continue;
+                    auto it = slots.begin();
+                    std::advance(it, rng.below(slots.size()));
+                    if (k == kDisassociate) op = Disassociate{f, it->first};
+                    else op = Truncate{f, it->first};
+                    return true;
+                }
+                return false;
+            case kPin:
+                // A page of some entry of the configuration's files: PMD tails included.
+                for (int t = 0; t < kTries; t++) {
+                    const FileId f = rng.pick(c.files);
+                    const auto& slots = s.files[f].slots;
+                    if (slots.empty()) continue;
+                    auto it = slots.begin();
+                    std::advance(it, rng.below(slots.size()));
+                    const Pfn p = it->second.pfn + rng.below(u_.pages(it->second.order));
+                    if (s.pfns[p].pins >= u_.max_pins) continue;
+                    op = Pin{p};
+                    return true;
+                }
+                return false;
+            case kUnpin: {
+                // Pins may outlive the mapping: look at every pfn, from a random one.
+                const std::uint64_t n = s.pfns.size(), start = rng.below(n);
+                for (std::uint64_t i = 0; i < n; i++) {
+                    const Pfn p = (start + i) % n;
+                    if (s.pfns[p].pins > 0) {
+                        op = Unpin{p};
+                        return true;
+                    }
+                }
+                return false;
+            }
+            case kMisuseStray:
+                for (int t = 0; t < kTries; t++) {
+                    const std::size_t oi = rng.below(c.orders.size());
+                    const Order order = c.orders[oi];
+                    const DisassociateStray d{rng.pick(c.files), rng.pick(c.pfns[order == 0 ? 0 : 1]),
+                                              order};
+                    if (!misuse_check(s, Op{d})) continue;
+                    op = d;
+                    return true;
+                }
+                return false;
+            case kKinds: break;
+        }
+        return false;
+    }
+
+    const Variant& v_;
+    const Property& p_;
+    Profile profile_;
+    Universe u_;
+    std::vector<Order> orders_;
+    std::array<std::vector<Pfn>, 2> all_pfns_;
+    std::array<std::vector<PageOffset>, 2> all_offsets_;
+    std::vector<FileId> all_files_;
+    std::array<bool, kKinds> allowed_{};
+    Execution pristine_, exec_;
+    Config config_;
+    std::vector<Op> ops_;
+    ModelState before_;
+    bool is_misuse_kind_ = false;
+};
+
+bool allowed(const Property& p, const ModelState& s, const Op& op) {
+    return is_legal(s, op) || (p.with_misuse && misuse_check(s, op));
+}
+
+// The operations of `ops` that are still allowed once earlier ones are gone
+// (removing an associate removes the releases of its entry too).
+std::vector<Op> allowed_part(const Property& p, const Universe& u, const std::vector<Op>& ops) {
+    std::vector<Op> out;
+    ModelState s = initial_state(u);
+    for (const Op& op : ops) {
+        if (!allowed(p, s, op)) continue;
+        out.push_back(op);
+        s = apply(std::move(s), op);
+    }
+    return out;
+}
+
+constexpr int kShrinkBudget = 20000;      // replays
+constexpr std::size_t kExhaustiveUpTo = 10;  // search every shorter subsequence
+
+}  // namespace
+
+std::uint64_t walk_seed(std::uint64_t seed, std::uint64_t walk) {
+    Rng a{seed};
+    Rng b{a.next() ^ walk};
+    return b.next();
+}
+
+WalkResult run_walk(const Variant& v, const Property& p, Profile profile, const Universe& u,
+                    std::uint64_t seed) {
+    Walker walker(v, p, profile, u);
+    return walker.walk(seed, true);
+}
+
+bool ops_fail(const Variant& v, const Property& p, const Universe& u, const std::vector<Op>& ops) {
+    Execution exec(v, u);
+    ModelState before;
+    for (const Op& op : ops) {
+        if (!allowed(p, exec.model(), op)) return false;
+        before = exec.model();
+        const StepOutcome outcome = exec.step(op);
+        if (outcome.kernel_bug) return true;
+        if (p.after_step(StepView{before, op, outcome, exec})) return true;
+    }
+    return p.at_end && p.at_end(exec).has_value();
+}
+
+std::vector<Op> shrink_ops(const Variant& v, const Property& p, const Universe& u,
+                           std::vector<Op> ops) {
+    int budget = kShrinkBudget;
+    auto keep_if_fails = [&](std::vector<Op> candidate, bool cascade) {
+        if (cascade) candidate = allowed_part(p, u, candidate);
+        if (candidate.size() >= ops.size() || budget <= 0) return false;
+        budget--;
+        if (!ops_fail(v, p, u, candidate)) return false;
+        ops = std::move(candidate);
+        return true;
+    };
+    // Delta debugging: remove chunks of halving size.
+    std::size_t n = 2;
+    while (ops.size() >= 2 && budget > 0) {
+        const std::size_t chunk = (ops.size() + n - 1) / n;
+        bool reduced = false;
+        for (std::size_t start = 0; start < ops.size() && !reduced; start += chunk) {
+            std::vector<Op> candidate(ops.begin(), ops.begin() + static_cast<long>(start));
+            candidate.insert(candidate.end(),
+                             ops.begin() + static_cast<long>(std::min(ops.size(), start + chunk)),
+                             ops.end());
+            reduced = keep_if_fails(std::move(candidate), true);
+        }
+        if (reduced) {
+            n = std::max<std::size_t>(n - 1, 2);
+        } else if (chunk == 1) {
+            break;
+        } else {
+            n = std::min(n * 2, ops.size());
+        }
+    }
+    // A short list: the shortest failing subsequence, by trying them all.
+    if (ops.size() <= kExhaustiveUpTo) {
+        const std::size_t len = ops.size();
+        bool found = false;
+        for (std::size_t k = 1; k < len && !found; k++) {
+            std::vector<bool> pick(len, false);
+            std::fill(pick.begin(), pick.begin() + static_cast<long>(k), true);
+            do {
+                std::vector<Op> candidate;
+                for (std::size_t i = 0; i < len; i++)
+                    if (pick[i]) candidate.push_back(ops[i]);
+                found = keep_if_fails(std::move(candidate), false);
+            } while (!found && std::prev_permutation(pick.begin(), pick.end()));
+        }
+    }
+    return simplify_values(v, p, u, std::move(ops));
+}
+
+SwarmCellResult run_swarm_cell(const Variant& v, const Property& p, Profile profile,
+                               const SwarmOptions& opts) {
+    using clock = std::chrono::steady_clock;
+    const auto start = clock::now();
+    SwarmCellResult out;
+    std::optional<WalkResult> failure;
+    std::string error;
+
+    if (opts.walk_seed) {
+        try {
+            Walker walker(v, p, profile, opts.universe);
+            auto r = walker.walk(*opts.walk_seed, false);
+            out.walks = 1;
+            out.operations = r.operations;
+            if (r.failure) {
+                out.failing_walk = 0;
+                out.failing_walk_seed = *opts.walk_seed;
+                failure = std::move(r);
+            }
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+    } else {
+        const unsigned threads = std::max(1u, opts.threads);
+        const auto deadline =
+            start + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(opts.seconds));
+        std::atomic<std::uint64_t> lowest_failing{UINT64_MAX};
+        std::atomic<bool> stop{false};
+        std::atomic<std::uint64_t> walks{0}, operations{0};
+        std::mutex mutex;
+        std::uint64_t failing_walk = UINT64_MAX;
+        auto work = [&](unsigned t) {
+            std::uint64_t my_walks = 0, my_ops = 0;
+            try {
+                Walker walker(v, p, profile, opts.universe);
+                for (std::uint64_t w = t;; w += threads) {
+                    if (opts.walks ? w >= opts.walks : (stop.load(std::memory_order_relaxed) ||
+                                                        ((my_walks & 15) == 0 && clock::now() >= deadline)))
+                        break;
+                    if (w >= lowest_failing.load(std::memory_order_relaxed)) break;
+                    auto r = walker.walk(walk_seed(opts.seed, w), false);
+                    my_walks++;
+                    my_ops += r.operations;
+                    if (!r.failure) continue;
+                    std::lock_guard lock(mutex);
+                    if (w < failing_walk) {
+                        failing_walk = w;
+                        failure = std::move(r);
+                        lowest_failing.store(w);
+                    }
+                    if (!opts.walks) stop.store(true);
+                    break;
+                }
+            } catch (const std::exception& e) {
+                std::lock_guard lock(mutex);
+                if (error.empty()) error = e.what();
+                stop.store(true);
+                lowest_failing.store(0);
+            }
+            walks += my_walks;
+            operations += my_ops;
+        };
+        std::vector<std::thread> pool;
+        for (unsigned t = 1; t < threads; t++) pool.emplace_back(work, t);
+        work(0);
+        for (auto& th : pool) th.join();
+        out.walks = walks;
+        out.operations = operations;
+        if (failure) {
+            out.failing_walk = failing_walk;
+            out.failing_walk_seed = walk_seed(opts.seed, failing_walk);
+        }
+    }
+    out.seconds = std::chrono::duration<double>(clock::now() - start).count();
+    out.cell.tests_run = static_cast<int>(std::min<std::uint64_t>(out.walks, INT32_MAX));
+
+    if (!error.empty()) {
+        out.cell.verdict = CellResult::Verdict::Error;
+        out.cell.message = error;
+    } else if (failure) {
+        out.cell.verdict = CellResult::Verdict::Fail;
+        out.failing_configuration = failure->configuration;
+        out.failing_length = failure->ops.size();
+        if (out.failing_walk) out.cell.tests_run = static_cast<int>(*out.failing_walk + 1);
+        out.cell.counterexample = shrink_ops(v, p, opts.universe, failure->ops);
+        const auto again = replay(v, p, opts.universe, out.cell.counterexample);
+        out.cell.message = again.trace.failed() ? again.trace.failure() : *failure->failure;
+    }
+    out.cell.time_ms = std::chrono::duration<double, std::milli>(clock::now() - start).count();
+    return out;
+}
+
+}  // namespace daxcheck

@@ -1,0 +1,75 @@
+// Swarm mode (issue 8): random walks without RapidCheck per operation. Each
+// walk draws a swarm configuration (Groce et al., ISSTA 2012: a random subset
+// of the operation kinds, files, pfns, offsets and orders, and a length),
+// generates only legal operations (plus misuse ones for a with_misuse
+// property) from the model state, steps model and port through Execution,
+// checks the property after each step and at the end, and restarts. A failing
+// walk's operations are shrunk here (delta debugging, then an exhaustive
+// search of short subsequences, then simplify_values): RapidCheck cannot
+// shrink a list it did not generate.
+//
+// Deterministic: walk number w of seed S has its own seed walk_seed(S, w),
+// and that seed alone fixes the walk (its configuration and its operations).
+// Thread t of T runs walks t, t+T, t+2T, ...; with a fixed number of walks the
+// result is the failing walk with the lowest number, whatever T is.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "properties/rc_runner.h"
+
+namespace daxcheck {
+
+struct SwarmOptions {
+    model::Universe universe;
+    std::uint64_t seed = 1;
+    unsigned threads = 2;
+    double seconds = 1;       // per cell, when `walks` is 0
+    std::uint64_t walks = 0;  // an exact number of walks per cell (0: run for `seconds`)
+    std::optional<std::uint64_t> walk_seed;  // run only this one walk
+};
+
+std::uint64_t walk_seed(std::uint64_t seed, std::uint64_t walk);
+
+// What one walk did.
+struct WalkResult {
+    std::uint64_t operations = 0;     // operations stepped and checked
+    std::vector<model::Op> ops;       // the walk's operations (up to the failing one)
+    std::optional<std::string> failure;
+    std::string configuration;        // the swarm configuration, readable
+};
+
+// One walk of `walk_seed`: deterministic.
+WalkResult run_walk(const Variant& v, const Property& p, Profile profile, const model::Universe& u,
+                    std::uint64_t walk_seed);
+
+// True when `ops` is a list the property's generator could produce (legal
+// operations, plus misuse operations for a with_misuse property) and it fails.
+bool ops_fail(const Variant& v, const Property& p, const model::Universe& u,
+              const std::vector<model::Op>& ops);
+
+// Shrinks a failing list: fewer operations while it still fails and stays
+// legal, then the smallest values (properties/simplify.h).
+std::vector<model::Op> shrink_ops(const Variant& v, const Property& p, const model::Universe& u,
+                                  std::vector<model::Op> ops);
+
+struct SwarmCellResult {
+    CellResult cell;  // tests_run is the number of walks run
+    std::uint64_t walks = 0;
+    std::uint64_t operations = 0;  // checked operations over all walks
+    double seconds = 0;            // walking only, without the shrinking
+    // The failing walk with the lowest number, when one failed.
+    std::optional<std::uint64_t> failing_walk;
+    std::uint64_t failing_walk_seed = 0;
+    std::string failing_configuration;
+    std::size_t failing_length = 0;  // before shrinking
+    double ops_per_second() const { return seconds > 0 ? operations / seconds : 0; }
+};
+
+SwarmCellResult run_swarm_cell(const Variant& v, const Property& p, Profile profile,
+                               const SwarmOptions& opts);
+
+}  // namespace daxcheck
