@@ -40,5 +40,18 @@ fi
 for field in variant property profile verdict expected tests seed time_ms counterexample reproduce; do
     grep -q "\"$field\"" "$tmp/a.json" || { echo "FAIL json lacks $field"; fails=$((fails + 1)); }
 done
+# explore: exhaustive search; a shortest counterexample or "no counterexample up to depth D".
+tiny="--files 2 --pfns 2 --offsets 2 --max-pins 1"
+check "explore as expected exits 0" 0 "$bin" explore --variant v10-only-postdec --property refinement $tiny --json "$tmp/x.json"
+grep -q "no counterexample up to depth" "$tmp/out" || { echo "FAIL explore: no success line"; fails=$((fails + 1)); }
+grep -q "^  associate A 0 pfn=0 order=0 shared=1$" "$tmp/out" || { echo "FAIL explore: no counterexample lines"; fails=$((fails + 1)); }
+grep -q "reproduce: ./daxcheck explore" "$tmp/out" || { echo "FAIL explore: no reproduce line"; fails=$((fails + 1)); }
+for field in states transitions depth_completed exhausted memory_bytes counterexample; do
+    grep -q "\"$field\"" "$tmp/x.json" || { echo "FAIL explore json lacks $field"; fails=$((fails + 1)); }
+done
+check "explore too shallow for a known bug exits 1" 1 "$bin" explore --variant v10-only-postdec --property refinement --profile reflink --depth 1 $tiny
+check "explore unknown variant exits 2" 2 "$bin" explore --variant v99
+check "explore bad universe exits 2" 2 "$bin" explore --pmd-order 40
+check "explore bad depth exits 2" 2 "$bin" explore --depth deep
 echo "$((fails == 0 ? 1 : 0)) passed, $fails failed"
 [ "$fails" -eq 0 ]
