@@ -185,7 +185,6 @@ int explore_command(const ExploreCommandOptions& opts) {
                e.time_budget_s > 0 ? fmt::format("{} s per cell", e.time_budget_s) : "none",
                e.memory_budget_bytes ? megabytes(e.memory_budget_bytes) : "none",
                e.symmetry ? "on" : "off");
-    if (e.threads > 1) fmt::print("note: --threads {}: the search runs on one thread\n", e.threads);
     std::vector<ExploreRow> rows;
     for (const Variant* v : opts.variants)
         for (const Property* p : opts.properties)

@@ -4,6 +4,9 @@
 #include <chrono>
 #include <compare>
 #include <cstring>
+#include <memory>
+#include <mutex>
+#include <thread>
 
 #include "harness/op_text.h"
 #include "harness/state_pack.h"
@@ -150,34 +153,72 @@ std::optional<std::string> step_failure(const Property& p, const ModelState& bef
     return p.after_step(StepView{before, op, outcome, after});
 }
 
+// One expansion thread's own executions and buffers.
+struct Worker {
+    Worker(const Variant& v, const Universe& u, bool symmetry)
+        : canon(u, symmetry), parent(v, u), child(v, u), scratch(v, u) {}
+    Canonicaliser canon;
+    Execution parent, child, scratch;
+    PackedState packed, parent_bytes;
+    std::vector<Op> ops;
+    std::uint64_t transitions = 0, concrete_states = 0;
+};
+
+// Where the search found its failure: a failing step (the stored parent and
+// the index of its operation) or a new state whose end check fails.
+struct Found {
+    bool step = true;
+    std::uint32_t id = 0;
+    std::uint32_t op = 0;
+};
+
 class Explorer {
 public:
     Explorer(const Variant& v, const Property& p, const ExploreOptions& o)
-        : v_(v), p_(p), o_(o), canon_(o.universe, o.symmetry), parent_(v, o.universe),
-          child_(v, o.universe), scratch_(v, o.universe) {}
+        : v_(v), p_(p), o_(o), parallel_(o.threads > 1) {
+        for (unsigned t = 0; t < std::max(1u, o.threads); t++)
+            workers_.push_back(std::make_unique<Worker>(v, o.universe, o.symmetry));
+    }
 
     ExploreResult run() {
         start_ = Clock::now();
-        r_.symmetry_group = canon_.group_size();
-        const std::size_t same = canon_.canonical(parent_, packed_);
-        store_.insert(packed_, StateStore::kNone, 0);
-        r_.concrete_states += canon_.group_size() / same;
+        Worker& w = *workers_[0];
+        r_.symmetry_group = w.canon.group_size();
+        const std::size_t same = w.canon.canonical(w.parent, w.packed);
+        store_.insert(w.packed, StateStore::kNone, 0);
+        r_.concrete_states += w.canon.group_size() / same;
         r_.states_per_depth.push_back(1);
         if (p_.at_end) {
-            copy_state(parent_, scratch_);
-            if (p_.at_end(scratch_)) return finish_with_end_failure(0);
+            copy_state(w.parent, w.scratch);
+            if (p_.at_end(w.scratch)) return finish_with_end_failure(0);
         }
         std::size_t level_begin = 0, level_end = 1;
         for (unsigned depth = 0;; depth++) {
             if (depth >= o_.max_depth) return finish(ExploreStop::DepthLimit);
-            for (std::size_t id = level_begin; id < level_end; id++) {
-                if ((id - level_begin) % 64 == 0) {
-                    if (auto stop = over_budget()) {
-                        r_.expanded_in_last_level = id - level_begin;
-                        return finish(*stop);
-                    }
-                }
-                if (auto done = expand(static_cast<std::uint32_t>(id), depth)) return *done;
+            level_begin_ = cursor_ = level_begin;
+            level_end_ = level_end;
+            expanded_ = 0;
+            if (!parallel_) {
+                work(w, depth);
+            } else {
+                std::vector<std::thread> threads;
+                for (std::size_t t = 1; t < workers_.size(); t++)
+                    threads.emplace_back([this, t, depth] { work(*workers_[t], depth); });
+                work(w, depth);
+                for (auto& t : threads) t.join();
+            }
+            for (auto& worker : workers_) {
+                r_.transitions += worker->transitions;
+                r_.concrete_states += worker->concrete_states;
+                worker->transitions = worker->concrete_states = 0;
+            }
+            if (found_) {
+                return found_->step ? finish_with_step_failure(found_->id, found_->op)
+                                    : finish_with_end_failure(found_->id);
+            }
+            if (stop_) {
+                r_.expanded_in_last_level = expanded_;
+                return finish(*stop_);
             }
             r_.depth_completed = depth + 1;
             r_.states_per_depth.push_back(store_.size() - level_end);
@@ -201,27 +242,61 @@ private:
         return std::chrono::duration<double>(Clock::now() - start_).count();
     }
 
-    // Runs every operation from stored state `id`; a result when it is the end.
-    std::optional<ExploreResult> expand(std::uint32_t id, unsigned depth) {
-        unpack_state(store_.bytes(id), parent_.mutable_model(), parent_.mutable_world());
-        parent_.mutable_world().op_number = depth;
-        enumerate_ops(parent_.model(), o_.profile, p_.with_misuse, ops_);
-        for (std::size_t i = 0; i < ops_.size(); i++) {
-            copy_state(parent_, child_);
-            const StepOutcome outcome = child_.step(ops_[i]);
-            r_.transitions++;
-            if (step_failure(p_, parent_.model(), ops_[i], outcome, child_))
-                return finish_with_step_failure(id, static_cast<std::uint32_t>(i));
-            const std::size_t same = canon_.canonical(child_, packed_);
-            const auto [child_id, added] = store_.insert(packed_, id, static_cast<std::uint32_t>(i));
-            if (!added) continue;
-            r_.concrete_states += canon_.group_size() / same;
-            if (p_.at_end) {
-                copy_state(child_, scratch_);
-                if (p_.at_end(scratch_)) return finish_with_end_failure(child_id);
-            }
+    // The store is shared: with several threads every access takes the lock.
+    std::unique_lock<std::mutex> lock() {
+        return parallel_ ? std::unique_lock<std::mutex>(mutex_) : std::unique_lock<std::mutex>();
+    }
+
+    // Takes the next stored state of the level; false when the level is done
+    // or the search must stop.
+    bool next_parent(Worker& w, std::uint32_t& id) {
+        const auto held = lock();
+        if (found_ || stop_ || cursor_ >= level_end_) return false;
+        if ((cursor_ - level_begin_) % 64 == 0) {
+            if ((stop_ = over_budget())) return false;
         }
-        return std::nullopt;
+        id = static_cast<std::uint32_t>(cursor_++);
+        const Bytes b = store_.bytes(id);
+        w.parent_bytes.assign(b.begin(), b.end());
+        return true;
+    }
+
+    void record(Found f) {
+        const auto held = lock();
+        if (!found_ || std::pair(f.id, f.op) < std::pair(found_->id, found_->op)) found_ = f;
+    }
+
+    // Runs every operation from the level's states until none is left.
+    void work(Worker& w, unsigned depth) {
+        std::uint32_t id = 0;
+        while (next_parent(w, id)) {
+            unpack_state(Bytes(w.parent_bytes.data(), w.parent_bytes.size()),
+                         w.parent.mutable_model(), w.parent.mutable_world());
+            w.parent.mutable_world().op_number = depth;
+            enumerate_ops(w.parent.model(), o_.profile, p_.with_misuse, w.ops);
+            for (std::size_t i = 0; i < w.ops.size(); i++) {
+                const auto op_index = static_cast<std::uint32_t>(i);
+                copy_state(w.parent, w.child);
+                const StepOutcome outcome = w.child.step(w.ops[i]);
+                w.transitions++;
+                if (step_failure(p_, w.parent.model(), w.ops[i], outcome, w.child))
+                    return record({true, id, op_index});
+                const std::size_t same = w.canon.canonical(w.child, w.packed);
+                std::pair<std::uint32_t, bool> inserted;
+                {
+                    const auto held = lock();
+                    inserted = store_.insert(w.packed, id, op_index);
+                }
+                if (!inserted.second) continue;
+                w.concrete_states += w.canon.group_size() / same;
+                if (p_.at_end) {
+                    copy_state(w.child, w.scratch);
+                    if (p_.at_end(w.scratch)) return record({false, inserted.first, 0});
+                }
+            }
+            const auto held = lock();
+            expanded_++;
+        }
     }
 
     ExploreResult finish(ExploreStop stop) {
@@ -254,7 +329,7 @@ private:
                 if (i >= ops.size() || (j > 0 && i == store_.op(chain[k]))) continue;
                 copy_state(x, y);
                 y.step(ops[i]);
-                canon_.canonical(y, packed);
+                workers_[0]->canon.canonical(y, packed);
                 if (Bytes(packed.data(), packed.size()) == want) {
                     copy_state(y, x);
                     path.push_back(ops[i]);
@@ -320,13 +395,17 @@ private:
     const Variant& v_;
     const Property& p_;
     const ExploreOptions& o_;
-    Canonicaliser canon_;
-    Execution parent_, child_, scratch_;
+    const bool parallel_;
+    std::vector<std::unique_ptr<Worker>> workers_;
     StateStore store_;
-    PackedState packed_;
-    std::vector<Op> ops_;
     ExploreResult r_;
     Clock::time_point start_;
+    // The level being expanded, shared by the workers under mutex_.
+    std::mutex mutex_;
+    std::size_t level_begin_ = 0, level_end_ = 0, cursor_ = 0;
+    std::uint64_t expanded_ = 0;
+    std::optional<Found> found_;
+    std::optional<ExploreStop> stop_;
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "harness/state_pack.h"
 
 #include <algorithm>
+#include <array>
 #include <numeric>
 #include <type_traits>
 
@@ -25,6 +26,17 @@ static_assert(sizeof(kshim::page) == 40,
               "struct page changed: add the new field to page_fields() in harness/state_pack.cpp");
 static_assert(sizeof(kshim::folio) == sizeof(kshim::page),
               "struct folio has its own fields: add them to page_fields() in harness/state_pack.cpp");
+
+// file_mapping(f), looked up once: mappings are identities that never move.
+const kshim::address_space* universe_mapping(std::size_t f) {
+    static const auto table = [] {
+        std::array<const kshim::address_space*, model::kMaxFiles> t{};
+        for (std::size_t i = 0; i < t.size(); i++)
+            t[i] = kshim::file_mapping(static_cast<std::uint8_t>(i));
+        return t;
+    }();
+    return table[f];
+}
 
 // page->mapping: 0 is NULL, 1 + file for a file's mapping, kMappingRaw then
 // the pointer's value for anything else (a sentinel such as a CoW flag).
@@ -54,6 +66,9 @@ struct Writer {
     }
     void mapping(const kshim::address_space* m) {
         if (!m) return varint(0);
+        // The universe's own files first: a pointer compare each.
+        for (std::size_t f = 0; f < r.file_to.size(); f++)
+            if (m == universe_mapping(f)) return varint(1 + r.file_to[f]);
         const int f = kshim::mapping_file(m);
         if (f < 0) {
             varint(kMappingRaw);

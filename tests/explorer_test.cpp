@@ -238,11 +238,3 @@ TEST(Explorer, MemoryBudgetStopsCleanly) {
     EXPECT_FALSE(r.exhausted);
     EXPECT_GE(r.memory_bytes, o.memory_budget_bytes);
 }
-
-TEST(ExplorerBench, DISABLED_SmallUniverse) {
-    const auto r = run("v10-fixed", "refinement", Profile::Reflink);
-    std::printf("states %llu concrete %llu transitions %llu depth %u %.3f s mem %llu\n",
-                (unsigned long long)r.states, (unsigned long long)r.concrete_states,
-                (unsigned long long)r.transitions, r.depth_completed, r.seconds,
-                (unsigned long long)r.memory_bytes);
-}
