@@ -238,3 +238,27 @@ TEST(Explorer, MemoryBudgetStopsCleanly) {
     EXPECT_FALSE(r.exhausted);
     EXPECT_GE(r.memory_bytes, o.memory_budget_bytes);
 }
+
+TEST(Explorer, ThreadsReachTheSameStatesAndShortestLengths) {
+    for (const auto& [v, profile] : {std::pair{"v10-fixed", Profile::Reflink},
+                                     std::pair{"v10-only-postdec", Profile::Reflink},
+                                     std::pair{"v10-only-inverted", Profile::Exclusive}}) {
+        ExploreOptions o;
+        o.universe = test_universe();
+        o.profile = profile;
+        const auto one = explore(variant(v), *find_property("refinement"), o);
+        o.threads = 2;
+        const auto two = explore(variant(v), *find_property("refinement"), o);
+        EXPECT_EQ(one.stop, two.stop) << v;
+        EXPECT_EQ(one.counterexample.size(), two.counterexample.size()) << v;
+        if (one.stop == ExploreStop::Exhausted) {
+            EXPECT_EQ(one.states, two.states);
+            EXPECT_EQ(one.transitions, two.transitions);
+            EXPECT_EQ(one.concrete_states, two.concrete_states);
+        } else {
+            EXPECT_TRUE(replay(variant(v), *find_property("refinement"), o.universe,
+                               two.counterexample)
+                            .trace.failed());
+        }
+    }
+}
