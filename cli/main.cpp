@@ -8,6 +8,7 @@
 
 #include "cli/replay_command.h"
 #include "cli/report_command.h"
+#include "cli/explore_command.h"
 #include "cli/run_command.h"
 #include "cli/swarm_command.h"
 #include "cli/universe_flags.h"
@@ -33,6 +34,39 @@ std::string names_of_properties() {
 int usage(const std::string& message) {
     fmt::print(stderr, "daxcheck: {}\n", message);
     return kUsageError;
+}
+
+// The variants, properties and profiles named on the command line (all of
+// each when none is named); "" or the usage error.
+struct Selection {
+    std::vector<const Variant*> variants;
+    std::vector<const Property*> properties;
+    std::vector<Profile> profiles;
+};
+std::string select(const std::vector<std::string>& variant_names,
+                   const std::vector<std::string>& property_names,
+                   const std::vector<std::string>& profile_names, Selection& out) {
+    for (const auto& name : variant_names) {
+        const Variant* v = find_variant(name);
+        if (!v) return fmt::format("unknown variant '{}' (known: {})", name, names_of_variants());
+        out.variants.push_back(v);
+    }
+    if (out.variants.empty())
+        for (const auto& v : variants()) out.variants.push_back(&v);
+    for (const auto& name : property_names) {
+        const Property* p = find_property(name);
+        if (!p) return fmt::format("unknown property '{}' (known: {})", name, names_of_properties());
+        out.properties.push_back(p);
+    }
+    if (out.properties.empty())
+        for (const auto& p : all_properties()) out.properties.push_back(&p);
+    for (const auto& name : profile_names) {
+        auto p = parse_profile(name);
+        if (!p) return fmt::format("unknown profile '{}' (known: exclusive, reflink)", name);
+        out.profiles.push_back(*p);
+    }
+    if (out.profiles.empty()) out.profiles = all_profiles();
+    return "";
 }
 
 int list_command() {
@@ -99,6 +133,31 @@ int main(int argc, char** argv) {
 
     SwarmCommand swarm;
     swarm.add_to(app);
+    auto* explore = app.add_subcommand(
+        "explore", "search every operation sequence of a small universe breadth-first");
+    std::vector<std::string> x_variants, x_properties, x_profiles;
+    std::optional<unsigned> x_depth;
+    double x_time_budget = 60;
+    double x_memory_mb = 4096;
+    unsigned x_threads = 1;
+    bool x_no_symmetry = false;
+    std::string x_json;
+    UniverseFlags x_uflags;
+    explore->add_option("--variant", x_variants, "variant to explore (repeatable; default all)");
+    explore->add_option("--property", x_properties, "property to check (repeatable; default all)");
+    explore->add_option("--profile", x_profiles, "exclusive or reflink (default both)");
+    explore->add_option("--depth", x_depth, "longest sequence to check (default: until exhausted)")
+        ->check(CLI::Range(0, 999));
+    explore->add_option("--time-budget", x_time_budget, "seconds per cell, 0 for none (default 60)")
+        ->check(CLI::Range(0.0, 1e7));
+    explore->add_option("--memory-budget", x_memory_mb,
+                        "MB of state store per cell, 0 for none (default 4096)")
+        ->check(CLI::Range(0.0, 1e7));
+    explore->add_option("--threads", x_threads, "expansion threads")->check(CLI::Range(1, 256));
+    explore->add_flag("--no-symmetry", x_no_symmetry,
+                      "store every state, not one per orbit of files and pfn blocks");
+    explore->add_option("--json", x_json, "also write the results as JSON to FILE");
+    x_uflags.add_to(*explore);
 
     try {
         app.parse(argc, argv);
@@ -116,28 +175,33 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("replay")) return replay_command(replay_paths);
     if (app.got_subcommand("swarm")) return swarm.run();
 
+    if (app.got_subcommand("explore")) {
+        Selection sel;
+        if (auto e = select(x_variants, x_properties, x_profiles, sel); !e.empty()) return usage(e);
+        ExploreCommandOptions xo;
+        xo.variants = sel.variants;
+        xo.properties = sel.properties;
+        xo.profiles = sel.profiles;
+        xo.explore.universe = x_uflags.universe_from(default_explore_universe());
+        if (auto problem = model::universe_problem(xo.explore.universe); !problem.empty())
+            return usage("bad universe: " + problem);
+        xo.depth_given = x_depth.has_value();
+        xo.explore.max_depth = x_depth.value_or(1000);
+        xo.explore.time_budget_s = x_time_budget;
+        xo.explore.memory_budget_bytes = static_cast<std::uint64_t>(x_memory_mb * (1 << 20));
+        xo.explore.symmetry = !x_no_symmetry;
+        xo.explore.threads = x_threads;
+        if (!x_json.empty()) xo.json_path = x_json;
+        return explore_command(xo);
+    }
+
     RunOptions opts;
-    for (const auto& name : variant_names) {
-        const Variant* v = find_variant(name);
-        if (!v) return usage(fmt::format("unknown variant '{}' (known: {})", name, names_of_variants()));
-        opts.variants.push_back(v);
-    }
-    if (opts.variants.empty())
-        for (const auto& v : variants()) opts.variants.push_back(&v);
-    for (const auto& name : property_names) {
-        const Property* p = find_property(name);
-        if (!p)
-            return usage(fmt::format("unknown property '{}' (known: {})", name, names_of_properties()));
-        opts.properties.push_back(p);
-    }
-    if (opts.properties.empty())
-        for (const auto& p : all_properties()) opts.properties.push_back(&p);
-    for (const auto& name : profile_names) {
-        auto p = parse_profile(name);
-        if (!p) return usage(fmt::format("unknown profile '{}' (known: exclusive, reflink)", name));
-        opts.profiles.push_back(*p);
-    }
-    if (opts.profiles.empty()) opts.profiles = all_profiles();
+    Selection sel;
+    if (auto e = select(variant_names, property_names, profile_names, sel); !e.empty())
+        return usage(e);
+    opts.variants = sel.variants;
+    opts.properties = sel.properties;
+    opts.profiles = sel.profiles;
     opts.cell.universe = uflags.universe();
     opts.universe_given = uflags.given();
     if (auto problem = model::universe_problem(opts.cell.universe); !problem.empty())

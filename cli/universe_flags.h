@@ -24,7 +24,11 @@ struct UniverseFlags {
     }
     bool given() const { return files || pmd_order || max_pins || pfns || offsets; }
     model::Universe universe() const {
-        model::Universe u = model::Universe::with_pmd_order(pmd_order.value_or(1));
+        return universe_from(model::Universe::with_pmd_order(pmd_order.value_or(1)));
+    }
+    // The flags given, over `u`'s values for the others (explore's smaller default).
+    model::Universe universe_from(model::Universe u) const {
+        if (pmd_order) u.pmd_order = *pmd_order;
         if (files) u.files = *files;
         if (pfns) u.pfns = *pfns;
         if (offsets) u.offsets = *offsets;

@@ -31,6 +31,10 @@ public:
     const kshim::kernel_world& world() const { return world_; }
     long steps() const { return world_.op_number; }
 
+    // The explorer (harness/explorer.cpp) restores stored states in place.
+    model::ModelState& mutable_model() { return model_; }
+    kshim::kernel_world& mutable_world() { return world_; }
+
     // What the port's fields say about `pfn` now.
     Decoded decode(model::Pfn pfn) const;
     // The raw page fields of `pfn`, for traces.

@@ -41,7 +41,7 @@ std::optional<std::string> at_end(Execution& exec) {
 
 Property drain_property() {
     return {"drain", "after any legal sequence, removing every remaining entry leaves every pfn Free",
-            false, after_step, at_end};
+            false, after_step, at_end, true};
 }
 
 }  // namespace daxcheck

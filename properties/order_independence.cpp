@@ -126,7 +126,7 @@ std::optional<std::string> at_end(Execution& exec) {
 Property order_independence_property() {
     return {"order-independence",
             "the owners of a shared pfn can leave in any order with the same end state", false,
-            after_step, at_end};
+            after_step, at_end, true};
 }
 
 }  // namespace daxcheck

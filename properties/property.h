@@ -34,6 +34,9 @@ struct Property {
     // Checked once after the whole sequence; may run more operations on
     // `exec` (drain). nullptr when the property has no end condition.
     std::optional<std::string> (*at_end)(Execution& exec) = nullptr;
+    // at_end releases entries in file order, so relabelling files can change
+    // its verdict: the explorer must not use symmetry reduction for it.
+    bool end_follows_file_names = false;
 };
 
 const std::vector<Property>& all_properties();

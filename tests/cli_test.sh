@@ -60,5 +60,18 @@ done
 check "run --report exits 0" 0 "$bin" run --report --variant v6.2 --seed 1 --tests 5 --reports-dir "$tmp/reports"
 [ "$(ls -d "$tmp"/reports/2* | wc -l)" -eq 2 ] || { echo "FAIL run --report made no second report"; fails=$((fails + 1)); }
 check "report to an unwritable place exits 2" 2 "$bin" report --variant v6.2 --tests 1 --reports-dir /proc/no-such-dir
+# explore: exhaustive search; a shortest counterexample or "no counterexample up to depth D".
+tiny="--files 2 --pfns 2 --offsets 2 --max-pins 1"
+check "explore as expected exits 0" 0 "$bin" explore --variant v10-only-postdec --property refinement $tiny --json "$tmp/x.json"
+grep -q "no counterexample up to depth" "$tmp/out" || { echo "FAIL explore: no success line"; fails=$((fails + 1)); }
+grep -q "^  associate A 0 pfn=0 order=0 shared=1$" "$tmp/out" || { echo "FAIL explore: no counterexample lines"; fails=$((fails + 1)); }
+grep -q "reproduce: ./daxcheck explore" "$tmp/out" || { echo "FAIL explore: no reproduce line"; fails=$((fails + 1)); }
+for field in states transitions depth_completed exhausted memory_bytes counterexample; do
+    grep -q "\"$field\"" "$tmp/x.json" || { echo "FAIL explore json lacks $field"; fails=$((fails + 1)); }
+done
+check "explore too shallow for a known bug exits 1" 1 "$bin" explore --variant v10-only-postdec --property refinement --profile reflink --depth 1 $tiny
+check "explore unknown variant exits 2" 2 "$bin" explore --variant v99
+check "explore bad universe exits 2" 2 "$bin" explore --pmd-order 40
+check "explore bad depth exits 2" 2 "$bin" explore --depth deep
 echo "$((fails == 0 ? 1 : 0)) passed, $fails failed"
 [ "$fails" -eq 0 ]

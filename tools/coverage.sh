@@ -32,11 +32,11 @@ lcov --quiet "${rc[@]}" --capture --directory "$build" --base-directory "$root" 
 # with gcc's gzipped JSON; gcov marks them "throw", numbered in line order as
 # geninfo numbers BRDA branches.)
 find "$build" -name '*.gcda' -print0 | while IFS= read -r -d '' gcda; do
-    gcov --json-format --stdout "$gcda" 2>/dev/null || true
+    gcov --json-format --branch-probabilities --stdout "$gcda" 2>/dev/null || true
 done | jq -r '.files[] | .file as $f | .lines[] | .line_number as $l
               | .branches | to_entries[] | select(.value.throw) | "\($f)|\($l)|\(.key)"' \
     | sort -u >"$out/throw-branches.txt"
-awk -F'|' 'NR == FNR { throw[$0] = 1; next }
+awk -F'|' 'FILENAME == ARGV[1] { throw[$0] = 1; next }
      /^SF:/ { file = substr($0, 4) }
      /^BRDA:/ { split(substr($0, 6), b, ","); if ((file "|" b[1] "|" b[3]) in throw) next }
      { print }' "$out/throw-branches.txt" "$out/raw.info" |
@@ -65,7 +65,8 @@ awk -v root="$root/" '
     /^DA:/ { split(substr($0, 4), a, ","); if (a[2] == 0) print file "|" a[1] "|line" }
     /^BRDA:/ { split(substr($0, 6), b, ","); key = file "|" b[1]; total[key]++
                if (b[4] == "-" || b[4] == 0) miss[key] = miss[key] (miss[key] == "" ? "" : ",") b[3] }
-    END { for (k in miss) print k "|branch " miss[k] " of " total[k] }
+    END { for (k in miss) { n = split(miss[k], m, ",")
+                            print k "|" n " of " total[k] " branches never taken (gcov #" miss[k] ")" } }
 ' "$out/daxcheck.info" | sort -t'|' -k1,1 -k2,2n >"$out/uncovered.txt"
 
 pct() { awk -v h="$1" -v f="$2" 'BEGIN { if (f == 0) printf "   -  "; else printf "%5.1f%%", 100 * h / f }'; }
@@ -100,9 +101,13 @@ done
 reason_for() {  # FILE SOURCE_LINE
     local file=$1 src=$2 f text why
     while IFS='|' read -r f text why; do
-        f=$(echo "$f" | xargs); text=$(echo "$text" | sed 's/^ *//; s/ *$//')
+        f=$(echo "$f" | sed 's/^ *//; s/ *$//'); text=$(echo "$text" | sed 's/^ *//; s/ *$//')
         [ -z "$f" ] || [ "${f:0:1}" = "#" ] && continue
-        if [ "$f" = "$file" ] && [[ "$src" == *"$text"* ]]; then echo "${why# }"; return; fi
+        [ "$f" = "$file" ] || continue
+        # "=TEXT" matches a source line that is exactly TEXT; else TEXT occurs in it.
+        if [ "${text:0:1}" = "=" ]; then [ "$src" = "${text:1}" ] || continue
+        else [[ "$src" == *"$text"* ]] || continue; fi
+        echo "${why# }"; return
     done <"$reasons"
     echo ""
 }

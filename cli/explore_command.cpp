@@ -1,0 +1,231 @@
+#include "cli/explore_command.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli/run_command.h"
+#include "harness/op_text.h"
+
+namespace daxcheck {
+namespace {
+
+struct ExploreRow {
+    const Variant* variant;
+    const Property* property;
+    Profile profile;
+    ExploreResult result;
+    Expectation expected;
+    std::string reproduce;
+
+    bool error() const { return result.stop == ExploreStop::Error; }
+    bool as_expected() const { return !error() && result.found() != expected.pass; }
+    std::string verdict() const { return error() ? "error" : result.found() ? "fail" : "pass"; }
+};
+
+std::string grouped(std::uint64_t n) {
+    std::string digits = std::to_string(n), out;
+    for (std::size_t i = 0; i < digits.size(); i++) {
+        if (i && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+std::string megabytes(std::uint64_t bytes) {
+    return fmt::format("{:.1f} MB", static_cast<double>(bytes) / (1 << 20));
+}
+
+std::string reproduce_line(const ExploreCommandOptions& opts, const Variant& v, const Property& p,
+                           Profile profile) {
+    std::string line = fmt::format("./daxcheck explore --variant {} --property {} --profile {} {}",
+                                   v.name, p.name, to_string(profile),
+                                   universe_flags(opts.explore.universe));
+    if (opts.depth_given) line += fmt::format(" --depth {}", opts.explore.max_depth);
+    if (!opts.explore.symmetry) line += " --no-symmetry";
+    return line;
+}
+
+std::string symmetry_line(const ExploreResult& r) {
+    if (r.symmetry_group <= 1)
+        return "symmetry reduction off (always for drain and order-independence: their release "
+               "order follows file names)";
+    const double saved =
+        r.concrete_states ? 100.0 * (1.0 - static_cast<double>(r.states) /
+                                               static_cast<double>(r.concrete_states))
+                          : 0.0;
+    return fmt::format("symmetry: {} relabellings, {} orbits stand for {} states ({:.0f}% saved)",
+                       r.symmetry_group, grouped(r.states), grouped(r.concrete_states), saved);
+}
+
+// Why the search stopped before exhausting the universe, in words.
+std::string stop_words(const ExploreResult& r) {
+    switch (r.stop) {
+        case ExploreStop::Exhausted: return "the universe is exhausted";
+        case ExploreStop::DepthLimit: return "stopped at the depth limit";
+        case ExploreStop::TimeBudget:
+        case ExploreStop::MemoryBudget:
+            return fmt::format("stopped by the {} after expanding {} states of depth {}",
+                               to_string(r.stop), grouped(r.expanded_in_last_level),
+                               r.depth_completed);
+        default: return to_string(r.stop);
+    }
+}
+
+void print_row(const ExploreRow& row) {
+    const ExploreResult& r = row.result;
+    fmt::print("\n== {} / {} / {}: ", row.variant->name, row.property->name,
+               to_string(row.profile));
+    const std::string verdict_note = row.as_expected() ? "(expected)" : "(NOT expected)";
+    if (row.error()) {
+        fmt::print("error {}\n  {}\n", verdict_note, r.error);
+    } else if (r.found()) {
+        fmt::print("shortest counterexample, {} operation{} {}\n", r.counterexample.size(),
+                   r.counterexample.size() == 1 ? "" : "s", verdict_note);
+        for (const auto& op : r.counterexample) fmt::print("  {}\n", to_text(op));
+        fmt::print("  {}\n", r.failure.value_or(""));
+        fmt::print("  shortest: every sequence of up to {} operation{} passes ({} states, {} "
+                   "transitions, {:.2f} s)\n",
+                   r.depth_completed, r.depth_completed == 1 ? "" : "s", grouped(r.states),
+                   grouped(r.transitions), r.seconds);
+        if (!row.expected.pass) fmt::print("  why expected: {}\n", row.expected.why);
+    } else {
+        fmt::print("no counterexample up to depth {} {}\n", r.depth_completed, verdict_note);
+        fmt::print("  distinct states {}, transitions {}, depth completed {}, exhausted {} ({})\n",
+                   grouped(r.states), grouped(r.transitions), r.depth_completed,
+                   r.exhausted ? "yes" : "no", stop_words(r));
+        fmt::print("  {}\n", symmetry_line(r));
+        fmt::print("  time {:.2f} s, memory {} (state store)\n", r.seconds,
+                   megabytes(r.memory_bytes));
+        if (!row.expected.pass) fmt::print("  expected to fail: {}\n", row.expected.why);
+    }
+    fmt::print("  reproduce: {}\n", row.reproduce);
+}
+
+bool write_json(const ExploreCommandOptions& opts, const std::vector<ExploreRow>& rows,
+                const std::string& path, std::string& error) {
+    using nlohmann::json;
+    const auto& u = opts.explore.universe;
+    json doc;
+    doc["universe"] = {{"files", u.files},     {"pfns", u.pfns},         {"offsets", u.offsets},
+                       {"pmd_order", u.pmd_order}, {"max_pins", u.max_pins}};
+    doc["options"] = {{"depth", opts.explore.max_depth},
+                      {"time_budget_s", opts.explore.time_budget_s},
+                      {"memory_budget_bytes", opts.explore.memory_budget_bytes},
+                      {"symmetry", opts.explore.symmetry},
+                      {"threads", opts.explore.threads}};
+    json results = json::array();
+    std::size_t good = 0;
+    for (const auto& row : rows) {
+        const ExploreResult& r = row.result;
+        json ops = json::array();
+        for (const auto& op : r.counterexample) ops.push_back(to_text(op));
+        results.push_back({
+            {"variant", row.variant->name},
+            {"property", row.property->name},
+            {"profile", to_string(row.profile)},
+            {"verdict", row.verdict()},
+            {"expected", row.expected.pass ? "pass" : "fail"},
+            {"as_expected", row.as_expected()},
+            {"stop", to_string(r.stop)},
+            {"states", r.states},
+            {"concrete_states", r.concrete_states},
+            {"symmetry_group", r.symmetry_group},
+            {"transitions", r.transitions},
+            {"depth_completed", r.depth_completed},
+            {"exhausted", r.exhausted},
+            {"states_per_depth", r.states_per_depth},
+            {"time_ms", r.seconds * 1000},
+            {"memory_bytes", r.memory_bytes},
+            {"failure", r.failure ? json(*r.failure)
+                        : row.error() ? json(r.error)
+                                      : json(nullptr)},
+            {"counterexample", ops},
+            {"reproduce", row.reproduce},
+        });
+        good += row.as_expected();
+    }
+    doc["results"] = results;
+    doc["summary"] = {{"cells", rows.size()}, {"as_expected", good},
+                      {"unexpected", rows.size() - good}};
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp);
+        if (!out || !(out << doc.dump(2) << "\n") || !out.flush()) {
+            error = "cannot write " + tmp;
+            return false;
+        }
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        error = "cannot rename " + tmp + " to " + path;
+        std::remove(tmp.c_str());
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+model::Universe default_explore_universe() {
+    model::Universe u;
+    u.files = 2;
+    u.pfns = 3;
+    u.offsets = 3;
+    u.pmd_order = 1;
+    u.max_pins = 2;
+    return u;
+}
+
+int explore_command(const ExploreCommandOptions& opts) {
+    const ExploreOptions& e = opts.explore;
+    fmt::print("daxcheck explore: universe {}, depth {}, time budget {}, memory budget {}, "
+               "symmetry {}\n",
+               universe_flags(e.universe),
+               e.max_depth >= 1000 ? std::string("unlimited") : std::to_string(e.max_depth),
+               e.time_budget_s > 0 ? fmt::format("{} s per cell", e.time_budget_s) : "none",
+               e.memory_budget_bytes ? megabytes(e.memory_budget_bytes) : "none",
+               e.symmetry ? "on" : "off");
+    std::vector<ExploreRow> rows;
+    for (const Variant* v : opts.variants)
+        for (const Property* p : opts.properties)
+            for (Profile profile : opts.profiles) {
+                ExploreOptions cell = e;
+                cell.profile = profile;
+                ExploreRow row{v, p, profile, explore(*v, *p, cell),
+                               expectation_for(*v, p->name, to_string(profile)),
+                               reproduce_line(opts, *v, *p, profile)};
+                print_row(row);
+                std::fflush(stdout);
+                rows.push_back(std::move(row));
+            }
+    fmt::print("\n{:<20} {:<18} {:<10} {:<8} {:<9} {:>5} {:>11} {:>12} {:>9}\n", "variant",
+               "property", "profile", "verdict", "expected", "depth", "states", "transitions",
+               "time");
+    std::size_t good = 0;
+    for (const auto& row : rows) {
+        const auto& r = row.result;
+        const std::string depth = r.found() ? fmt::format("={}", r.counterexample.size())
+                                            : fmt::format("{}{}", r.depth_completed,
+                                                          r.exhausted ? "*" : "");
+        fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>5} {:>11} {:>12} {:>7.2f} s{}\n",
+                   row.variant->name, row.property->name, to_string(row.profile), row.verdict(),
+                   row.expected.pass ? "pass" : "fail", depth, grouped(r.states),
+                   grouped(r.transitions), r.seconds, row.as_expected() ? "" : "   UNEXPECTED");
+        good += row.as_expected();
+    }
+    fmt::print("(depth: =N a shortest counterexample of N operations; N* exhausted after N)\n");
+    fmt::print("\n{} cells: {} as expected, {} unexpected\n", rows.size(), good, rows.size() - good);
+    if (opts.json_path) {
+        std::string error;
+        if (!write_json(opts, rows, *opts.json_path, error)) {
+            fmt::print(stderr, "daxcheck: {}\n", error);
+            return 2;
+        }
+        fmt::print("wrote {}\n", *opts.json_path);
+    }
+    return good == rows.size() ? 0 : 1;
+}
+
+}  // namespace daxcheck

@@ -1,0 +1,33 @@
+// `daxcheck explore`: exhaustive breadth-first search per (variant, property,
+// profile) cell, printing the shortest counterexample or how much was
+// covered, and comparing each verdict with the expectation table.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/explorer.h"
+#include "impl/expectations.h"
+
+namespace daxcheck {
+
+struct ExploreCommandOptions {
+    std::vector<const Variant*> variants;
+    std::vector<const Property*> properties;
+    std::vector<Profile> profiles;
+    ExploreOptions explore;  // universe, depth, budgets, symmetry, threads (profile set per cell)
+    bool depth_given = false;
+    std::optional<std::string> json_path;
+};
+
+// The universe `explore` uses when no universe flag is given: the issue's
+// small universe (2 files, 3 pfns, offsets 0-2, PMD order 1, at most 2 pins).
+model::Universe default_explore_universe();
+
+// Runs every cell, prints the report, writes the JSON if asked. Returns the
+// exit status: 0 every verdict as expected, 1 one differs, 2 the JSON file
+// could not be written.
+int explore_command(const ExploreCommandOptions& opts);
+
+}  // namespace daxcheck

@@ -1,0 +1,61 @@
+// Exhaustive bounded exploration (issue 5): breadth-first over every
+// operation sequence a property's generator could produce in a universe,
+// deduplicating on the pair (model state, port state), so the first failure
+// found is a provably shortest counterexample. TLC's breadth-first mode is
+// the model.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "properties/property.h"
+
+namespace daxcheck {
+
+struct ExploreOptions {
+    model::Universe universe;
+    Profile profile = Profile::Reflink;
+    unsigned max_depth = 1000;             // sequences of at most this many operations
+    double time_budget_s = 0;              // 0: none
+    std::uint64_t memory_budget_bytes = 0;  // 0: none (state store only)
+    bool symmetry = true;                  // store one state per orbit of files / pfn blocks
+    unsigned threads = 1;                  // expansion threads (level-synchronous)
+};
+
+enum class ExploreStop { Exhausted, DepthLimit, TimeBudget, MemoryBudget, Counterexample, Error };
+std::string to_string(ExploreStop s);
+
+struct ExploreResult {
+    ExploreStop stop = ExploreStop::Exhausted;
+    std::uint64_t states = 0;           // distinct states stored (one per orbit with symmetry)
+    std::uint64_t concrete_states = 0;  // distinct states they stand for (as without symmetry)
+    std::uint64_t transitions = 0;      // (state, operation) pairs run
+    unsigned depth_completed = 0;       // every sequence of up to this many operations checked
+    bool exhausted = false;             // the last level reached no new state
+    double seconds = 0;
+    std::uint64_t memory_bytes = 0;     // approximate size of the state store
+    std::size_t symmetry_group = 1;     // relabellings tried per state
+    std::vector<std::uint64_t> states_per_depth;  // new states at depth 0, 1, ...
+    std::uint64_t expanded_in_last_level = 0;     // when a budget stopped a level part-way
+
+    // A counterexample: a shortest operation list that fails, replayed with
+    // properties/replay.h; `failure` is what replay reports.
+    std::vector<model::Op> counterexample;
+    std::optional<std::string> failure;
+    std::string error;  // ExploreStop::Error
+
+    bool found() const { return stop == ExploreStop::Counterexample; }
+};
+
+ExploreResult explore(const Variant& v, const Property& p, const ExploreOptions& opts);
+
+// Every operation the explorer tries in `s`: every legal one of the profile
+// (each file, order 0 and the PMD order, every aligned offset and pfn start,
+// every slot, pins and unpins) and, with `with_misuse`, every misuse one that
+// model::misuse_check recognises. Appends to `out` after clearing it.
+void enumerate_ops(const model::ModelState& s, Profile profile, bool with_misuse,
+                   std::vector<model::Op>& out);
+
+}  // namespace daxcheck

@@ -1,0 +1,285 @@
+#include "harness/state_pack.h"
+
+#include <algorithm>
+#include <array>
+#include <numeric>
+#include <type_traits>
+
+namespace daxcheck {
+namespace {
+
+// Every field of struct page, in one list: packing and unpacking both go
+// through it, so a field added here is stored, compared and restored.
+// `index` covers `share`, which overlays it.
+template <class Io, class Page>
+void page_fields(Io& io, Page& page) {
+    io.mapping(page.mapping);
+    io.number(page.index);
+    io.number(page._refcount);
+    io.page_pointer(page.compound_head);
+    io.number(page.compound_order);
+    io.number(page.head);
+}
+// A field added to struct page changes its size: list it in page_fields()
+// above, then update these sizes.
+static_assert(sizeof(kshim::page) == 40,
+              "struct page changed: add the new field to page_fields() in harness/state_pack.cpp");
+static_assert(sizeof(kshim::folio) == sizeof(kshim::page),
+              "struct folio has its own fields: add them to page_fields() in harness/state_pack.cpp");
+
+// file_mapping(f), looked up once: mappings are identities that never move.
+const kshim::address_space* universe_mapping(std::size_t f) {
+    static const auto table = [] {
+        std::array<const kshim::address_space*, model::kMaxFiles> t{};
+        for (std::size_t i = 0; i < t.size(); i++)
+            t[i] = kshim::file_mapping(static_cast<std::uint8_t>(i));
+        return t;
+    }();
+    return table[f];
+}
+
+// page->mapping: 0 is NULL, 1 + file for a file's mapping, kMappingRaw then
+// the pointer's value for anything else (a sentinel such as a CoW flag).
+constexpr std::uint64_t kMappingRaw = 1 + model::kMaxFiles;
+
+// Writes into a buffer sized beforehand for the worst case (10 bytes a number).
+struct Writer {
+    std::uint8_t* at;
+    const Relabelling& r;
+    const kshim::folio* memmap;
+
+    void varint(std::uint64_t v) {
+        while (v >= 0x80) {
+            *at++ = static_cast<std::uint8_t>(v) | 0x80;
+            v >>= 7;
+        }
+        *at++ = static_cast<std::uint8_t>(v);
+    }
+    template <class T>
+    void number(T v) {
+        if constexpr (std::is_signed_v<T>) {
+            const auto s = static_cast<std::int64_t>(v);
+            varint((static_cast<std::uint64_t>(s) << 1) ^ static_cast<std::uint64_t>(s >> 63));
+        } else {
+            varint(static_cast<std::uint64_t>(v));
+        }
+    }
+    void mapping(const kshim::address_space* m) {
+        if (!m) return varint(0);
+        // The universe's own files first: a pointer compare each.
+        for (std::size_t f = 0; f < r.file_to.size(); f++)
+            if (m == universe_mapping(f)) return varint(1 + r.file_to[f]);
+        const int f = kshim::mapping_file(m);
+        if (f < 0) {
+            varint(kMappingRaw);
+            return varint(reinterpret_cast<std::uintptr_t>(m));
+        }
+        // Files outside the universe keep their number: never a relabelled one.
+        const auto file = static_cast<std::size_t>(f);
+        varint(1 + (file < r.file_to.size() ? r.file_to[file] : file));
+    }
+    void page_pointer(const kshim::page* p) {
+        if (!p) return varint(0);
+        const auto pfn = static_cast<const kshim::folio*>(p) - memmap;
+        varint(1 + r.pfn_to[static_cast<std::size_t>(pfn)]);
+    }
+    // A DAX entry names a pfn: relabel it. Zero-page, empty and non-value
+    // entries are kept as they are.
+    void entry(const void* e) {
+        const auto value = reinterpret_cast<std::uintptr_t>(e);
+        const std::uintptr_t flags = (value >> 1) & ((1u << kshim::DAX_SHIFT) - 1);
+        const std::uintptr_t pfn = value >> (1 + kshim::DAX_SHIFT);
+        if (!(value & 1) || (flags & (kshim::DAX_ZERO_PAGE | kshim::DAX_EMPTY)) ||
+            pfn >= r.pfn_to.size())
+            return varint(value);
+        varint(reinterpret_cast<std::uintptr_t>(kshim::dax_make_entry(r.pfn_to[pfn], flags)));
+    }
+};
+
+// How many numbers page_fields() writes at most for one page.
+struct Counter {
+    std::size_t n = 0;
+    void mapping(const kshim::address_space*) { n += 2; }
+    template <class T>
+    void number(T) { n++; }
+    void page_pointer(const kshim::page*) { n++; }
+};
+std::size_t page_field_numbers() {
+    Counter c;
+    const kshim::page page;
+    page_fields(c, page);
+    return c.n;
+}
+
+struct Reader {
+    const std::uint8_t* p;
+    const std::uint8_t* end;
+    kshim::folio* memmap;
+
+    std::uint64_t varint() {
+        std::uint64_t v = 0;
+        for (unsigned shift = 0; p < end; shift += 7) {
+            const std::uint8_t b = *p++;
+            v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+            if (!(b & 0x80)) break;
+        }
+        return v;
+    }
+    template <class T>
+    void number(T& v) {
+        const std::uint64_t x = varint();
+        if constexpr (std::is_same_v<T, bool>) {
+            v = x != 0;
+        } else if constexpr (std::is_signed_v<T>) {
+            v = static_cast<T>(static_cast<std::int64_t>((x >> 1) ^ (~(x & 1) + 1)));
+        } else {
+            v = static_cast<T>(x);
+        }
+    }
+    void mapping(kshim::address_space*& m) {
+        const std::uint64_t code = varint();
+        if (code == 0) m = nullptr;
+        else if (code == kMappingRaw) m = reinterpret_cast<kshim::address_space*>(varint());
+        else m = kshim::file_mapping(static_cast<std::uint8_t>(code - 1));
+    }
+    void page_pointer(kshim::page*& page) {
+        const std::uint64_t v = varint();
+        page = v ? &memmap[v - 1] : nullptr;
+    }
+};
+
+std::vector<std::vector<std::size_t>> permutations(std::size_t n) {
+    std::vector<std::vector<std::size_t>> out;
+    std::vector<std::size_t> perm(n);
+    std::iota(perm.begin(), perm.end(), 0);
+    do out.push_back(perm);
+    while (std::next_permutation(perm.begin(), perm.end()));
+    return out;
+}
+
+std::size_t factorial_capped(std::size_t n, std::size_t cap) {
+    std::size_t f = 1;
+    for (std::size_t i = 2; i <= n; i++) {
+        f *= i;
+        if (f > cap) return cap + 1;
+    }
+    return f;
+}
+
+}  // namespace
+
+std::vector<Relabelling> relabellings(const model::Universe& u, bool enabled, std::size_t limit) {
+    const std::uint64_t block = u.pages(static_cast<model::Order>(u.pmd_order));
+    std::size_t files = u.files, blocks = static_cast<std::size_t>(u.pfns / block);
+    if (!enabled) files = blocks = 1;
+    if (factorial_capped(files, limit) * factorial_capped(blocks, limit) > limit) blocks = 1;
+    if (factorial_capped(files, limit) > limit) files = 1;
+    std::vector<Relabelling> out;
+    const auto file_perms = permutations(files);
+    const auto block_perms = permutations(blocks);
+    for (const auto& fp : file_perms)
+        for (const auto& bp : block_perms) {
+            Relabelling r;
+            r.file_to.resize(u.files);
+            r.file_from.resize(u.files);
+            for (std::size_t f = 0; f < u.files; f++) {
+                r.file_to[f] = static_cast<std::uint8_t>(f < files ? fp[f] : f);
+                r.file_from[r.file_to[f]] = static_cast<std::uint8_t>(f);
+            }
+            r.pfn_to.resize(u.pfns);
+            r.pfn_from.resize(u.pfns);
+            for (model::Pfn p = 0; p < u.pfns; p++) {
+                const std::size_t b = static_cast<std::size_t>(p / block);
+                r.pfn_to[p] = b < blocks ? bp[b] * block + p % block : p;
+                r.pfn_from[r.pfn_to[p]] = p;
+            }
+            out.push_back(std::move(r));
+        }
+    return out;
+}
+
+void pack_state(const model::ModelState& m, const kshim::kernel_world& w, const Relabelling& r,
+                PackedState& out) {
+    static const std::size_t kPageFields = page_field_numbers();
+    std::size_t numbers = 2 * m.files.size() + (1 + kPageFields) * m.pfns.size();
+    for (const auto& f : m.files) numbers += 3 * f.slots.size();
+    for (const auto& x : w.i_pages) numbers += 2 * x.size();
+    out.resize(10 * numbers);
+    Writer io{out.data(), r, w.memmap.data()};
+    for (std::uint8_t file : r.file_from) {
+        const auto& slots = m.files[file].slots;
+        io.varint(slots.size());
+        for (const auto& [offset, slot] : slots) {
+            io.varint(offset);
+            io.varint(r.pfn_to[slot.pfn]);
+            io.varint(static_cast<std::uint64_t>(slot.order) << 1 | slot.shared);
+        }
+    }
+    for (model::Pfn p : r.pfn_from)
+        io.varint(static_cast<std::uint64_t>(m.pfns[p].pins) << 1 | m.pfns[p].shared);
+    for (model::Pfn p : r.pfn_from) page_fields(io, static_cast<const kshim::page&>(w.memmap[p]));
+    for (std::uint8_t file : r.file_from) {
+        const auto& xarray = w.i_pages[file];
+        io.varint(xarray.size());
+        for (const auto& [offset, entry] : xarray) {
+            io.varint(offset);
+            io.entry(entry);
+        }
+    }
+    out.resize(static_cast<std::size_t>(io.at - out.data()));
+}
+
+void unpack_state(std::basic_string_view<std::uint8_t> bytes, model::ModelState& m,
+                  kshim::kernel_world& w) {
+    Reader io{bytes.data(), bytes.data() + bytes.size(), w.memmap.data()};
+    const model::Universe& u = m.universe;
+    for (auto& file : m.files) {
+        file.slots.clear();
+        for (std::uint64_t n = io.varint(); n > 0; n--) {
+            const model::PageOffset offset = io.varint();
+            const model::Pfn pfn = io.varint();
+            const std::uint64_t x = io.varint();
+            file.slots.emplace_hint(file.slots.end(), offset,
+                                    model::Slot{pfn, static_cast<model::Order>(x >> 1),
+                                                static_cast<bool>(x & 1)});
+        }
+    }
+    for (auto& pfn : m.pfns) {
+        const std::uint64_t x = io.varint();
+        pfn.pins = static_cast<unsigned>(x >> 1);
+        pfn.shared = x & 1;
+        pfn.owners.clear();
+    }
+    for (model::FileId f = 0; f < m.files.size(); f++)
+        for (const auto& [offset, slot] : m.files[f].slots)
+            for (std::uint64_t i = 0; i < u.pages(slot.order); i++)
+                m.pfns[slot.pfn + i].owners.push_back(model::Owner{f, offset + i});
+    for (auto& pfn : m.pfns)
+        if (pfn.owners.size() > 1) std::sort(pfn.owners.begin(), pfn.owners.end());
+    for (auto& page : w.memmap) page_fields(io, static_cast<kshim::page&>(page));
+    for (auto& xarray : w.i_pages) {
+        xarray.clear();
+        for (std::uint64_t n = io.varint(); n > 0; n--) {
+            const unsigned long offset = io.varint();
+            xarray.emplace_hint(xarray.end(), offset, reinterpret_cast<void*>(io.varint()));
+        }
+    }
+    w.warnings.clear();
+}
+
+void copy_state(const Execution& from, Execution& to) {
+    to.mutable_model() = from.model();
+    kshim::kernel_world& w = to.mutable_world();
+    const kshim::kernel_world& src = from.world();
+    w.memmap = src.memmap;
+    for (auto& page : w.memmap)
+        if (page.compound_head)
+            page.compound_head =
+                w.memmap.data() + (static_cast<const kshim::folio*>(page.compound_head) -
+                                   src.memmap.data());
+    w.i_pages = src.i_pages;
+    w.warnings.clear();
+    w.op_number = src.op_number;
+}
+
+}  // namespace daxcheck

@@ -1,0 +1,51 @@
+// A compact byte encoding of one explorer state: the model state and the
+// port's state (every struct page field, every file's xarray), so the
+// explorer can store hundreds of thousands of states at a few dozen bytes
+// each, deduplicate them, and restore any of them into an Execution.
+//
+// The encoding can be taken under a relabelling of files and of aligned
+// PMD-sized pfn blocks: the explorer's symmetry reduction stores the smallest
+// encoding of each orbit. That is sound only for ports that treat files and
+// pfn blocks alike (every upstream version does: they compare mappings for
+// equality and never look at a pfn's value).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "harness/execution.h"
+
+namespace daxcheck {
+
+using PackedState = std::vector<std::uint8_t>;
+
+// A relabelling of files and pfns that maps aligned PMD blocks onto aligned
+// PMD blocks. `file_to[f]` is f's new file, `pfn_to[p]` p's new pfn.
+struct Relabelling {
+    std::vector<std::uint8_t> file_to, file_from;
+    std::vector<model::Pfn> pfn_to, pfn_from;
+};
+
+// Every relabelling of the universe's interchangeable files and full PMD pfn
+// blocks, the identity first; only the identity when `enabled` is false. A
+// universe with more than `limit` of them gets the file permutations only
+// (and the identity only if those alone exceed the limit).
+std::vector<Relabelling> relabellings(const model::Universe& u, bool enabled,
+                                      std::size_t limit = 720);
+
+// Appends the encoding of (model, world) under `r` to `out` (cleared first).
+void pack_state(const model::ModelState& m, const kshim::kernel_world& w, const Relabelling& r,
+                PackedState& out);
+
+// Restores an encoded state into `m` and `w`, which must be sized for the
+// same universe (reuses their storage). The model's owners are rebuilt from
+// the slots: an owner is exactly a slot's (file, offset + i) on pfn + i.
+void unpack_state(std::basic_string_view<std::uint8_t> bytes, model::ModelState& m,
+                  kshim::kernel_world& w);
+
+// Copies one execution's model and port state into another of the same
+// variant and universe, repointing compound heads into the target's memmap.
+void copy_state(const Execution& from, Execution& to);
+
+}  // namespace daxcheck
