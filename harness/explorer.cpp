@@ -102,21 +102,6 @@ private:
     std::vector<std::uint64_t> table_;
 };
 
-bool offsets_free(const FileState& file, PageOffset first, std::uint64_t count,
-                  const Universe& u) {
-    for (const auto& [offset, slot] : file.slots) {
-        if (offset >= first + count) break;
-        if (first < offset + u.pages(slot.order)) return false;
-    }
-    return true;
-}
-
-bool pfns_free(const ModelState& s, Pfn first, std::uint64_t count) {
-    for (std::uint64_t i = 0; i < count; i++)
-        if (!s.pfns[first + i].owners.empty()) return false;
-    return true;
-}
-
 // The smallest encoding of a state over every relabelling, and how many
 // relabellings give it (the size of the state's stabiliser).
 class Canonicaliser {

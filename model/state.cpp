@@ -230,6 +230,20 @@ std::optional<DefensiveCheck> misuse_check(const ModelState& s, const Op& op) {
     return std::nullopt;
 }
 
+bool offsets_free(const FileState& file, PageOffset first, std::uint64_t count, const Universe& u) {
+    for (const auto& [offset, slot] : file.slots) {
+        if (offset >= first + count) break;  // slots are ordered by offset
+        if (first < offset + u.pages(slot.order)) return false;
+    }
+    return true;
+}
+
+bool pfns_free(const ModelState& s, Pfn first, std::uint64_t count) {
+    for (std::uint64_t i = 0; i < count; i++)
+        if (!s.pfns[first + i].owners.empty()) return false;
+    return true;
+}
+
 std::vector<Disassociate> remaining_entries(const ModelState& s) {
     std::vector<Disassociate> out;
     for (FileId f = 0; f < s.files.size(); f++)

@@ -86,6 +86,13 @@ bool truncates_pinned_page(const ModelState& s, const Op& op);
 // Illegal op: the defensive check that can see this misuse, if any.
 std::optional<DefensiveCheck> misuse_check(const ModelState& s, const Op& op);
 
+// True when `file` has no entry covering any of [first, first+count): room for
+// a new entry there.
+bool offsets_free(const FileState& file, PageOffset first, std::uint64_t count, const Universe& u);
+
+// True when no pfn of [first, first+count) has an owner.
+bool pfns_free(const ModelState& s, Pfn first, std::uint64_t count);
+
 // The entries still in some file's xarray, as the operations that remove them.
 std::vector<Disassociate> remaining_entries(const ModelState& s);
 

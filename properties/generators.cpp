@@ -18,19 +18,6 @@ rc::Gen<std::size_t> weighted_index(const std::vector<std::size_t>& weights) {
     return rc::gen::elementOf(expanded);
 }
 
-bool offsets_free(const FileState& file, PageOffset first, std::uint64_t count,
-                  const Universe& u) {
-    for (const auto& [offset, slot] : file.slots)
-        if (offset < first + count && first < offset + u.pages(slot.order)) return false;
-    return true;
-}
-
-bool pfns_free(const ModelState& s, Pfn first, std::uint64_t count) {
-    for (std::uint64_t i = 0; i < count; i++)
-        if (!s.pfns[first + i].owners.empty()) return false;
-    return true;
-}
-
 // One way to associate: a file, an order, a flag, and where it may go.
 struct AssociateChoice {
     FileId file;

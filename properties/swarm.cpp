@@ -99,18 +99,6 @@ std::string describe(const Config& c, const Universe& u) {
     return out + fmt::format("; length {}", c.length);
 }
 
-bool offsets_free(const FileState& file, PageOffset first, std::uint64_t count, const Universe& u) {
-    for (const auto& [offset, slot] : file.slots)
-        if (offset < first + count && first < offset + u.pages(slot.order)) return false;
-    return true;
-}
-
-bool pfns_free(const ModelState& s, Pfn first, std::uint64_t count) {
-    for (std::uint64_t i = 0; i < count; i++)
-        if (!s.pfns[first + i].owners.empty()) return false;
-    return true;
-}
-
 // Walks of one cell on one thread; keeps its buffers from walk to walk.
 class Walker {
 public:
