@@ -6,6 +6,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "cli/json_file.h"
+
 #include "cli/run_command.h"
 #include "harness/op_text.h"
 
@@ -150,20 +152,7 @@ bool write_json(const ExploreCommandOptions& opts, const std::vector<ExploreRow>
     doc["results"] = results;
     doc["summary"] = {{"cells", rows.size()}, {"as_expected", good},
                       {"unexpected", rows.size() - good}};
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp);
-        if (!out || !(out << doc.dump(2) << "\n") || !out.flush()) {
-            error = "cannot write " + tmp;
-            return false;
-        }
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        error = "cannot rename " + tmp + " to " + path;
-        std::remove(tmp.c_str());
-        return false;
-    }
-    return true;
+    return write_json_file(doc, path, error);
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "cli/json_file.h"
+
 #include "harness/op_text.h"
 
 namespace daxcheck {
@@ -156,26 +158,7 @@ bool write_run_json(const RunOptions& opts, const std::vector<RunRow>& rows,
     doc["results"] = results;
     doc["summary"] = {{"cells", rows.size()}, {"as_expected", good},
                       {"unexpected", rows.size() - good}};
-    // Write to a temporary file and rename it into place: never a half file.
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp);
-        if (!out) {
-            error = "cannot write " + tmp;
-            return false;
-        }
-        out << doc.dump(2) << "\n";
-        if (!out.flush()) {
-            error = "cannot write " + tmp;
-            return false;
-        }
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        error = "cannot rename " + tmp + " to " + path;
-        std::remove(tmp.c_str());
-        return false;
-    }
-    return true;
+    return write_json_file(doc, path, error);
 }
 
 }  // namespace daxcheck
