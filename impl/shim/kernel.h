@@ -7,7 +7,7 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <boost/container/flat_map.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -149,8 +149,10 @@ void bug_on(bool fired, const char *condition, const char *function, int line);
 struct kernel_world {
     unsigned pmd_order = 1;
     std::vector<folio> memmap;
-    // Each file's page cache: page offset -> entry (the xarray).
-    std::vector<std::map<unsigned long, void *>> i_pages;
+    // Each file's page cache: page offset -> entry (the xarray). A sorted
+    // vector, so copying a world (the explorer does it per transition)
+    // allocates nothing once its buffers have grown.
+    std::vector<boost::container::flat_map<unsigned long, void *>> i_pages;
     std::vector<warning_record> warnings;
     long op_number = 0;  // 1-based number of the operation being run
 
