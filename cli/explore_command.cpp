@@ -8,6 +8,7 @@
 
 #include "cli/json_file.h"
 
+#include "cli/replay_command.h"
 #include "cli/run_command.h"
 #include "harness/op_text.h"
 
@@ -69,6 +70,7 @@ std::string stop_words(const ExploreResult& r) {
         case ExploreStop::DepthLimit: return "stopped at the depth limit";
         case ExploreStop::TimeBudget:
         case ExploreStop::MemoryBudget:
+        case ExploreStop::StateBudget:
             return fmt::format("stopped by the {} after expanding {} states of depth {}",
                                to_string(r.stop), grouped(r.expanded_in_last_level),
                                r.depth_completed);
@@ -155,6 +157,26 @@ bool write_json(const ExploreCommandOptions& opts, const std::vector<ExploreRow>
     return write_json_file(doc, path, error);
 }
 
+// The counterexamples as `run` rows, for save_failures (same corpus format,
+// same names, same "already in the corpus" check).
+bool save_counterexamples(const ExploreCommandOptions& opts, const std::vector<ExploreRow>& rows) {
+    RunOptions run;
+    run.cell.universe = opts.explore.universe;
+    std::vector<RunRow> found;
+    for (const auto& row : rows) {
+        if (!row.result.found()) continue;
+        CellResult cell;
+        cell.verdict = CellResult::Verdict::Fail;
+        cell.counterexample = row.result.counterexample;
+        cell.message = row.result.failure.value_or("");
+        RunRow r{row.variant, row.property, row.profile, std::move(cell), row.expected, {}, {}};
+        r.trace = replay(*row.variant, *row.property, run.cell.universe, r.result.counterexample).trace;
+        r.reproduce = row.reproduce;
+        found.push_back(std::move(r));
+    }
+    return save_failures(run, found, *opts.save_dir, "explore");
+}
+
 }  // namespace
 
 model::Universe default_explore_universe() {
@@ -213,6 +235,10 @@ int explore_command(const ExploreCommandOptions& opts) {
             return 2;
         }
         fmt::print("wrote {}\n", *opts.json_path);
+    }
+    if (opts.save_dir && !save_counterexamples(opts, rows)) {
+        fmt::print(stderr, "daxcheck: cannot save the counterexamples\n");
+        return 2;
     }
     return good == rows.size() ? 0 : 1;
 }

@@ -19,6 +19,7 @@ struct ExploreCommandOptions {
     ExploreOptions explore;  // universe, depth, budgets, symmetry, threads (profile set per cell)
     bool depth_given = false;
     std::optional<std::string> json_path;
+    std::optional<std::string> save_dir;  // --save-failures: write counterexamples there
 };
 
 // The universe `explore` uses when no universe flag is given: the issue's
@@ -27,7 +28,7 @@ model::Universe default_explore_universe();
 
 // Runs every cell, prints the report, writes the JSON if asked. Returns the
 // exit status: 0 every verdict as expected, 1 one differs, 2 the JSON file
-// could not be written.
+// or a corpus file could not be written.
 int explore_command(const ExploreCommandOptions& opts);
 
 }  // namespace daxcheck

@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
     int tests = 100;
     std::string json_path;
     UniverseFlags uflags;
-    bool save = false, report = false;
+    bool save = false, report = false, no_minimise = false;
     std::string corpus_dir, reports_dir;
     // `report` is `run` that also writes reports/<timestamp>/ (cli/report_command.h).
     auto* report_cmd = app.add_subcommand(
@@ -122,6 +122,9 @@ int main(int argc, char** argv) {
         c->add_flag("--save-failures", save, "save each new shrunk counterexample as a corpus file");
         c->add_option("--corpus-dir", corpus_dir, "where --save-failures writes (default: corpus/)");
         c->add_option("--reports-dir", reports_dir, "where the report goes (default: reports/)");
+        c->add_flag("--no-minimise", no_minimise,
+                    "keep RapidCheck's shrunk counterexample: no breadth-first search for a "
+                    "shorter one");
     }
     run->add_flag("--report", report, "also write the report, as `daxcheck report` does");
 
@@ -140,8 +143,8 @@ int main(int argc, char** argv) {
     double x_time_budget = 60;
     double x_memory_mb = 4096;
     unsigned x_threads = 1;
-    bool x_no_symmetry = false;
-    std::string x_json;
+    bool x_no_symmetry = false, x_save = false;
+    std::string x_json, x_corpus_dir;
     UniverseFlags x_uflags;
     explore->add_option("--variant", x_variants, "variant to explore (repeatable; default all)");
     explore->add_option("--property", x_properties, "property to check (repeatable; default all)");
@@ -158,6 +161,10 @@ int main(int argc, char** argv) {
                       "store every state, not one per orbit of files and pfn blocks");
     explore->add_option("--json", x_json, "also write the results as JSON to FILE");
     x_uflags.add_to(*explore);
+    explore->add_flag("--save-failures", x_save,
+                      "save each new shortest counterexample as a corpus file");
+    explore->add_option("--corpus-dir", x_corpus_dir,
+                        "where --save-failures writes (default: corpus/)");
 
     try {
         app.parse(argc, argv);
@@ -192,6 +199,7 @@ int main(int argc, char** argv) {
         xo.explore.symmetry = !x_no_symmetry;
         xo.explore.threads = x_threads;
         if (!x_json.empty()) xo.json_path = x_json;
+        if (x_save) xo.save_dir = x_corpus_dir.empty() ? default_corpus_dir() : x_corpus_dir;
         return explore_command(xo);
     }
 
@@ -209,6 +217,7 @@ int main(int argc, char** argv) {
     opts.cell.tests = tests;
     opts.cell.seed = seed ? *seed : std::random_device{}() % 1000000000;
     if (!json_path.empty()) opts.json_path = json_path;
+    opts.minimise = !no_minimise;
 
     const auto rows = run_cells(opts);
     print_run(opts, rows);
@@ -217,7 +226,8 @@ int main(int argc, char** argv) {
         if (!write_run_json(opts, rows, *opts.json_path, error)) return usage(error);
         fmt::print("wrote {}\n", *opts.json_path);
     }
-    if (save && !save_failures(opts, rows, corpus_dir.empty() ? default_corpus_dir() : corpus_dir))
+    if (save && !save_failures(opts, rows, corpus_dir.empty() ? default_corpus_dir() : corpus_dir,
+                               app.got_subcommand("report") ? "report" : "run"))
         return usage("cannot save the counterexamples");
     if (report || app.got_subcommand("report")) {
         const auto written =

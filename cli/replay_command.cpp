@@ -186,7 +186,8 @@ std::string corpus_file_name(const RunRow& row) {
                        operations_hash(row.result.counterexample));
 }
 
-bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, const std::string& dir) {
+bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, const std::string& dir,
+                   const std::string& command) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     // Sequences already in the corpus, with the variants each is expected to fail on.
@@ -220,7 +221,7 @@ bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, cons
         if (f.shows.size() > 400) f.shows = f.shows.substr(0, 400) + " ...";
         f.expect.push_back({row.variant->name, false, 0});
         for (const auto& op : ops) f.ops.push_back({op, 0});
-        std::vector<std::string> comment = {"Saved by ./daxcheck run --save-failures from:",
+        std::vector<std::string> comment = {"Saved by ./daxcheck " + command + " --save-failures from:",
                                             "  " + row.reproduce};
         comment.push_back(row.expected.pass
                               ? "Not in impl/expectations.cpp: a new finding; explain it here."

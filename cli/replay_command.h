@@ -20,8 +20,10 @@ int replay_command(const std::vector<std::string>& paths);
 // Writes each failing row's counterexample to `dir` as
 // <variant>--<property>--<profile>--<hash>.dax unless the same sequence is
 // already there for that variant and property. Prints what it did.
+// `command` (run, swarm, explore) names what found them in the file's comment.
 // Returns false when a file could not be written.
-bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, const std::string& dir);
+bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, const std::string& dir,
+                   const std::string& command);
 
 // The name --save-failures gives a failing row's counterexample:
 // <variant>--<property>--<profile>--<hash>.dax (the report shows it too).

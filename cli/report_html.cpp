@@ -235,10 +235,9 @@ void failure_html(std::string& out, const RunOptions& opts, const RunRow& r, con
         out += fmt::format("<p class=\"broke\">error: {}</p>\n", html_escape(r.result.message));
     } else {
         out += fmt::format("<p class=\"broke\">{}</p>\n", html_escape(r.trace.failure()));
-        const auto n = r.result.counterexample.size();
-        out += fmt::format("<p class=\"muted\">Failed at test {} of {}; shrunk to {} operation{}. "
+        out += fmt::format("<p class=\"muted\">Failed at test {} of {}; {}. "
                            "The highlighted row is where the port first leaves the model.</p>\n",
-                           r.result.tests_run, opts.cell.tests, n, n == 1 ? "" : "s");
+                           r.result.tests_run, opts.cell.tests, html_escape(shrink_words(r)));
         steps_html(out, r.trace);
         if (!r.expected.pass)
             out += fmt::format("<p><b>Why expected:</b> {}</p>\n", html_escape(r.expected.why));
@@ -556,10 +555,8 @@ std::string report_markdown(const RunOptions& opts, const std::vector<RunRow>& r
             } else if (r.result.verdict == Verdict::Error) {
                 out += fmt::format("Error: {}\n\n", r.result.message);
             } else {
-                out += fmt::format("{}\n\nFailed at test {}; shrunk to {} operation{}:\n\n```\n",
-                                   r.trace.failure(), r.result.tests_run,
-                                   r.result.counterexample.size(),
-                                   r.result.counterexample.size() == 1 ? "" : "s");
+                out += fmt::format("{}\n\nFailed at test {}; {}:\n\n```\n", r.trace.failure(),
+                                   r.result.tests_run, shrink_words(r));
                 for (std::size_t i = 0; i < r.trace.steps.size(); i++) {
                     const TraceStep& s = r.trace.steps[i];
                     out += fmt::format("#{} {}{}\n", i + 1, s.op, s.failure ? "   <- breaks here" : "");

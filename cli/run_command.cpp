@@ -62,18 +62,51 @@ std::vector<RunRow> run_cells(const RunOptions& opts) {
                 RunRow row{v, p, profile, run_cell(*v, *p, profile, opts.cell),
                            expectation_for(*v, p->name, to_string(profile)), {}, {}};
                 row.reproduce = reproduce_line(opts, row);
-                if (row.result.verdict == CellResult::Verdict::Fail) {
-                    auto replayed = replay(*v, *p, opts.cell.universe, row.result.counterexample);
-                    row.trace = std::move(replayed.trace);
-                    if (replayed.invalid || !row.trace.failed()) {
-                        row.result.verdict = CellResult::Verdict::Error;
-                        row.result.message = "the shrunk counterexample did not fail on replay: " +
-                                             replayed.invalid.value_or(row.result.message);
-                    }
-                }
+                confirm_failure(opts, row);
                 rows.push_back(std::move(row));
             }
     return rows;
+}
+
+void confirm_failure(const RunOptions& opts, RunRow& row) {
+    if (row.result.verdict != CellResult::Verdict::Fail) return;
+    const auto& u = opts.cell.universe;
+    auto replayed = replay(*row.variant, *row.property, u, row.result.counterexample);
+    row.trace = std::move(replayed.trace);
+    if (replayed.invalid || !row.trace.failed()) {
+        row.result.verdict = CellResult::Verdict::Error;
+        row.result.message = "the shrunk counterexample did not fail on replay: " +
+                             replayed.invalid.value_or(row.result.message);
+        return;
+    }
+    if (!opts.minimise) return;
+    row.minimisation = minimise_globally(*row.variant, *row.property, row.profile, u,
+                                         row.result.counterexample);
+    if (row.minimisation->shorter.empty()) return;
+    row.result.counterexample = row.minimisation->shorter;
+    row.trace = replay(*row.variant, *row.property, u, row.result.counterexample).trace;
+    row.result.message = row.trace.failure();
+}
+
+std::string shrink_words(const RunRow& r) {
+    const std::size_t n = r.result.counterexample.size();
+    const auto ops = [](std::size_t k) { return fmt::format("{} operation{}", k, k == 1 ? "" : "s"); };
+    if (!r.minimisation) return fmt::format("shrunk by {} to {}", r.shrinker, ops(n));
+    const Minimisation& m = *r.minimisation;
+    const std::string where = universe_flags(m.universe);
+    if (!m.shorter.empty())
+        return fmt::format("shrunk by {} to {}, then the explorer found a shorter one of {}, the "
+                           "shortest in the universe the first spans ({})",
+                           r.shrinker, ops(m.original_length), ops(n), where);
+    if (m.proven_shortest)
+        return n <= 1 ? fmt::format("shrunk by {} to {}", r.shrinker, ops(n))
+                      : fmt::format("shrunk by {} to {}, the shortest: the explorer checked every "
+                                    "shorter sequence in the universe it spans ({})",
+                                    r.shrinker, ops(n), where);
+    return fmt::format("shrunk by {} to {}; the explorer's search for a shorter one in {} stopped "
+                       "at its {} after depth {}",
+                       r.shrinker, ops(n), where, to_string(m.search.stop),
+                       m.search.depth_completed);
 }
 
 void print_cell_details(const RunRow& r, const char* test_word) {
@@ -88,9 +121,7 @@ void print_cell_details(const RunRow& r, const char* test_word) {
         fmt::print("  error: {}\n", r.result.message);
     } else {
         fmt::print("  {}\n", r.trace.failure());
-        fmt::print("  failed at {} {}; shrunk to {} operation{}:\n", test_word, r.result.tests_run,
-                   r.result.counterexample.size(),
-                   r.result.counterexample.size() == 1 ? "" : "s");
+        fmt::print("  failed at {} {}; {}:\n", test_word, r.result.tests_run, shrink_words(r));
         print_trace(r);
         if (!r.expected.pass) fmt::print("  why expected: {}\n", r.expected.why);
     }
@@ -109,9 +140,37 @@ void print_run(const RunOptions& opts, const std::vector<RunRow>& rows) {
                    r.as_expected() ? "" : "   UNEXPECTED");
     for (const auto& r : rows) print_cell_details(r);
     std::size_t good = 0;
-    for (const auto& r : rows) good += r.as_expected();
-    fmt::print("\n{} cells: {} as expected, {} unexpected\n", rows.size(), good, rows.size() - good);
+    std::uint64_t tests = 0, operations = 0;
+    for (const auto& r : rows) {
+        good += r.as_expected();
+        tests += static_cast<std::uint64_t>(r.result.tests_run);
+        operations += r.result.generation.operations();
+    }
+    fmt::print("\n{} tests, {} operations checked (shrinking not counted)\n", tests, operations);
+    fmt::print("{} cells: {} as expected, {} unexpected\n", rows.size(), good, rows.size() - good);
 }
+
+namespace {
+
+// Who found the printed counterexample, and whether it is known shortest.
+nlohmann::json shrinking_json(const RunRow& r) {
+    using nlohmann::json;
+    if (r.result.verdict != CellResult::Verdict::Fail) return json(nullptr);
+    json out = {{"shrunk_by", r.shrinker}, {"length", r.result.counterexample.size()}};
+    if (!r.minimisation) return out;
+    const Minimisation& m = *r.minimisation;
+    out["shrunk_length"] = m.original_length;
+    out["found_by"] = m.shorter.empty() ? r.shrinker : "explorer";
+    out["shortest_in_spanned_universe"] = m.proven_shortest;
+    out["spanned_universe"] = universe_flags(m.universe);
+    out["search"] = {{"stop", to_string(m.search.stop)},
+                     {"states", m.search.states},
+                     {"transitions", m.search.transitions},
+                     {"depth_completed", m.search.depth_completed}};
+    return out;
+}
+
+}  // namespace
 
 bool write_run_json(const RunOptions& opts, const std::vector<RunRow>& rows,
                     const std::string& path, std::string& error) {
@@ -150,6 +209,7 @@ bool write_run_json(const RunOptions& opts, const std::vector<RunRow>& rows,
             {"failure", r.result.verdict == CellResult::Verdict::Pass ? json(nullptr)
                                                                       : json(r.result.message)},
             {"counterexample", ops},
+            {"shrinking", shrinking_json(r)},
             {"trace", trace},
             {"reproduce", r.reproduce},
         });

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/minimise.h"
 #include "properties/rc_runner.h"
 #include "impl/expectations.h"
 #include "properties/replay.h"
@@ -20,6 +21,7 @@ struct RunOptions {
     CellConfig cell;
     bool universe_given = false;  // a universe flag was given: repeat it in reproduce lines
     std::optional<std::string> json_path;
+    bool minimise = true;  // search for a shorter counterexample after shrinking
 };
 
 struct RunRow {
@@ -30,10 +32,20 @@ struct RunRow {
     Expectation expected;
     Trace trace;  // of the counterexample, when it failed
     std::string reproduce;
+    const char* shrinker = "RapidCheck";  // who shrank the counterexample first
+    // The explorer's search for a shorter counterexample, when it ran; a
+    // shorter one found has replaced result.counterexample and trace.
+    std::optional<Minimisation> minimisation;
     bool as_expected() const;
 };
 
 std::vector<RunRow> run_cells(const RunOptions& opts);
+// Replays a failing row's counterexample into its trace (an Error when it does
+// not fail again) and, with opts.minimise, runs the global minimisation.
+void confirm_failure(const RunOptions& opts, RunRow& row);
+// "shrunk by RapidCheck to 2 operations, the shortest: ...": who shrank a
+// failing row's counterexample, and whether the explorer made or proved it shortest.
+std::string shrink_words(const RunRow& row);
 void print_run(const RunOptions& opts, const std::vector<RunRow>& rows);
 // The "== variant / property / profile" block of a failing or unexpected
 // cell: failure, shrunk trace, why expected, reproduce line. Also used by swarm

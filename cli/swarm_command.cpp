@@ -57,6 +57,9 @@ void SwarmCommand::add_to(CLI::App& app) {
     universe_.add_to(*cmd);
     cmd->add_flag("--save-failures", save_, "save each new shrunk counterexample as a corpus file");
     cmd->add_option("--corpus-dir", corpus_dir_, "where --save-failures writes (default: corpus/)");
+    cmd->add_flag("--no-minimise", no_minimise_,
+                  "keep the delta-debugged counterexample: no breadth-first search for a "
+                  "shorter one");
 }
 
 int SwarmCommand::run() const {
@@ -90,6 +93,7 @@ int SwarmCommand::run() const {
     run.cell.seed = seed_ ? *seed_ : std::random_device{}() % 1000000000;
     run.cell.tests = static_cast<int>(walks_.value_or(0));
     if (!json_path_.empty()) run.json_path = json_path_;
+    run.minimise = !no_minimise_;
 
     SwarmOptions opts;
     opts.universe = run.cell.universe;
@@ -134,15 +138,8 @@ int SwarmCommand::run() const {
                                              : fmt::format("./daxcheck swarm {} --seed {} --walks {}",
                                                            flags, run.cell.seed, s.swarm.walks);
                 }
-                if (r.result.verdict == CellResult::Verdict::Fail) {
-                    auto replayed = replay(*v, *p, run.cell.universe, r.result.counterexample);
-                    r.trace = std::move(replayed.trace);
-                    if (replayed.invalid || !r.trace.failed()) {
-                        r.result.verdict = CellResult::Verdict::Error;
-                        r.result.message = "the shrunk counterexample did not fail on replay: " +
-                                           replayed.invalid.value_or(r.result.message);
-                    }
-                }
+                r.shrinker = "delta debugging";
+                confirm_failure(run, r);
                 const char* verdict = r.result.verdict == CellResult::Verdict::Pass   ? "pass"
                                       : r.result.verdict == CellResult::Verdict::Fail ? "fail"
                                                                                       : "error";
@@ -179,7 +176,8 @@ int SwarmCommand::run() const {
         if (!write_run_json(run, plain, *run.json_path, error)) return usage(error);
         fmt::print("wrote {}\n", *run.json_path);
     }
-    if (save_ && !save_failures(run, plain, corpus_dir_.empty() ? default_corpus_dir() : corpus_dir_))
+    if (save_ && !save_failures(run, plain, corpus_dir_.empty() ? default_corpus_dir() : corpus_dir_,
+                               "swarm"))
         return usage("cannot save the counterexamples");
     return good == rows.size() ? 0 : 1;
 }

@@ -25,7 +25,7 @@ private:
     double seconds_ = 1;
     unsigned threads_ = 2;
     std::string json_path_, corpus_dir_;
-    bool save_ = false;
+    bool save_ = false, no_minimise_ = false;
     UniverseFlags universe_;
 };
 

@@ -228,6 +228,7 @@ private:
     std::optional<ExploreStop> over_budget() const {
         if (o_.memory_budget_bytes && store_.memory_bytes() >= o_.memory_budget_bytes)
             return ExploreStop::MemoryBudget;
+        if (o_.state_budget && store_.size() >= o_.state_budget) return ExploreStop::StateBudget;
         if (o_.time_budget_s > 0 && elapsed() >= o_.time_budget_s) return ExploreStop::TimeBudget;
         return std::nullopt;
     }
@@ -409,6 +410,7 @@ std::string to_string(ExploreStop s) {
         case ExploreStop::DepthLimit: return "depth limit";
         case ExploreStop::TimeBudget: return "time budget";
         case ExploreStop::MemoryBudget: return "memory budget";
+        case ExploreStop::StateBudget: return "state budget";
         case ExploreStop::Counterexample: return "counterexample";
         case ExploreStop::Error: return "error";
     }

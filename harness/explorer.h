@@ -20,11 +20,20 @@ struct ExploreOptions {
     unsigned max_depth = 1000;             // sequences of at most this many operations
     double time_budget_s = 0;              // 0: none
     std::uint64_t memory_budget_bytes = 0;  // 0: none (state store only)
+    std::uint64_t state_budget = 0;         // 0: none; unlike time, the same on every machine
     bool symmetry = true;                  // store one state per orbit of files / pfn blocks
     unsigned threads = 1;                  // expansion threads (level-synchronous)
 };
 
-enum class ExploreStop { Exhausted, DepthLimit, TimeBudget, MemoryBudget, Counterexample, Error };
+enum class ExploreStop {
+    Exhausted,
+    DepthLimit,
+    TimeBudget,
+    MemoryBudget,
+    StateBudget,
+    Counterexample,
+    Error
+};
 std::string to_string(ExploreStop s);
 
 struct ExploreResult {

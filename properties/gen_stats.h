@@ -70,6 +70,11 @@ struct GenerationStats {
     std::array<std::uint32_t, kCases> runs_reaching{};
 
     void add(const TestStats& t);
+    std::uint64_t operations() const {
+        std::uint64_t n = 0;
+        for (auto k : ops) n += k;
+        return n;
+    }
     double share(Case c) const { return runs ? double(runs_reaching[std::size_t(c)]) / runs : 0; }
     friend bool operator==(const GenerationStats&, const GenerationStats&) = default;
 };

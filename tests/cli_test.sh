@@ -73,5 +73,18 @@ check "explore too shallow for a known bug exits 1" 1 "$bin" explore --variant v
 check "explore unknown variant exits 2" 2 "$bin" explore --variant v99
 check "explore bad universe exits 2" 2 "$bin" explore --pmd-order 40
 check "explore bad depth exits 2" 2 "$bin" explore --depth deep
+check "explore --save-failures exits 0" 0 "$bin" explore --variant v10-only-postdec --property refinement --profile reflink $tiny --save-failures --corpus-dir "$tmp/xcorpus"
+saved=$(ls "$tmp"/xcorpus/v10-only-postdec--refinement--reflink--*.dax 2>/dev/null | head -1)
+{ [ -n "$saved" ] && grep -q "Saved by ./daxcheck explore --save-failures" "$saved"; } || { echo "FAIL explore saved no corpus file"; fails=$((fails + 1)); }
+check "explore-saved file replays" 0 "$bin" replay "$tmp/xcorpus"
+check "explore --save-failures again" 0 "$bin" explore --variant v10-only-postdec --property refinement --profile reflink $tiny --save-failures --corpus-dir "$tmp/xcorpus"
+grep -q "already in" "$tmp/out" || { echo "FAIL explore saved the same counterexample twice"; fails=$((fails + 1)); }
+# run: after RapidCheck's shrinking, the explorer's word on the counterexample.
+check "run minimises" 0 "$bin" run --variant v10-only-postdec --property refinement --profile reflink --seed 1 --json "$tmp/m.json"
+grep -q "shrunk by RapidCheck to 2 operations, the shortest" "$tmp/out" || { echo "FAIL run: no minimisation verdict"; fails=$((fails + 1)); }
+grep -q '"shortest_in_spanned_universe": true' "$tmp/m.json" || { echo "FAIL run json lacks the minimisation"; fails=$((fails + 1)); }
+grep -q "operations checked" "$tmp/out" || { echo "FAIL run: no operations-checked line"; fails=$((fails + 1)); }
+check "run --no-minimise" 0 "$bin" run --variant v10-only-postdec --property refinement --profile reflink --seed 1 --no-minimise
+grep -q "shrunk by RapidCheck to 2 operations:" "$tmp/out" || { echo "FAIL run --no-minimise still minimised"; fails=$((fails + 1)); }
 echo "$((fails == 0 ? 1 : 0)) passed, $fails failed"
 [ "$fails" -eq 0 ]

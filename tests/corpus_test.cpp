@@ -218,7 +218,7 @@ TEST(CorpusSave, WritesEachNewCounterexampleOnce) {
     opts.cell.tests = 100;
     const auto rows = run_cells(opts);
     testing::internal::CaptureStdout();
-    ASSERT_TRUE(save_failures(opts, rows, dir.path.string()));
+    ASSERT_TRUE(save_failures(opts, rows, dir.path.string(), "run"));
     const std::string first = testing::internal::GetCapturedStdout();
     std::vector<fs::path> saved;
     for (const auto& e : fs::directory_iterator(dir.path)) saved.push_back(e.path());
@@ -236,7 +236,7 @@ TEST(CorpusSave, WritesEachNewCounterexampleOnce) {
     // The same sequence again: not saved twice, the file is left as it was.
     const std::string before = read(saved[0].string());
     testing::internal::CaptureStdout();
-    ASSERT_TRUE(save_failures(opts, rows, dir.path.string()));
+    ASSERT_TRUE(save_failures(opts, rows, dir.path.string(), "run"));
     testing::internal::GetCapturedStdout();
     EXPECT_EQ(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator{}), 1);
     EXPECT_EQ(read(saved[0].string()), before);

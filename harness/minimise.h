@@ -1,0 +1,41 @@
+// Global minimisation (issues 5 and 8): a shrinker stops at a local minimum
+// (RapidCheck cannot turn `shared=0` into `shared=1`; delta debugging only
+// drops operations). After it, search breadth-first for a strictly shorter
+// failing sequence in the universe the counterexample spans (its files, pfns,
+// offsets and pins), so a printed counterexample is either replaced by a
+// shorter one or shown to be the shortest there is in that universe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "harness/explorer.h"
+
+namespace daxcheck {
+
+// States the search may store before it gives up: a count, not a time, so the
+// same run gives the same counterexample on every machine.
+inline constexpr std::uint64_t kMinimiseStateBudget = 200'000;
+
+struct Minimisation {
+    std::size_t original_length = 0;
+    std::vector<model::Op> shorter;  // empty when the search found none
+    // Every sequence shorter than the original was checked in `universe`.
+    bool proven_shortest = false;
+    model::Universe universe;  // where the search ran
+    ExploreResult search;
+};
+
+// The smallest universe that holds `ops`: the files, pfns and offsets they
+// name (each counted up to the largest one), at most as many pins as they
+// take, and `full`'s PMD order.
+model::Universe spanned_universe(const model::Universe& full, const std::vector<model::Op>& ops);
+
+// Searches for a failing sequence shorter than `ops` (which fails in `full`).
+// A shorter one found is replayed in `full` before it is returned.
+Minimisation minimise_globally(const Variant& v, const Property& p, Profile profile,
+                               const model::Universe& full, const std::vector<model::Op>& ops,
+                               std::uint64_t state_budget = kMinimiseStateBudget);
+
+}  // namespace daxcheck

@@ -1,0 +1,84 @@
+// Global minimisation: the universe a counterexample spans, a shorter
+// counterexample found where the shrinker stopped at a longer one, a proof
+// of minimality for a known-shortest one, and a search cut by its budget.
+#include <gtest/gtest.h>
+
+#include "harness/minimise.h"
+#include "harness/op_text.h"
+#include "impl/expectations.h"
+#include "properties/replay.h"
+
+using namespace daxcheck;
+using namespace daxcheck::model;
+
+namespace {
+
+std::vector<Op> ops(std::initializer_list<const char*> lines) {
+    std::vector<Op> out;
+    for (const char* line : lines) {
+        auto parsed = parse_op(line);
+        EXPECT_TRUE(std::holds_alternative<Op>(parsed)) << line;
+        if (auto* op = std::get_if<Op>(&parsed)) out.push_back(*op);
+    }
+    return out;
+}
+
+Universe default_universe() { return Universe{}; }  // 3 files, 4 pfns, 4 offsets, order 1, 2 pins
+
+}  // namespace
+
+TEST(SpannedUniverse, CountsUpToTheLargestFilePfnAndOffsetAndThePinsTaken) {
+    const auto u = spanned_universe(default_universe(),
+                                    ops({"associate B 2 pfn=2 order=1 shared=0", "pin 3", "pin 3",
+                                         "disassociate B 2"}));
+    EXPECT_EQ(u.files, 2u);
+    EXPECT_EQ(u.pfns, 4u);
+    EXPECT_EQ(u.offsets, 4u);
+    EXPECT_EQ(u.pmd_order, 1u);
+    EXPECT_EQ(u.max_pins, 2u);
+    const auto one = spanned_universe(default_universe(), ops({"associate A 0 pfn=0 order=0 shared=1"}));
+    EXPECT_EQ(one.files, 1u);
+    EXPECT_EQ(one.pfns, 1u);
+    EXPECT_EQ(one.offsets, 1u);
+    EXPECT_EQ(one.max_pins, 0u);
+}
+
+// v10-only-byvalue fails on its first shared association: a three-operation
+// counterexample (what a local shrinker could stop at) has a one-operation one
+// in the universe it spans.
+TEST(Minimise, FindsAShorterCounterexampleThanTheShrinker) {
+    const Variant& v = *find_variant("v10-only-byvalue");
+    const Property& p = *find_property("refinement");
+    const auto longer = ops({"associate A 0 pfn=1 order=0 shared=0", "disassociate A 0",
+                             "associate B 1 pfn=0 order=0 shared=1"});
+    ASSERT_TRUE(replay(v, p, default_universe(), longer).trace.failed());
+    const Minimisation m = minimise_globally(v, p, Profile::Reflink, default_universe(), longer);
+    ASSERT_EQ(m.shorter.size(), 1u);
+    EXPECT_TRUE(m.proven_shortest);
+    EXPECT_EQ(m.original_length, 3u);
+    EXPECT_TRUE(replay(v, p, default_universe(), m.shorter).trace.failed());
+}
+
+// postdec's known minimum is two operations: nothing shorter exists, and the
+// search says so.
+TEST(Minimise, ProvesAKnownShortestCounterexampleShortest) {
+    const Variant& v = *find_variant("v10-only-postdec");
+    const Property& p = *find_property("refinement");
+    const auto minimal = ops({"associate A 0 pfn=0 order=0 shared=1", "truncate A 0"});
+    ASSERT_TRUE(replay(v, p, default_universe(), minimal).trace.failed());
+    const Minimisation m = minimise_globally(v, p, Profile::Reflink, default_universe(), minimal);
+    EXPECT_TRUE(m.shorter.empty());
+    EXPECT_TRUE(m.proven_shortest);
+}
+
+TEST(Minimise, AStateBudgetStopsTheSearchWithoutAClaim) {
+    const Variant& v = *find_variant("v10-only-byvalue");
+    const Property& p = *find_property("refinement");
+    const auto longer = ops({"associate A 0 pfn=1 order=0 shared=0", "disassociate A 0",
+                             "associate B 1 pfn=0 order=0 shared=1"});
+    const Minimisation m =
+        minimise_globally(v, p, Profile::Reflink, default_universe(), longer, /*state_budget=*/1);
+    EXPECT_TRUE(m.shorter.empty());
+    EXPECT_FALSE(m.proven_shortest);
+    EXPECT_EQ(m.search.stop, ExploreStop::StateBudget);
+}
