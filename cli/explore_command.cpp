@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/json_file.h"
+#include "cli/number_text.h"
 
 #include "cli/replay_command.h"
 #include "cli/run_command.h"
@@ -27,15 +28,6 @@ struct ExploreRow {
     bool as_expected() const { return !error() && result.found() != expected.pass; }
     std::string verdict() const { return error() ? "error" : result.found() ? "fail" : "pass"; }
 };
-
-std::string grouped(std::uint64_t n) {
-    std::string digits = std::to_string(n), out;
-    for (std::size_t i = 0; i < digits.size(); i++) {
-        if (i && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
 
 std::string megabytes(std::uint64_t bytes) {
     return fmt::format("{:.1f} MB", static_cast<double>(bytes) / (1 << 20));

@@ -103,6 +103,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> variant_names, property_names, profile_names;
     std::optional<std::uint64_t> seed;
     int tests = 100;
+    std::uint64_t walks = kDefaultRunWalks;
     std::string json_path;
     UniverseFlags uflags;
     bool save = false, report = false, no_minimise = false;
@@ -116,7 +117,11 @@ int main(int argc, char** argv) {
         c->add_option("--property", property_names, "property to check (repeatable; default all)");
         c->add_option("--profile", profile_names, "exclusive or reflink (default both)");
         c->add_option("--tests", tests, "RapidCheck tests per cell")->check(CLI::Range(1, 10000000));
-        c->add_option("--seed", seed, "RapidCheck seed (default: random, printed)");
+        c->add_option("--seed", seed, "RapidCheck and swarm seed (default: random, printed)");
+        c->add_option("--walks", walks,
+                      fmt::format("swarm walks per cell after RapidCheck passes, 0 for none "
+                                  "(default {})", kDefaultRunWalks))
+            ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 40));
         c->add_option("--json", json_path, "also write the results as JSON to FILE");
         uflags.add_to(*c);
         c->add_flag("--save-failures", save, "save each new shrunk counterexample as a corpus file");
@@ -218,6 +223,7 @@ int main(int argc, char** argv) {
     opts.cell.seed = seed ? *seed : std::random_device{}() % 1000000000;
     if (!json_path.empty()) opts.json_path = json_path;
     opts.minimise = !no_minimise;
+    opts.walks = walks;
 
     const auto rows = run_cells(opts);
     print_run(opts, rows);

@@ -219,7 +219,7 @@ void steps_html(std::string& out, const Trace& t) {
     out += "</tbody></table>\n";
 }
 
-void failure_html(std::string& out, const RunOptions& opts, const RunRow& r, const std::string& id) {
+void failure_html(std::string& out, const RunRow& r, const std::string& id) {
     out += fmt::format("<section class=\"failure{}\" id=\"{}\" data-cell=\"{}\">\n",
                        r.as_expected() ? "" : " unexpected", id,
                        html_escape(r.variant->name + "/" + r.property->name + "/" +
@@ -235,9 +235,9 @@ void failure_html(std::string& out, const RunOptions& opts, const RunRow& r, con
         out += fmt::format("<p class=\"broke\">error: {}</p>\n", html_escape(r.result.message));
     } else {
         out += fmt::format("<p class=\"broke\">{}</p>\n", html_escape(r.trace.failure()));
-        out += fmt::format("<p class=\"muted\">Failed at test {} of {}; {}. "
+        out += fmt::format("<p class=\"muted\">Failed at {}; {}. "
                            "The highlighted row is where the port first leaves the model.</p>\n",
-                           r.result.tests_run, opts.cell.tests, html_escape(shrink_words(r)));
+                           html_escape(failed_at(r)), html_escape(shrink_words(r)));
         steps_html(out, r.trace);
         if (!r.expected.pass)
             out += fmt::format("<p><b>Why expected:</b> {}</p>\n", html_escape(r.expected.why));
@@ -485,7 +485,7 @@ std::string report_html(const RunOptions& opts, const std::vector<RunRow>& rows,
     for (const Variant* v : opts.variants)
         for (std::size_t i = 0; i < rows.size(); i++)
             if (rows[i].variant == v && !anchors[i].empty())
-                failure_html(out, opts, rows[i], anchors[i]);
+                failure_html(out, rows[i], anchors[i]);
 
     stats_html(out, rows, groups);
 
@@ -555,8 +555,8 @@ std::string report_markdown(const RunOptions& opts, const std::vector<RunRow>& r
             } else if (r.result.verdict == Verdict::Error) {
                 out += fmt::format("Error: {}\n\n", r.result.message);
             } else {
-                out += fmt::format("{}\n\nFailed at test {}; {}:\n\n```\n", r.trace.failure(),
-                                   r.result.tests_run, shrink_words(r));
+                out += fmt::format("{}\n\nFailed at {}; {}:\n\n```\n", r.trace.failure(),
+                                   failed_at(r), shrink_words(r));
                 for (std::size_t i = 0; i < r.trace.steps.size(); i++) {
                     const TraceStep& s = r.trace.steps[i];
                     out += fmt::format("#{} {}{}\n", i + 1, s.op, s.failure ? "   <- breaks here" : "");

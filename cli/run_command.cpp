@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/json_file.h"
+#include "cli/number_text.h"
 
 #include "harness/op_text.h"
 
@@ -18,6 +19,7 @@ std::string reproduce_line(const RunOptions& opts, const RunRow& row) {
         "./daxcheck run --variant {} --property {} --profile {} --seed {} --tests {}",
         row.variant->name, row.property->name, to_string(row.profile), opts.cell.seed,
         opts.cell.tests);
+    if (opts.walks != kDefaultRunWalks) line += fmt::format(" --walks {}", opts.walks);
     if (opts.universe_given) line += " " + universe_flags(opts.cell.universe);
     return line;
 }
@@ -29,6 +31,34 @@ std::string verdict_word(const RunRow& row) {
         case CellResult::Verdict::Error: return "error";
     }
     return "?";
+}
+
+// Walks up to and with the failing one, or all of them.
+std::uint64_t walks_run(const SwarmCellResult& s) {
+    return s.failing_walk ? *s.failing_walk + 1 : s.walks;
+}
+
+// Swarm walks for a cell RapidCheck passed. A failing walk becomes the row's
+// failure, counted after RapidCheck's tests.
+void walk_after_rapidcheck(const RunOptions& opts, RunRow& row) {
+    if (!opts.walks || row.result.verdict != CellResult::Verdict::Pass) return;
+    SwarmOptions so;
+    so.universe = opts.cell.universe;
+    so.seed = opts.cell.seed;
+    so.threads = 1;
+    so.walks = opts.walks;
+    row.swarm = run_swarm_cell(*row.variant, *row.property, row.profile, so);
+    const CellResult& walked = row.swarm->cell;
+    row.result.time_ms += walked.time_ms;
+    if (walked.verdict == CellResult::Verdict::Pass) return;
+    const int tests = row.result.tests_run;
+    const double ms = row.result.time_ms;
+    const GenerationStats generation = row.result.generation;
+    row.result = walked;
+    row.result.tests_run = tests;
+    row.result.time_ms = ms;
+    row.result.generation = generation;
+    row.shrinker = "delta debugging";
 }
 
 void print_trace(const RunRow& row) {
@@ -62,6 +92,7 @@ std::vector<RunRow> run_cells(const RunOptions& opts) {
                 RunRow row{v, p, profile, run_cell(*v, *p, profile, opts.cell),
                            expectation_for(*v, p->name, to_string(profile)), {}, {}};
                 row.reproduce = reproduce_line(opts, row);
+                walk_after_rapidcheck(opts, row);
                 confirm_failure(opts, row);
                 rows.push_back(std::move(row));
             }
@@ -86,6 +117,14 @@ void confirm_failure(const RunOptions& opts, RunRow& row) {
     row.result.counterexample = row.minimisation->shorter;
     row.trace = replay(*row.variant, *row.property, u, row.result.counterexample).trace;
     row.result.message = row.trace.failure();
+}
+
+std::string failed_at(const RunRow& r, const char* test_word) {
+    if (r.swarm && r.swarm->failing_walk)
+        return fmt::format("swarm walk {} (walk seed {}) after {} RapidCheck {}s passed",
+                           *r.swarm->failing_walk + 1, r.swarm->failing_walk_seed,
+                           r.result.tests_run, test_word);
+    return fmt::format("{} {}", test_word, r.result.tests_run);
 }
 
 std::string shrink_words(const RunRow& r) {
@@ -121,7 +160,9 @@ void print_cell_details(const RunRow& r, const char* test_word) {
         fmt::print("  error: {}\n", r.result.message);
     } else {
         fmt::print("  {}\n", r.trace.failure());
-        fmt::print("  failed at {} {}; {}:\n", test_word, r.result.tests_run, shrink_words(r));
+        fmt::print("  failed at {}; {}:\n", failed_at(r, test_word), shrink_words(r));
+        if (r.swarm && r.swarm->failing_walk)
+            fmt::print("  the walk's swarm configuration: {}\n", r.swarm->failing_configuration);
         print_trace(r);
         if (!r.expected.pass) fmt::print("  why expected: {}\n", r.expected.why);
     }
@@ -129,24 +170,31 @@ void print_cell_details(const RunRow& r, const char* test_word) {
 }
 
 void print_run(const RunOptions& opts, const std::vector<RunRow>& rows) {
-    fmt::print("daxcheck run: seed {}, {} tests per cell, universe {}\n\n", opts.cell.seed,
-               opts.cell.tests, universe_flags(opts.cell.universe));
-    fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>6} {:>9}\n", "variant", "property", "profile",
-               "verdict", "expected", "tests", "time");
+    fmt::print("daxcheck run: seed {}, {} tests and then {} swarm walks per cell, universe {}\n\n",
+               opts.cell.seed, opts.cell.tests, opts.walks, universe_flags(opts.cell.universe));
+    fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>6} {:>6} {:>9}\n", "variant", "property",
+               "profile", "verdict", "expected", "tests", "walks", "time");
     for (const auto& r : rows)
-        fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>6} {:>6.0f} ms{}\n", r.variant->name,
+        fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>6} {:>6} {:>6.0f} ms{}\n", r.variant->name,
                    r.property->name, to_string(r.profile), verdict_word(r),
-                   r.expected.pass ? "pass" : "fail", r.result.tests_run, r.result.time_ms,
+                   r.expected.pass ? "pass" : "fail", r.result.tests_run,
+                   r.swarm ? std::to_string(walks_run(*r.swarm)) : "-", r.result.time_ms,
                    r.as_expected() ? "" : "   UNEXPECTED");
     for (const auto& r : rows) print_cell_details(r);
     std::size_t good = 0;
-    std::uint64_t tests = 0, operations = 0;
+    std::uint64_t tests = 0, operations = 0, walks = 0;
     for (const auto& r : rows) {
         good += r.as_expected();
         tests += static_cast<std::uint64_t>(r.result.tests_run);
         operations += r.result.generation.operations();
+        if (r.swarm) {
+            walks += walks_run(*r.swarm);
+            operations += r.swarm->operations;
+        }
     }
-    fmt::print("\n{} tests, {} operations checked (shrinking not counted)\n", tests, operations);
+    fmt::print("\n{} RapidCheck tests and {} swarm walks: {} operations checked (shrinking not "
+               "counted)\n",
+               grouped(tests), grouped(walks), grouped(operations));
     fmt::print("{} cells: {} as expected, {} unexpected\n", rows.size(), good, rows.size() - good);
 }
 
@@ -179,6 +227,7 @@ bool write_run_json(const RunOptions& opts, const std::vector<RunRow>& rows,
     const auto& u = opts.cell.universe;
     doc["seed"] = opts.cell.seed;
     doc["tests"] = opts.cell.tests;
+    doc["walks"] = opts.walks;
     doc["universe"] = {{"files", u.files},         {"pfns", u.pfns},
                        {"offsets", u.offsets},     {"pmd_order", u.pmd_order},
                        {"max_pins", u.max_pins}};
@@ -204,6 +253,8 @@ bool write_run_json(const RunOptions& opts, const std::vector<RunRow>& rows,
             {"expected", r.expected.pass ? "pass" : "fail"},
             {"as_expected", r.as_expected()},
             {"tests", r.result.tests_run},
+            {"walks", r.swarm ? json(walks_run(*r.swarm)) : json(nullptr)},
+            {"operations", r.result.generation.operations() + (r.swarm ? r.swarm->operations : 0)},
             {"seed", opts.cell.seed},
             {"time_ms", r.result.time_ms},
             {"failure", r.result.verdict == CellResult::Verdict::Pass ? json(nullptr)

@@ -9,10 +9,14 @@
 
 #include "harness/minimise.h"
 #include "properties/rc_runner.h"
+#include "properties/swarm.h"
 #include "impl/expectations.h"
 #include "properties/replay.h"
 
 namespace daxcheck {
+
+// Swarm walks per cell after RapidCheck: about 20 ms a cell.
+inline constexpr std::uint64_t kDefaultRunWalks = 2000;
 
 struct RunOptions {
     std::vector<const Variant*> variants;
@@ -22,6 +26,9 @@ struct RunOptions {
     bool universe_given = false;  // a universe flag was given: repeat it in reproduce lines
     std::optional<std::string> json_path;
     bool minimise = true;  // search for a shorter counterexample after shrinking
+    // Swarm walks (properties/swarm.h) per cell that RapidCheck passed: the
+    // deep bugs its one operation mix misses. One thread, so the count is exact.
+    std::uint64_t walks = kDefaultRunWalks;
 };
 
 struct RunRow {
@@ -33,6 +40,9 @@ struct RunRow {
     Trace trace;  // of the counterexample, when it failed
     std::string reproduce;
     const char* shrinker = "RapidCheck";  // who shrank the counterexample first
+    // The swarm walks run after RapidCheck passed; when one failed, `result`
+    // is the walk's shrunk failure.
+    std::optional<SwarmCellResult> swarm;
     // The explorer's search for a shorter counterexample, when it ran; a
     // shorter one found has replaced result.counterexample and trace.
     std::optional<Minimisation> minimisation;
@@ -46,6 +56,8 @@ void confirm_failure(const RunOptions& opts, RunRow& row);
 // "shrunk by RapidCheck to 2 operations, the shortest: ...": who shrank a
 // failing row's counterexample, and whether the explorer made or proved it shortest.
 std::string shrink_words(const RunRow& row);
+// "test 4", or "swarm walk 3 (walk seed S) after 100 RapidCheck tests passed".
+std::string failed_at(const RunRow& row, const char* test_word = "test");
 void print_run(const RunOptions& opts, const std::vector<RunRow>& rows);
 // The "== variant / property / profile" block of a failing or unexpected
 // cell: failure, shrunk trace, why expected, reproduce line. Also used by swarm
