@@ -69,7 +69,13 @@ struct Writer {
         // The universe's own files first: a pointer compare each.
         for (std::size_t f = 0; f < r.file_to.size(); f++)
             if (m == universe_mapping(f)) return varint(1 + r.file_to[f]);
-        const int f = kshim::mapping_file(m);
+        // mapping_file() searches every file: only ask about a pointer into
+        // the file table (never about NULL-like sentinels).
+        const auto at = reinterpret_cast<std::uintptr_t>(m);
+        const bool in_table = at >= reinterpret_cast<std::uintptr_t>(universe_mapping(0)) &&
+                              at <= reinterpret_cast<std::uintptr_t>(
+                                        universe_mapping(model::kMaxFiles - 1));
+        const int f = in_table ? kshim::mapping_file(m) : -1;
         if (f < 0) {
             varint(kMappingRaw);
             return varint(reinterpret_cast<std::uintptr_t>(m));
@@ -198,13 +204,21 @@ std::vector<Relabelling> relabellings(const model::Universe& u, bool enabled, st
     return out;
 }
 
-void pack_state(const model::ModelState& m, const kshim::kernel_world& w, const Relabelling& r,
-                PackedState& out) {
+namespace {
+
+// Per pfn: pins, misuse taint, shared, in one number.
+std::uint64_t pfn_number(const model::PfnState& p, bool tainted) {
+    return static_cast<std::uint64_t>(p.pins) << 2 | std::uint64_t{tainted} << 1 | p.shared;
+}
+
+template <class Tainted>
+void pack(const model::ModelState& m, const kshim::kernel_world& w, const Relabelling& r,
+          Tainted tainted, PackedState& out) {
     static const std::size_t kPageFields = page_field_numbers();
     std::size_t numbers = 2 * m.files.size() + (1 + kPageFields) * m.pfns.size();
     for (const auto& f : m.files) numbers += 3 * f.slots.size();
     for (const auto& x : w.i_pages) numbers += 2 * x.size();
-    out.resize(10 * numbers);
+    if (out.size() < 10 * numbers) out.resize(10 * numbers);
     Writer io{out.data(), r, w.memmap.data()};
     for (std::uint8_t file : r.file_from) {
         const auto& slots = m.files[file].slots;
@@ -215,8 +229,7 @@ void pack_state(const model::ModelState& m, const kshim::kernel_world& w, const 
             io.varint(static_cast<std::uint64_t>(slot.order) << 1 | slot.shared);
         }
     }
-    for (model::Pfn p : r.pfn_from)
-        io.varint(static_cast<std::uint64_t>(m.pfns[p].pins) << 1 | m.pfns[p].shared);
+    for (model::Pfn p : r.pfn_from) io.varint(pfn_number(m.pfns[p], tainted(p)));
     for (model::Pfn p : r.pfn_from) page_fields(io, static_cast<const kshim::page&>(w.memmap[p]));
     for (std::uint8_t file : r.file_from) {
         const auto& xarray = w.i_pages[file];
@@ -229,8 +242,22 @@ void pack_state(const model::ModelState& m, const kshim::kernel_world& w, const 
     out.resize(static_cast<std::size_t>(io.at - out.data()));
 }
 
-void unpack_state(std::basic_string_view<std::uint8_t> bytes, model::ModelState& m,
-                  kshim::kernel_world& w) {
+}  // namespace
+
+void pack_state(const model::ModelState& m, const kshim::kernel_world& w, const Relabelling& r,
+                PackedState& out) {
+    pack(m, w, r, [](model::Pfn) { return false; }, out);
+}
+
+void pack_state(const Execution& e, const Relabelling& r, PackedState& out) {
+    pack(e.model(), e.world(), r, [&e](model::Pfn p) { return e.misuse_tainted(p); }, out);
+}
+
+namespace {
+
+template <class SetTainted>
+void unpack(std::basic_string_view<std::uint8_t> bytes, model::ModelState& m,
+            kshim::kernel_world& w, SetTainted set_tainted) {
     Reader io{bytes.data(), bytes.data() + bytes.size(), w.memmap.data()};
     const model::Universe& u = m.universe;
     for (auto& file : m.files) {
@@ -244,9 +271,11 @@ void unpack_state(std::basic_string_view<std::uint8_t> bytes, model::ModelState&
                                                 static_cast<bool>(x & 1)});
         }
     }
-    for (auto& pfn : m.pfns) {
+    for (model::Pfn p = 0; p < m.pfns.size(); p++) {
+        auto& pfn = m.pfns[p];
         const std::uint64_t x = io.varint();
-        pfn.pins = static_cast<unsigned>(x >> 1);
+        pfn.pins = static_cast<unsigned>(x >> 2);
+        set_tainted(p, (x >> 1 & 1) != 0);
         pfn.shared = x & 1;
         pfn.owners.clear();
     }
@@ -267,7 +296,20 @@ void unpack_state(std::basic_string_view<std::uint8_t> bytes, model::ModelState&
     w.warnings.clear();
 }
 
+}  // namespace
+
+void unpack_state(std::basic_string_view<std::uint8_t> bytes, model::ModelState& m,
+                  kshim::kernel_world& w) {
+    unpack(bytes, m, w, [](model::Pfn, bool) {});
+}
+
+void unpack_state(std::basic_string_view<std::uint8_t> bytes, Execution& e) {
+    unpack(bytes, e.mutable_model(), e.mutable_world(),
+           [&e](model::Pfn p, bool tainted) { e.set_misuse_tainted(p, tainted); });
+}
+
 void copy_state(const Execution& from, Execution& to) {
+    to.copy_misuse_marks(from);
     to.mutable_model() = from.model();
     kshim::kernel_world& w = to.mutable_world();
     const kshim::kernel_world& src = from.world();
