@@ -1,7 +1,11 @@
 #include "harness/fingerprint_set.h"
 
+#include <sys/mman.h>
+
 #include <bit>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 
 namespace daxcheck {
 namespace {
@@ -37,6 +41,23 @@ Fingerprint fingerprint(const std::uint8_t* p, std::size_t n) {
     return fp;
 }
 
+FingerprintSet::SlotArray::SlotArray(std::size_t n) : count(n) {
+    if (n == 0) return;
+    constexpr std::size_t kHuge = std::size_t{2} << 20;
+    const std::size_t bytes = n * sizeof(Slot);
+    if (bytes >= kHuge) {
+        const std::size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+        data = static_cast<Slot*>(std::aligned_alloc(kHuge, rounded));
+        if (data) madvise(data, rounded, MADV_HUGEPAGE);
+    } else {
+        data = static_cast<Slot*>(std::malloc(bytes));
+    }
+    if (!data) throw std::bad_alloc();
+    std::memset(static_cast<void*>(data), 0, bytes);
+}
+
+FingerprintSet::SlotArray::~SlotArray() { std::free(data); }
+
 FingerprintSet::FingerprintSet(bool concurrent)
     : concurrent_(concurrent), shards_(new Shard[std::size_t{1} << kShardBits]) {
     for (std::size_t i = 0; i < (std::size_t{1} << kShardBits); i++) grow(shards_[i]);
@@ -45,7 +66,7 @@ FingerprintSet::FingerprintSet(bool concurrent)
 FingerprintSet::~FingerprintSet() = default;
 
 void FingerprintSet::grow(Shard& s) {
-    std::vector<Slot> slots(std::max<std::size_t>(256, s.slots.size() * 2));
+    SlotArray slots(std::max<std::size_t>(256, s.slots.size() * 2));
     const std::size_t mask = slots.size() - 1;
     for (const Slot& old : s.slots) {
         if (old.fp == Fingerprint{}) continue;
@@ -55,7 +76,7 @@ void FingerprintSet::grow(Shard& s) {
     }
     bytes_ += (slots.size() - s.slots.size()) * sizeof(Slot);
     s.slots.swap(slots);
-    s.first = s.slots.data();
+    s.first = s.slots.data;
     s.mask = s.slots.size() - 1;
 }
 

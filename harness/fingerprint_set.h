@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <vector>
+#include <utility>
 
 namespace daxcheck {
 
@@ -55,14 +55,33 @@ private:
         Fingerprint fp;
         std::uint64_t key = 0;
     };
+    // Zeroed slots, on transparent huge pages when large: every probe is a
+    // random access, and 4 KiB pages would make most of them TLB misses.
+    struct SlotArray {
+        Slot* data = nullptr;
+        std::size_t count = 0;
+        explicit SlotArray(std::size_t n = 0);
+        ~SlotArray();
+        SlotArray(const SlotArray&) = delete;
+        SlotArray& operator=(const SlotArray&) = delete;
+        void swap(SlotArray& o) {
+            std::swap(data, o.data);
+            std::swap(count, o.count);
+        }
+        std::size_t size() const { return count; }
+        Slot& operator[](std::size_t i) { return data[i]; }
+        const Slot& operator[](std::size_t i) const { return data[i]; }
+        Slot* begin() const { return data; }
+        Slot* end() const { return data + count; }
+    };
     struct Shard {
         std::mutex mutex;
-        std::vector<Slot> slots;
+        SlotArray slots;
         std::size_t used = 0;
         std::atomic<const Slot*> first{nullptr};  // slots.data(), for prefetch()
         std::atomic<std::size_t> mask{0};
     };
-    static constexpr unsigned kShardBits = 6;
+    static constexpr unsigned kShardBits = 4;
 
     Shard& shard(const Fingerprint& fp) const { return shards_[fp.hi >> (64 - kShardBits)]; }
     void grow(Shard& s);
