@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <compare>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -63,20 +62,7 @@ public:
     Canonicaliser(const Universe& u, bool symmetry) : labels_(relabellings(u, symmetry)) {}
 
     std::size_t canonical(const Execution& e, PackedState& out) {
-        pack_state(e, labels_[0], out);
-        std::size_t same = 1;
-        for (std::size_t i = 1; i < labels_.size(); i++) {
-            pack_state(e, labels_[i], other_);
-            const auto c = std::lexicographical_compare_three_way(other_.begin(), other_.end(),
-                                                                  out.begin(), out.end());
-            if (c < 0) {
-                out.swap(other_);
-                same = 1;
-            } else if (c == 0) {
-                same++;
-            }
-        }
-        return same;
+        return pack_canonical(e, labels_, out, other_);
     }
     std::size_t group_size() const { return labels_.size(); }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <compare>
 #include <numeric>
 #include <type_traits>
 
@@ -27,15 +28,17 @@ static_assert(sizeof(kshim::page) == 40,
 static_assert(sizeof(kshim::folio) == sizeof(kshim::page),
               "struct folio has its own fields: add them to page_fields() in harness/state_pack.cpp");
 
-// file_mapping(f), looked up once: mappings are identities that never move.
-const kshim::address_space* universe_mapping(std::size_t f) {
-    static const auto table = [] {
-        std::array<const kshim::address_space*, model::kMaxFiles> t{};
+// file_mapping(f) for every f, looked up once: mappings are identities that
+// never move.
+using MappingTable = std::array<const kshim::address_space*, model::kMaxFiles>;
+const MappingTable& mapping_table() {
+    static const MappingTable table = [] {
+        MappingTable t{};
         for (std::size_t i = 0; i < t.size(); i++)
             t[i] = kshim::file_mapping(static_cast<std::uint8_t>(i));
         return t;
     }();
-    return table[f];
+    return table;
 }
 
 // page->mapping: 0 is NULL, 1 + file for a file's mapping, kMappingRaw then
@@ -47,6 +50,7 @@ struct Writer {
     std::uint8_t* at;
     const Relabelling& r;
     const kshim::folio* memmap;
+    const MappingTable& files = mapping_table();
 
     void varint(std::uint64_t v) {
         while (v >= 0x80) {
@@ -68,13 +72,12 @@ struct Writer {
         if (!m) return varint(0);
         // The universe's own files first: a pointer compare each.
         for (std::size_t f = 0; f < r.file_to.size(); f++)
-            if (m == universe_mapping(f)) return varint(1 + r.file_to[f]);
+            if (m == files[f]) return varint(1 + r.file_to[f]);
         // mapping_file() searches every file: only ask about a pointer into
-        // the file table (never about NULL-like sentinels).
+        // the file table (never about sentinels such as a CoW flag).
         const auto at = reinterpret_cast<std::uintptr_t>(m);
-        const bool in_table = at >= reinterpret_cast<std::uintptr_t>(universe_mapping(0)) &&
-                              at <= reinterpret_cast<std::uintptr_t>(
-                                        universe_mapping(model::kMaxFiles - 1));
+        const bool in_table = at >= reinterpret_cast<std::uintptr_t>(files.front()) &&
+                              at <= reinterpret_cast<std::uintptr_t>(files.back());
         const int f = in_table ? kshim::mapping_file(m) : -1;
         if (f < 0) {
             varint(kMappingRaw);
@@ -211,9 +214,11 @@ std::uint64_t pfn_number(const model::PfnState& p, bool tainted) {
     return static_cast<std::uint64_t>(p.pins) << 2 | std::uint64_t{tainted} << 1 | p.shared;
 }
 
+// `slots_only`: just the leading slot lists, which often decide a comparison
+// of two relabellings' encodings on their own.
 template <class Tainted>
 void pack(const model::ModelState& m, const kshim::kernel_world& w, const Relabelling& r,
-          Tainted tainted, PackedState& out) {
+          Tainted tainted, PackedState& out, bool slots_only = false) {
     static const std::size_t kPageFields = page_field_numbers();
     std::size_t numbers = 2 * m.files.size() + (1 + kPageFields) * m.pfns.size();
     for (const auto& f : m.files) numbers += 3 * f.slots.size();
@@ -229,6 +234,7 @@ void pack(const model::ModelState& m, const kshim::kernel_world& w, const Relabe
             io.varint(static_cast<std::uint64_t>(slot.order) << 1 | slot.shared);
         }
     }
+    if (slots_only) return out.resize(static_cast<std::size_t>(io.at - out.data()));
     for (model::Pfn p : r.pfn_from) io.varint(pfn_number(m.pfns[p], tainted(p)));
     for (model::Pfn p : r.pfn_from) page_fields(io, static_cast<const kshim::page&>(w.memmap[p]));
     for (std::uint8_t file : r.file_from) {
@@ -251,6 +257,30 @@ void pack_state(const model::ModelState& m, const kshim::kernel_world& w, const 
 
 void pack_state(const Execution& e, const Relabelling& r, PackedState& out) {
     pack(e.model(), e.world(), r, [&e](model::Pfn p) { return e.misuse_tainted(p); }, out);
+}
+
+std::size_t pack_canonical(const Execution& e, const std::vector<Relabelling>& labels,
+                           PackedState& out, PackedState& scratch) {
+    const auto tainted = [&e](model::Pfn p) { return e.misuse_tainted(p); };
+    pack(e.model(), e.world(), labels[0], tainted, out);
+    std::size_t same = 1;
+    for (std::size_t i = 1; i < labels.size(); i++) {
+        // The slot lists alone show most relabellings to be larger.
+        pack(e.model(), e.world(), labels[i], tainted, scratch, true);
+        const std::size_t n = std::min(scratch.size(), out.size());
+        const auto differ = std::mismatch(scratch.begin(), scratch.begin() + n, out.begin());
+        if (differ.first != scratch.begin() + n && *differ.first > *differ.second) continue;
+        pack(e.model(), e.world(), labels[i], tainted, scratch);
+        const auto c = std::lexicographical_compare_three_way(scratch.begin(), scratch.end(),
+                                                              out.begin(), out.end());
+        if (c < 0) {
+            out.swap(scratch);
+            same = 1;
+        } else if (c == 0) {
+            same++;
+        }
+    }
+    return same;
 }
 
 namespace {

@@ -41,6 +41,12 @@ void pack_state(const model::ModelState& m, const kshim::kernel_world& w, const 
 // (Execution::misuse_tainted): misuse-detected judges only untouched ones.
 void pack_state(const Execution& e, const Relabelling& r, PackedState& out);
 
+// The smallest encoding of `e` over `labels` (the identity first) into `out`,
+// and how many relabellings give it (the size of the state's stabiliser).
+// `scratch` is a buffer of the caller's.
+std::size_t pack_canonical(const Execution& e, const std::vector<Relabelling>& labels,
+                           PackedState& out, PackedState& scratch);
+
 // Restores an encoded state into `m` and `w`, which must be sized for the
 // same universe (reuses their storage). The model's owners are rebuilt from
 // the slots: an owner is exactly a slot's (file, offset + i) on pfn + i.
