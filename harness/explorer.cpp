@@ -83,6 +83,7 @@ std::optional<std::string> step_failure(const Property& p, const ModelState& bef
 // holds and whether its end check failed.
 struct NewState {
     Fingerprint fp;
+    std::uint64_t key = 0;  // its smallest discovery key, once the level is done
     std::uint32_t index = 0;  // in the worker's `found` list
     std::uint32_t weight = 1;
     bool end_fails = false;
@@ -183,20 +184,25 @@ private:
         bool step = true;
         for (auto& worker : workers_) {
             failure = std::min(failure, worker->step_failure_key);
-            for (const NewState& n : worker->news) {
-                const std::uint64_t k = seen_.key(n.fp);
-                if (n.end_fails && k < failure) {
-                    failure = k;
+            for (NewState& n : worker->news) {
+                n.key = seen_.key(n.fp);
+                if (n.end_fails && n.key < failure) {
+                    failure = n.key;
                     step = false;
                 }
             }
         }
-        next_level(failure, step);
         if (failure == UINT64_MAX && stop_) {
+            // A budget stopped the level part-way: count, no next level.
             r_.expanded_in_last_level = expanded_;
             for (std::uint32_t n : ops_per_parent_) r_.transitions += n;
+            for (const auto& worker : workers_) {
+                unfinished_states_ += worker->news.size();
+                for (const NewState& n : worker->news) r_.concrete_states += n.weight;
+            }
             return finish(*stop_);
         }
+        next_level(failure, step);
         if (failure != UINT64_MAX) {
             // Count only what a one-thread search would have run: the
             // transitions up to the failing one.
@@ -220,9 +226,8 @@ private:
         for (std::uint32_t t = 0; t < workers_.size(); t++) {
             const Worker& worker = *workers_[t];
             for (const NewState& n : worker.news) {
-                const std::uint64_t k = seen_.key(n.fp);
-                if (k < failure || (!step && k == failure)) {
-                    refs.push_back({k, t, n.index});
+                if (n.key < failure || (!step && n.key == failure)) {
+                    refs.push_back({n.key, t, n.index});
                     r_.concrete_states += n.weight;
                 }
             }
@@ -329,7 +334,7 @@ private:
         for (std::uint32_t op = 0; op < w.children.size(); op++) {
             const std::uint64_t key = key_of(id, op);
             if (!seen_.insert(w.child_fps[op], key)) continue;
-            NewState n{w.child_fps[op], static_cast<std::uint32_t>(w.found.size()),
+            NewState n{w.child_fps[op], 0, static_cast<std::uint32_t>(w.found.size()),
                        w.child_weights[op], false};
             w.found.push(w.children[op]);
             // The end check runs on the orbit's representative: by symmetry
@@ -351,7 +356,7 @@ private:
 
     ExploreResult finish(ExploreStop stop) {
         r_.stop = stop;
-        r_.states = parent_.size();
+        r_.states = parent_.size() + unfinished_states_;
         r_.memory_bytes = std::max<std::uint64_t>(peak_bytes_, memory_bytes());
         r_.seconds = elapsed();
         return r_;
@@ -467,7 +472,8 @@ private:
     std::atomic<bool> stop_flag_{false};
     std::mutex mutex_;
     std::optional<ExploreStop> stop_;
-    std::atomic<std::uint64_t> peak_bytes_{0};  // when the memory budget stopped the search
+    std::atomic<std::uint64_t> peak_bytes_{0};
+    std::uint64_t unfinished_states_ = 0;  // found in a level a budget stopped  // when the memory budget stopped the search
 };
 
 }  // namespace
