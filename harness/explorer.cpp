@@ -68,7 +68,7 @@ public:
 
 private:
     std::vector<Relabelling> labels_;
-    PackedState other_;
+    CanonicalScratch other_;
 };
 
 std::optional<std::string> step_failure(const Property& p, const ModelState& before,

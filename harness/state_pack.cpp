@@ -223,8 +223,11 @@ void pack(const model::ModelState& m, const kshim::kernel_world& w, const Relabe
     std::size_t numbers = 2 * m.files.size() + (1 + kPageFields) * m.pfns.size();
     for (const auto& f : m.files) numbers += 3 * f.slots.size();
     for (const auto& x : w.i_pages) numbers += 2 * x.size();
-    if (out.size() < 10 * numbers) out.resize(10 * numbers);
-    Writer io{out.data(), r, w.memmap.data()};
+    // Written into a buffer kept at its largest size, then copied: resizing
+    // `out` up to the worst case would zero it on every call.
+    thread_local std::vector<std::uint8_t> buffer;
+    if (buffer.size() < 10 * numbers) buffer.resize(10 * numbers);
+    Writer io{buffer.data(), r, w.memmap.data()};
     for (std::uint8_t file : r.file_from) {
         const auto& slots = m.files[file].slots;
         io.varint(slots.size());
@@ -234,7 +237,7 @@ void pack(const model::ModelState& m, const kshim::kernel_world& w, const Relabe
             io.varint(static_cast<std::uint64_t>(slot.order) << 1 | slot.shared);
         }
     }
-    if (slots_only) return out.resize(static_cast<std::size_t>(io.at - out.data()));
+    if (slots_only) return out.assign(buffer.data(), io.at);
     for (model::Pfn p : r.pfn_from) io.varint(pfn_number(m.pfns[p], tainted(p)));
     for (model::Pfn p : r.pfn_from) page_fields(io, static_cast<const kshim::page&>(w.memmap[p]));
     for (std::uint8_t file : r.file_from) {
@@ -245,7 +248,7 @@ void pack(const model::ModelState& m, const kshim::kernel_world& w, const Relabe
             io.entry(entry);
         }
     }
-    out.resize(static_cast<std::size_t>(io.at - out.data()));
+    out.assign(buffer.data(), io.at);
 }
 
 }  // namespace
@@ -260,21 +263,33 @@ void pack_state(const Execution& e, const Relabelling& r, PackedState& out) {
 }
 
 std::size_t pack_canonical(const Execution& e, const std::vector<Relabelling>& labels,
-                           PackedState& out, PackedState& scratch) {
+                           PackedState& out, CanonicalScratch& scratch) {
     const auto tainted = [&e](model::Pfn p) { return e.misuse_tainted(p); };
-    pack(e.model(), e.world(), labels[0], tainted, out);
-    std::size_t same = 1;
-    for (std::size_t i = 1; i < labels.size(); i++) {
-        // The slot lists alone show most relabellings to be larger.
-        pack(e.model(), e.world(), labels[i], tainted, scratch, true);
-        const std::size_t n = std::min(scratch.size(), out.size());
-        const auto differ = std::mismatch(scratch.begin(), scratch.begin() + n, out.begin());
-        if (differ.first != scratch.begin() + n && *differ.first > *differ.second) continue;
-        pack(e.model(), e.world(), labels[i], tainted, scratch);
-        const auto c = std::lexicographical_compare_three_way(scratch.begin(), scratch.end(),
-                                                              out.begin(), out.end());
+    // The slot lists lead the encoding and delimit themselves, so the
+    // relabellings with the smallest slot lists are the only candidates:
+    // most states have one, packed in full just once.
+    auto& tied = scratch.tied;
+    tied.clear();
+    for (std::size_t i = 0; i < labels.size(); i++) {
+        pack(e.model(), e.world(), labels[i], tainted, scratch.prefix, true);
+        const auto c = tied.empty() ? std::strong_ordering::less
+                                    : std::lexicographical_compare_three_way(
+                                          scratch.prefix.begin(), scratch.prefix.end(),
+                                          scratch.best_prefix.begin(), scratch.best_prefix.end());
         if (c < 0) {
-            out.swap(scratch);
+            scratch.best_prefix.swap(scratch.prefix);
+            tied.clear();
+        }
+        if (c <= 0) tied.push_back(i);
+    }
+    pack(e.model(), e.world(), labels[tied[0]], tainted, out);
+    std::size_t same = 1;
+    for (std::size_t t = 1; t < tied.size(); t++) {
+        pack(e.model(), e.world(), labels[tied[t]], tainted, scratch.full);
+        const auto c = std::lexicographical_compare_three_way(
+            scratch.full.begin(), scratch.full.end(), out.begin(), out.end());
+        if (c < 0) {
+            out.swap(scratch.full);
             same = 1;
         } else if (c == 0) {
             same++;

@@ -43,9 +43,12 @@ void pack_state(const Execution& e, const Relabelling& r, PackedState& out);
 
 // The smallest encoding of `e` over `labels` (the identity first) into `out`,
 // and how many relabellings give it (the size of the state's stabiliser).
-// `scratch` is a buffer of the caller's.
+struct CanonicalScratch {
+    PackedState prefix, best_prefix, full;
+    std::vector<std::size_t> tied;
+};
 std::size_t pack_canonical(const Execution& e, const std::vector<Relabelling>& labels,
-                           PackedState& out, PackedState& scratch);
+                           PackedState& out, CanonicalScratch& scratch);
 
 // Restores an encoded state into `m` and `w`, which must be sized for the
 // same universe (reuses their storage). The model's owners are rebuilt from
