@@ -101,7 +101,8 @@ struct Worker {
     PackedList children;
     std::vector<Fingerprint> child_fps;
     std::vector<std::uint32_t> child_weights;
-    PackedList found;
+    PackedList found;      // the states this worker found first in this level
+    PackedList frontier;   // those of the previous level: the one being expanded
     std::vector<NewState> news;
     std::uint64_t step_failure_key = UINT64_MAX;
     std::atomic<std::uint64_t> bytes{0};  // found and news, for the memory budget
@@ -140,7 +141,8 @@ public:
         r_.symmetry_group = w.canon.group_size();
         const std::size_t same = w.canon.canonical(w.parent, w.packed);
         seen_.insert(fingerprint(w.packed.data(), w.packed.size()), 0);
-        level_.push(w.packed);
+        w.frontier.push(w.packed);
+        level_.push_back(w.frontier[0]);
         parent_.push_back(kNoParent);
         op_.push_back(0);
         r_.concrete_states += w.canon.group_size() / same;
@@ -223,6 +225,9 @@ private:
             std::uint32_t worker, index;
         };
         std::vector<Ref> refs;
+        std::size_t news = 0;
+        for (const auto& worker : workers_) news += worker->news.size();
+        refs.reserve(news);
         for (std::uint32_t t = 0; t < workers_.size(); t++) {
             const Worker& worker = *workers_[t];
             for (const NewState& n : worker.news) {
@@ -234,16 +239,17 @@ private:
         }
         std::sort(refs.begin(), refs.end(),
                   [](const Ref& a, const Ref& b) { return a.key < b.key; });
-        PackedList next;
-        next.bytes.reserve(level_.bytes.size());
-        next.ends.reserve(refs.size());
+        // The next level points into the workers' lists, which become their
+        // frontiers: no state's bytes are copied.
+        level_.clear();
+        level_.reserve(refs.size());
         for (const Ref& ref : refs) {
-            next.push(workers_[ref.worker]->found[ref.index]);
+            level_.push_back(workers_[ref.worker]->found[ref.index]);
             parent_.push_back(parent_of(ref.key));
             op_.push_back(op_of(ref.key));
         }
-        level_ = std::move(next);
         for (auto& worker : workers_) {
+            std::swap(worker->found, worker->frontier);
             worker->found.clear();
             worker->news.clear();
             worker->step_failure_key = UINT64_MAX;
@@ -252,9 +258,10 @@ private:
     }
 
     std::uint64_t memory_bytes() const {
-        std::uint64_t n = seen_.memory_bytes() + level_.memory_bytes() +
+        std::uint64_t n = seen_.memory_bytes() + level_.capacity() * sizeof(Bytes) +
                           (parent_.capacity() + op_.capacity()) * sizeof(std::uint32_t);
-        for (const auto& worker : workers_) n += worker->bytes.load(std::memory_order_relaxed);
+        for (const auto& worker : workers_)
+            n += worker->frontier.memory_bytes() + worker->bytes.load(std::memory_order_relaxed);
         return n;
     }
 
@@ -460,7 +467,7 @@ private:
     // Every stored state's parent and operation index, by id; ids run level
     // by level, in discovery-key order inside a level.
     std::vector<std::uint32_t> parent_, op_;
-    PackedList level_;  // the states being expanded, by id from level_first_
+    std::vector<Bytes> level_;  // the states being expanded, by id from level_first_
     std::uint32_t level_first_ = 0;
     std::vector<std::uint32_t> ops_per_parent_;  // the level's, for transition counts
     ExploreResult r_;
