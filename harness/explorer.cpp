@@ -105,6 +105,7 @@ struct Worker {
     PackedList frontier;   // those of the previous level: the one being expanded
     std::vector<NewState> news;
     std::uint64_t step_failure_key = UINT64_MAX;
+    std::uint64_t expanded = 0;  // parents fully expanded in this level
     std::atomic<std::uint64_t> bytes{0};  // found and news, for the memory budget
 
     void keep(const NewState& n) {
@@ -164,30 +165,34 @@ public:
     }
 
 private:
+    // Runs `f` on every worker, each on its own thread but the first.
+    template <class F>
+    void on_every_worker(F f) {
+        std::vector<std::thread> threads;
+        for (std::size_t t = 1; t < workers_.size(); t++)
+            threads.emplace_back([&f, this, t] { f(*workers_[t]); });
+        f(*workers_[0]);
+        for (auto& t : threads) t.join();
+    }
+
     // Runs every operation from the level's states and makes the new states
     // the next level; a result when the search stops in this level.
     std::optional<ExploreResult> expand_level(unsigned depth) {
         level_first_ = static_cast<std::uint32_t>(parent_.size() - level_.size());
         ops_per_parent_.assign(level_.size(), 0);
         cursor_ = 0;
-        expanded_ = 0;
-        if (workers_.size() == 1) {
-            work(*workers_[0], depth);
-        } else {
-            std::vector<std::thread> threads;
-            for (std::size_t t = 1; t < workers_.size(); t++)
-                threads.emplace_back([this, t, depth] { work(*workers_[t], depth); });
-            work(*workers_[0], depth);
-            for (auto& t : threads) t.join();
-        }
+        on_every_worker([this, depth](Worker& w) { work(w, depth); });
+        // Each new state's smallest key is final once every worker is done.
+        on_every_worker([this](Worker& w) {
+            for (NewState& n : w.news) n.key = seen_.key(n.fp);
+        });
         // The failure with the smallest key: a step's own key, an end check's
-        // state's smallest key (only known now).
+        // state's smallest key.
         std::uint64_t failure = UINT64_MAX;
         bool step = true;
         for (auto& worker : workers_) {
             failure = std::min(failure, worker->step_failure_key);
-            for (NewState& n : worker->news) {
-                n.key = seen_.key(n.fp);
+            for (const NewState& n : worker->news) {
                 if (n.end_fails && n.key < failure) {
                     failure = n.key;
                     step = false;
@@ -196,7 +201,7 @@ private:
         }
         if (failure == UINT64_MAX && stop_) {
             // A budget stopped the level part-way: count, no next level.
-            r_.expanded_in_last_level = expanded_;
+            for (const auto& worker : workers_) r_.expanded_in_last_level += worker->expanded;
             for (std::uint32_t n : ops_per_parent_) r_.transitions += n;
             for (const auto& worker : workers_) {
                 unfinished_states_ += worker->news.size();
@@ -253,6 +258,7 @@ private:
             worker->found.clear();
             worker->news.clear();
             worker->step_failure_key = UINT64_MAX;
+            worker->expanded = 0;
             worker->bytes = worker->found.memory_bytes();
         }
     }
@@ -357,7 +363,7 @@ private:
             }
         }
         if (failed) return false;
-        expanded_.fetch_add(1, std::memory_order_relaxed);
+        w.expanded++;
         return true;
     }
 
@@ -474,7 +480,6 @@ private:
     Clock::time_point start_;
     // Shared by the workers while a level is expanded.
     std::atomic<std::size_t> cursor_{0};
-    std::atomic<std::uint64_t> expanded_{0};
     std::atomic<std::uint64_t> found_key_{UINT64_MAX};
     std::atomic<bool> stop_flag_{false};
     std::mutex mutex_;
