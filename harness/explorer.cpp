@@ -97,8 +97,9 @@ struct Worker {
     Execution parent, child, scratch;
     PackedState packed;
     std::vector<Op> ops;
-    // One parent's children, packed, before they are looked up.
-    PackedList children;
+    // One parent's children, packed, before they are looked up: buffers kept
+    // from parent to parent, filled by swapping, never by copying.
+    std::vector<PackedState> children;
     std::vector<Fingerprint> child_fps;
     std::vector<std::uint32_t> child_weights;
     PackedList found;      // the states this worker found first in this level
@@ -323,7 +324,7 @@ private:
         w.parent.mutable_world().op_number = depth;
         enumerate_ops(w.parent.model(), o_.profile, p_.with_misuse, w.ops);
         ops_per_parent_[i] = static_cast<std::uint32_t>(w.ops.size());
-        w.children.clear();
+        if (w.children.size() < w.ops.size()) w.children.resize(w.ops.size());
         w.child_fps.clear();
         w.child_weights.clear();
         bool failed = false;
@@ -339,21 +340,22 @@ private:
                 break;
             }
             const std::size_t same = w.canon.canonical(w.child, w.packed);
-            w.children.push(w.packed);
             w.child_fps.push_back(fingerprint(w.packed.data(), w.packed.size()));
+            w.packed.swap(w.children[op]);
             w.child_weights.push_back(static_cast<std::uint32_t>(w.canon.group_size() / same));
             seen_.prefetch(w.child_fps.back());
         }
-        for (std::uint32_t op = 0; op < w.children.size(); op++) {
+        for (std::uint32_t op = 0; op < w.child_fps.size(); op++) {
             const std::uint64_t key = key_of(id, op);
             if (!seen_.insert(w.child_fps[op], key)) continue;
             NewState n{w.child_fps[op], 0, static_cast<std::uint32_t>(w.found.size()),
                        w.child_weights[op], false};
-            w.found.push(w.children[op]);
+            const PackedState& child = w.children[op];
+            w.found.push(child);
             // The end check runs on the orbit's representative: by symmetry
             // its verdict is the concrete state's (replay confirms it).
             if (p_.at_end) {
-                unpack_state(w.children[op], w.scratch);
+                unpack_state(Bytes(child.data(), child.size()), w.scratch);
                 n.end_fails = p_.at_end(w.scratch).has_value();
             }
             w.keep(n);
