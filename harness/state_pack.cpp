@@ -270,7 +270,8 @@ std::size_t pack_canonical(const Execution& e, const std::vector<Relabelling>& l
     // most states have one, packed in full just once.
     auto& tied = scratch.tied;
     tied.clear();
-    for (std::size_t i = 0; i < labels.size(); i++) {
+    if (labels.size() == 1) tied.push_back(0);  // no symmetry: nothing to rule out
+    for (std::size_t i = 0; i < labels.size() && labels.size() > 1; i++) {
         pack(e.model(), e.world(), labels[i], tainted, scratch.prefix, true);
         const auto c = tied.empty() ? std::strong_ordering::less
                                     : std::lexicographical_compare_three_way(
