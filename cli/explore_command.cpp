@@ -93,8 +93,9 @@ void print_row(const ExploreRow& row) {
                    grouped(r.states), grouped(r.transitions), r.depth_completed,
                    r.exhausted ? "yes" : "no", stop_words(r));
         fmt::print("  {}\n", symmetry_line(r));
-        fmt::print("  time {:.2f} s, memory {} (state store)\n", r.seconds,
-                   megabytes(r.memory_bytes));
+        const double rate = r.seconds > 0 ? static_cast<double>(r.transitions) / r.seconds : 0;
+        fmt::print("  time {:.2f} s ({:.2f} M transitions/s), memory {} (state store)\n",
+                   r.seconds, rate / 1e6, megabytes(r.memory_bytes));
         if (!row.expected.pass) fmt::print("  expected to fail: {}\n", row.expected.why);
     }
     fmt::print("  reproduce: {}\n", row.reproduce);
@@ -184,12 +185,12 @@ model::Universe default_explore_universe() {
 int explore_command(const ExploreCommandOptions& opts) {
     const ExploreOptions& e = opts.explore;
     fmt::print("daxcheck explore: universe {}, depth {}, time budget {}, memory budget {}, "
-               "symmetry {}\n",
+               "symmetry {}, {} thread{}\n",
                universe_flags(e.universe),
                e.max_depth >= 1000 ? std::string("unlimited") : std::to_string(e.max_depth),
                e.time_budget_s > 0 ? fmt::format("{} s per cell", e.time_budget_s) : "none",
                e.memory_budget_bytes ? megabytes(e.memory_budget_bytes) : "none",
-               e.symmetry ? "on" : "off");
+               e.symmetry ? "on" : "off", e.threads, e.threads == 1 ? "" : "s");
     std::vector<ExploreRow> rows;
     for (const Variant* v : opts.variants)
         for (const Property* p : opts.properties)

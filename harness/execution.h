@@ -40,10 +40,20 @@ public:
     // The raw page fields of `pfn`, for traces.
     std::string raw_fields(model::Pfn pfn) const;
 
-    // The number of the first misuse operation that touched `pfn`, 0 if none.
+    // The number of the first misuse operation that touched `pfn`, 0 if none
+    // (kEarlierMisuse in a state the explorer restored).
     // From then on the model no longer describes the port at that pfn: the
     // model ignores a misuse, the port does not.
     long first_misuse(model::Pfn pfn) const;
+    // Whether a misuse touched `pfn` before, and setting it when the explorer
+    // restores a state: the step number is not part of a state, so a pfn an
+    // earlier misuse touched gets kEarlierMisuse.
+    bool misuse_tainted(model::Pfn pfn) const { return first_misuse(pfn) != 0; }
+    void set_misuse_tainted(model::Pfn pfn, bool tainted) {
+        first_misuse_[pfn] = tainted ? kEarlierMisuse : 0;
+    }
+    static constexpr long kEarlierMisuse = -1;
+    void copy_misuse_marks(const Execution& from) { first_misuse_ = from.first_misuse_; }
 
 private:
     void run_port(const model::Op& op);

@@ -1,8 +1,24 @@
 // Exhaustive bounded exploration (issue 5): breadth-first over every
 // operation sequence a property's generator could produce in a universe,
 // deduplicating on the pair (model state, port state), so the first failure
-// found is a provably shortest counterexample. TLC's breadth-first mode is
-// the model.
+// found is a shortest counterexample. TLC's breadth-first mode is the model.
+// States are deduplicated by 128-bit fingerprints (harness/fingerprint_set.h):
+// "shortest" and "no failure" hold unless two of the n states collide, which
+// has probability about n^2 / 2^129.
+//
+// Why the small universe (--files 2 --pfns 3 --offsets 3 --pmd-order 1
+// --max-pins 2, reflink) has 2,508,030 states and not the issue's
+// calibration figure of 414,666: it is the model's own count. Distinct
+// model-only states (slots + per-pfn pins and shared; owners follow from the
+// slots), counted by a plain BFS over model::apply: 2,508,030, exactly the
+// explorer's concrete count, so port fields add no states for v10-fixed.
+// Other readings measured the same way, none of them 414,666: a total (not
+// per-pfn) cap of 2 pins 928,900; shared associations only onto owned pfns
+// 2,508,030; no second owner from the same file 655,344 (with a total pin cap
+// 242,720); shared flags ignored 124,848; orbits under file and any pfn
+// permutation 262,792; exclusive profile 6,453; per-pfn cap 1 743,120 (our
+// symmetry reduction: 371,832 orbits); total cap 1 371,560. The calibration's
+// figure evidently counts a different universe; the SPEC reading stands.
 #pragma once
 
 #include <cstdint>

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <compare>
 #include <numeric>
 #include <type_traits>
 
@@ -27,15 +28,17 @@ static_assert(sizeof(kshim::page) == 40,
 static_assert(sizeof(kshim::folio) == sizeof(kshim::page),
               "struct folio has its own fields: add them to page_fields() in harness/state_pack.cpp");
 
-// file_mapping(f), looked up once: mappings are identities that never move.
-const kshim::address_space* universe_mapping(std::size_t f) {
-    static const auto table = [] {
-        std::array<const kshim::address_space*, model::kMaxFiles> t{};
+// file_mapping(f) for every f, looked up once: mappings are identities that
+// never move.
+using MappingTable = std::array<const kshim::address_space*, model::kMaxFiles>;
+const MappingTable& mapping_table() {
+    static const MappingTable table = [] {
+        MappingTable t{};
         for (std::size_t i = 0; i < t.size(); i++)
             t[i] = kshim::file_mapping(static_cast<std::uint8_t>(i));
         return t;
     }();
-    return table[f];
+    return table;
 }
 
 // page->mapping: 0 is NULL, 1 + file for a file's mapping, kMappingRaw then
@@ -47,6 +50,7 @@ struct Writer {
     std::uint8_t* at;
     const Relabelling& r;
     const kshim::folio* memmap;
+    const MappingTable& files = mapping_table();
 
     void varint(std::uint64_t v) {
         while (v >= 0x80) {
@@ -68,8 +72,13 @@ struct Writer {
         if (!m) return varint(0);
         // The universe's own files first: a pointer compare each.
         for (std::size_t f = 0; f < r.file_to.size(); f++)
-            if (m == universe_mapping(f)) return varint(1 + r.file_to[f]);
-        const int f = kshim::mapping_file(m);
+            if (m == files[f]) return varint(1 + r.file_to[f]);
+        // mapping_file() searches every file: only ask about a pointer into
+        // the file table (never about sentinels such as a CoW flag).
+        const auto at = reinterpret_cast<std::uintptr_t>(m);
+        const bool in_table = at >= reinterpret_cast<std::uintptr_t>(files.front()) &&
+                              at <= reinterpret_cast<std::uintptr_t>(files.back());
+        const int f = in_table ? kshim::mapping_file(m) : -1;
         if (f < 0) {
             varint(kMappingRaw);
             return varint(reinterpret_cast<std::uintptr_t>(m));
@@ -198,14 +207,27 @@ std::vector<Relabelling> relabellings(const model::Universe& u, bool enabled, st
     return out;
 }
 
-void pack_state(const model::ModelState& m, const kshim::kernel_world& w, const Relabelling& r,
-                PackedState& out) {
+namespace {
+
+// Per pfn: pins, misuse taint, shared, in one number.
+std::uint64_t pfn_number(const model::PfnState& p, bool tainted) {
+    return static_cast<std::uint64_t>(p.pins) << 2 | std::uint64_t{tainted} << 1 | p.shared;
+}
+
+// `slots_only`: just the leading slot lists, which often decide a comparison
+// of two relabellings' encodings on their own.
+template <class Tainted>
+void pack(const model::ModelState& m, const kshim::kernel_world& w, const Relabelling& r,
+          Tainted tainted, PackedState& out, bool slots_only = false) {
     static const std::size_t kPageFields = page_field_numbers();
     std::size_t numbers = 2 * m.files.size() + (1 + kPageFields) * m.pfns.size();
     for (const auto& f : m.files) numbers += 3 * f.slots.size();
     for (const auto& x : w.i_pages) numbers += 2 * x.size();
-    out.resize(10 * numbers);
-    Writer io{out.data(), r, w.memmap.data()};
+    // Written into a buffer kept at its largest size, then copied: resizing
+    // `out` up to the worst case would zero it on every call.
+    thread_local std::vector<std::uint8_t> buffer;
+    if (buffer.size() < 10 * numbers) buffer.resize(10 * numbers);
+    Writer io{buffer.data(), r, w.memmap.data()};
     for (std::uint8_t file : r.file_from) {
         const auto& slots = m.files[file].slots;
         io.varint(slots.size());
@@ -215,8 +237,8 @@ void pack_state(const model::ModelState& m, const kshim::kernel_world& w, const 
             io.varint(static_cast<std::uint64_t>(slot.order) << 1 | slot.shared);
         }
     }
-    for (model::Pfn p : r.pfn_from)
-        io.varint(static_cast<std::uint64_t>(m.pfns[p].pins) << 1 | m.pfns[p].shared);
+    if (slots_only) return out.assign(buffer.data(), io.at);
+    for (model::Pfn p : r.pfn_from) io.varint(pfn_number(m.pfns[p], tainted(p)));
     for (model::Pfn p : r.pfn_from) page_fields(io, static_cast<const kshim::page&>(w.memmap[p]));
     for (std::uint8_t file : r.file_from) {
         const auto& xarray = w.i_pages[file];
@@ -226,11 +248,62 @@ void pack_state(const model::ModelState& m, const kshim::kernel_world& w, const 
             io.entry(entry);
         }
     }
-    out.resize(static_cast<std::size_t>(io.at - out.data()));
+    out.assign(buffer.data(), io.at);
 }
 
-void unpack_state(std::basic_string_view<std::uint8_t> bytes, model::ModelState& m,
-                  kshim::kernel_world& w) {
+}  // namespace
+
+void pack_state(const model::ModelState& m, const kshim::kernel_world& w, const Relabelling& r,
+                PackedState& out) {
+    pack(m, w, r, [](model::Pfn) { return false; }, out);
+}
+
+void pack_state(const Execution& e, const Relabelling& r, PackedState& out) {
+    pack(e.model(), e.world(), r, [&e](model::Pfn p) { return e.misuse_tainted(p); }, out);
+}
+
+std::size_t pack_canonical(const Execution& e, const std::vector<Relabelling>& labels,
+                           PackedState& out, CanonicalScratch& scratch) {
+    const auto tainted = [&e](model::Pfn p) { return e.misuse_tainted(p); };
+    // The slot lists lead the encoding and delimit themselves, so the
+    // relabellings with the smallest slot lists are the only candidates:
+    // most states have one, packed in full just once.
+    auto& tied = scratch.tied;
+    tied.clear();
+    if (labels.size() == 1) tied.push_back(0);  // no symmetry: nothing to rule out
+    for (std::size_t i = 0; i < labels.size() && labels.size() > 1; i++) {
+        pack(e.model(), e.world(), labels[i], tainted, scratch.prefix, true);
+        const auto c = tied.empty() ? std::strong_ordering::less
+                                    : std::lexicographical_compare_three_way(
+                                          scratch.prefix.begin(), scratch.prefix.end(),
+                                          scratch.best_prefix.begin(), scratch.best_prefix.end());
+        if (c < 0) {
+            scratch.best_prefix.swap(scratch.prefix);
+            tied.clear();
+        }
+        if (c <= 0) tied.push_back(i);
+    }
+    pack(e.model(), e.world(), labels[tied[0]], tainted, out);
+    std::size_t same = 1;
+    for (std::size_t t = 1; t < tied.size(); t++) {
+        pack(e.model(), e.world(), labels[tied[t]], tainted, scratch.full);
+        const auto c = std::lexicographical_compare_three_way(
+            scratch.full.begin(), scratch.full.end(), out.begin(), out.end());
+        if (c < 0) {
+            out.swap(scratch.full);
+            same = 1;
+        } else if (c == 0) {
+            same++;
+        }
+    }
+    return same;
+}
+
+namespace {
+
+template <class SetTainted>
+void unpack(std::basic_string_view<std::uint8_t> bytes, model::ModelState& m,
+            kshim::kernel_world& w, SetTainted set_tainted) {
     Reader io{bytes.data(), bytes.data() + bytes.size(), w.memmap.data()};
     const model::Universe& u = m.universe;
     for (auto& file : m.files) {
@@ -244,9 +317,11 @@ void unpack_state(std::basic_string_view<std::uint8_t> bytes, model::ModelState&
                                                 static_cast<bool>(x & 1)});
         }
     }
-    for (auto& pfn : m.pfns) {
+    for (model::Pfn p = 0; p < m.pfns.size(); p++) {
+        auto& pfn = m.pfns[p];
         const std::uint64_t x = io.varint();
-        pfn.pins = static_cast<unsigned>(x >> 1);
+        pfn.pins = static_cast<unsigned>(x >> 2);
+        set_tainted(p, (x >> 1 & 1) != 0);
         pfn.shared = x & 1;
         pfn.owners.clear();
     }
@@ -267,7 +342,20 @@ void unpack_state(std::basic_string_view<std::uint8_t> bytes, model::ModelState&
     w.warnings.clear();
 }
 
+}  // namespace
+
+void unpack_state(std::basic_string_view<std::uint8_t> bytes, model::ModelState& m,
+                  kshim::kernel_world& w) {
+    unpack(bytes, m, w, [](model::Pfn, bool) {});
+}
+
+void unpack_state(std::basic_string_view<std::uint8_t> bytes, Execution& e) {
+    unpack(bytes, e.mutable_model(), e.mutable_world(),
+           [&e](model::Pfn p, bool tainted) { e.set_misuse_tainted(p, tainted); });
+}
+
 void copy_state(const Execution& from, Execution& to) {
+    to.copy_misuse_marks(from);
     to.mutable_model() = from.model();
     kshim::kernel_world& w = to.mutable_world();
     const kshim::kernel_world& src = from.world();

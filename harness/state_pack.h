@@ -37,12 +37,26 @@ std::vector<Relabelling> relabellings(const model::Universe& u, bool enabled,
 // Appends the encoding of (model, world) under `r` to `out` (cleared first).
 void pack_state(const model::ModelState& m, const kshim::kernel_world& w, const Relabelling& r,
                 PackedState& out);
+// The same for an execution, with which pfns an earlier misuse touched
+// (Execution::misuse_tainted): misuse-detected judges only untouched ones.
+void pack_state(const Execution& e, const Relabelling& r, PackedState& out);
+
+// The smallest encoding of `e` over `labels` (the identity first) into `out`,
+// and how many relabellings give it (the size of the state's stabiliser).
+struct CanonicalScratch {
+    PackedState prefix, best_prefix, full;
+    std::vector<std::size_t> tied;
+};
+std::size_t pack_canonical(const Execution& e, const std::vector<Relabelling>& labels,
+                           PackedState& out, CanonicalScratch& scratch);
 
 // Restores an encoded state into `m` and `w`, which must be sized for the
 // same universe (reuses their storage). The model's owners are rebuilt from
 // the slots: an owner is exactly a slot's (file, offset + i) on pfn + i.
 void unpack_state(std::basic_string_view<std::uint8_t> bytes, model::ModelState& m,
                   kshim::kernel_world& w);
+// The same into an execution, restoring its misuse taint too.
+void unpack_state(std::basic_string_view<std::uint8_t> bytes, Execution& e);
 
 // Copies one execution's model and port state into another of the same
 // variant and universe, repointing compound heads into the target's memmap.

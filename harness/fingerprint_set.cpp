@@ -1,0 +1,114 @@
+#include "harness/fingerprint_set.h"
+
+#include <sys/mman.h>
+
+#include <bit>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+namespace daxcheck {
+namespace {
+
+std::uint64_t fmix64(std::uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
+}
+
+}  // namespace
+
+// Two independently seeded multiply-rotate lanes over the 8-byte words,
+// each finished with MurmurHash3's 64-bit mixer, then mixed together.
+Fingerprint fingerprint(const std::uint8_t* p, std::size_t n) {
+    std::uint64_t a = 0x243f6a8885a308d3ULL ^ n, b = 0x13198a2e03707344ULL + n;
+    auto word = [&](std::uint64_t w) {
+        a = std::rotl((a ^ w) * 0x9e3779b97f4a7c15ULL, 29);
+        b = std::rotl((b + w) * 0xc2b2ae3d27d4eb4fULL, 31) ^ a;
+    };
+    for (; n >= 8; p += 8, n -= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p, 8);
+        word(w);
+    }
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    word(w);
+    Fingerprint fp{fmix64(a), fmix64(b + a)};
+    if (fp.hi == 0 && fp.lo == 0) fp.lo = 1;
+    return fp;
+}
+
+FingerprintSet::SlotArray::SlotArray(std::size_t n) : count(n) {
+    if (n == 0) return;
+    constexpr std::size_t kHuge = std::size_t{2} << 20;
+    const std::size_t bytes = n * sizeof(Slot);
+    if (bytes >= kHuge) {
+        const std::size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+        data = static_cast<Slot*>(std::aligned_alloc(kHuge, rounded));
+        if (data) madvise(data, rounded, MADV_HUGEPAGE);
+    } else {
+        data = static_cast<Slot*>(std::malloc(bytes));
+    }
+    if (!data) throw std::bad_alloc();
+    std::memset(static_cast<void*>(data), 0, bytes);
+}
+
+FingerprintSet::SlotArray::~SlotArray() { std::free(data); }
+
+FingerprintSet::FingerprintSet(bool concurrent)
+    : concurrent_(concurrent), shards_(new Shard[std::size_t{1} << kShardBits]) {
+    for (std::size_t i = 0; i < (std::size_t{1} << kShardBits); i++) grow(shards_[i]);
+}
+
+FingerprintSet::~FingerprintSet() = default;
+
+void FingerprintSet::grow(Shard& s) {
+    SlotArray slots(std::max<std::size_t>(256, s.slots.size() * 2));
+    const std::size_t mask = slots.size() - 1;
+    for (const Slot& old : s.slots) {
+        if (old.fp == Fingerprint{}) continue;
+        std::size_t i = old.fp.lo & mask;
+        while (!(slots[i].fp == Fingerprint{})) i = (i + 1) & mask;
+        slots[i] = old;
+    }
+    bytes_ += (slots.size() - s.slots.size()) * sizeof(Slot);
+    s.slots.swap(slots);
+    s.first = s.slots.data;
+    s.mask = s.slots.size() - 1;
+}
+
+bool FingerprintSet::insert(const Fingerprint& fp, std::uint64_t key) {
+    Shard& s = shard(fp);
+    std::unique_lock<std::mutex> held;
+    if (concurrent_) held = std::unique_lock<std::mutex>(s.mutex);
+    // Linear probing up to 5/8 full.
+    if ((s.used + 1) * 8 > s.slots.size() * 5) grow(s);
+    const std::size_t mask = s.slots.size() - 1;
+    for (std::size_t i = fp.lo & mask;; i = (i + 1) & mask) {
+        Slot& slot = s.slots[i];
+        if (slot.fp == fp) {
+            if (key < slot.key) slot.key = key;
+            return false;
+        }
+        if (slot.fp == Fingerprint{}) {
+            slot = Slot{fp, key};
+            s.used++;
+            size_.fetch_add(1, std::memory_order_relaxed);
+            return true;
+        }
+    }
+}
+
+std::uint64_t FingerprintSet::key(const Fingerprint& fp) const {
+    const Shard& s = shard(fp);
+    const std::size_t mask = s.slots.size() - 1;
+    for (std::size_t i = fp.lo & mask;; i = (i + 1) & mask) {
+        if (s.slots[i].fp == fp) return s.slots[i].key;
+        if (s.slots[i].fp == Fingerprint{}) return UINT64_MAX;
+    }
+}
+
+}  // namespace daxcheck

@@ -1,0 +1,94 @@
+// The explorer's visited set: 128-bit fingerprints of packed states in
+// open-addressing tables, each with the smallest discovery key (parent id,
+// operation index) that reached it, so a level's new states get the same ids
+// whichever thread found them first.
+//
+// Fingerprints instead of the packed bytes: a state costs 24 bytes of table
+// whatever its size, and a lookup is one probe, never a compare in an arena.
+// Two distinct states collide with probability about n^2 / 2^129 for n stored
+// states: below 10^-20 for a billion states, so a search that reports no
+// failure, or a shortest one, can be wrong only with that probability.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <utility>
+
+namespace daxcheck {
+
+struct Fingerprint {
+    std::uint64_t hi = 0, lo = 0;
+    friend bool operator==(const Fingerprint&, const Fingerprint&) = default;
+};
+
+// A 128-bit hash of `n` bytes; never {0, 0}, which marks an empty slot.
+Fingerprint fingerprint(const std::uint8_t* bytes, std::size_t n);
+
+class FingerprintSet {
+public:
+    // `concurrent`: insert() may be called from several threads at once (each
+    // shard then takes its own lock).
+    explicit FingerprintSet(bool concurrent);
+    ~FingerprintSet();
+
+    // Adds `fp` with `key` and returns true when it is new; otherwise lowers
+    // its key to `key` if that is smaller and returns false.
+    bool insert(const Fingerprint& fp, std::uint64_t key);
+    // Starts loading the cache line insert(fp) will probe first. Safe while
+    // other threads insert: a stale address only wastes the prefetch.
+    void prefetch(const Fingerprint& fp) const {
+        const Shard& s = shard(fp);
+        __builtin_prefetch(s.first.load(std::memory_order_relaxed) +
+                           (fp.lo & s.mask.load(std::memory_order_relaxed)));
+    }
+    // The key of a fingerprint in the set (insert() must have added it).
+    std::uint64_t key(const Fingerprint& fp) const;
+
+    std::uint64_t size() const { return size_.load(std::memory_order_relaxed); }
+    std::uint64_t memory_bytes() const { return bytes_.load(std::memory_order_relaxed); }
+
+private:
+    struct Slot {
+        Fingerprint fp;
+        std::uint64_t key = 0;
+    };
+    // Zeroed slots, on transparent huge pages when large: every probe is a
+    // random access, and 4 KiB pages would make most of them TLB misses.
+    struct SlotArray {
+        Slot* data = nullptr;
+        std::size_t count = 0;
+        explicit SlotArray(std::size_t n = 0);
+        ~SlotArray();
+        SlotArray(const SlotArray&) = delete;
+        SlotArray& operator=(const SlotArray&) = delete;
+        void swap(SlotArray& o) {
+            std::swap(data, o.data);
+            std::swap(count, o.count);
+        }
+        std::size_t size() const { return count; }
+        Slot& operator[](std::size_t i) { return data[i]; }
+        const Slot& operator[](std::size_t i) const { return data[i]; }
+        Slot* begin() const { return data; }
+        Slot* end() const { return data + count; }
+    };
+    struct Shard {
+        std::mutex mutex;
+        SlotArray slots;
+        std::size_t used = 0;
+        std::atomic<const Slot*> first{nullptr};  // slots.data(), for prefetch()
+        std::atomic<std::size_t> mask{0};
+    };
+    static constexpr unsigned kShardBits = 4;
+
+    Shard& shard(const Fingerprint& fp) const { return shards_[fp.hi >> (64 - kShardBits)]; }
+    void grow(Shard& s);
+
+    const bool concurrent_;
+    std::unique_ptr<Shard[]> shards_;
+    std::atomic<std::uint64_t> size_{0}, bytes_{0};
+};
+
+}  // namespace daxcheck
