@@ -33,7 +33,62 @@ Execution::Execution(const Variant& variant, const model::Universe& universe)
     : variant_(&variant),
       model_(model::initial_state(universe)),
       world_(universe.pfns, universe.files, universe.pmd_order, variant.idle_refcount),
-      first_misuse_(universe.pfns, 0) {}
+      first_misuse_(universe.pfns, 0),
+      step_mark_(universe.pfns, 0),
+      changed_mark_(universe.pfns, false) {}
+
+void Execution::reset() {
+    if (!tracking_) {
+        *this = Execution(*variant_, model_.universe);
+        return;
+    }
+    for (model::Pfn p : changed_pfns_) {
+        model::PfnState& m = model_.pfns[p];
+        m.owners.clear();  // keeps its buffer for the next walk
+        m.shared = false;
+        m.pins = 0;
+        world_.memmap[p] = kshim::folio{};
+        world_.memmap[p]._refcount = variant_->idle_refcount;
+        first_misuse_[p] = 0;
+        changed_mark_[p] = false;
+    }
+    changed_pfns_.clear();
+    step_pfns_.clear();
+    for (auto& f : model_.files) f.slots.clear();
+    for (auto& x : world_.i_pages) x.clear();
+    world_.warnings.clear();
+    world_.op_number = 0;
+    compound_seen_ = false;
+}
+
+void Execution::note_step_pfn(model::Pfn p) {
+    if (p >= step_mark_.size() || step_mark_[p] == serial_) return;
+    step_mark_[p] = serial_;
+    step_pfns_.push_back(p);
+    if (tracking_ && !changed_mark_[p]) {
+        changed_mark_[p] = true;
+        changed_pfns_.push_back(p);
+    }
+}
+
+void Execution::collect_step_pfns(const model::PfnRange& touched) {
+    serial_++;
+    step_pfns_.clear();
+    for (std::uint64_t i = 0; i < touched.count; i++) note_step_pfn(touched.first + i);
+    for (unsigned long p : world_.reached) note_step_pfn(p);
+    const auto& memmap = world_.memmap;
+    const std::size_t reached = step_pfns_.size();
+    for (std::size_t i = 0; i < reached && !compound_seen_; i++)
+        compound_seen_ = memmap[step_pfns_[i]].head || memmap[step_pfns_[i]].compound_head;
+    if (!compound_seen_) return;
+    // A tail's decode reads its head: a changed head changes its tails.
+    const std::uint64_t pages = std::uint64_t{1} << world_.pmd_order;
+    for (std::size_t i = 0; i < reached; i++) {
+        const model::Pfn h = step_pfns_[i];
+        for (std::uint64_t t = 1; t < pages && h + t < memmap.size(); t++)
+            if (memmap[h + t].compound_head == &memmap[h]) note_step_pfn(h + t);
+    }
+}
 
 StepOutcome Execution::step(const model::Op& op) {
     StepOutcome out;
@@ -44,15 +99,24 @@ StepOutcome Execution::step(const model::Op& op) {
     const std::size_t warnings_before = world_.warnings.size();
     world_.op_number++;
     std::vector<kshim::folio> memmap_before_misuse;
+    const model::PfnRange touched = model::touched_range(model_, op);
     if (!out.legal) {
         // Taint the pfns of the misused entry now, and any other page the port
-        // changes (a folio head, say) once the port has run.
-        for (model::Pfn p : model::touched_pfns(model_, op))
-            if (first_misuse_[p] == 0) first_misuse_[p] = world_.op_number;
+        // changes (a folio head, say) once the port has run. (Misuse steps
+        // copy and compare the whole memmap: they are not the hot path.)
+        for (std::uint64_t i = 0; i < touched.count; i++)
+            if (first_misuse_[touched.first + i] == 0)
+                first_misuse_[touched.first + i] = world_.op_number;
         memmap_before_misuse = world_.memmap;
     }
+    world_.reached.clear();
     try {
         kshim::world_scope scope(world_);
+        struct Log {
+            kshim::kernel_world& w;
+            explicit Log(kshim::kernel_world& world) : w(world) { w.log_reached = true; }
+            ~Log() { w.log_reached = false; }
+        } log(world_);
         run_port(op);
     } catch (const kshim::kernel_bug& bug) {
         out.kernel_bug = bug.what();
@@ -65,6 +129,7 @@ StepOutcome Execution::step(const model::Op& op) {
                 first_misuse_[p] = world_.op_number;
     }
     if (out.legal) model::apply_legal(model_, op);
+    collect_step_pfns(touched);
     return out;
 }
 

@@ -31,9 +31,29 @@ public:
     const kshim::kernel_world& world() const { return world_; }
     long steps() const { return world_.op_number; }
 
-    // The explorer (harness/explorer.cpp) restores stored states in place.
-    model::ModelState& mutable_model() { return model_; }
-    kshim::kernel_world& mutable_world() { return world_; }
+    // The explorer (harness/explorer.cpp) restores stored states in place;
+    // from then on changed_pfns() no longer knows every changed pfn.
+    model::ModelState& mutable_model() {
+        tracking_ = false;
+        return model_;
+    }
+    kshim::kernel_world& mutable_world() {
+        tracking_ = false;
+        return world_;
+    }
+
+    // The pfns the last step may have changed, each once: the operation's
+    // entry (or pinned pfn), every page the port reached, and the tails of a
+    // reached folio head (their decode reads the head). Every other pfn kept
+    // its model state, page fields and decode.
+    const std::vector<model::Pfn>& step_pfns() const { return step_pfns_; }
+    // The union of step_pfns() since construction or reset(), each once, when
+    // tracks_changes(); every pfn outside it is still in its initial state.
+    bool tracks_changes() const { return tracking_; }
+    const std::vector<model::Pfn>& changed_pfns() const { return changed_pfns_; }
+    // Back to the initial state, in time proportional to changed_pfns() (the
+    // whole universe when the state was restored in place).
+    void reset();
 
     // What the port's fields say about `pfn` now.
     Decoded decode(model::Pfn pfn) const;
@@ -57,11 +77,21 @@ public:
 
 private:
     void run_port(const model::Op& op);
+    void note_step_pfn(model::Pfn pfn);
+    void collect_step_pfns(const model::PfnRange& touched);
 
     const Variant* variant_;
     model::ModelState model_;
     kshim::kernel_world world_;
     std::vector<long> first_misuse_;  // per pfn
+    std::vector<model::Pfn> step_pfns_, changed_pfns_;
+    // Per pfn: the step number that last listed it in step_pfns_ (dedup
+    // without clearing), and whether changed_pfns_ lists it.
+    std::vector<std::uint64_t> step_mark_;
+    std::vector<bool> changed_mark_;
+    std::uint64_t serial_ = 0;  // steps run, never reset
+    bool tracking_ = true;
+    bool compound_seen_ = false;  // some step left a folio head or tail
 };
 
 // "A:0 B:2 shared pins=1" or "free": one pfn's model state for traces.

@@ -187,23 +187,33 @@ std::optional<EntryRange> entry_of(const ModelState& s, const Op& op) {
         op);
 }
 
-std::vector<Pfn> touched_pfns(const ModelState& s, const Op& op) {
-    std::vector<Pfn> out;
+PfnRange touched_range(const ModelState& s, const Op& op) {
+    PfnRange r;
     if (auto e = entry_of(s, op)) {
-        for (std::uint64_t i = 0; i < s.universe.pages(e->order); i++)
-            if (e->pfn + i < s.universe.pfns) out.push_back(e->pfn + i);
+        r = {e->pfn, s.universe.pages(e->order)};
     } else if (auto* p = std::get_if<Pin>(&op)) {
-        if (p->pfn < s.universe.pfns) out.push_back(p->pfn);
+        r = {p->pfn, 1};
     } else if (auto* p = std::get_if<Unpin>(&op)) {
-        if (p->pfn < s.universe.pfns) out.push_back(p->pfn);
+        r = {p->pfn, 1};
     }
+    // Clipped to the universe: a misuse may name pfns past its end.
+    if (r.first >= s.universe.pfns) return {};
+    r.count = std::min(r.count, s.universe.pfns - r.first);
+    return r;
+}
+
+std::vector<Pfn> touched_pfns(const ModelState& s, const Op& op) {
+    const PfnRange r = touched_range(s, op);
+    std::vector<Pfn> out;
+    for (std::uint64_t i = 0; i < r.count; i++) out.push_back(r.first + i);
     return out;
 }
 
 bool truncates_pinned_page(const ModelState& s, const Op& op) {
     if (!std::holds_alternative<Truncate>(op) || !is_legal(s, op)) return false;
-    for (Pfn p : touched_pfns(s, op))
-        if (s.pfns[p].pins > 0) return true;
+    const PfnRange r = touched_range(s, op);
+    for (std::uint64_t i = 0; i < r.count; i++)
+        if (s.pfns[r.first + i].pins > 0) return true;
     return false;
 }
 
@@ -231,11 +241,13 @@ std::optional<DefensiveCheck> misuse_check(const ModelState& s, const Op& op) {
 }
 
 bool offsets_free(const FileState& file, PageOffset first, std::uint64_t count, const Universe& u) {
-    for (const auto& [offset, slot] : file.slots) {
-        if (offset >= first + count) break;  // slots are ordered by offset
-        if (first < offset + u.pages(slot.order)) return false;
-    }
-    return true;
+    // Entries do not overlap and are ordered by offset, so their ends are
+    // ordered too: only the last entry starting before first+count can reach
+    // into the range.
+    auto it = file.slots.lower_bound(first + count);
+    if (it == file.slots.begin()) return true;
+    --it;
+    return it->first + u.pages(it->second.order) <= first;
 }
 
 bool pfns_free(const ModelState& s, Pfn first, std::uint64_t count) {

@@ -76,7 +76,12 @@ struct EntryRange {
 };
 std::optional<EntryRange> entry_of(const ModelState& s, const Op& op);
 
-// The pfns whose state an operation can change.
+// The pfns whose state an operation can change: [first, first+count).
+struct PfnRange {
+    Pfn first = 0;
+    std::uint64_t count = 0;
+};
+PfnRange touched_range(const ModelState& s, const Op& op);  // allocates nothing
 std::vector<Pfn> touched_pfns(const ModelState& s, const Op& op);
 
 // Legal op: true when a port that declares TruncatePinned may (and should)

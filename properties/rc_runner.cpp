@@ -1,6 +1,7 @@
 #include "properties/rc_runner.h"
 
 #include <chrono>
+#include <optional>
 #include <iostream>
 #include <sstream>
 #include <rapidcheck/state.h>
@@ -19,6 +20,7 @@ struct FailureSink {
     std::vector<model::Op> ops;
     std::string message;
     bool seen = false;
+    std::optional<std::chrono::steady_clock::time_point> first;  // the first failure
 };
 
 struct Sut {
@@ -32,6 +34,7 @@ struct Sut {
         sink->ops = ops;
         sink->message = why;
         sink->seen = true;
+        if (!sink->first) sink->first = std::chrono::steady_clock::now();
         RC_FAIL(why);
     }
 };
@@ -161,8 +164,13 @@ CellResult run_cell(const Variant& v, const Property& p, Profile profile, const 
         out.message = "RapidCheck error: " + result.get<Error>().description;
     }
     out.generation = generation;
-    out.time_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                      .count();
+    using ms = std::chrono::duration<double, std::milli>;
+    const auto end = std::chrono::steady_clock::now();
+    out.time_ms = ms(end - start).count();
+    if (sink.first) {
+        out.detect_ms = ms(*sink.first - start).count();
+        out.shrink_ms = ms(end - *sink.first).count();
+    }
     return out;
 }
 

@@ -24,6 +24,9 @@ struct CellResult {
     std::vector<model::Op> counterexample;  // shrunk, when it failed
     std::string message;                  // the failure or the error
     double time_ms = 0;
+    // When it failed: time_ms split into finding the first failing test and
+    // shrinking it (RapidCheck's shrinking plus simplify_values).
+    double detect_ms = 0, shrink_ms = 0;
     GenerationStats generation;  // over the tests run, up to and with the first failure
 };
 

@@ -39,11 +39,14 @@ std::optional<std::string> relation_mismatch(const model::PfnState& pfn, const D
 
 std::optional<std::string> check_relation(const Execution& exec,
                                           const std::vector<model::Pfn>& pfns) {
-    for (model::Pfn p : pfns) {
-        if (auto m = relation_mismatch(exec.model().pfns[p], exec.decode(p)))
-            return fmt::format("pfn {}: {}", p, *m);
-    }
-    return std::nullopt;
+    // The lowest failing pfn, whatever the list's order: the same message as
+    // a check of every pfn.
+    std::optional<model::Pfn> worst;
+    for (model::Pfn p : pfns)
+        if ((!worst || p < *worst) && !represents(exec.model().pfns[p], exec.decode(p))) worst = p;
+    if (!worst) return std::nullopt;
+    return fmt::format("pfn {}: {}", *worst,
+                       *relation_mismatch(exec.model().pfns[*worst], exec.decode(*worst)));
 }
 
 std::optional<std::string> check_relation_all(const Execution& exec) {

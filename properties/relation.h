@@ -12,7 +12,7 @@ namespace daxcheck {
 // nullopt when `decoded` represents `pfn`, else the mismatch in words.
 std::optional<std::string> relation_mismatch(const model::PfnState& pfn, const Decoded& decoded);
 
-// The first pfn of `pfns` (or of the whole universe) that breaks the relation.
+// The lowest pfn of `pfns` (or of the whole universe) that breaks the relation.
 std::optional<std::string> check_relation(const Execution& exec, const std::vector<model::Pfn>& pfns);
 std::optional<std::string> check_relation_all(const Execution& exec);
 

@@ -66,11 +66,20 @@ struct Config {
     std::uint64_t length = 0;
 };
 
-// A random non-empty subset of `all` (each element with probability 1/2), into `out`.
+constexpr std::size_t kSubsetScanUpTo = 64;
+
+// A random non-empty subset of `all` (each element with probability 1/2), into
+// `out`. Past kSubsetScanUpTo candidates, up to that many random picks (a
+// repeat weighs its value more): a walk uses at most a few hundred values, and
+// scanning every pfn of a large universe per walk would cost O(pfns).
 template <class T>
 void draw_subset(Rng& rng, const std::vector<T>& all, std::vector<T>& out) {
     out.clear();
     if (all.empty()) return;
+    if (all.size() > kSubsetScanUpTo) {
+        for (auto n = 1 + rng.below(kSubsetScanUpTo); n > 0; n--) out.push_back(rng.pick(all));
+        return;
+    }
     for (const T& x : all)
         if (rng.coin()) out.push_back(x);
     if (out.empty()) out.push_back(rng.pick(all));
@@ -103,7 +112,7 @@ std::string describe(const Config& c, const Universe& u) {
 class Walker {
 public:
     Walker(const Variant& v, const Property& p, Profile profile, const Universe& u)
-        : v_(v), p_(p), profile_(profile), u_(u), pristine_(v, u), exec_(v, u) {
+        : v_(v), p_(p), profile_(profile), u_(u), exec_(v, u), before_(exec_.model()) {
         orders_.push_back(0);
         const auto pmd = static_cast<Order>(u.pmd_order);
         if (u.pages(pmd) <= std::min(u.pfns, u.offsets)) orders_.push_back(pmd);
@@ -125,9 +134,8 @@ public:
         draw_config(rng);
         if (keep) out.configuration = describe(config_, u_);
         ops_.clear();
-        exec_ = pristine_;  // reuses the buffers of the last walk
+        reset();
         Execution& exec = exec_;
-        before_ = exec.model();
         Op op;
         for (std::uint64_t i = 0; i < config_.length; i++) {
             if (!next_op(rng, before_, op)) break;
@@ -147,8 +155,9 @@ public:
             catch_up(exec.model(), change);
         }
         // catch_up relies on an operation changing only its file and its
-        // entry's pfns: check that once per walk.
-        if (!out.failure && before_ != exec.model())
+        // entry's pfns: check that once per walk (the model can differ from
+        // its initial state only at the changed pfns).
+        if (!out.failure && !caught_up())
             throw std::logic_error("swarm: the model changed outside the operation's file and pfns");
         if (!out.failure && p_.at_end)
             if (auto why = p_.at_end(exec)) out.failure = "at the end: " + *why;
@@ -193,7 +202,36 @@ private:
     // copying the whole state every step would cost more than the step.
     void catch_up(const ModelState& now, const Change& c) {
         if (c.has_file) before_.files[c.file] = now.files[c.file];
-        for (std::uint64_t i = 0; i < c.count; i++) before_.pfns[c.first + i] = now.pfns[c.first + i];
+        for (std::uint64_t i = 0; i < c.count; i++) {
+            const Pfn p = c.first + i;
+            const bool was = before_.pfns[p].pins > 0, is = now.pfns[p].pins > 0;
+            before_.pfns[p] = now.pfns[p];
+            if (was == is) continue;
+            const auto at = std::lower_bound(pinned_.begin(), pinned_.end(), p);
+            if (is) pinned_.insert(at, p);
+            else pinned_.erase(at);
+        }
+    }
+
+    // Back to the initial state in time proportional to what the last walk
+    // changed: exec_ and before_ differ from it only at exec_'s changed pfns.
+    void reset() {
+        for (Pfn p : exec_.changed_pfns()) {
+            PfnState& m = before_.pfns[p];
+            m.owners.clear();
+            m.shared = false;
+            m.pins = 0;
+        }
+        for (auto& f : before_.files) f.slots.clear();
+        pinned_.clear();
+        exec_.reset();
+    }
+
+    bool caught_up() const {
+        const ModelState& now = exec_.model();
+        for (Pfn p : exec_.changed_pfns())
+            if (before_.pfns[p] != now.pfns[p]) return false;
+        return before_.files == now.files;
     }
 
     void draw_config(Rng& rng) {
@@ -282,16 +320,13 @@ private:
                 }
                 return false;
             case kUnpin: {
-                // Pins may outlive the mapping: look at every pfn, from a random one.
-                const std::uint64_t n = s.pfns.size(), start = rng.below(n);
-                for (std::uint64_t i = 0; i < n; i++) {
-                    const Pfn p = (start + i) % n;
-                    if (s.pfns[p].pins > 0) {
-                        op = Unpin{p};
-                        return true;
-                    }
-                }
-                return false;
+                // Pins may outlive the mapping: the first pinned pfn from a
+                // random one on, wrapping around (pinned_ lists them, sorted).
+                const Pfn start = rng.below(s.pfns.size());
+                if (pinned_.empty()) return false;
+                const auto it = std::lower_bound(pinned_.begin(), pinned_.end(), start);
+                op = Unpin{it != pinned_.end() ? *it : pinned_.front()};
+                return true;
             }
             case kMisuseStray:
                 for (int t = 0; t < kTries; t++) {
@@ -318,10 +353,11 @@ private:
     std::array<std::vector<PageOffset>, 2> all_offsets_;
     std::vector<FileId> all_files_;
     std::array<bool, kKinds> allowed_{};
-    Execution pristine_, exec_;
+    Execution exec_;
     Config config_;
     std::vector<Op> ops_;
-    ModelState before_;
+    ModelState before_;           // the model before the step being run
+    std::vector<Pfn> pinned_;     // the pfns with pins in before_, sorted
     bool is_misuse_kind_ = false;
 };
 

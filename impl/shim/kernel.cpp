@@ -42,6 +42,7 @@ struct page *pfn_to_page(unsigned long pfn) {
     kernel_world &w = world();
     if (pfn >= w.memmap.size())
         throw kernel_bug("pfn_to_page: pfn " + std::to_string(pfn) + " outside the memmap");
+    if (w.log_reached) w.reached.push_back(pfn);
     return &w.memmap[pfn];
 }
 
@@ -57,6 +58,9 @@ unsigned long page_to_pfn(const struct page *page) {
 
 struct folio *page_folio(struct page *page) {
     struct page *head = page->compound_head ? page->compound_head : page;
+    // A head reached through a tail's pointer is reached too.
+    if (head != page && g_current && g_current->log_reached)
+        g_current->reached.push_back(page_to_pfn(head));
     // Every page in the memmap is a folio object, so this cast is exact.
     return static_cast<struct folio *>(head);
 }

@@ -155,6 +155,12 @@ struct kernel_world {
     std::vector<boost::container::flat_map<unsigned long, void *>> i_pages;
     std::vector<warning_record> warnings;
     long op_number = 0;  // 1-based number of the operation being run
+    // While `log_reached` is set, pfn_to_page and page_folio append each pfn
+    // they hand out to `reached` (duplicates included). Ports reach pages only
+    // through those two, so the harness checks and resets just these pages
+    // instead of the whole memmap. Not copied with the world.
+    bool log_reached = false;
+    std::vector<unsigned long> reached;
 
     kernel_world(unsigned long pfns, unsigned files, unsigned pmd_order, int idle_refcount);
     // A copy's tail pages point at heads in its own memmap.

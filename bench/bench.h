@@ -1,0 +1,43 @@
+// daxcheck_bench (issue 7): how fast daxcheck finds, shrinks and checks. Each
+// section measures one thing, prints its table and returns its figures as
+// JSON, with the targets it is judged against.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "model/universe.h"
+
+namespace daxcheck::bench {
+
+struct Options {
+    int seeds = 50;                  // detect: seeds per cell
+    int depth_seeds = 20;            // swarm-depth: seeds per K
+    double seconds = 3;              // throughput and raw: per measurement
+    double explore_seconds = 60;     // explorer: the default universe's budget
+    double explore_cell_seconds = 5;  // detect: explorer budget per cell
+    double depth_cap_seconds = 20;   // swarm-depth: cap per swarm search
+    int depth_run_tests = 20000;     // swarm-depth: cap per RapidCheck search
+};
+
+// The universe `daxcheck run` uses by default (files 3, pfns 4, offsets 4).
+model::Universe default_universe();
+model::Universe universe(unsigned files, std::uint64_t pfns, std::uint64_t offsets);
+
+// One target line: what the issue asks for next to what was measured.
+nlohmann::json target(const std::string& what, const std::string& wanted,
+                      const std::string& measured, bool met);
+
+// Checked ops/s of swarm walks over v6.2 / refinement / reflink for `seconds`;
+// `walk_length` (may be null) gets the mean operations per walk.
+double swarm_ops_per_second(const model::Universe& u, unsigned threads, double seconds,
+                            double* walk_length);
+
+nlohmann::json detect_section(const Options& o);
+nlohmann::json throughput_section(const Options& o);
+nlohmann::json raw_section(const Options& o);
+nlohmann::json explorer_section(const Options& o);
+nlohmann::json swarm_depth_section(const Options& o);
+
+}  // namespace daxcheck::bench

@@ -1,0 +1,77 @@
+// Execution's changed-pfn tracking, which lets refinement and the swarm walker
+// skip unchanged pfns: a port that writes a page its operation does not touch
+// must still be caught, after that step and at the end, and reset() must undo
+// the write.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "properties/property.h"
+
+using namespace daxcheck;
+
+namespace {
+
+constexpr unsigned long kPfns = 200;  // more than any "check everything" cut-off
+const Variant* g_base = nullptr;
+
+// v6.2, plus a stray write: the page 100 pfns on claims the mapping.
+void stray_associate(void* entry, kshim::address_space* mapping, kshim::vm_area_struct* vma,
+                     unsigned long address, bool shared) {
+    g_base->associate(entry, mapping, vma, address, shared);
+    kshim::pfn_to_page((kshim::dax_to_pfn(entry) + 100) % kPfns)->mapping = mapping;
+}
+
+Variant stray_variant() {
+    g_base = find_variant("v6.2");
+    Variant v = *g_base;
+    v.name = "test-stray-write";
+    v.associate = stray_associate;
+    return v;
+}
+
+model::Universe big() {
+    model::Universe u;
+    u.pfns = u.offsets = kPfns;
+    return u;
+}
+
+}  // namespace
+
+TEST(ChangedPfns, AStrayWriteIsCheckedAfterTheStepAndAtTheEnd) {
+    const Variant v = stray_variant();
+    const Property& refinement = *find_property("refinement");
+    Execution exec(v, big());
+    const model::ModelState before = exec.model();
+    const model::Op op = model::Associate{0, 3, 3, 0, false};
+    const StepOutcome outcome = exec.step(op);
+    const auto& step = exec.step_pfns();
+    EXPECT_NE(std::find(step.begin(), step.end(), 103u), step.end());
+    const auto why = refinement.after_step(StepView{before, op, outcome, exec});
+    ASSERT_TRUE(why);
+    EXPECT_NE(why->find("pfn 103"), std::string::npos) << *why;
+    ASSERT_TRUE(exec.tracks_changes());
+    EXPECT_TRUE(refinement.at_end(exec));
+}
+
+TEST(ChangedPfns, ResetUndoesEveryChangedPage) {
+    const Variant v = stray_variant();
+    Execution exec(v, big());
+    const Execution fresh(v, big());
+    exec.step(model::Associate{1, 2, 6, 1, true});
+    exec.step(model::Pin{7});
+    exec.reset();
+    EXPECT_TRUE(exec.changed_pfns().empty());
+    EXPECT_EQ(exec.model(), fresh.model());
+    for (model::Pfn p = 0; p < kPfns; p++) EXPECT_EQ(exec.decode(p), fresh.decode(p)) << p;
+    EXPECT_EQ(exec.world().memmap[106].mapping, nullptr);
+    EXPECT_FALSE(find_property("refinement")->at_end(exec));
+}
+
+TEST(ChangedPfns, RestoringStateInPlaceFallsBackToEveryPfn) {
+    const Variant v = stray_variant();
+    Execution exec(v, big());
+    exec.mutable_world().memmap[150].mapping = kshim::file_mapping(0);
+    EXPECT_FALSE(exec.tracks_changes());
+    EXPECT_TRUE(find_property("refinement")->at_end(exec));
+}
