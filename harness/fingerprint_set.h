@@ -74,14 +74,16 @@ private:
         Slot* begin() const { return data; }
         Slot* end() const { return data + count; }
     };
-    struct Shard {
+    // One cache line each at least: two threads locking neighbouring shards
+    // must not bounce a shared line.
+    struct alignas(64) Shard {
         std::mutex mutex;
         SlotArray slots;
         std::size_t used = 0;
         std::atomic<const Slot*> first{nullptr};  // slots.data(), for prefetch()
         std::atomic<std::size_t> mask{0};
     };
-    static constexpr unsigned kShardBits = 4;
+    static constexpr unsigned kShardBits = 6;
 
     Shard& shard(const Fingerprint& fp) const { return shards_[fp.hi >> (64 - kShardBits)]; }
     void grow(Shard& s);

@@ -33,9 +33,13 @@ struct address_space *file_mapping(std::uint8_t file) {
 }
 
 int mapping_file(const struct address_space *mapping) {
-    for (const auto &m : g_mappings)
-        if (&m == mapping) return m.host;
-    return -1;
+    // A range check, not a scan: decode calls this for every pfn it reads.
+    // std::less gives a total order over unrelated pointers (a CoW sentinel).
+    const std::less<const address_space *> before;
+    if (before(mapping, g_mappings.data()) || !before(mapping, g_mappings.data() + g_mappings.size()))
+        return -1;
+    const auto i = static_cast<std::size_t>(mapping - g_mappings.data());
+    return &g_mappings[i] == mapping ? g_mappings[i].host : -1;
 }
 
 struct page *pfn_to_page(unsigned long pfn) {
