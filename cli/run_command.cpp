@@ -140,7 +140,7 @@ std::string shrink_words(const RunRow& r) {
     if (m.proven_shortest)
         return n <= 1 ? fmt::format("shrunk by {} to {}", r.shrinker, ops(n))
                       : fmt::format("shrunk by {} to {}, the shortest: the explorer checked every "
-                                    "shorter sequence in the universe it spans ({})",
+                                    "shorter sequence in the universe around it ({})",
                                     r.shrinker, ops(n), where);
     return fmt::format("shrunk by {} to {}; the explorer's search for a shorter one in {} stopped "
                        "at its {} after depth {}",

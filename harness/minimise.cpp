@@ -43,10 +43,15 @@ model::Universe spanned_universe(const model::Universe& full, const std::vector<
             pfns(s->pfn, s->order);
         }
     }
-    // A pfn never holds more pins than were taken on it.
+    // One more file, pfn, offset and pin than the list uses (within `full`):
+    // a shorter sequence often needs a value the shrinker renamed away (v12
+    // fails in two operations only at a non-zero offset).
     unsigned most = 0;
     for (const auto& [pfn, n] : pins_taken) most = std::max(most, n);
-    u.max_pins = std::min(full.max_pins, most);
+    u.files = std::min(full.files, u.files + 1);
+    u.pfns = std::min(full.pfns, u.pfns + 1);
+    u.offsets = std::min(full.offsets, u.offsets + 1);
+    u.max_pins = std::min(full.max_pins, most + 1);
     return u;
 }
 

@@ -2,7 +2,7 @@
 // (RapidCheck cannot turn `shared=0` into `shared=1`; delta debugging only
 // drops operations). After it, search breadth-first for a strictly shorter
 // failing sequence in the universe the counterexample spans (its files, pfns,
-// offsets and pins), so a printed counterexample is either replaced by a
+// offsets and pins, plus one of each), so a printed counterexample is either replaced by a
 // shorter one or shown to be the shortest there is in that universe.
 #pragma once
 
@@ -27,9 +27,9 @@ struct Minimisation {
     ExploreResult search;
 };
 
-// The smallest universe that holds `ops`: the files, pfns and offsets they
-// name (each counted up to the largest one), at most as many pins as they
-// take, and `full`'s PMD order.
+// The universe `ops` spans, with a margin: the files, pfns and offsets they
+// name (each counted up to the largest one) and the most pins they take on
+// one pfn, each plus one, capped by `full`; `full`'s PMD order.
 model::Universe spanned_universe(const model::Universe& full, const std::vector<model::Op>& ops);
 
 // Searches for a failing sequence shorter than `ops` (which fails in `full`).
