@@ -142,6 +142,10 @@ std::string shrink_words(const RunRow& r) {
                       : fmt::format("shrunk by {} to {}, the shortest: the explorer checked every "
                                     "shorter sequence in the universe around it ({})",
                                     r.shrinker, ops(n), where);
+    if (m.skipped)
+        return fmt::format("shrunk by {} to {}; no search for a shorter one: the universe around "
+                           "it ({}) is too large to search",
+                           r.shrinker, ops(n), where);
     return fmt::format("shrunk by {} to {}; the explorer's search for a shorter one in {} stopped "
                        "at its {} after depth {}",
                        r.shrinker, ops(n), where, to_string(m.search.stop),
@@ -211,6 +215,7 @@ nlohmann::json shrinking_json(const RunRow& r) {
     out["found_by"] = m.shorter.empty() ? r.shrinker : "explorer";
     out["shortest_in_spanned_universe"] = m.proven_shortest;
     out["spanned_universe"] = universe_flags(m.universe);
+    out["search_skipped"] = m.skipped;
     out["search"] = {{"stop", to_string(m.search.stop)},
                      {"states", m.search.states},
                      {"transitions", m.search.transitions},

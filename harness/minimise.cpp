@@ -65,8 +65,14 @@ Minimisation minimise_globally(const Variant& v, const Property& p, Profile prof
         out.proven_shortest = !ops.empty();
         return out;
     }
+    const model::Universe& u = out.universe;
+    if (std::uint64_t{u.files} * u.pfns * u.offsets > kMinimiseUniverseLimit) {
+        out.skipped = true;
+        return out;
+    }
     ExploreOptions opts;
     opts.universe = out.universe;
+    opts.memory_budget_bytes = kMinimiseMemoryBudget;
     opts.profile = profile;
     opts.max_depth = static_cast<unsigned>(ops.size() - 1);
     opts.state_budget = state_budget;

@@ -17,6 +17,11 @@ namespace daxcheck {
 // States the search may store before it gives up: a count, not a time, so the
 // same run gives the same counterexample on every machine.
 inline constexpr std::uint64_t kMinimiseStateBudget = 200'000;
+// Every state tries about files x offsets x pfns associations: above this the
+// search is skipped (a PMD entry of order 9 spans 512 pfns and offsets).
+inline constexpr std::uint64_t kMinimiseUniverseLimit = 4096;
+// A safety net besides the state budget: states of a wide universe are large.
+inline constexpr std::uint64_t kMinimiseMemoryBudget = std::uint64_t{512} << 20;
 
 struct Minimisation {
     std::size_t original_length = 0;
@@ -24,6 +29,7 @@ struct Minimisation {
     // Every sequence shorter than the original was checked in `universe`.
     bool proven_shortest = false;
     model::Universe universe;  // where the search ran
+    bool skipped = false;      // `universe` was too large to search (kMinimiseUniverseLimit)
     ExploreResult search;
 };
 

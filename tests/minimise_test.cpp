@@ -96,3 +96,16 @@ TEST(Minimise, LooksOneValueBeyondWhatTheShrunkListUses) {
     ASSERT_EQ(m.shorter.size(), 2u);
     EXPECT_TRUE(m.proven_shortest);
 }
+
+// A 512-page entry spans a universe too wide to search: the minimisation
+// says it skipped rather than running for minutes.
+TEST(Minimise, SkipsAUniverseTooLargeToSearch) {
+    const Variant& v = *find_variant("v10-only-postdec");
+    const Property& p = *find_property("refinement");
+    const Universe full = Universe::with_pmd_order(9);
+    const auto longer = ops({"associate A 0 pfn=0 order=9 shared=1", "pin 3", "truncate A 0"});
+    const Minimisation m = minimise_globally(v, p, Profile::Reflink, full, longer);
+    EXPECT_TRUE(m.skipped);
+    EXPECT_TRUE(m.shorter.empty());
+    EXPECT_FALSE(m.proven_shortest);
+}
