@@ -8,10 +8,10 @@
 
 #include "bench/bench.h"
 #include "bench/stats.h"
-#include "harness/explorer.h"
-#include "harness/minimise.h"
+#include "engines/explorer.h"
+#include "engines/minimise.h"
 #include "impl/expectations.h"
-#include "properties/swarm.h"
+#include "engines/swarm.h"
 
 namespace daxcheck::bench {
 namespace {
@@ -31,7 +31,7 @@ std::size_t shortest(const Variant& v, const Property& p, Profile profile, doubl
 }
 
 // What `run` and `swarm` print: the shrinker's list, then the explorer's
-// breadth-first search for a shorter one (harness/minimise.h). Adds its time
+// breadth-first search for a shorter one (engines/minimise.h). Adds its time
 // to `shrink_ms`.
 std::size_t minimised_length(const Variant& v, const Property& p, Profile profile,
                              const std::vector<model::Op>& ops, double& shrink_ms) {

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "bench/bench.h"
-#include "harness/explorer.h"
+#include "engines/explorer.h"
 
 namespace daxcheck::bench {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "bench/bench.h"
 #include "bench/stats.h"
-#include "properties/swarm.h"
+#include "engines/swarm.h"
 
 namespace daxcheck::bench {
 

@@ -8,7 +8,7 @@
 #include <chrono>
 
 #include "bench/bench.h"
-#include "properties/swarm.h"
+#include "engines/swarm.h"
 
 namespace daxcheck::bench {
 namespace {

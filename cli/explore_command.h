@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/explorer.h"
+#include "engines/explorer.h"
 #include "impl/expectations.h"
 
 namespace daxcheck {

@@ -14,7 +14,7 @@
 #include <set>
 #include <system_error>
 
-#include "harness/corpus_file.h"
+#include "engines/corpus_file.h"
 #include "harness/op_text.h"
 
 #ifndef DAXCHECK_SOURCE_DIR

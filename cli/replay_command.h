@@ -1,4 +1,4 @@
-// `daxcheck replay [FILE|DIR]...`: replays corpus files (harness/corpus_file.h)
+// `daxcheck replay [FILE|DIR]...`: replays corpus files (engines/corpus_file.h)
 // against every variant they name and checks the expected verdicts; and
 // `run --save-failures`: turns new counterexamples into corpus files.
 #pragma once

@@ -9,7 +9,7 @@
 #include <tuple>
 
 #include "cli/replay_command.h"
-#include "properties/gen_stats.h"
+#include "engines/gen_stats.h"
 #include "harness/op_text.h"
 
 namespace daxcheck {

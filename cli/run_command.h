@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "harness/minimise.h"
-#include "properties/rc_runner.h"
-#include "properties/swarm.h"
+#include "engines/minimise.h"
+#include "engines/rc_runner.h"
+#include "engines/swarm.h"
 #include "impl/expectations.h"
-#include "properties/replay.h"
+#include "engines/replay.h"
 
 namespace daxcheck {
 
@@ -26,7 +26,7 @@ struct RunOptions {
     bool universe_given = false;  // a universe flag was given: repeat it in reproduce lines
     std::optional<std::string> json_path;
     bool minimise = true;  // search for a shorter counterexample after shrinking
-    // Swarm walks (properties/swarm.h) per cell that RapidCheck passed: the
+    // Swarm walks (engines/swarm.h) per cell that RapidCheck passed: the
     // deep bugs its one operation mix misses. One thread, so the count is exact.
     std::uint64_t walks = kDefaultRunWalks;
 };

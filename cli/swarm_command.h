@@ -1,4 +1,4 @@
-// `daxcheck swarm`: random walks with swarm configurations (properties/swarm.h),
+// `daxcheck swarm`: random walks with swarm configurations (engines/swarm.h),
 // printed, saved and reproduced like `daxcheck run` failures.
 #pragma once
 
@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "cli/universe_flags.h"
-#include "properties/swarm.h"
+#include "engines/swarm.h"
 
 namespace daxcheck {
 

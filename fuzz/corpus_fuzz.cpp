@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "harness/corpus_file.h"
-#include "properties/replay.h"
+#include "engines/corpus_file.h"
+#include "engines/replay.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace daxcheck;

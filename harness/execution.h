@@ -31,7 +31,7 @@ public:
     const kshim::kernel_world& world() const { return world_; }
     long steps() const { return world_.op_number; }
 
-    // The explorer (harness/explorer.cpp) restores stored states in place;
+    // The explorer (engines/explorer.cpp) restores stored states in place;
     // from then on changed_pfns() no longer knows every changed pfn.
     model::ModelState& mutable_model() {
         tracking_ = false;

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "cli/replay_command.h"
-#include "harness/corpus_file.h"
+#include "engines/corpus_file.h"
 #include "harness/op_text.h"
 
 using namespace daxcheck;

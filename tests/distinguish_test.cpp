@@ -7,7 +7,7 @@
 #include <set>
 
 #include "harness/op_text.h"
-#include "properties/rc_runner.h"
+#include "engines/rc_runner.h"
 
 using namespace daxcheck;
 

@@ -6,11 +6,11 @@
 #include <random>
 #include <tuple>
 
-#include "harness/explorer.h"
+#include "engines/explorer.h"
 #include "harness/op_text.h"
-#include "harness/state_pack.h"
+#include "engines/state_pack.h"
 #include "impl/expectations.h"
-#include "properties/replay.h"
+#include "engines/replay.h"
 
 using namespace daxcheck;
 using namespace daxcheck::model;

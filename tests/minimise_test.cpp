@@ -3,10 +3,10 @@
 // of minimality for a known-shortest one, and a search cut by its budget.
 #include <gtest/gtest.h>
 
-#include "harness/minimise.h"
+#include "engines/minimise.h"
 #include "harness/op_text.h"
 #include "impl/expectations.h"
-#include "properties/replay.h"
+#include "engines/replay.h"
 
 using namespace daxcheck;
 using namespace daxcheck::model;

@@ -5,7 +5,7 @@
 // them).
 #include <gtest/gtest.h>
 
-#include "properties/replay.h"
+#include "engines/replay.h"
 
 using namespace daxcheck;
 using namespace daxcheck::model;

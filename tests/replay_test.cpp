@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/op_text.h"
-#include "properties/replay.h"
+#include "engines/replay.h"
 
 using namespace daxcheck;
 using namespace daxcheck::model;

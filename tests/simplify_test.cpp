@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "harness/op_text.h"
-#include "properties/replay.h"
-#include "properties/simplify.h"
+#include "engines/replay.h"
+#include "engines/simplify.h"
 
 using namespace daxcheck;
 using namespace daxcheck::model;

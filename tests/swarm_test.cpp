@@ -1,11 +1,11 @@
-// Swarm mode (properties/swarm.h): finds every known v10 bug and shrinks it to
+// Swarm mode (engines/swarm.h): finds every known v10 bug and shrinks it to
 // its minimal length, passes the fixed ports, finds the K-th-sharer test
 // variants (tests/ports/lose_share_port.cpp), and is deterministic.
 #include <gtest/gtest.h>
 
 #include "harness/op_text.h"
 #include "impl/expectations.h"
-#include "properties/swarm.h"
+#include "engines/swarm.h"
 
 using namespace daxcheck;
 

@@ -6,8 +6,8 @@
 
 #include "harness/op_text.h"
 #include "impl/expectations.h"
-#include "properties/rc_runner.h"
-#include "properties/replay.h"
+#include "engines/rc_runner.h"
+#include "engines/replay.h"
 
 using namespace daxcheck;
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "properties/gen_stats.h"
+#include "engines/gen_stats.h"
 #include "properties/property.h"
 
 namespace daxcheck {

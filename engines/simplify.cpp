@@ -1,8 +1,8 @@
-#include "properties/simplify.h"
+#include "engines/simplify.h"
 
 #include <set>
 
-#include "properties/replay.h"
+#include "engines/replay.h"
 
 namespace daxcheck {
 namespace {

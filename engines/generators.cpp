@@ -1,4 +1,4 @@
-#include "properties/generators.h"
+#include "engines/generators.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "properties/rc_runner.h"
+#include "engines/rc_runner.h"
 
 #include <chrono>
 #include <optional>
@@ -7,9 +7,9 @@
 #include <rapidcheck/state.h>
 #include <rapidcheck/detail/TestListenerAdapter.h>
 
-#include "properties/generators.h"
-#include "properties/replay.h"
-#include "properties/simplify.h"
+#include "engines/generators.h"
+#include "engines/replay.h"
+#include "engines/simplify.h"
 
 namespace daxcheck {
 namespace {

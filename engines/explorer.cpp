@@ -1,4 +1,4 @@
-#include "harness/explorer.h"
+#include "engines/explorer.h"
 
 #include <algorithm>
 #include <atomic>
@@ -7,10 +7,10 @@
 #include <mutex>
 #include <thread>
 
-#include "harness/fingerprint_set.h"
+#include "engines/fingerprint_set.h"
 #include "harness/op_text.h"
-#include "harness/state_pack.h"
-#include "properties/replay.h"
+#include "engines/state_pack.h"
+#include "engines/replay.h"
 
 namespace daxcheck {
 namespace {

@@ -1,4 +1,4 @@
-#include "properties/replay.h"
+#include "engines/replay.h"
 
 #include <algorithm>
 #include <set>

@@ -1,4 +1,4 @@
-#include "harness/fingerprint_set.h"
+#include "engines/fingerprint_set.h"
 
 #include <sys/mman.h>
 

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "properties/rc_runner.h"
+#include "engines/rc_runner.h"
 
 namespace daxcheck {
 
@@ -52,7 +52,7 @@ bool ops_fail(const Variant& v, const Property& p, const model::Universe& u,
               const std::vector<model::Op>& ops);
 
 // Shrinks a failing list: fewer operations while it still fails and stays
-// legal, then the smallest values (properties/simplify.h).
+// legal, then the smallest values (engines/simplify.h).
 std::vector<model::Op> shrink_ops(const Variant& v, const Property& p, const model::Universe& u,
                                   std::vector<model::Op> ops);
 

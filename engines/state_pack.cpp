@@ -1,4 +1,4 @@
-#include "harness/state_pack.h"
+#include "engines/state_pack.h"
 
 #include <algorithm>
 #include <array>
@@ -24,9 +24,9 @@ void page_fields(Io& io, Page& page) {
 // A field added to struct page changes its size: list it in page_fields()
 // above, then update these sizes.
 static_assert(sizeof(kshim::page) == 40,
-              "struct page changed: add the new field to page_fields() in harness/state_pack.cpp");
+              "struct page changed: add the new field to page_fields() in engines/state_pack.cpp");
 static_assert(sizeof(kshim::folio) == sizeof(kshim::page),
-              "struct folio has its own fields: add them to page_fields() in harness/state_pack.cpp");
+              "struct folio has its own fields: add them to page_fields() in engines/state_pack.cpp");
 
 // file_mapping(f) for every f, looked up once: mappings are identities that
 // never move.

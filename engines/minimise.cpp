@@ -1,10 +1,10 @@
-#include "harness/minimise.h"
+#include "engines/minimise.h"
 
 #include <algorithm>
 #include <map>
 
-#include "properties/replay.h"
-#include "properties/simplify.h"
+#include "engines/replay.h"
+#include "engines/simplify.h"
 
 namespace daxcheck {
 

@@ -2,7 +2,7 @@
 // operation sequence a property's generator could produce in a universe,
 // deduplicating on the pair (model state, port state), so the first failure
 // found is a shortest counterexample. TLC's breadth-first mode is the model.
-// States are deduplicated by 128-bit fingerprints (harness/fingerprint_set.h):
+// States are deduplicated by 128-bit fingerprints (engines/fingerprint_set.h):
 // "shortest" and "no failure" hold unless two of the n states collide, which
 // has probability about n^2 / 2^129.
 //
@@ -66,7 +66,7 @@ struct ExploreResult {
     std::uint64_t expanded_in_last_level = 0;     // when a budget stopped a level part-way
 
     // A counterexample: a shortest operation list that fails, replayed with
-    // properties/replay.h; `failure` is what replay reports.
+    // engines/replay.h; `failure` is what replay reports.
     std::vector<model::Op> counterexample;
     std::optional<std::string> failure;
     std::string error;  // ExploreStop::Error

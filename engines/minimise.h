@@ -10,7 +10,7 @@
 #include <optional>
 #include <vector>
 
-#include "harness/explorer.h"
+#include "engines/explorer.h"
 
 namespace daxcheck {
 

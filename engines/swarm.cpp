@@ -1,4 +1,4 @@
-#include "properties/swarm.h"
+#include "engines/swarm.h"
 
 #include <fmt/format.h>
 
@@ -10,9 +10,9 @@
 #include <stdexcept>
 #include <thread>
 
-#include "properties/generators.h"
-#include "properties/replay.h"
-#include "properties/simplify.h"
+#include "engines/generators.h"
+#include "engines/replay.h"
+#include "engines/simplify.h"
 
 namespace daxcheck {
 namespace {

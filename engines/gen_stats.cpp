@@ -1,4 +1,4 @@
-#include "properties/gen_stats.h"
+#include "engines/gen_stats.h"
 
 #include <algorithm>
 #include <variant>

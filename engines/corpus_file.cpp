@@ -1,4 +1,4 @@
-#include "harness/corpus_file.h"
+#include "engines/corpus_file.h"
 
 #include <fmt/format.h>
 
