@@ -9,6 +9,7 @@
 #include "cli/replay_command.h"
 #include "cli/report_command.h"
 #include "cli/explore_command.h"
+#include "cli/fs_command.h"
 #include "cli/run_command.h"
 #include "cli/swarm_command.h"
 #include "cli/universe_flags.h"
@@ -132,6 +133,36 @@ int main(int argc, char** argv) {
                     "shorter one");
     }
     run->add_flag("--report", report, "also write the report, as `daxcheck report` does");
+    // The filesystem level (SPEC 8): cli/fs_command.h.
+    std::string level = "function";
+    double fs_seconds = 0;
+    unsigned fs_threads = 1;
+    run->add_option("--level", level, "function (dax_associate_entry calls) or fs (filesystem "
+                                      "operations through each version's fault path)")
+        ->check(CLI::IsMember({"function", "fs"}));
+    run->add_option("--seconds", fs_seconds, "--level fs: walk for S seconds per cell instead of --walks")
+        ->check(CLI::Range(1e-3, 1e6));
+    run->add_option("--threads", fs_threads, "--level fs: walk threads")->check(CLI::Range(1, 256));
+
+    auto* emit = app.add_subcommand(
+        "emit", "write the xfs_io reproducer of a filesystem-level corpus file, and the port's "
+                "predicted warnings per step (for ./daxcheck kernel)");
+    std::string emit_file, emit_variant, emit_script, emit_predictions;
+    emit->add_option("file", emit_file, "a corpus file with `level: fs`")->required();
+    emit->add_option("--variant", emit_variant, "the port that predicts (default: the first expect: line's)");
+    emit->add_option("--script", emit_script, "where the script goes (default: standard output)");
+    emit->add_option("--predictions", emit_predictions, "where the predictions JSON goes");
+
+    auto* reach = app.add_subcommand(
+        "reach", "is a function-level corpus counterexample reachable through the filesystem?");
+    std::vector<std::string> reach_paths;
+    unsigned reach_depth = 4;
+    std::uint64_t reach_states = 20000;
+    reach->add_option("files", reach_paths, "function-level corpus files")->required();
+    reach->add_option("--depth", reach_depth, "longest filesystem sequence (default 4)")
+        ->check(CLI::Range(1, 12));
+    reach->add_option("--max-states", reach_states, "state budget (default 20000)")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
 
     auto* replay_cmd = app.add_subcommand("replay", "replay corpus files, check expected verdicts");
     std::vector<std::string> replay_paths;
@@ -184,6 +215,9 @@ int main(int argc, char** argv) {
     if (!registration_problems().empty()) return usage(registration_problems().front());
 
     if (app.got_subcommand("list")) return list_command();
+    if (app.got_subcommand("emit"))
+        return emit_command(emit_file, emit_variant, emit_script, emit_predictions);
+    if (app.got_subcommand("reach")) return reach_command(reach_paths, reach_depth, reach_states);
     if (app.got_subcommand("replay")) return replay_command(replay_paths);
     if (app.got_subcommand("swarm")) return swarm.run();
 
@@ -224,6 +258,22 @@ int main(int argc, char** argv) {
     if (!json_path.empty()) opts.json_path = json_path;
     opts.minimise = !no_minimise;
     opts.walks = walks;
+    if (level == "fs") {
+        if (app.got_subcommand("report") || report || save)
+            return usage("--level fs: --report and --save-failures are function-level only for now");
+        FsRunOptions fo;
+        fo.variants = opts.variants;
+        fo.properties = opts.properties;
+        fo.profiles = opts.profiles;
+        fo.universe = opts.cell.universe;
+        fo.seed = opts.cell.seed;
+        fo.walks = walks;
+        fo.seconds = fs_seconds;
+        fo.threads = fs_threads;
+        fo.json_path = opts.json_path;
+        return fs_run_command(fo);
+    }
+    if (fs_seconds > 0 || fs_threads != 1) return usage("--seconds and --threads go with --level fs");
 
     const auto rows = run_cells(opts);
     print_run(opts, rows);

@@ -15,6 +15,7 @@
 #include <system_error>
 
 #include "engines/corpus_file.h"
+#include "fslevel/fs_replay.h"
 #include "harness/op_text.h"
 
 #ifndef DAXCHECK_SOURCE_DIR
@@ -59,8 +60,43 @@ void print_steps(const Trace& trace) {
     if (trace.end_failure) fmt::print("        at the end: {}\n", *trace.end_failure);
 }
 
+// A file with `level: fs` (SPEC 8): each variant runs the filesystem
+// operations through its own fault path.
+std::pair<int, int> replay_fs_file(const CorpusFile& f) {
+    int passed = 0, failed = 0;
+    const Property* property = find_property(f.property);
+    const auto ops = f.fs_operations();
+    for (const auto& e : f.expect) {
+        const Variant* v = find_variant(e.variant);
+        std::string why;
+        if (!fault_path_of(*v, &why)) {
+            fmt::print("FAIL  {}  {:<20} {}:{}: {}\n", f.path, e.variant, f.path, e.line, why);
+            failed++;
+            continue;
+        }
+        const auto r = daxcheck::fslevel::replay(*v, *property, f.universe, ops);
+        const bool fail = r.invalid || r.trace.failed();
+        const bool ok = fail != e.pass && !r.invalid;
+        fmt::print("{:<5} {}  {:<20} {:<4} (expected {})\n", ok ? "ok" : "FAIL", f.path, e.variant,
+                   fail ? "fail" : "pass", e.pass ? "pass" : "fail");
+        if (ok) {
+            passed++;
+            continue;
+        }
+        failed++;
+        if (r.invalid) fmt::print("      {}:{}: {}\n", f.path, e.line, *r.invalid);
+        else if (fail) fmt::print("      {}\n{}", r.trace.failure(), daxcheck::fslevel::format_trace(r.trace, "      "));
+        else
+            fmt::print("      {} filesystem operations kept {} on {}; the file shows: {}\n", ops.size(),
+                       f.property, e.variant, f.shows);
+        fmt::print("      reproduce: ./daxcheck replay {}\n", f.path);
+    }
+    return {passed, failed};
+}
+
 // Replays one parsed file; returns (passed, failed) counts.
 std::pair<int, int> replay_file(const CorpusFile& f) {
+    if (f.fs_level) return replay_fs_file(f);
     int passed = 0, failed = 0;
     const Property* property = find_property(f.property);
     const auto ops = f.operations();

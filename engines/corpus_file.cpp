@@ -6,6 +6,8 @@
 #include <fstream>
 #include <map>
 
+#include "fslevel/fs_model.h"
+#include "fslevel/fs_text.h"
 #include "harness/op_text.h"
 #include "impl/variant.h"
 #include "model/state.h"
@@ -15,7 +17,7 @@ namespace {
 
 namespace m = model;
 
-const char* const kHeaderKeys[] = {"universe", "property", "profile", "shows", "expect"};
+const char* const kHeaderKeys[] = {"universe", "level", "property", "profile", "shows", "expect", "kernel"};
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -124,7 +126,7 @@ public:
                                     key, ops_started_line_));
             return;
         }
-        if (key != "expect" && seen_.count(std::string(key))) {
+        if (key != "expect" && key != "kernel" && seen_.count(std::string(key))) {
             error(line, fmt::format("duplicate '{}:' header (first on line {})", key,
                                     seen_[std::string(key)]));
             return;
@@ -152,7 +154,30 @@ public:
             file_.profile = p;
         } else if (key == "expect") {
             expect(line, value);
+        } else if (key == "level") {
+            if (value == "fs") file_.fs_level = true;
+            else if (value != "function")
+                return error(line, fmt::format("unknown level '{}' (known: function, fs)", value));
+        } else if (key == "kernel") {
+            kernel(line, value);
         }
+    }
+
+    void kernel(int line, std::string_view value) {
+        const auto w = words_of(value);
+        CorpusKernelExpect k;
+        k.line = line;
+        if (w.size() == 2 && w[1] == "clean") {
+            k.kernel = std::string(w[0]);
+            k.clean = true;
+        } else if (w.size() >= 3 && w[1] == "warns") {
+            k.kernel = std::string(w[0]);
+            for (std::size_t i = 2; i < w.size(); i++) k.warns.emplace_back(w[i]);
+        } else {
+            return error(line, fmt::format("'kernel:' takes KERNEL clean or KERNEL warns FUNCTION..., "
+                                           "not '{}'", value));
+        }
+        file_.kernel.push_back(std::move(k));
     }
 
     void operation(int line, std::string_view text) {
@@ -161,6 +186,12 @@ public:
             if (!too_many_ops_)
                 error(line, fmt::format("more than {} operations (the cap)", kCorpusMaxOperations));
             too_many_ops_ = true;
+            return;
+        }
+        if (file_.fs_level) {
+            auto parsed = fslevel::parse_op(strip_comment(text));
+            if (auto* e = std::get_if<fslevel::ParseError>(&parsed)) return error(line, e->message);
+            file_.fs_ops.push_back({std::get<fslevel::Op>(parsed), line});
             return;
         }
         auto parsed = parse_op(strip_comment(text));
@@ -248,6 +279,7 @@ private:
     // Range first (clearer than the model's wording), then the model's
     // precondition, walking the model state as replay will.
     void check_legality() {
+        if (file_.fs_level) return check_fs_legality();
         const Property* property = find_property(file_.property);
         const m::Universe& u = file_.universe;
         m::ModelState state = m::initial_state(u);
@@ -269,6 +301,30 @@ private:
                 return;
             }
             state = m::apply(std::move(state), op);
+        }
+    }
+
+    // Each filesystem operation must be one a correct filesystem performs.
+    void check_fs_legality() {
+        const Property* property = find_property(file_.property);
+        if (property && property->with_misuse) {
+            error(seen_["property"], fmt::format("property {} has no filesystem level (its misuse "
+                                                 "operations are function-level calls)",
+                                                 file_.property));
+            return;
+        }
+        fslevel::FsState state = fslevel::initial_state(file_.universe);
+        for (const auto& [op, line] : file_.fs_ops) {
+            if (file_.profile == Profile::Exclusive &&
+                (std::holds_alternative<fslevel::Reflink>(op) || std::holds_alternative<fslevel::Unshare>(op))) {
+                error(line, "reflink and unshare share blocks: not in a file whose profile is exclusive");
+                return;
+            }
+            if (auto why = fslevel::illegal_reason(state, op)) {
+                error(line, "not a legal filesystem operation: " + *why);
+                return;
+            }
+            state = fslevel::plan(state, op).after;
         }
     }
 
@@ -303,6 +359,9 @@ private:
                     return first({file(o.file), number("offset", o.offset, u.offsets, "offsets")});
                 else if constexpr (std::is_same_v<T, m::Pin> || std::is_same_v<T, m::Unpin>)
                     return number("pfn", o.pfn, u.pfns, "pfns");
+                else if constexpr (std::is_same_v<T, m::AssociateZero> || std::is_same_v<T, m::Grab>)
+                    return first({file(o.file), number("offset", o.offset, u.offsets, "offsets"),
+                                  order(o.order)});
                 else
                     return first({file(o.file), number("pfn", o.pfn, u.pfns, "pfns"), order(o.order)});
             },
@@ -318,6 +377,12 @@ private:
 };
 
 }  // namespace
+
+std::vector<fslevel::Op> CorpusFile::fs_operations() const {
+    std::vector<fslevel::Op> out;
+    for (const auto& o : fs_ops) out.push_back(o.op);
+    return out;
+}
 
 std::vector<model::Op> CorpusFile::operations() const {
     std::vector<model::Op> out;
@@ -369,8 +434,8 @@ CorpusParse parse_corpus(std::string_view path, std::string_view content) {
             bool known = false;
             for (const char* k : kHeaderKeys) known = known || key == k;
             if (!known) {
-                parser.error(line, fmt::format("unknown header '{}:' (known: universe, property, "
-                                               "profile, shows, expect)",
+                parser.error(line, fmt::format("unknown header '{}:' (known: universe, level, "
+                                               "property, profile, shows, expect, kernel)",
                                                key));
                 continue;
             }
@@ -412,12 +477,19 @@ std::string corpus_text(const CorpusFile& f, const std::vector<std::string>& com
     std::string out;
     for (const auto& c : comment) out += "# " + c + "\n";
     out += "universe: " + universe_text(f.universe) + "\n";
+    if (f.fs_level) out += "level: fs\n";
     out += "property: " + f.property + "\n";
     if (f.profile) out += "profile: " + to_string(*f.profile) + "\n";
     out += "shows: " + f.shows + "\n";
     for (const auto& e : f.expect) out += fmt::format("expect: {} {}\n", e.variant, e.pass ? "pass" : "fail");
+    for (const auto& k : f.kernel) {
+        out += "kernel: " + k.kernel + (k.clean ? " clean" : " warns");
+        for (const auto& w : k.warns) out += " " + w;
+        out += "\n";
+    }
     out += "\n";
     for (const auto& o : f.ops) out += to_text(o.op) + "\n";
+    for (const auto& o : f.fs_ops) out += fslevel::to_text(o.op) + "\n";
     return out;
 }
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fslevel/fs_op.h"
 #include "model/op.h"
 #include "model/universe.h"
 #include "properties/property.h"
@@ -34,16 +35,34 @@ struct CorpusOp {
     int line = 0;
 };
 
+struct CorpusFsOp {
+    fslevel::Op op;
+    int line = 0;
+};
+
+// `kernel: 6.1 warns dax_associate_entry` / `kernel: 6.12 clean`: what a
+// running kernel does with the file's reproducer (./daxcheck kernel).
+struct CorpusKernelExpect {
+    std::string kernel;
+    bool clean = false;
+    std::vector<std::string> warns;  // functions that must warn
+    int line = 0;
+};
+
 struct CorpusFile {
     std::string path;
+    bool fs_level = false;  // `level: fs`: the operations are filesystem operations (SPEC 8)
     model::Universe universe;
     std::string property;
     std::optional<Profile> profile;  // optional header: exclusive forbids shared=1
     std::string shows;
     std::vector<CorpusExpect> expect;
     std::vector<CorpusOp> ops;
+    std::vector<CorpusFsOp> fs_ops;
+    std::vector<CorpusKernelExpect> kernel;
 
     std::vector<model::Op> operations() const;
+    std::vector<fslevel::Op> fs_operations() const;
 };
 
 struct CorpusError {

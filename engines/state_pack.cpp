@@ -233,8 +233,10 @@ void pack(const model::ModelState& m, const kshim::kernel_world& w, const Relabe
         io.varint(slots.size());
         for (const auto& [offset, slot] : slots) {
             io.varint(offset);
-            io.varint(r.pfn_to[slot.pfn]);
-            io.varint(static_cast<std::uint64_t>(slot.order) << 1 | slot.shared);
+            // Zero and empty entries hold no pfn to relabel.
+            io.varint(slot.covers_pfns() ? r.pfn_to[slot.pfn] : 0);
+            io.varint(static_cast<std::uint64_t>(slot.order) << 3 |
+                      static_cast<std::uint64_t>(slot.kind) << 1 | slot.shared);
         }
     }
     if (slots_only) return out.assign(buffer.data(), io.at);
@@ -313,8 +315,9 @@ void unpack(std::basic_string_view<std::uint8_t> bytes, model::ModelState& m,
             const model::Pfn pfn = io.varint();
             const std::uint64_t x = io.varint();
             file.slots.emplace_hint(file.slots.end(), offset,
-                                    model::Slot{pfn, static_cast<model::Order>(x >> 1),
-                                                static_cast<bool>(x & 1)});
+                                    model::Slot{pfn, static_cast<model::Order>(x >> 3),
+                                                static_cast<bool>(x & 1),
+                                                static_cast<model::EntryKind>(x >> 1 & 3)});
         }
     }
     for (model::Pfn p = 0; p < m.pfns.size(); p++) {
@@ -327,7 +330,7 @@ void unpack(std::basic_string_view<std::uint8_t> bytes, model::ModelState& m,
     }
     for (model::FileId f = 0; f < m.files.size(); f++)
         for (const auto& [offset, slot] : m.files[f].slots)
-            for (std::uint64_t i = 0; i < u.pages(slot.order); i++)
+            for (std::uint64_t i = 0; slot.covers_pfns() && i < u.pages(slot.order); i++)
                 m.pfns[slot.pfn + i].owners.push_back(model::Owner{f, offset + i});
     for (auto& pfn : m.pfns)
         if (pfn.owners.size() > 1) std::sort(pfn.owners.begin(), pfn.owners.end());

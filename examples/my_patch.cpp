@@ -113,4 +113,5 @@ DAXCHECK_REGISTER_VARIANT({
     .decode = decode,
     // Every property is expected to pass. A patch with a known failure says so:
     // .expected_failures = {{"refinement/reflink", "why it fails"}},
+    .base = "v6.2",  // inherit 6.2's fault path (dax_insert_entry)
 })

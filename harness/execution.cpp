@@ -90,8 +90,36 @@ void Execution::collect_step_pfns(const model::PfnRange& touched) {
     }
 }
 
+namespace {
+
+// Whether `op` works on a zero-page or empty entry (in the model before it).
+const char* no_pfn_entry_kind(const model::ModelState& s, const model::Op& op) {
+    if (std::holds_alternative<model::AssociateZero>(op)) return "zero-page";
+    if (std::holds_alternative<model::Grab>(op)) return "empty";
+    auto slot_kind = [&](model::FileId f, model::PageOffset o) -> const char* {
+        if (f >= s.files.size()) return nullptr;
+        auto it = s.files[f].slots.find(o);
+        if (it == s.files[f].slots.end() || it->second.covers_pfns()) return nullptr;
+        return it->second.kind == model::EntryKind::Zero ? "zero-page" : "empty";
+    };
+    if (auto* d = std::get_if<model::Disassociate>(&op)) return slot_kind(d->file, d->offset);
+    if (auto* t = std::get_if<model::Truncate>(&op)) return slot_kind(t->file, t->offset);
+    return nullptr;
+}
+
+}  // namespace
+
 StepOutcome Execution::step(const model::Op& op) {
+    return step_with(op, [&] { run_port(op); });
+}
+
+StepOutcome Execution::step_call(const model::Op& op, const std::function<void()>& call) {
+    return step_with(op, call);
+}
+
+StepOutcome Execution::step_with(const model::Op& op, const std::function<void()>& run) {
     StepOutcome out;
+    const char* no_pfn_kind = no_pfn_entry_kind(model_, op);
     if (auto why = model::illegal_reason(model_, op)) {
         out.legal = false;
         out.illegal_reason = *why;
@@ -117,9 +145,17 @@ StepOutcome Execution::step(const model::Op& op) {
             explicit Log(kshim::kernel_world& world) : w(world) { w.log_reached = true; }
             ~Log() { w.log_reached = false; }
         } log(world_);
-        run_port(op);
+        run();
     } catch (const kshim::kernel_bug& bug) {
         out.kernel_bug = bug.what();
+    }
+    if (no_pfn_kind && !world_.reached.empty()) {
+        const unsigned long pfn = world_.reached.front();
+        out.no_pfn_entry_touched =
+            fmt::format("the port reached the struct page of {} for a {} entry, which covers no pfn",
+                        pfn == world_.memmap.size() ? std::string("the zero page")
+                                                    : fmt::format("pfn {}", pfn),
+                        no_pfn_kind);
     }
     out.warnings.assign(world_.warnings.begin() + static_cast<long>(warnings_before),
                         world_.warnings.end());
@@ -172,6 +208,20 @@ void Execution::run_port(const model::Op& op) {
                 if (d.file >= xarray.size()) throw kshim::kernel_bug("no such file");
                 void* entry = kshim::dax_make_entry(d.pfn, d.order ? kshim::DAX_PMD : 0);
                 variant_->disassociate(entry, kshim::file_mapping(d.file), false);
+            },
+            [&](const AssociateZero& z) {
+                if (z.file >= xarray.size()) throw kshim::kernel_bug("no such file");
+                void* entry = kshim::dax_make_entry(
+                    kshim::my_zero_pfn(), kshim::DAX_ZERO_PAGE | (z.order ? kshim::DAX_PMD : 0));
+                kshim::vm_area_struct vma;
+                variant_->associate(entry, kshim::file_mapping(z.file), &vma,
+                                    z.offset << kshim::PAGE_SHIFT, z.shared);
+                xarray[z.file][z.offset] = entry;
+            },
+            [&](const Grab& g) {  // grab_mapping_entry: an xarray store, no call
+                if (g.file >= xarray.size()) throw kshim::kernel_bug("no such file");
+                xarray[g.file][g.offset] =
+                    kshim::dax_make_entry(0, kshim::DAX_EMPTY | (g.order ? kshim::DAX_PMD : 0));
             },
         },
         op);

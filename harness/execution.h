@@ -2,6 +2,7 @@
 // same engine serves RapidCheck runs, printed traces and corpus replay.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,9 @@ struct StepOutcome {
     std::string illegal_reason;                   // when !legal
     std::vector<kshim::warning_record> warnings;  // fired during this step
     std::optional<std::string> kernel_bug;        // a BUG_ON (or shim misuse) stopped the port
+    // The port read or wrote a struct page for a zero-page or empty entry,
+    // which covers no pfn (SPEC 8; where no memmap backs that pfn, an oops).
+    std::optional<std::string> no_pfn_entry_touched;
 };
 
 class Execution {
@@ -25,6 +29,10 @@ public:
     // Runs `op` on the port and, when legal, on the model. Illegal operations
     // (misuse) still reach the port, as a buggy caller's would.
     StepOutcome step(const model::Op& op);
+    // The same for a call the fault path makes (the filesystem level, SPEC 8):
+    // `call` runs the port's function with the fault path's own arguments and
+    // the fault path keeps the xarray; `op` is what the contract makes of it.
+    StepOutcome step_call(const model::Op& op, const std::function<void()>& call);
 
     const Variant& variant() const { return *variant_; }
     const model::ModelState& model() const { return model_; }
@@ -41,6 +49,10 @@ public:
         tracking_ = false;
         return world_;
     }
+    // The world the fault path (impl/fault/) runs in at the filesystem level.
+    // It changes only the xarray itself; pages change only inside
+    // step_call(), so change tracking stays valid.
+    kshim::kernel_world& fault_path_world() { return world_; }
 
     // The pfns the last step may have changed, each once: the operation's
     // entry (or pinned pfn), every page the port reached, and the tails of a
@@ -76,6 +88,7 @@ public:
     void copy_misuse_marks(const Execution& from) { first_misuse_ = from.first_misuse_; }
 
 private:
+    StepOutcome step_with(const model::Op& op, const std::function<void()>& run);
     void run_port(const model::Op& op);
     void note_step_pfn(model::Pfn pfn);
     void collect_step_pfns(const model::PfnRange& touched);

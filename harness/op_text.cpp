@@ -19,6 +19,8 @@ BOOST_HANA_ADAPT_STRUCT(m::Truncate, file, offset);
 BOOST_HANA_ADAPT_STRUCT(m::Pin, pfn);
 BOOST_HANA_ADAPT_STRUCT(m::Unpin, pfn);
 BOOST_HANA_ADAPT_STRUCT(m::DisassociateStray, file, pfn, order);
+BOOST_HANA_ADAPT_STRUCT(m::AssociateZero, file, offset, order, shared);
+BOOST_HANA_ADAPT_STRUCT(m::Grab, file, offset, order);
 
 namespace daxcheck {
 namespace {
@@ -58,8 +60,19 @@ struct Syntax<m::DisassociateStray> {
     static constexpr int positional = 1;
 };
 
+template <>
+struct Syntax<m::AssociateZero> {
+    static constexpr const char* name = "associate-zero";
+    static constexpr int positional = 2;
+};
+template <>
+struct Syntax<m::Grab> {
+    static constexpr const char* name = "grab";
+    static constexpr int positional = 2;
+};
+
 constexpr auto kOpTypes = hana::tuple_t<m::Associate, m::Disassociate, m::Truncate, m::Pin,
-                                        m::Unpin, m::DisassociateStray>;
+                                        m::Unpin, m::DisassociateStray, m::AssociateZero, m::Grab>;
 
 // A field's value as text: files are letters, flags 0/1, the rest decimal.
 template <class V>

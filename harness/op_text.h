@@ -3,6 +3,8 @@
 //   associate A 0 pfn=2 order=0 shared=1
 //   disassociate A 0        truncate B 2        pin 3        unpin 3
 //   disassociate-stray B pfn=2 order=0          (misuse only)
+//   associate-zero A 0 order=0 shared=0         (a zero-page entry: covers no pfn)
+//   grab A 0 order=0                            (grab_mapping_entry's empty entry)
 #pragma once
 
 #include <string>

@@ -167,6 +167,70 @@ const std::vector<ExpectedFailure>& expected_failures() {
     return rows;
 }
 
+// The filesystem level (SPEC 8). A legal filesystem sequence must derive
+// legal calls; a fault path that derives an illegal one fails every property,
+// since from then on the model no longer describes the port.
+const std::vector<ExpectedFailure>& expected_fs_failures() {
+    static const std::vector<ExpectedFailure> rows = [] {
+        std::vector<ExpectedFailure> r;
+        const char* all[] = {"refinement", "no-spurious-warn", "pin-warning", "drain",
+                             "order-independence"};
+        auto every_property = [&](const char* variant, const char* profile, const char* why) {
+            for (const char* p : all) r.push_back({variant, p, profile, why});
+        };
+        // No caller that passes shared for a read fault of a reflinked block.
+        every_property("pre-reflink", "reflink",
+                       "no shared path: the second file's fault of a reflinked block associates "
+                       "it exclusively over its owner (XFS refused DAX with reflink)");
+        for (const char* v : {"v10", "v10-only-byvalue", "v10-only-inverted", "v10-only-postdec",
+                              "v10-fixed"})
+            every_property(v, "reflink",
+                           "no caller passes the CoW flag in v10: the second file's fault of a "
+                           "reflinked block associates it exclusively over its owner");
+        for (const char* v : {"v12", "v6.0"})
+            every_property(v, "reflink",
+                           "6.0/6.1 pass shared only for a write fault of a shared extent: a read "
+                           "fault of a reflinked block associates it exclusively over its owner and "
+                           "warns WARN_ON_ONCE(page->mapping)");
+        // The function-level exclusive failures, reached through faults and truncate.
+        for (const char* v : {"v10", "v10-only-inverted", "v12"}) {
+            r.push_back({v, "refinement", "exclusive",
+                         "inverted: a truncated exclusive page is kept with a wrapped index"});
+            r.push_back({v, "no-spurious-warn", "exclusive",
+                         "inverted: the next fault of the kept page warns WARN_ON_ONCE(page->mapping)"});
+            r.push_back({v, "drain", "exclusive",
+                         "inverted: releasing every entry leaves an exclusive page owned"});
+        }
+        for (const char* profile : {"exclusive", "reflink"}) {
+            r.push_back({"v6.15", "refinement", profile,
+                         "dax_associate_entry/dax_disassociate_entry look up the folio of an "
+                         "empty or zero-page entry before the guard (every first fault releases "
+                         "the empty entry): the 2026 arm64 oops; and the stale index of a "
+                         "released order-0 folio reads as a share count"});
+            r.push_back({"v6.15", "no-spurious-warn", profile,
+                         "a pin that outlives a 2M mapping makes the split on invalidate warn "
+                         "WARN_ON_ONCE(folio_ref_count(new_folio))"});
+            r.push_back({"v6.15", "pin-warning", profile,
+                         "invalidating a PMD entry with a pinned page warns in the folio split"});
+            r.push_back({"v6.15", "drain", profile,
+                         "a released order-0 folio keeps its last index in folio->share: the "
+                         "free page reads as shared"});
+        }
+        return r;
+    }();
+    return rows;
+}
+
+Expectation fs_expectation_for(const Variant& v, const std::string& property,
+                               const std::string& profile) {
+    for (const auto& [key, why] : v.expected_failures)
+        if (key == "fs:" + property + "/" + profile) return {false, why};
+    for (const auto& row : expected_fs_failures())
+        if (row.variant == v.name && row.property == property && row.profile == profile)
+            return {false, row.why};
+    return {};
+}
+
 Expectation expectation_for(const Variant& v, const std::string& property,
                             const std::string& profile) {
     for (const auto& [key, why] : v.expected_failures)

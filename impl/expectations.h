@@ -28,4 +28,11 @@ struct Expectation {
 Expectation expectation_for(const Variant& v, const std::string& property,
                             const std::string& profile);
 
+// The same at the filesystem level (SPEC 8), where each version's own fault
+// path chooses the calls. Out-of-tree variants list theirs in
+// .expected_failures as "fs:property/profile".
+const std::vector<ExpectedFailure>& expected_fs_failures();
+Expectation fs_expectation_for(const Variant& v, const std::string& property,
+                               const std::string& profile);
+
 }  // namespace daxcheck

@@ -10,6 +10,7 @@
 //
 // Encoding: page->mapping is NULL (free) or a file's mapping (one owner at
 // page->index). Nothing else.
+#include "impl/fault/fault_path.h"
 #include "impl/variant.h"
 
 namespace {
@@ -89,4 +90,5 @@ DAXCHECK_REGISTER_VARIANT({
     .associate = associate_ignoring_shared,
     .disassociate = dax_disassociate_entry,
     .decode = decode,
+    .fault_path = &daxcheck::kFaultPathPreReflink,
 })

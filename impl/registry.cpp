@@ -56,6 +56,20 @@ const Variant* find_variant(const std::string& name) {
     return nullptr;
 }
 
+const FaultPath* fault_path_of(const Variant& v, std::string* why) {
+    if (v.fault_path) return v.fault_path;
+    if (v.base.empty()) {
+        if (why) *why = "variant '" + v.name + "' has no fault path and names no base (.base = \"v6.15\", say)";
+        return nullptr;
+    }
+    const Variant* base = find_variant(v.base);
+    if (!base || base == &v || !base->fault_path) {
+        if (why) *why = "variant '" + v.name + "' names base '" + v.base + "', which is not an in-tree variant with a fault path";
+        return nullptr;
+    }
+    return base->fault_path;
+}
+
 std::string to_string(const Decoded& d) {
     switch (d.kind) {
         case Decoded::Kind::Free: return "Free";

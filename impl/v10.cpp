@@ -11,6 +11,7 @@
 // Encoding: page->mapping is NULL (free), a file's mapping (one owner at
 // page->index), or the sentinel PAGE_MAPPING_DAX_COW (shared, page->index is
 // the number of owners).
+#include "impl/fault/fault_path.h"
 #include "impl/variant.h"
 
 namespace {
@@ -147,4 +148,5 @@ DAXCHECK_REGISTER_VARIANT({
     .associate = dax_associate_entry,
     .disassociate = dax_disassociate_entry,
     .decode = decode,
+    .fault_path = &daxcheck::kFaultPathV10,
 })

@@ -12,6 +12,7 @@
 // Encoding: page->mapping is NULL (free), a file's mapping (one owner at
 // page->index), or the sentinel PAGE_MAPPING_DAX_COW (shared, page->index is
 // the number of owners).
+#include "impl/fault/fault_path.h"
 #include "impl/variant.h"
 
 namespace {
@@ -115,4 +116,5 @@ DAXCHECK_REGISTER_VARIANT({
     .associate = dax_associate_entry,
     .disassociate = dax_disassociate_entry,
     .decode = decode,
+    .fault_path = &daxcheck::kFaultPathV6_0,
 })

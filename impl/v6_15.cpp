@@ -21,6 +21,7 @@
 // folio->mapping is a file's mapping (one owner at folio->index), or NULL
 // with folio->share != 0 (shared by that many), or NULL with share 0 and an
 // order-0, non-compound page (free).
+#include "impl/fault/fault_path.h"
 #include "impl/variant.h"
 
 namespace {
@@ -181,4 +182,5 @@ DAXCHECK_REGISTER_VARIANT({
     .pin = pin_page,
     .unpin = unpin_page,
     .idle_refcount = 0,
+    .fault_path = &daxcheck::kFaultPathV6_2,
 })

@@ -8,6 +8,7 @@
 // Encoding: page->mapping is NULL (free), a file's mapping (one owner at
 // page->index), or the sentinel PAGE_MAPPING_DAX_SHARED (shared,
 // page->share is the number of owners).
+#include "impl/fault/fault_path.h"
 #include "impl/variant.h"
 
 namespace {
@@ -116,4 +117,5 @@ DAXCHECK_REGISTER_VARIANT({
     .associate = dax_associate_entry,
     .disassociate = dax_disassociate_entry,
     .decode = decode,
+    .fault_path = &daxcheck::kFaultPathV6_2,
 })

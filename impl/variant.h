@@ -12,6 +12,8 @@
 
 namespace daxcheck {
 
+struct FaultPath;  // impl/fault/fault_path.h
+
 // What a port's fields say about one pfn (SPEC section 4).
 struct Decoded {
     enum class Kind { Free, Owned, Shared, Invalid };
@@ -60,6 +62,13 @@ struct Variant {
     // In-tree variants keep theirs in impl/expectations.cpp.
     std::vector<std::pair<std::string, std::string>> expected_failures;
 
+    // The fault path that calls associate / disassociate (SPEC 8; impl/fault/):
+    // each in-tree port names its version's. An out-of-tree port may set its
+    // own, or leave it null and name an in-tree `base` whose fault path it
+    // inherits (e.g. .base = "v6.15").
+    const FaultPath* fault_path = nullptr;
+    std::string base;
+
     bool declares(model::DefensiveCheck c) const {
         for (const auto& d : checks)
             if (d.check == c) return true;
@@ -70,6 +79,9 @@ struct Variant {
 bool register_variant(Variant v);
 const std::vector<Variant>& variants();          // in listing order
 const Variant* find_variant(const std::string& name);
+// The fault path `v` runs under: its own, else its base's; nullptr (with
+// `why` set) when it has neither (SPEC 8's filesystem level then cannot run it).
+const FaultPath* fault_path_of(const Variant& v, std::string* why = nullptr);
 // Registrations that were refused (duplicate name, missing function).
 const std::vector<std::string>& registration_problems();
 

@@ -55,6 +55,26 @@ struct DisassociateStray {
     friend bool operator==(const DisassociateStray&, const DisassociateStray&) = default;
 };
 
-using Op = std::variant<Associate, Disassociate, Truncate, Pin, Unpin, DisassociateStray>;
+// dax_associate_entry of a zero-page entry (a read fault of a hole, SPEC 8):
+// it covers no pfn, so no page may be touched; the slot holds it.
+struct AssociateZero {
+    FileId file = 0;
+    PageOffset offset = 0;
+    Order order = 0;
+    bool shared = false;
+    friend bool operator==(const AssociateZero&, const AssociateZero&) = default;
+};
+
+// grab_mapping_entry storing a locked empty entry in an empty slot while a
+// fault is in progress (SPEC 8). No call into associate; covers no pfn.
+struct Grab {
+    FileId file = 0;
+    PageOffset offset = 0;
+    Order order = 0;
+    friend bool operator==(const Grab&, const Grab&) = default;
+};
+
+using Op = std::variant<Associate, Disassociate, Truncate, Pin, Unpin, DisassociateStray,
+                        AssociateZero, Grab>;
 
 }  // namespace daxcheck::model

@@ -84,14 +84,28 @@ bool stray_is_well_formed(const ModelState& s, const DisassociateStray& d) {
 
 bool file_holds_entry(const FileState& file, Pfn pfn, Order order) {
     return std::any_of(file.slots.begin(), file.slots.end(), [&](const auto& kv) {
-        return kv.second.pfn == pfn && kv.second.order == order;
+        return kv.second.covers_pfns() && kv.second.pfn == pfn && kv.second.order == order;
     });
+}
+
+// Room for an entry of `order` at `offset` in `file`, well formed.
+std::optional<std::string> placement_problem(const ModelState& s, FileId file, PageOffset offset,
+                                             Order order) {
+    const Universe& u = s.universe;
+    if (auto p = bad_file(file, u)) return p;
+    if (auto p = bad_extent("offset", offset, order, u.offsets, u)) return p;
+    PageOffset at = 0;
+    if (overlapping_slot(s.files[file], offset, u.pages(order), u, &at))
+        return "file " + name(file) + " already has an entry at offset " + std::to_string(at) +
+               " covering offset " + std::to_string(offset);
+    return std::nullopt;
 }
 
 void remove_entry(ModelState& s, FileId f, PageOffset o) {
     auto it = s.files[f].slots.find(o);
     const Slot slot = it->second;
     s.files[f].slots.erase(it);
+    if (!slot.covers_pfns()) return;
     for (std::uint64_t i = 0; i < s.universe.pages(slot.order); i++) {
         PfnState& page = s.pfns[slot.pfn + i];
         auto owner = std::find(page.owners.begin(), page.owners.end(), Owner{f, o + i});
@@ -133,6 +147,8 @@ std::optional<std::string> illegal_reason(const ModelState& s, const Op& op) {
             [&](const DisassociateStray&) -> std::optional<std::string> {
                 return "disassociate-stray is a misuse: the entry is not in the file's xarray";
             },
+            [&](const AssociateZero& z) { return placement_problem(s, z.file, z.offset, z.order); },
+            [&](const Grab& g) { return placement_problem(s, g.file, g.offset, g.order); },
         },
         op);
 }
@@ -160,6 +176,13 @@ void apply_legal(ModelState& s, const Op& op) {
                    [&](const Pin& p) { s.pfns[p.pfn].pins++; },
                    [&](const Unpin& p) { s.pfns[p.pfn].pins--; },
                    [&](const DisassociateStray&) {},
+                   [&](const AssociateZero& z) {
+                       s.files[z.file].slots[z.offset] =
+                           Slot{0, z.order, z.shared, EntryKind::Zero};
+                   },
+                   [&](const Grab& g) {
+                       s.files[g.file].slots[g.offset] = Slot{0, g.order, false, EntryKind::Empty};
+                   },
                },
                op);
 }
@@ -168,7 +191,7 @@ std::optional<EntryRange> entry_of(const ModelState& s, const Op& op) {
     auto from_slot = [&](FileId f, PageOffset o) -> std::optional<EntryRange> {
         if (f >= s.files.size()) return std::nullopt;
         auto it = s.files[f].slots.find(o);
-        if (it == s.files[f].slots.end()) return std::nullopt;
+        if (it == s.files[f].slots.end() || !it->second.covers_pfns()) return std::nullopt;
         return EntryRange{it->second.pfn, it->second.order};
     };
     return std::visit(
@@ -183,6 +206,8 @@ std::optional<EntryRange> entry_of(const ModelState& s, const Op& op) {
             [&](const DisassociateStray& d) -> std::optional<EntryRange> {
                 return EntryRange{d.pfn, d.order};
             },
+            [&](const AssociateZero&) -> std::optional<EntryRange> { return std::nullopt; },
+            [&](const Grab&) -> std::optional<EntryRange> { return std::nullopt; },
         },
         op);
 }

@@ -27,11 +27,18 @@ struct PfnState {
     friend bool operator==(const PfnState&, const PfnState&) = default;
 };
 
+// The kinds of DAX entry (SPEC 8): a PTE or PMD entry of pfns, a zero-page
+// entry (read fault of a hole) or an empty, locked placeholder (a fault in
+// progress). Zero and empty entries cover no pfn.
+enum class EntryKind : std::uint8_t { Pfns, Zero, Empty };
+
 // What one xarray slot holds: the entry stored at a page offset.
 struct Slot {
-    Pfn pfn = 0;
+    Pfn pfn = 0;  // 0 for zero and empty entries
     Order order = 0;
     bool shared = false;
+    EntryKind kind = EntryKind::Pfns;
+    bool covers_pfns() const { return kind == EntryKind::Pfns; }
     friend bool operator==(const Slot&, const Slot&) = default;
 };
 
@@ -68,8 +75,8 @@ inline bool is_legal(const ModelState& s, const Op& op) { return !illegal_reason
 // The same in place, for an operation known to be legal in `s`.
 void apply_legal(ModelState& s, const Op& op);
 
-// The entry an operation works on, if any: for disassociate and truncate the
-// one in the file's slot.
+// The pfns an operation's entry covers, if any: for disassociate and truncate
+// the entry in the file's slot; none for zero-page and empty entries.
 struct EntryRange {
     Pfn pfn = 0;
     Order order = 0;

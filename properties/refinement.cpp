@@ -15,6 +15,7 @@ namespace {
 
 std::optional<std::string> after_step(const StepView& step) {
     if (!step.outcome.legal) return std::nullopt;
+    if (step.outcome.no_pfn_entry_touched) return *step.outcome.no_pfn_entry_touched;
     return check_relation(step.exec, step.exec.step_pfns());
 }
 

@@ -49,8 +49,12 @@ TEST(Shim, BugOnAndBadPfnBecomeExceptions) {
     world_scope scope(world);
     EXPECT_THROW(BUG_ON(true), kernel_bug);
     EXPECT_NO_THROW(BUG_ON(false));
-    EXPECT_THROW(pfn_to_page(4), kernel_bug);
+    EXPECT_THROW(pfn_to_page(5), kernel_bug);
     EXPECT_EQ(page_to_pfn(pfn_to_page(3)), 3u);
+    // One past the device is the zero page, a RAM page read faults of holes map.
+    EXPECT_EQ(my_zero_pfn(), 4u);
+    EXPECT_EQ(pfn_to_page(4), &world.zero_page);
+    EXPECT_EQ(page_to_pfn(pfn_to_page(4)), 4u);
     EXPECT_EQ(page_ref_count(pfn_to_page(0)), 1);
 }
 

@@ -1,7 +1,9 @@
 #include "impl/shim/kernel.h"
 
+#include <algorithm>
 #include <array>
 #include <functional>
+#include <iterator>
 
 namespace kshim {
 namespace {
@@ -42,8 +44,14 @@ int mapping_file(const struct address_space *mapping) {
     return &g_mappings[i] == mapping ? g_mappings[i].host : -1;
 }
 
+unsigned long my_zero_pfn() { return world().memmap.size(); }
+
 struct page *pfn_to_page(unsigned long pfn) {
     kernel_world &w = world();
+    if (pfn == w.memmap.size()) {
+        if (w.log_reached) w.reached.push_back(pfn);
+        return &w.zero_page;
+    }
     if (pfn >= w.memmap.size())
         throw kernel_bug("pfn_to_page: pfn " + std::to_string(pfn) + " outside the memmap");
     if (w.log_reached) w.reached.push_back(pfn);
@@ -52,6 +60,7 @@ struct page *pfn_to_page(unsigned long pfn) {
 
 unsigned long page_to_pfn(const struct page *page) {
     const kernel_world &w = world();
+    if (page == &w.zero_page) return w.memmap.size();
     const auto *first = w.memmap.data();
     const auto *last = first + w.memmap.size();
     const auto *as_folio = static_cast<const struct folio *>(page);
@@ -109,6 +118,43 @@ unsigned long dax_end_pfn(void *entry) {
     return dax_to_pfn(entry) + dax_entry_size(entry) / PAGE_SIZE;
 }
 
+void *xa_mk_value(unsigned long v) { return reinterpret_cast<void *>((v << 1) | 1); }
+unsigned long xa_to_value(const void *entry) { return reinterpret_cast<uintptr_t>(entry) >> 1; }
+
+namespace {
+// How many indices an xarray value entry spans (DAX entries only).
+unsigned long entry_span(void *entry) {
+    return (entry_value(entry) & DAX_PMD) ? 1UL << world().pmd_order : 1;
+}
+}  // namespace
+
+void *xas_load(struct xa_state *xas) {
+    kernel_world &w = world();
+    if (xas->file >= w.i_pages.size()) throw kernel_bug("xas_load: no such file");
+    auto &x = w.i_pages[xas->file];
+    auto it = x.upper_bound(xas->xa_index);
+    if (it == x.begin()) return nullptr;
+    --it;
+    return xas->xa_index < it->first + entry_span(it->second) ? it->second : nullptr;
+}
+
+void *xas_store(struct xa_state *xas, void *entry) {
+    kernel_world &w = world();
+    if (xas->file >= w.i_pages.size()) throw kernel_bug("xas_store: no such file");
+    auto &x = w.i_pages[xas->file];
+    // A PMD entry always spans its PMD range, whatever order the xa_state has.
+    const unsigned long span = std::max(1UL << xas->xa_order, entry ? entry_span(entry) : 1UL);
+    const unsigned long first = xas->xa_index & ~(span - 1);
+    void *old = xas_load(xas);
+    // Erase every entry overlapping [first, first + span).
+    auto it = x.upper_bound(first);
+    if (it != x.begin() && std::prev(it)->first + entry_span(std::prev(it)->second) > first) --it;
+    while (it != x.end() && it->first < first + span) it = x.erase(it);
+    if (entry) x[first] = entry;
+    if (w.gate) w.gate->stored(xas->file, first, old, entry);
+    return old;
+}
+
 bool warn_on_once(bool fired, const char *condition, const char *function, int line) {
     if (fired) {
         kernel_world &w = world();
@@ -137,6 +183,7 @@ kernel_world &kernel_world::operator=(const kernel_world &other) {
     i_pages = other.i_pages;
     warnings = other.warnings;
     op_number = other.op_number;
+    zero_page = other.zero_page;
     for (auto &page : memmap)
         if (page.compound_head)
             page.compound_head = &memmap[static_cast<const folio *>(page.compound_head) -

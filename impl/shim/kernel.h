@@ -42,10 +42,17 @@ struct address_space *file_mapping(std::uint8_t file);
 // The file a mapping pointer belongs to, or -1 for NULL, a sentinel or junk.
 int mapping_file(const struct address_space *mapping);
 
+struct file {
+    struct address_space *f_mapping = nullptr;
+};
+
 struct vm_area_struct {
     unsigned long vm_start = 0;
     unsigned long vm_pgoff = 0;  // page offset of vm_start in the file
+    struct file *vm_file = nullptr;  // set on the fault path
+    unsigned long vm_flags = 0;
 };
+constexpr unsigned long VM_SYNC = 1UL << 23;  // MAP_SYNC
 
 static inline unsigned long linear_page_index(const struct vm_area_struct *vma,
                                               unsigned long address) {
@@ -71,7 +78,10 @@ struct page {
 // page_folio() is a plain cast.
 struct folio : page {};
 
+// pfn_to_page() of my_zero_pfn() is the zero page: a RAM page outside the
+// device, what read faults of holes map. (Device pfns are 0..pfns-1.)
 struct page *pfn_to_page(unsigned long pfn);
+unsigned long my_zero_pfn();
 unsigned long page_to_pfn(const struct page *page);
 struct folio *page_folio(struct page *page);
 struct folio *pfn_folio(unsigned long pfn);
@@ -145,6 +155,62 @@ void bug_on(bool fired, const char *condition, const char *function, int line);
 #define BUG_ON(condition) \
     ::kshim::bug_on(static_cast<bool>(condition), #condition, __func__, __LINE__)
 
+// ---- the fault path's view of the page cache (fs/dax.c around
+// dax_insert_entry; impl/fault/). An xa_state names one file's xarray and an
+// index; a PMD entry is stored once, at its first index, and covers the
+// 2^PMD_ORDER indices from there.
+struct xa_state {
+    std::uint8_t file = 0;
+    unsigned long xa_index = 0;
+    unsigned int xa_order = 0;  // XA_STATE_ORDER
+};
+// The entry covering xas->xa_index, or NULL.
+void *xas_load(struct xa_state *xas);
+// Stores `entry` (NULL erases) at xas->xa_index, replacing every entry the
+// new one overlaps (a PTE store inside a PMD entry replaces the PMD entry, as
+// a store into a multi-index entry does). Returns the entry it replaced.
+void *xas_store(struct xa_state *xas, void *entry);
+static inline void xas_set(struct xa_state *xas, unsigned long index) { xas->xa_index = index; }
+void *xa_mk_value(unsigned long v);
+unsigned long xa_to_value(const void *entry);
+
+constexpr unsigned int FAULT_FLAG_WRITE = 0x01;
+struct vm_fault {
+    struct vm_area_struct *vma = nullptr;
+    unsigned int flags = 0;   // FAULT_FLAG_WRITE
+    unsigned long pgoff = 0;  // the faulting page offset in the file
+    unsigned long address = 0;  // the faulting address: any page of an entry
+};
+
+// What the filesystem's iomap_begin answered for the faulting range.
+constexpr unsigned int IOMAP_WRITE = 1U << 0;        // iomap_iter.flags
+constexpr unsigned short IOMAP_F_DIRTY = 1U << 1;    // iomap.flags
+constexpr unsigned short IOMAP_F_SHARED = 1U << 2;   // the extent is shared (reflink)
+constexpr unsigned short IOMAP_HOLE = 0, IOMAP_MAPPED = 2, IOMAP_UNWRITTEN = 4;
+struct iomap {
+    unsigned short type = IOMAP_HOLE;
+    unsigned short flags = 0;
+    unsigned long pfn = 0;     // first pfn of the entry's blocks (iomap->addr >> PAGE_SHIFT)
+    unsigned long length = 1;  // pages the extent covers from the entry's first page
+};
+struct iomap_iter {
+    unsigned int flags = 0;  // IOMAP_WRITE for a write fault
+    struct iomap iomap;
+};
+
+// The fault path calls dax_associate_entry / dax_disassociate_entry of the
+// version under test through this gate, and reports its xarray stores, so
+// the harness can step its model around each call (SPEC 8).
+struct dax_call_gate {
+    virtual void associate(void *entry, struct address_space *mapping,
+                           struct vm_area_struct *vma, unsigned long address, bool shared) = 0;
+    virtual void disassociate(void *entry, struct address_space *mapping, bool trunc) = 0;
+    virtual void stored(std::uint8_t file, unsigned long index, void *old_entry, void *entry) = 0;
+
+protected:
+    ~dax_call_gate() = default;
+};
+
 // ---- the simulated machine
 struct kernel_world {
     unsigned pmd_order = 1;
@@ -161,6 +227,10 @@ struct kernel_world {
     // instead of the whole memmap. Not copied with the world.
     bool log_reached = false;
     std::vector<unsigned long> reached;
+    // The zero page (my_zero_pfn()): never written by a correct port.
+    folio zero_page;
+    // Set while the fault path runs (impl/fault/); not copied with the world.
+    dax_call_gate *gate = nullptr;
 
     kernel_world(unsigned long pfns, unsigned files, unsigned pmd_order, int idle_refcount);
     // A copy's tail pages point at heads in its own memmap.

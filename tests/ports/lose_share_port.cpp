@@ -110,6 +110,7 @@ daxcheck::Variant lose_share_variant()
         .decode = decode,
         .expected_failures = {{"refinement/reflink",
                                "the K-th sharer is not counted: Shared(K-1) for K owners"}},
+        .base = "v6.2",
     };
 }
 

@@ -1,0 +1,236 @@
+#include "cli/fs_command.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli/json_file.h"
+#include "engines/corpus_file.h"
+#include "fslevel/fs_replay.h"
+#include "fslevel/fs_text.h"
+#include "fslevel/fs_walk.h"
+#include "fslevel/reachability.h"
+#include "fslevel/xfs_io.h"
+#include "harness/op_text.h"
+#include "impl/expectations.h"
+#include "impl/fault/fault_path.h"
+
+namespace daxcheck {
+namespace {
+
+std::string universe_flags(const model::Universe& u) {
+    return fmt::format("--files {} --pfns {} --offsets {} --pmd-order {} --max-pins {}", u.files,
+                       u.pfns, u.offsets, u.pmd_order, u.max_pins);
+}
+
+}  // namespace
+
+int fs_run_command(const FsRunOptions& o) {
+    for (const Variant* v : o.variants) {
+        std::string why;
+        if (!fault_path_of(*v, &why)) {
+            fmt::print(stderr, "daxcheck: {}\n", why);
+            return 2;
+        }
+    }
+    fmt::print("daxcheck {} --level fs: seed {}, {} per cell, universe {}\n\n", o.command, o.seed,
+               o.seconds > 0 ? fmt::format("{} s of walks", o.seconds) : fmt::format("{} walks", o.walks),
+               universe_flags(o.universe));
+    fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>7} {:>9} {:>9} {:>9}\n", "variant", "property",
+               "profile", "verdict", "expected", "walks", "fs ops", "calls", "time");
+    nlohmann::json results = nlohmann::json::array();
+    int unexpected = 0, cells = 0;
+    std::string details;
+    std::uint64_t total_ops = 0, total_calls = 0;
+    for (const Variant* v : o.variants)
+        for (const Property* p : o.properties) {
+            if (p->with_misuse) continue;  // misuse operations are function-level calls
+            for (Profile profile : o.profiles) {
+                const auto r = fslevel::run_walks(*v, *p, profile == Profile::Reflink, o.universe,
+                                                  o.seed, o.seconds > 0 ? 0 : o.walks, o.seconds,
+                                                  o.threads);
+                const bool failed = r.failing_walk.has_value();
+                const Expectation e = fs_expectation_for(*v, p->name, to_string(profile));
+                const bool as_expected = failed != e.pass;
+                cells++;
+                unexpected += !as_expected;
+                total_ops += r.operations;
+                total_calls += r.calls;
+                fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>7} {:>9} {:>9} {:>7.0f}ms\n", v->name,
+                           p->name, to_string(profile), failed ? "fail" : "pass",
+                           e.pass ? "pass" : "fail", r.walks, r.operations, r.calls, r.seconds * 1000);
+                const std::string reproduce = fmt::format(
+                    "./daxcheck {} --level fs --variant {} --property {} --profile {} --seed {} {} {}",
+                    o.command, v->name, p->name, to_string(profile), o.seed,
+                    o.seconds > 0 ? fmt::format("--seconds {}", o.seconds) : fmt::format("--walks {}", o.walks),
+                    universe_flags(o.universe));
+                nlohmann::json cell = {{"variant", v->name}, {"property", p->name},
+                                       {"profile", to_string(profile)}, {"level", "fs"},
+                                       {"verdict", failed ? "fail" : "pass"},
+                                       {"expected", e.pass ? "pass" : "fail"},
+                                       {"as_expected", as_expected}, {"walks", r.walks},
+                                       {"operations", r.operations}, {"calls", r.calls},
+                                       {"reproduce", reproduce}};
+                if (failed) {
+                    const auto rep = fslevel::replay(*v, *p, o.universe, r.counterexample);
+                    std::vector<std::string> lines;
+                    for (const auto& op : r.counterexample) lines.push_back(fslevel::to_text(op));
+                    cell["counterexample"] = lines;
+                    cell["failure"] = r.message;
+                    details += fmt::format("\n== {} / {} / {} (filesystem level): fail ({})\n", v->name,
+                                           p->name, to_string(profile),
+                                           as_expected ? "expected" : "UNEXPECTED");
+                    details += fmt::format("  {}\n", r.message);
+                    details += fmt::format("  failed at walk {} (walk seed {}: {}); shrunk to {} operations:\n",
+                                           *r.failing_walk, r.failing_walk_seed, r.failing_configuration,
+                                           r.counterexample.size());
+                    details += fslevel::format_trace(rep.trace);
+                    if (!e.pass) details += fmt::format("  why expected: {}\n", e.why);
+                    details += fmt::format("  reproduce: {}\n", reproduce);
+                } else if (!as_expected) {
+                    details += fmt::format("\n== {} / {} / {} (filesystem level): pass (UNEXPECTED)\n  "
+                                           "expected to fail: {}\n  reproduce: {}\n",
+                                           v->name, p->name, to_string(profile), e.why, reproduce);
+                }
+                results.push_back(cell);
+            }
+        }
+    fmt::print("{}", details);
+    fmt::print("\n{} filesystem operations deriving {} checked calls\n", total_ops, total_calls);
+    fmt::print("{} cells: {} as expected, {} unexpected\n", cells, cells - unexpected, unexpected);
+    if (o.json_path) {
+        nlohmann::json doc = {{"level", "fs"}, {"seed", o.seed}, {"walks", o.walks},
+                              {"summary", {{"cells", cells}, {"as_expected", cells - unexpected},
+                                           {"unexpected", unexpected}}},
+                              {"results", results}};
+        std::string error;
+        if (!write_json_file(doc, *o.json_path, error)) {
+            fmt::print(stderr, "daxcheck: {}\n", error);
+            return 2;
+        }
+    }
+    return unexpected ? 1 : 0;
+}
+
+}  // namespace daxcheck
+
+namespace daxcheck {
+
+int emit_command(const std::string& path, const std::string& variant_name,
+                 const std::string& script_out, const std::string& predictions_out) {
+    const CorpusParse parsed = load_corpus(path);
+    if (!parsed.file) {
+        for (const auto& e : parsed.errors) fmt::print(stderr, "{}\n", e.text());
+        return 2;
+    }
+    const CorpusFile& f = *parsed.file;
+    if (!f.fs_level) {
+        fmt::print(stderr, "{}: not a filesystem-level file (no `level: fs`): only filesystem "
+                           "operations have an xfs_io form\n", path);
+        return 2;
+    }
+    const std::string name = variant_name.empty() ? f.expect.front().variant : variant_name;
+    const Variant* v = find_variant(name);
+    if (!v) {
+        fmt::print(stderr, "daxcheck: emit: unknown variant '{}'\n", name);
+        return 2;
+    }
+    std::string why;
+    if (!fault_path_of(*v, &why)) {
+        fmt::print(stderr, "daxcheck: {}\n", why);
+        return 2;
+    }
+    const auto ops = f.fs_operations();
+    const fslevel::Script script = fslevel::xfs_io_script(ops, f.universe, f.shows, path);
+    // The port's prediction: every warning each step's calls raise.
+    fslevel::FsExecution ex(*v, f.universe);
+    const fslevel::CallCheck none = [](const StepView&) { return std::optional<std::string>{}; };
+    nlohmann::json steps = nlohmann::json::array();
+    for (std::size_t i = 0; i < ops.size(); i++) {
+        const auto r = ex.step(ops[i], none, true);
+        nlohmann::json warnings = nlohmann::json::array();
+        for (const auto& c : r.calls)
+            for (const auto& w : c.outcome.warnings)
+                warnings.push_back({{"function", w.function}, {"condition", w.condition}});
+        steps.push_back({{"step", i + 1}, {"op", fslevel::to_text(ops[i])}, {"warnings", warnings}});
+    }
+    nlohmann::json expect = nlohmann::json::array();
+    for (const auto& k : f.kernel) {
+        if (k.clean) expect.push_back({{"kernel", k.kernel}, {"clean", true}});
+        else expect.push_back({{"kernel", k.kernel}, {"warns", k.warns}});
+    }
+    nlohmann::json doc = {{"source", path}, {"variant", v->name}, {"complete", script.complete},
+                          {"skipped", script.skipped}, {"steps", steps}, {"kernel_expect", expect}};
+    std::string error;
+    if (script_out.empty() || script_out == "-") {
+        fmt::print("{}", script.text);
+    } else {
+        std::ofstream out(script_out, std::ios::binary | std::ios::trunc);
+        if (!(out << script.text) || !out.flush()) {
+            fmt::print(stderr, "daxcheck: emit: cannot write {}\n", script_out);
+            return 2;
+        }
+    }
+    if (!predictions_out.empty() && !write_json_file(doc, predictions_out, error)) {
+        fmt::print(stderr, "daxcheck: emit: {}\n", error);
+        return 2;
+    }
+    return 0;
+}
+
+int reach_command(const std::vector<std::string>& paths, unsigned depth, std::uint64_t max_states) {
+    int problems = 0;
+    for (const auto& path : paths) {
+        const CorpusParse parsed = load_corpus(path);
+        if (!parsed.file) {
+            for (const auto& e : parsed.errors) fmt::print(stderr, "{}\n", e.text());
+            problems++;
+            continue;
+        }
+        const CorpusFile& f = *parsed.file;
+        const Property* p = find_property(f.property);
+        if (f.fs_level || p->with_misuse) {
+            fmt::print("{}: {}\n", path, f.fs_level ? "already a filesystem-level file"
+                                                    : "misuse operations have no filesystem form: "
+                                                      "a caller bug, not reachable by definition");
+            continue;
+        }
+        for (const auto& e : f.expect) {
+            if (e.pass) continue;
+            const Variant* v = find_variant(e.variant);
+            if (!fault_path_of(*v)) continue;
+            const auto r = replay(*v, *p, f.universe, f.operations());
+            if (!r.trace.failed()) {
+                fmt::print("{} on {}: the function-level sequence does not fail\n", path, v->name);
+                problems++;
+                continue;
+            }
+            fslevel::ReachOptions o;
+            o.max_depth = depth;
+            o.max_states = max_states;
+            o.reflink = f.profile != Profile::Exclusive;
+            o.target_class = fslevel::failure_class(p->name, r.trace.failure());
+            const auto start = std::chrono::steady_clock::now();
+            const auto found = fslevel::search(*v, *p, f.universe, o);
+            const double s =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            fmt::print("{} on {} ({}): class \"{}\"\n", path, v->name, p->name, o.target_class);
+            if (found.sequence) {
+                fmt::print("  reachable through the filesystem, {} operations ({} states, {:.1f} s):\n",
+                           found.sequence->size(), found.states, s);
+                for (const auto& op : *found.sequence) fmt::print("    {}\n", fslevel::to_text(op));
+            } else {
+                fmt::print("  not reachable through the filesystem up to depth {}{} ({} states, {:.1f} s)\n",
+                           found.depth_completed,
+                           found.exhausted ? " (every reachable state visited)"
+                                           : found.budget_hit ? ", state budget reached" : "",
+                           found.states, s);
+            }
+        }
+    }
+    return problems ? 1 : 0;
+}
+
+}  // namespace daxcheck

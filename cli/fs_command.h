@@ -1,0 +1,45 @@
+// The filesystem level on the command line (SPEC 8): `run --level fs` /
+// `swarm --level fs` (random filesystem walks per cell, shrunk, printed with
+// the calls each operation derived), `emit` (an xfs_io reproducer and the
+// port's predictions for ./daxcheck kernel) and `reach` (is a function-level
+// counterexample reachable through the filesystem?).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "impl/variant.h"
+#include "properties/property.h"
+
+namespace daxcheck {
+
+struct FsRunOptions {
+    std::vector<const Variant*> variants;
+    std::vector<const Property*> properties;
+    std::vector<Profile> profiles;
+    model::Universe universe;
+    std::uint64_t seed = 1;
+    std::uint64_t walks = 2000;
+    double seconds = 0;  // instead of walks, when > 0
+    unsigned threads = 1;
+    std::string command = "run";  // what the reproduce line calls
+    std::optional<std::string> json_path;
+};
+
+// Prints the verdict table and each failure; 0 when every verdict is as
+// expected, 1 otherwise, 2 when a variant cannot run at the filesystem level.
+int fs_run_command(const FsRunOptions& o);
+
+// Writes the xfs_io script and the predictions JSON of a `level: fs` corpus
+// file for `variant` (default: the first `expect:` line's).
+int emit_command(const std::string& path, const std::string& variant, const std::string& script_out,
+                 const std::string& predictions_out);
+
+// For each function-level corpus file: searches the filesystem level (up to
+// `depth` operations, at most `max_states` states) for a sequence that fails
+// the same property with the same failure class on each expected-fail variant.
+int reach_command(const std::vector<std::string>& paths, unsigned depth, std::uint64_t max_states);
+
+}  // namespace daxcheck

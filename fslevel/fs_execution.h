@@ -1,0 +1,88 @@
+// Drives a filesystem-level sequence (SPEC 8): the filesystem model plans each
+// operation, the version's fault path (impl/fault/) performs it against the
+// port, and every call the fault path makes into dax_associate_entry /
+// dax_disassociate_entry (and every empty entry grab_mapping_entry stores)
+// becomes one function-level step of an Execution, checked by the property
+// exactly as a function-level operation is.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fslevel/fs_model.h"
+#include "harness/execution.h"
+#include "impl/fault/fault_path.h"
+#include "properties/property.h"
+
+namespace daxcheck::fslevel {
+
+// One call the fault path made, as the contract reads it.
+struct DerivedCall {
+    model::Op op;
+    model::ModelState before;  // the function-level model before the call
+    StepOutcome outcome;
+    std::optional<std::string> failure;  // the property (or the contract) broke here
+};
+
+struct FsStepOutcome {
+    bool legal = true;
+    std::string illegal_reason;
+    std::vector<DerivedCall> calls;
+    // The first failure of this operation: a derived call's, or the page
+    // cache left behind differing from what the filesystem model requires.
+    std::optional<std::string> failure;
+};
+
+// Checks one derived call; nullopt when it keeps the property.
+using CallCheck = std::function<std::optional<std::string>(const StepView&)>;
+
+// The property's after_step, with the failures every property shares (a
+// BUG_ON, an illegal derived call).
+CallCheck check_of(const Property& p);
+
+class FsExecution final : kshim::dax_call_gate {
+public:
+    // Throws std::invalid_argument when `v` has no fault path (no base).
+    FsExecution(const Variant& v, const model::Universe& u);
+    FsExecution(const FsExecution& other);
+    FsExecution& operator=(const FsExecution&) = delete;
+
+    // Runs one filesystem operation. An illegal one changes nothing.
+    // `keep_going`: check every derived call even after a failure (the
+    // reachability search collects every failure class).
+    FsStepOutcome step(const Op& op, const CallCheck& check, bool keep_going = false);
+
+    const FsState& fs() const { return fs_; }
+    const Execution& exec() const { return exec_; }
+    Execution& exec() { return exec_; }
+    const FaultPath& fault_path() const { return *path_; }
+
+private:
+    void associate(void* entry, struct kshim::address_space* mapping,
+                   struct kshim::vm_area_struct* vma, unsigned long address, bool shared) override;
+    void disassociate(void* entry, struct kshim::address_space* mapping, bool trunc) override;
+    void stored(std::uint8_t file, unsigned long index, void* old_entry, void* entry) override;
+
+    void derived(const model::Op& op, const std::function<void()>& call,
+                 std::optional<std::string> contract_failure = std::nullopt);
+    void run_action(const Action& a);
+    std::optional<std::string> page_cache_mismatch() const;
+
+    const Variant* variant_;
+    const FaultPath* path_;
+    Execution exec_;
+    FsState fs_;
+    // While an operation runs:
+    const CallCheck* check_ = nullptr;
+    FsStepOutcome* out_ = nullptr;
+    bool keep_going_ = false;
+    FileId context_file_ = 0;
+    PageOffset context_index_ = 0;  // the index the current action works on
+};
+
+// "B:0 PTE pfn 0" style text of one page cache entry, for messages.
+std::string describe_entry(FileId f, PageOffset at, const model::Slot& e);
+
+}  // namespace daxcheck::fslevel

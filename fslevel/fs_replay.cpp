@@ -1,0 +1,100 @@
+#include "fslevel/fs_replay.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "fslevel/fs_text.h"
+#include "harness/op_text.h"
+#include "properties/relation.h"
+#include "properties/warnings.h"
+
+namespace daxcheck::fslevel {
+namespace {
+
+PfnView view(const Execution& exec, model::Pfn p) {
+    PfnView v;
+    v.pfn = p;
+    v.model = describe(exec.model().pfns[p]);
+    const Decoded d = exec.decode(p);
+    v.decode = to_string(d);
+    v.raw = exec.raw_fields(p);
+    v.mismatch = relation_mismatch(exec.model().pfns[p], d).has_value();
+    return v;
+}
+
+}  // namespace
+
+bool FsTrace::failed() const {
+    return end_failure || std::any_of(steps.begin(), steps.end(),
+                                      [](const FsTraceStep& s) { return s.failure.has_value(); });
+}
+
+std::string FsTrace::failure() const {
+    for (std::size_t i = 0; i < steps.size(); i++)
+        if (steps[i].failure)
+            return fmt::format("after #{} ({}): {}", i + 1, steps[i].op, *steps[i].failure);
+    if (end_failure) return "at the end: " + *end_failure;
+    return "";
+}
+
+FsReplayResult replay(const Variant& v, const Property& p, const model::Universe& u,
+                      const std::vector<Op>& ops) {
+    FsReplayResult out;
+    FsExecution ex(v, u);
+    const CallCheck check = check_of(p);
+    for (std::size_t i = 0; i < ops.size(); i++) {
+        if (auto why = illegal_reason(ex.fs(), ops[i])) {
+            out.invalid = fmt::format("operation {} ({}) is not a legal filesystem operation: {}",
+                                      i + 1, to_text(ops[i]), *why);
+            return out;
+        }
+        FsStepOutcome o = ex.step(ops[i], check);
+        FsTraceStep step;
+        step.op = to_text(ops[i]);
+        for (const DerivedCall& c : o.calls) {
+            CallView cv;
+            cv.op = daxcheck::to_text(c.op);
+            cv.legal = c.outcome.legal;
+            for (const auto& w : c.outcome.warnings) cv.warnings.push_back(describe(w));
+            for (model::Pfn pfn : model::touched_pfns(c.before, c.op))
+                if (cv.pfns.size() < 4) cv.pfns.push_back(view(ex.exec(), pfn));
+            cv.failure = c.failure;
+            step.calls.push_back(std::move(cv));
+        }
+        step.failure = o.failure;
+        const bool stop = o.failure.has_value();
+        out.trace.steps.push_back(std::move(step));
+        if (stop) return out;
+    }
+    if (p.at_end) out.trace.end_failure = p.at_end(ex.exec());
+    return out;
+}
+
+bool fails(const Variant& v, const Property& p, const model::Universe& u, const std::vector<Op>& ops) {
+    const FsReplayResult r = replay(v, p, u, ops);
+    return !r.invalid && r.trace.failed();
+}
+
+std::string format_trace(const FsTrace& t, const std::string& indent) {
+    std::string out;
+    std::size_t broke = t.steps.size();
+    for (std::size_t i = 0; i < t.steps.size(); i++)
+        if (t.steps[i].failure && broke == t.steps.size()) broke = i;
+    for (std::size_t i = 0; i < t.steps.size(); i++) {
+        const FsTraceStep& s = t.steps[i];
+        out += fmt::format("{}#{} {}{}\n", indent, i + 1, s.op, i == broke ? "   <- breaks here" : "");
+        for (const CallView& c : s.calls) {
+            out += fmt::format("{}     {}{}{}\n", indent, c.op, c.legal ? "" : "   (illegal in the model)",
+                               c.failure ? "   <- fails" : "");
+            for (const PfnView& p : c.pfns)
+                out += fmt::format("{}         pfn {:<3} model {:<20} decode {:<24} {}{}\n", indent,
+                                   p.pfn, p.model, p.decode, p.raw, p.mismatch ? "   MISMATCH" : "");
+            for (const auto& w : c.warnings) out += fmt::format("{}         {}\n", indent, w);
+        }
+        if (s.calls.empty()) out += fmt::format("{}     (no call into associate/disassociate)\n", indent);
+    }
+    return out;
+}
+
+}  // namespace daxcheck::fslevel

@@ -1,0 +1,212 @@
+#include "fslevel/fs_walk.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <utility>
+
+#include "engines/swarm.h"
+#include "fslevel/fs_execution.h"
+#include "fslevel/fs_replay.h"
+#include "fslevel/fs_text.h"
+
+namespace daxcheck::fslevel {
+namespace {
+
+enum Kind { kWrite, kReflink, kReadFault, kWriteFault, kTruncate, kPunch, kUnshare, kInvalidate,
+            kPin, kUnpin, kKinds };
+constexpr const char* kKindNames[kKinds] = {"write", "reflink", "read-fault", "write-fault",
+                                            "truncate", "punch", "unshare", "invalidate", "pin",
+                                            "unpin"};
+
+struct Config {
+    unsigned weights[kKinds] = {};
+    unsigned total = 0;
+    double pmd = 0;
+    unsigned length = 0;
+    std::string text() const {
+        std::string out;
+        for (int k = 0; k < kKinds; k++)
+            if (weights[k]) out += fmt::format("{}{}x{}", out.empty() ? "" : " ", kKindNames[k], weights[k]);
+        return fmt::format("{}; pmd faults {:.0f}%; length {}", out, pmd * 100, length);
+    }
+};
+
+Config draw_config(std::mt19937_64& rng, bool reflink) {
+    Config c;
+    while (c.total == 0) {
+        for (int k = 0; k < kKinds; k++) {
+            if ((k == kReflink || k == kUnshare) && !reflink) continue;
+            if (rng() % 2) c.weights[k] = 1 + rng() % 4;
+            c.total += c.weights[k];
+        }
+    }
+    // Faults and writes make everything else possible: never leave them out.
+    for (int k : {kWrite, kReadFault})
+        if (!c.weights[k]) c.weights[k] = 1, c.total++;
+    c.pmd = (rng() % 3) / 2.0;
+    c.length = 1 + rng() % 24;
+    return c;
+}
+
+Op random_op(std::mt19937_64& rng, const Config& c, const FsState& s) {
+    const model::Universe& u = s.universe;
+    unsigned pick = rng() % c.total;
+    int k = 0;
+    while (pick >= c.weights[k]) pick -= c.weights[k++];
+    auto file = [&] { return static_cast<FileId>(rng() % u.files); };
+    auto offset = [&] { return static_cast<PageOffset>(rng() % u.offsets); };
+    auto len = [&](PageOffset o) { return 1 + rng() % std::min<std::uint64_t>(u.offsets - o, u.pages(u.pmd_order) + 1); };
+    auto in_file = [&](FileId f) {
+        const std::uint64_t size = s.files[f].size;
+        return static_cast<PageOffset>(size ? rng() % size : 0);
+    };
+    const bool pmd = std::uniform_real_distribution<double>(0, 1)(rng) < c.pmd;
+    switch (k) {
+        case kWrite: { auto o = offset(); return Write{file(), o, len(o)}; }
+        case kReflink: {
+            const FileId src = file();
+            const PageOffset so = in_file(src), d = offset();
+            const std::uint64_t room = std::min(s.files[src].size - std::min(s.files[src].size, so), u.offsets - d);
+            return Reflink{src, so, file(), d, 1 + (room ? rng() % room : 0)};
+        }
+        case kReadFault: { auto f = file(); return ReadFault{f, in_file(f), pmd}; }
+        case kWriteFault: { auto f = file(); return WriteFault{f, in_file(f), pmd}; }
+        case kTruncate: return TruncateFile{file(), rng() % (u.offsets + 1)};
+        case kPunch: { auto o = offset(); return Punch{file(), o, len(o)}; }
+        case kUnshare: { auto o = offset(); return Unshare{file(), o, len(o)}; }
+        case kInvalidate: { auto o = offset(); return Invalidate{file(), o, len(o)}; }
+        case kPin: { auto f = file(); return PinPage{f, in_file(f)}; }
+        default: {
+            if (!s.pins.empty()) {
+                const PinRecord& r = s.pins[rng() % s.pins.size()];
+                return UnpinPage{r.file, r.offset};
+            }
+            return UnpinPage{file(), offset()};
+        }
+    }
+}
+
+}  // namespace
+
+WalkResult run_walk(const Variant& v, const Property& p, bool reflink, const model::Universe& u,
+                    std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    const Config c = draw_config(rng, reflink);
+    WalkResult out;
+    out.configuration = c.text();
+    FsExecution ex(v, u);
+    const CallCheck check = check_of(p);
+    for (unsigned i = 0; i < c.length; i++) {
+        Op op;
+        bool found = false;
+        for (int tries = 0; tries < 16 && !found; tries++) {
+            op = random_op(rng, c, ex.fs());
+            found = !illegal_reason(ex.fs(), op);
+        }
+        if (!found) continue;
+        const FsStepOutcome o = ex.step(op, check);
+        out.ops.push_back(op);
+        out.operations++;
+        out.calls += o.calls.size();
+        if (o.failure) {
+            out.failure = fmt::format("after #{} ({}): {}", out.ops.size(), to_text(op), *o.failure);
+            return out;
+        }
+    }
+    if (p.at_end) {
+        if (auto f = p.at_end(ex.exec())) out.failure = "at the end: " + *f;
+    }
+    return out;
+}
+
+std::vector<Op> shrink(const Variant& v, const Property& p, const model::Universe& u,
+                       std::vector<Op> ops) {
+    auto still = [&](const std::vector<Op>& c) { return fails(v, p, u, c); };
+    bool changed = true;
+    while (changed) {
+        changed = false;
+        for (std::size_t i = ops.size(); i-- > 0;) {  // later operations first
+            auto c = ops;
+            c.erase(c.begin() + static_cast<long>(i));
+            if (still(c)) {
+                ops = std::move(c);
+                changed = true;
+            }
+        }
+        // Simpler values: PTE faults, length 1.
+        for (std::size_t i = 0; i < ops.size(); i++) {
+            auto c = ops;
+            bool simpler = std::visit(
+                [](auto& o) {
+                    bool any = false;
+                    if constexpr (requires { o.pmd; }) any = any || std::exchange(o.pmd, false);
+                    if constexpr (requires { o.len; }) {
+                        if (o.len > 1) o.len = 1, any = true;
+                    }
+                    return any;
+                },
+                c[i]);
+            if (simpler && still(c)) {
+                ops = std::move(c);
+                changed = true;
+            }
+        }
+    }
+    return ops;
+}
+
+WalksResult run_walks(const Variant& v, const Property& p, bool reflink, const model::Universe& u,
+                      std::uint64_t seed, std::uint64_t walks, double seconds, unsigned threads) {
+    WalksResult out;
+    std::mutex m;
+    std::atomic<std::uint64_t> lowest_failing{UINT64_MAX};
+    std::atomic<bool> stop{false};
+    const auto start = std::chrono::steady_clock::now();
+    auto worker = [&](unsigned t) {
+        std::uint64_t n = 0, ops = 0, calls = 0;
+        for (std::uint64_t w = t; !stop; w += threads) {
+            if (walks ? w >= walks : std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= seconds)
+                break;
+            if (w > lowest_failing) break;
+            const std::uint64_t ws = walk_seed(seed, w);
+            WalkResult r = run_walk(v, p, reflink, u, ws);
+            n++;
+            ops += r.operations;
+            calls += r.calls;
+            if (r.failure) {
+                std::lock_guard<std::mutex> lock(m);
+                if (w < lowest_failing) {
+                    lowest_failing = w;
+                    out.failing_walk = w;
+                    out.failing_walk_seed = ws;
+                    out.failing_configuration = r.configuration;
+                    out.counterexample = std::move(r.ops);
+                    out.message = *r.failure;
+                }
+                if (!walks) stop = true;
+            }
+        }
+        std::lock_guard<std::mutex> lock(m);
+        out.walks += n;
+        out.operations += ops;
+        out.calls += calls;
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; t++) pool.emplace_back(worker, t);
+    worker(0);
+    for (auto& th : pool) th.join();
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (out.failing_walk) {
+        out.counterexample = shrink(v, p, u, std::move(out.counterexample));
+        out.message = replay(v, p, u, out.counterexample).trace.failure();
+    }
+    return out;
+}
+
+}  // namespace daxcheck::fslevel

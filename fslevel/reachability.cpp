@@ -1,0 +1,171 @@
+#include "fslevel/reachability.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <deque>
+#include <unordered_set>
+
+#include "fslevel/fs_execution.h"
+
+namespace daxcheck::fslevel {
+namespace {
+
+// The state a search deduplicates on: the filesystem model, the function
+// model and the port's fields and xarray.
+std::string state_key(const FsExecution& ex) {
+    std::string k;
+    auto put = [&](std::uint64_t v) { k.append(reinterpret_cast<const char*>(&v), sizeof v); };
+    const FsState& s = ex.fs();
+    for (const auto& f : s.files) {
+        put(f.size);
+        for (auto b : f.map) put(static_cast<std::uint64_t>(b));
+    }
+    for (auto r : s.refs) put(r);
+    for (const auto& p : s.pins) put(p.file), put(p.offset), put(p.pfn);
+    put(~0ULL);
+    const auto& m = ex.exec().model();
+    for (const auto& f : m.files)
+        for (const auto& [o, sl] : f.slots)
+            put(o), put(sl.pfn), put(sl.order), put(sl.shared), put(static_cast<unsigned>(sl.kind));
+    for (const auto& p : m.pfns) {
+        put(p.owners.size() << 8 | p.shared << 4 | p.pins);
+        for (const auto& o : p.owners) put(o.file), put(o.offset);
+    }
+    const auto& w = ex.exec().world();
+    for (const auto& pg : w.memmap) {
+        put(reinterpret_cast<std::uintptr_t>(pg.mapping));
+        put(pg.index);
+        put(static_cast<std::uint64_t>(pg._refcount));
+        put(pg.compound_head ? static_cast<const kshim::folio*>(pg.compound_head) - w.memmap.data() + 1 : 0);
+        put(pg.compound_order << 1 | pg.head);
+    }
+    for (const auto& x : w.i_pages)
+        for (const auto& [o, e] : x) put(o), put(reinterpret_cast<std::uintptr_t>(e));
+    return k;
+}
+
+}  // namespace
+
+std::string failure_class(const std::string& property, const std::string& message) {
+    std::string m = message;
+    // Drop "after #3 (read-fault B 0): " and "at the end: " prefixes.
+    if (m.rfind("after #", 0) == 0) {
+        auto colon = m.find("): ");
+        if (colon == std::string::npos) colon = m.find(": ");
+        else colon += 1;
+        if (colon != std::string::npos) m = m.substr(colon + 2);
+    }
+    if (m.rfind("at the end: ", 0) == 0) m = m.substr(12);
+    std::string out;
+    for (std::size_t i = 0; i < m.size(); i++) {
+        const unsigned char c = m[i];
+        if (std::isdigit(c)) {
+            out += 'N';
+            while (i + 1 < m.size() && std::isdigit(static_cast<unsigned char>(m[i + 1]))) i++;
+        } else if (std::isupper(c) && (i == 0 || !std::isalnum(static_cast<unsigned char>(m[i - 1]))) &&
+                   (i + 1 == m.size() || !std::isalnum(static_cast<unsigned char>(m[i + 1])))) {
+            out += 'F';  // a file letter
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return property + ": " + out;
+}
+
+std::vector<Op> all_ops(const model::Universe& u, bool reflink) {
+    std::vector<Op> out;
+    const std::uint64_t pmd = u.pages(static_cast<model::Order>(u.pmd_order));
+    std::vector<std::uint64_t> lens = {1};
+    if (pmd > 1) lens.push_back(pmd);
+    for (FileId f = 0; f < u.files; f++) {
+        for (PageOffset o = 0; o < u.offsets; o++) {
+            for (auto len : lens)
+                if (o + len <= u.offsets) {
+                    out.push_back(Write{f, o, len});
+                    out.push_back(Punch{f, o, len});
+                    out.push_back(Invalidate{f, o, len});
+                    if (reflink) out.push_back(Unshare{f, o, len});
+                    if (reflink)
+                        for (FileId g = 0; g < u.files; g++)
+                            for (PageOffset d = 0; d + len <= u.offsets; d++)
+                                out.push_back(Reflink{f, o, g, d, len});
+                }
+            for (bool p : {false, true}) {
+                out.push_back(ReadFault{f, o, p});
+                out.push_back(WriteFault{f, o, p});
+            }
+            out.push_back(PinPage{f, o});
+            out.push_back(UnpinPage{f, o});
+        }
+        for (std::uint64_t size = 0; size <= u.offsets; size++) out.push_back(TruncateFile{f, size});
+    }
+    return out;
+}
+
+ReachResult search(const Variant& v, const Property& p, const model::Universe& u,
+                   const ReachOptions& o) {
+    ReachResult out;
+    const std::vector<Op> ops = all_ops(u, o.reflink);
+    const CallCheck check = check_of(p);
+    struct Node {
+        FsExecution ex;
+        std::vector<Op> path;
+    };
+    std::unordered_set<std::string> seen;
+    std::vector<Node> level;
+    level.push_back({FsExecution(v, u), {}});
+    seen.insert(state_key(level.front().ex));
+    auto matches = [&](const std::string& message) {
+        const std::string c = failure_class(p.name, message);
+        if (!o.target_class.empty() && c != o.target_class) return false;
+        out.found_class = c;
+        return true;
+    };
+    for (unsigned depth = 1; depth <= o.max_depth; depth++) {
+        std::vector<Node> next;
+        for (const Node& n : level) {
+            for (const Op& op : ops) {
+                if (illegal_reason(n.ex.fs(), op)) continue;
+                FsExecution child(n.ex);
+                const FsStepOutcome r = child.step(op, check, true);
+                std::vector<Op> path = n.path;
+                path.push_back(op);
+                bool hit = false;
+                for (const auto& c : r.calls)
+                    if (c.failure && matches(*c.failure)) hit = true;
+                if (!hit && r.failure && matches(*r.failure)) hit = true;
+                if (!hit && p.at_end) {
+                    FsExecution end(child);
+                    if (auto f = p.at_end(end.exec()); f && matches(*f)) hit = true;
+                }
+                if (hit) {
+                    out.sequence = std::move(path);
+                    out.states = seen.size();
+                    return out;
+                }
+                // Past an illegal derived call the model no longer describes
+                // the port; past a failure of another class it still does.
+                bool illegal = false;
+                for (const auto& c : r.calls) illegal = illegal || !c.outcome.legal;
+                if (illegal) continue;
+                if (seen.size() >= o.max_states) {
+                    out.budget_hit = true;
+                    continue;
+                }
+                if (seen.insert(state_key(child)).second) next.push_back({std::move(child), std::move(path)});
+            }
+        }
+        out.states = seen.size();
+        if (out.budget_hit) return out;
+        out.depth_completed = depth;
+        if (next.empty()) {
+            out.exhausted = true;
+            return out;
+        }
+        level = std::move(next);
+    }
+    return out;
+}
+
+}  // namespace daxcheck::fslevel

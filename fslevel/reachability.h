@@ -1,0 +1,47 @@
+// Is a function-level counterexample reachable through the filesystem (SPEC
+// 8)? A breadth-first search over filesystem-level sequences in a universe,
+// up to a depth and a state budget, for one whose derived calls fail the same
+// property with the same failure class. Also `explore --level fs`: the
+// shortest filesystem sequence that fails at all.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fslevel/fs_op.h"
+#include "impl/variant.h"
+#include "properties/property.h"
+
+namespace daxcheck::fslevel {
+
+// A failure's class: its property and its message with the numbers, file
+// letters and owners taken out ("refinement: pfn N: model: free, decode must
+// be Free but is Shared(N)"). Two counterexamples of one class show one bug.
+std::string failure_class(const std::string& property, const std::string& message);
+
+struct ReachOptions {
+    unsigned max_depth = 4;
+    std::uint64_t max_states = 20000;
+    bool reflink = true;  // the profile: reflink and unshare allowed
+    // The class to reach; empty: any failure.
+    std::string target_class;
+};
+
+struct ReachResult {
+    std::optional<std::vector<Op>> sequence;  // the shortest found
+    std::string found_class;
+    unsigned depth_completed = 0;
+    std::uint64_t states = 0;
+    bool exhausted = false;  // no new state at some depth: nothing deeper exists
+    bool budget_hit = false;
+};
+
+ReachResult search(const Variant& v, const Property& p, const model::Universe& u,
+                   const ReachOptions& o);
+
+// Every filesystem operation of `u` (legal or not) the search tries.
+std::vector<Op> all_ops(const model::Universe& u, bool reflink);
+
+}  // namespace daxcheck::fslevel
