@@ -79,20 +79,38 @@ CallCheck check_of(const Property& p) {
 }
 
 FsExecution::FsExecution(const Variant& v, const model::Universe& u)
-    : variant_(&v), path_(&path_or_throw(v)), exec_(v, u), fs_(fslevel::initial_state(u)) {}
+    : variant_(&v),
+      path_(&path_or_throw(v)),
+      exec_(v, u),
+      fs_(fslevel::initial_state(u)),
+      before_(exec_.model()) {}
 
 FsExecution::FsExecution(const FsExecution& other)
     : kshim::dax_call_gate(),
       variant_(other.variant_),
       path_(other.path_),
       exec_(other.exec_),
-      fs_(other.fs_) {}
+      fs_(other.fs_),
+      before_(other.before_) {}
+
+void FsExecution::reset() {
+    exec_.reset();
+    fslevel::reset(fs_);
+    for (auto& p : before_.pfns) {
+        p.owners.clear();
+        p.shared = false;
+        p.pins = 0;
+    }
+    for (auto& f : before_.files) f.slots.clear();
+}
 
 void FsExecution::derived(const model::Op& op, const std::function<void()>& call,
                           std::optional<std::string> contract_failure) {
     DerivedCall dc;
-    dc.op = op;
-    dc.before = exec_.model();
+    if (record_) {
+        dc.op = op;
+        dc.touched = model::touched_pfns(before_, op);
+    }
     dc.outcome = exec_.step_call(op, call);
     std::optional<std::string> failure = std::move(contract_failure);
     if (!failure && !dc.outcome.legal)
@@ -100,10 +118,19 @@ void FsExecution::derived(const model::Op& op, const std::function<void()>& call
                               "filesystem operation derives legal calls): {}",
                               to_text(op), dc.outcome.illegal_reason);
     if (!failure && (keep_going_ || !out_->failure))
-        failure = (*check_)(StepView{dc.before, op, dc.outcome, exec_});
+        failure = (*check_)(StepView{before_, op, dc.outcome, exec_});
     if (failure && !out_->failure) out_->failure = failure;
-    dc.failure = std::move(failure);
-    out_->calls.push_back(std::move(dc));
+    // Bring before_ up to date: the call changed only its pfns and its file.
+    const model::ModelState& now = exec_.model();
+    for (model::Pfn p : exec_.step_pfns()) before_.pfns[p] = now.pfns[p];
+    std::visit([&](const auto& o) {
+        if constexpr (requires { o.file; }) before_.files[o.file] = now.files[o.file];
+    }, op);
+    out_->call_count++;
+    if (record_) {
+        dc.failure = std::move(failure);
+        out_->calls.push_back(std::move(dc));
+    }
 }
 
 void FsExecution::associate(void* entry, struct kshim::address_space* mapping,
@@ -188,11 +215,11 @@ void FsExecution::run_action(const Action& a) {
     dax_fault(*path_, &vmf, &iter, false);
 }
 
-std::optional<std::string> FsExecution::page_cache_mismatch() const {
+std::optional<std::string> FsExecution::page_cache_mismatch(FileId f) const {
     const model::ModelState& m = exec_.model();
     const model::Universe& u = m.universe;
     const auto& xa = exec_.world().i_pages;
-    for (FileId f = 0; f < fs_.cache.size(); f++) {
+    {
         const auto& want = fs_.cache[f];
         const auto& have = m.files[f].slots;
         for (const auto& [at, e] : want) {
@@ -224,28 +251,36 @@ std::optional<std::string> FsExecution::page_cache_mismatch() const {
     return std::nullopt;
 }
 
-FsStepOutcome FsExecution::step(const Op& op, const CallCheck& check, bool keep_going) {
+FsStepOutcome FsExecution::step(const Op& op, const CallCheck& check, bool keep_going, bool record,
+                                bool known_legal) {
     FsStepOutcome out;
-    if (auto why = illegal_reason(fs_, op)) {
+    if (known_legal) {
+    } else if (auto why = illegal_reason(fs_, op)) {
         out.legal = false;
         out.illegal_reason = *why;
         return out;
     }
-    Plan p = plan(fs_, op);
+    apply(fs_, op, actions_);
     check_ = &check;
     out_ = &out;
     keep_going_ = keep_going;
+    record_ = record;
     {
         GateScope scope(exec_.fault_path_world(), this);
         try {
-            for (const Action& a : p.actions) run_action(a);
+            for (const Action& a : actions_) run_action(a);
         } catch (const kshim::kernel_bug& bug) {
             if (!out.failure) out.failure = fmt::format("the fault path stopped: {}", bug.what());
         }
     }
-    fs_ = std::move(p.after);
+    // Only the operation's file's page cache can have changed (a reflink's
+    // destination; pins change none).
+    const FileId file = std::visit([](const auto& o) -> FileId {
+        if constexpr (requires { o.dst; }) return o.dst;
+        else return o.file;
+    }, op);
     if (!out.failure || keep_going)
-        if (auto m = page_cache_mismatch(); m && !out.failure) out.failure = m;
+        if (auto m = page_cache_mismatch(file); m && !out.failure) out.failure = m;
     check_ = nullptr;
     out_ = nullptr;
     return out;

@@ -21,7 +21,7 @@ namespace daxcheck::fslevel {
 // One call the fault path made, as the contract reads it.
 struct DerivedCall {
     model::Op op;
-    model::ModelState before;  // the function-level model before the call
+    std::vector<model::Pfn> touched;  // the pfns of its entry, in the model before the call
     StepOutcome outcome;
     std::optional<std::string> failure;  // the property (or the contract) broke here
 };
@@ -29,7 +29,8 @@ struct DerivedCall {
 struct FsStepOutcome {
     bool legal = true;
     std::string illegal_reason;
-    std::vector<DerivedCall> calls;
+    std::vector<DerivedCall> calls;  // when the step was asked to record them
+    std::size_t call_count = 0;
     // The first failure of this operation: a derived call's, or the page
     // cache left behind differing from what the filesystem model requires.
     std::optional<std::string> failure;
@@ -52,7 +53,13 @@ public:
     // Runs one filesystem operation. An illegal one changes nothing.
     // `keep_going`: check every derived call even after a failure (the
     // reachability search collects every failure class).
-    FsStepOutcome step(const Op& op, const CallCheck& check, bool keep_going = false);
+    // `record`: keep each derived call in the outcome (traces, the search);
+    // the walkers only count them.
+    // `known_legal`: the caller has just checked illegal_reason.
+    FsStepOutcome step(const Op& op, const CallCheck& check, bool keep_going = false,
+                       bool record = true, bool known_legal = false);
+    // Back to the initial state, keeping buffers (the walkers reuse one).
+    void reset();
 
     const FsState& fs() const { return fs_; }
     const Execution& exec() const { return exec_; }
@@ -68,16 +75,22 @@ private:
     void derived(const model::Op& op, const std::function<void()>& call,
                  std::optional<std::string> contract_failure = std::nullopt);
     void run_action(const Action& a);
-    std::optional<std::string> page_cache_mismatch() const;
+    std::optional<std::string> page_cache_mismatch(FileId file) const;
 
     const Variant* variant_;
     const FaultPath* path_;
     Execution exec_;
     FsState fs_;
+    // The function-level model before the call being run, kept in step by
+    // copying only what each call changed (a whole copy per call would cost
+    // more than the call).
+    model::ModelState before_;
+    std::vector<Action> actions_;
     // While an operation runs:
     const CallCheck* check_ = nullptr;
     FsStepOutcome* out_ = nullptr;
     bool keep_going_ = false;
+    bool record_ = true;
     FileId context_file_ = 0;
     PageOffset context_index_ = 0;  // the index the current action works on
 };

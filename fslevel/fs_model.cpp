@@ -351,8 +351,22 @@ std::optional<std::string> illegal_reason(const FsState& s, const Op& op) {
 Plan plan(const FsState& before, const Op& op) {
     Plan out;
     out.after = before;
-    FsState& s = out.after;
-    auto& actions = out.actions;
+    apply(out.after, op, out.actions);
+    return out;
+}
+
+void reset(FsState& s) {
+    for (auto& f : s.files) {
+        f.size = 0;
+        std::fill(f.map.begin(), f.map.end(), kHole);
+    }
+    std::fill(s.refs.begin(), s.refs.end(), 0u);
+    s.pins.clear();
+    for (auto& c : s.cache) c.clear();
+}
+
+void apply(FsState& s, const Op& op, std::vector<Action>& actions) {
+    actions.clear();
     const model::Universe& u = s.universe;
     std::visit(
         overloaded{
@@ -439,7 +453,6 @@ Plan plan(const FsState& before, const Op& op) {
             },
         },
         op);
-    return out;
 }
 
 }  // namespace daxcheck::fslevel

@@ -81,6 +81,11 @@ struct Plan {
 std::optional<std::string> illegal_reason(const FsState& s, const Op& op);
 // The work and the new state for a legal operation.
 Plan plan(const FsState& s, const Op& op);
+// The same in place: `s` becomes the state after `op`; the work is appended
+// to `actions` (cleared first). The walkers' hot path: no copy of the state.
+void apply(FsState& s, const Op& op, std::vector<Action>& actions);
+// Back to the initial state, keeping the buffers.
+void reset(FsState& s);
 
 // The entry of `cache` covering `offset`, if any (its first offset in *at).
 const model::Slot* entry_covering(const PageCache& cache, PageOffset offset,

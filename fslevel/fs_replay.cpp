@@ -57,7 +57,7 @@ FsReplayResult replay(const Variant& v, const Property& p, const model::Universe
             cv.op = daxcheck::to_text(c.op);
             cv.legal = c.outcome.legal;
             for (const auto& w : c.outcome.warnings) cv.warnings.push_back(describe(w));
-            for (model::Pfn pfn : model::touched_pfns(c.before, c.op))
+            for (model::Pfn pfn : c.touched)
                 if (cv.pfns.size() < 4) cv.pfns.push_back(view(ex.exec(), pfn));
             cv.failure = c.failure;
             step.calls.push_back(std::move(cv));

@@ -6,7 +6,6 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
-#include <random>
 #include <thread>
 #include <utility>
 
@@ -14,6 +13,7 @@
 #include "fslevel/fs_execution.h"
 #include "fslevel/fs_replay.h"
 #include "fslevel/fs_text.h"
+#include "harness/wyrand.h"
 
 namespace daxcheck::fslevel {
 namespace {
@@ -37,54 +37,54 @@ struct Config {
     }
 };
 
-Config draw_config(std::mt19937_64& rng, bool reflink) {
+Config draw_config(Rng& rng, bool reflink) {
     Config c;
     while (c.total == 0) {
         for (int k = 0; k < kKinds; k++) {
             if ((k == kReflink || k == kUnshare) && !reflink) continue;
-            if (rng() % 2) c.weights[k] = 1 + rng() % 4;
+            if (rng.below(2)) c.weights[k] = 1 + rng.below(4);
             c.total += c.weights[k];
         }
     }
     // Faults and writes make everything else possible: never leave them out.
     for (int k : {kWrite, kReadFault})
         if (!c.weights[k]) c.weights[k] = 1, c.total++;
-    c.pmd = (rng() % 3) / 2.0;
-    c.length = 1 + rng() % 24;
+    c.pmd = (rng.below(3)) / 2.0;
+    c.length = 1 + rng.below(24);
     return c;
 }
 
-Op random_op(std::mt19937_64& rng, const Config& c, const FsState& s) {
+Op random_op(Rng& rng, const Config& c, const FsState& s) {
     const model::Universe& u = s.universe;
-    unsigned pick = rng() % c.total;
+    unsigned pick = rng.below(c.total);
     int k = 0;
     while (pick >= c.weights[k]) pick -= c.weights[k++];
-    auto file = [&] { return static_cast<FileId>(rng() % u.files); };
-    auto offset = [&] { return static_cast<PageOffset>(rng() % u.offsets); };
-    auto len = [&](PageOffset o) { return 1 + rng() % std::min<std::uint64_t>(u.offsets - o, u.pages(u.pmd_order) + 1); };
+    auto file = [&] { return static_cast<FileId>(rng.below(u.files)); };
+    auto offset = [&] { return static_cast<PageOffset>(rng.below(u.offsets)); };
+    auto len = [&](PageOffset o) { return 1 + rng.below(std::min<std::uint64_t>(u.offsets - o, u.pages(u.pmd_order) + 1)); };
     auto in_file = [&](FileId f) {
         const std::uint64_t size = s.files[f].size;
-        return static_cast<PageOffset>(size ? rng() % size : 0);
+        return static_cast<PageOffset>(size ? rng.below(size) : 0);
     };
-    const bool pmd = std::uniform_real_distribution<double>(0, 1)(rng) < c.pmd;
+    const bool pmd = rng.below(1000) < c.pmd * 1000;
     switch (k) {
         case kWrite: { auto o = offset(); return Write{file(), o, len(o)}; }
         case kReflink: {
             const FileId src = file();
             const PageOffset so = in_file(src), d = offset();
             const std::uint64_t room = std::min(s.files[src].size - std::min(s.files[src].size, so), u.offsets - d);
-            return Reflink{src, so, file(), d, 1 + (room ? rng() % room : 0)};
+            return Reflink{src, so, file(), d, 1 + (room ? rng.below(room) : 0)};
         }
         case kReadFault: { auto f = file(); return ReadFault{f, in_file(f), pmd}; }
         case kWriteFault: { auto f = file(); return WriteFault{f, in_file(f), pmd}; }
-        case kTruncate: return TruncateFile{file(), rng() % (u.offsets + 1)};
+        case kTruncate: return TruncateFile{file(), rng.below(u.offsets + 1)};
         case kPunch: { auto o = offset(); return Punch{file(), o, len(o)}; }
         case kUnshare: { auto o = offset(); return Unshare{file(), o, len(o)}; }
         case kInvalidate: { auto o = offset(); return Invalidate{file(), o, len(o)}; }
         case kPin: { auto f = file(); return PinPage{f, in_file(f)}; }
         default: {
             if (!s.pins.empty()) {
-                const PinRecord& r = s.pins[rng() % s.pins.size()];
+                const PinRecord& r = s.pins[rng.below(s.pins.size())];
                 return UnpinPage{r.file, r.offset};
             }
             return UnpinPage{file(), offset()};
@@ -96,11 +96,15 @@ Op random_op(std::mt19937_64& rng, const Config& c, const FsState& s) {
 
 WalkResult run_walk(const Variant& v, const Property& p, bool reflink, const model::Universe& u,
                     std::uint64_t seed) {
-    std::mt19937_64 rng(seed);
+    FsExecution ex(v, u);
+    return run_walk(ex, p, reflink, seed);
+}
+
+WalkResult run_walk(FsExecution& ex, const Property& p, bool reflink, std::uint64_t seed) {
+    Rng rng(seed);
     const Config c = draw_config(rng, reflink);
     WalkResult out;
-    out.configuration = c.text();
-    FsExecution ex(v, u);
+    ex.reset();
     const CallCheck check = check_of(p);
     for (unsigned i = 0; i < c.length; i++) {
         Op op;
@@ -110,17 +114,21 @@ WalkResult run_walk(const Variant& v, const Property& p, bool reflink, const mod
             found = !illegal_reason(ex.fs(), op);
         }
         if (!found) continue;
-        const FsStepOutcome o = ex.step(op, check);
+        const FsStepOutcome o = ex.step(op, check, false, false, true);
         out.ops.push_back(op);
         out.operations++;
-        out.calls += o.calls.size();
+        out.calls += o.call_count;
         if (o.failure) {
+            out.configuration = c.text();
             out.failure = fmt::format("after #{} ({}): {}", out.ops.size(), to_text(op), *o.failure);
             return out;
         }
     }
     if (p.at_end) {
-        if (auto f = p.at_end(ex.exec())) out.failure = "at the end: " + *f;
+        if (auto f = p.at_end(ex.exec())) {
+            out.failure = "at the end: " + *f;
+            out.configuration = c.text();
+        }
     }
     return out;
 }
@@ -170,12 +178,13 @@ WalksResult run_walks(const Variant& v, const Property& p, bool reflink, const m
     const auto start = std::chrono::steady_clock::now();
     auto worker = [&](unsigned t) {
         std::uint64_t n = 0, ops = 0, calls = 0;
+        FsExecution ex(v, u);
         for (std::uint64_t w = t; !stop; w += threads) {
             if (walks ? w >= walks : std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= seconds)
                 break;
             if (w > lowest_failing) break;
             const std::uint64_t ws = walk_seed(seed, w);
-            WalkResult r = run_walk(v, p, reflink, u, ws);
+            WalkResult r = run_walk(ex, p, reflink, ws);
             n++;
             ops += r.operations;
             calls += r.calls;

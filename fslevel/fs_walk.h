@@ -29,6 +29,9 @@ struct WalkResult {
 // `reflink`: the profile allows reflink (sharing); exclusive walks never share.
 WalkResult run_walk(const Variant& v, const Property& p, bool reflink, const model::Universe& u,
                     std::uint64_t walk_seed);
+class FsExecution;
+// The same on an execution the caller reuses across walks (reset here).
+WalkResult run_walk(FsExecution& ex, const Property& p, bool reflink, std::uint64_t walk_seed);
 
 std::vector<Op> shrink(const Variant& v, const Property& p, const model::Universe& u,
                        std::vector<Op> ops);
