@@ -8,6 +8,7 @@
 
 #include "cli/json_file.h"
 #include "engines/corpus_file.h"
+#include "engines/minimise.h"
 #include "fslevel/fs_replay.h"
 #include "fslevel/fs_text.h"
 #include "fslevel/fs_walk.h"
@@ -191,17 +192,19 @@ int reach_command(const std::vector<std::string>& paths, unsigned depth, std::ui
         }
         const CorpusFile& f = *parsed.file;
         const Property* p = find_property(f.property);
-        if (f.fs_level || p->with_misuse) {
-            fmt::print("{}: {}\n", path, f.fs_level ? "already a filesystem-level file"
-                                                    : "misuse operations have no filesystem form: "
-                                                      "a caller bug, not reachable by definition");
+        if (f.fs_level) {
+            fmt::print("{}: already a filesystem-level file\n", path);
             continue;
         }
+        // The universe the counterexample spans (plus one of each), as the
+        // minimisation searches it.
+        const auto fops = f.operations();
+        const model::Universe u = spanned_universe(f.universe, fops);
         for (const auto& e : f.expect) {
             if (e.pass) continue;
             const Variant* v = find_variant(e.variant);
             if (!fault_path_of(*v)) continue;
-            const auto r = replay(*v, *p, f.universe, f.operations());
+            const auto r = replay(*v, *p, f.universe, fops);
             if (!r.trace.failed()) {
                 fmt::print("{} on {}: the function-level sequence does not fail\n", path, v->name);
                 problems++;
@@ -212,11 +215,24 @@ int reach_command(const std::vector<std::string>& paths, unsigned depth, std::ui
             o.max_states = max_states;
             o.reflink = f.profile != Profile::Exclusive;
             o.target_class = fslevel::failure_class(p->name, r.trace.failure());
+            if (p->with_misuse) {
+                // The misuse itself is the class: can the fault path make that call?
+                model::ModelState s = model::initial_state(f.universe);
+                for (const auto& op : fops) {
+                    if (auto why = model::illegal_reason(s, op)) {
+                        o.target_misuse = true;
+                        o.target_class = fslevel::failure_class("misuse", *why);
+                        break;
+                    }
+                    model::apply_legal(s, op);
+                }
+            }
             const auto start = std::chrono::steady_clock::now();
-            const auto found = fslevel::search(*v, *p, f.universe, o);
+            const auto found = fslevel::search(*v, *p, u, o);
             const double s =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            fmt::print("{} on {} ({}): class \"{}\"\n", path, v->name, p->name, o.target_class);
+            fmt::print("{} on {} ({}): class \"{}\", universe {}\n", path, v->name, p->name,
+                       o.target_class, universe_flags(u));
             if (found.sequence) {
                 fmt::print("  reachable through the filesystem, {} operations ({} states, {:.1f} s):\n",
                            found.sequence->size(), found.states, s);

@@ -132,10 +132,20 @@ ReachResult search(const Variant& v, const Property& p, const model::Universe& u
                 std::vector<Op> path = n.path;
                 path.push_back(op);
                 bool hit = false;
-                for (const auto& c : r.calls)
-                    if (c.failure && matches(*c.failure)) hit = true;
-                if (!hit && r.failure && matches(*r.failure)) hit = true;
-                if (!hit && p.at_end) {
+                for (const auto& c : r.calls) {
+                    if (o.target_misuse) {
+                        if (!c.outcome.legal &&
+                            failure_class("misuse", c.outcome.illegal_reason) == o.target_class) {
+                            out.found_class = o.target_class;
+                            hit = true;
+                        }
+                    } else if (c.failure && matches(*c.failure)) {
+                        hit = true;
+                    }
+                }
+                // For a misuse only derived misuses count, not property failures.
+                if (!hit && !o.target_misuse && r.failure && matches(*r.failure)) hit = true;
+                if (!hit && !o.target_misuse && p.at_end) {
                     FsExecution end(child);
                     if (auto f = p.at_end(end.exec()); f && matches(*f)) hit = true;
                 }

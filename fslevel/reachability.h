@@ -27,6 +27,11 @@ struct ReachOptions {
     bool reflink = true;  // the profile: reflink and unshare allowed
     // The class to reach; empty: any failure.
     std::string target_class;
+    // Reach a misuse instead: a derived call the model finds illegal, whose
+    // reason has the class failure_class("misuse", reason) == target_class.
+    // (A misuse is a caller bug: the question is whether a version's fault
+    // path is such a caller.)
+    bool target_misuse = false;
 };
 
 struct ReachResult {
