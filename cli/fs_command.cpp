@@ -120,7 +120,7 @@ int fs_run_command(const FsRunOptions& o) {
 namespace daxcheck {
 
 int emit_command(const std::string& path, const std::string& variant_name,
-                 const std::string& script_out, const std::string& predictions_out) {
+                 const std::string& script_out, const std::string& predictions_out, bool calls) {
     const CorpusParse parsed = load_corpus(path);
     if (!parsed.file) {
         for (const auto& e : parsed.errors) fmt::print(stderr, "{}\n", e.text());
@@ -144,6 +144,20 @@ int emit_command(const std::string& path, const std::string& variant_name,
         return 2;
     }
     const auto ops = f.fs_operations();
+    if (calls) {
+        fslevel::FsExecution ex(*v, f.universe);
+        const fslevel::CallCheck none = [](const StepView&) { return std::optional<std::string>{}; };
+        fmt::print("# The calls {}'s fault path derives:\n", v->name);
+        for (const auto& op : ops) {
+            fmt::print("{}\n", fslevel::to_text(op));
+            for (const auto& c : ex.step(op, none, true).calls) {
+                std::string w;
+                for (const auto& x : c.outcome.warnings) w += " WARN_ON_ONCE(" + x.condition + ")";
+                fmt::print("#   {}{}{}\n", daxcheck::to_text(c.op), c.outcome.legal ? "" : " (illegal)", w);
+            }
+        }
+        return 0;
+    }
     const fslevel::Script script = fslevel::xfs_io_script(ops, f.universe, f.shows, path);
     // The port's prediction: every warning each step's calls raise.
     fslevel::FsExecution ex(*v, f.universe);

@@ -34,8 +34,10 @@ int fs_run_command(const FsRunOptions& o);
 
 // Writes the xfs_io script and the predictions JSON of a `level: fs` corpus
 // file for `variant` (default: the first `expect:` line's).
+// With `calls`, prints instead each operation and, as `#` comment lines under
+// it, the calls the variant's fault path derives (for corpus files).
 int emit_command(const std::string& path, const std::string& variant, const std::string& script_out,
-                 const std::string& predictions_out);
+                 const std::string& predictions_out, bool calls = false);
 
 // For each function-level corpus file: searches the filesystem level (up to
 // `depth` operations, at most `max_states` states) for a sequence that fails

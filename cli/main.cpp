@@ -152,6 +152,8 @@ int main(int argc, char** argv) {
     emit->add_option("--variant", emit_variant, "the port that predicts (default: the first expect: line's)");
     emit->add_option("--script", emit_script, "where the script goes (default: standard output)");
     emit->add_option("--predictions", emit_predictions, "where the predictions JSON goes");
+    bool emit_calls = false;
+    emit->add_flag("--calls", emit_calls, "print each operation with the calls it derives instead");
 
     auto* reach = app.add_subcommand(
         "reach", "is a function-level corpus counterexample reachable through the filesystem?");
@@ -216,7 +218,7 @@ int main(int argc, char** argv) {
 
     if (app.got_subcommand("list")) return list_command();
     if (app.got_subcommand("emit"))
-        return emit_command(emit_file, emit_variant, emit_script, emit_predictions);
+        return emit_command(emit_file, emit_variant, emit_script, emit_predictions, emit_calls);
     if (app.got_subcommand("reach")) return reach_command(reach_paths, reach_depth, reach_states);
     if (app.got_subcommand("replay")) return replay_command(replay_paths);
     if (app.got_subcommand("swarm")) return swarm.run();
