@@ -28,6 +28,17 @@ std::string universe_flags(const model::Universe& u) {
 
 }  // namespace
 
+FsRunOptions fs_options(const std::vector<const Variant*>& variants,
+                        const std::vector<const Property*>& properties,
+                        const std::vector<Profile>& profiles, const model::Universe& universe) {
+    FsRunOptions o;
+    o.variants = variants;
+    o.properties = properties;
+    o.profiles = profiles;
+    o.universe = universe;
+    return o;
+}
+
 int fs_run_command(const FsRunOptions& o) {
     for (const Variant* v : o.variants) {
         std::string why;
@@ -112,6 +123,51 @@ int fs_run_command(const FsRunOptions& o) {
             return 2;
         }
     }
+    return unexpected ? 1 : 0;
+}
+
+int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_states) {
+    int unexpected = 0, cells = 0;
+    for (const Variant* v : o.variants) {
+        std::string why;
+        if (!fault_path_of(*v, &why)) {
+            fmt::print(stderr, "daxcheck: {}\n", why);
+            return 2;
+        }
+    }
+    for (const Variant* v : o.variants)
+        for (const Property* p : o.properties) {
+            if (p->with_misuse) continue;
+            for (Profile profile : o.profiles) {
+                fslevel::ReachOptions ro;
+                ro.max_depth = depth;
+                ro.max_states = max_states;
+                ro.reflink = profile == Profile::Reflink;
+                const auto start = std::chrono::steady_clock::now();
+                const auto r = fslevel::search(*v, *p, o.universe, ro);
+                const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                const Expectation e = fs_expectation_for(*v, p->name, to_string(profile));
+                const bool failed = r.sequence.has_value();
+                cells++;
+                unexpected += failed == e.pass;
+                if (failed) {
+                    fmt::print("== {} / {} / {} (filesystem level): shortest counterexample, {} operations ({})\n",
+                               v->name, p->name, to_string(profile), r.sequence->size(),
+                               e.pass ? "UNEXPECTED" : "expected");
+                    const auto rep = fslevel::replay(*v, *p, o.universe, *r.sequence);
+                    fmt::print("  {}\n{}", rep.trace.failure(), fslevel::format_trace(rep.trace));
+                    fmt::print("  shortest: no shorter filesystem sequence fails ({} states, {:.2f} s)\n",
+                               r.states, s);
+                } else {
+                    fmt::print("== {} / {} / {} (filesystem level): no counterexample up to depth {}{} "
+                               "({} states, {:.2f} s){}\n",
+                               v->name, p->name, to_string(profile), r.depth_completed,
+                               r.exhausted ? ", exhausted" : r.budget_hit ? ", state budget reached" : "",
+                               r.states, s, e.pass ? "" : fmt::format(" UNEXPECTED: expected to fail: {}", e.why));
+                }
+            }
+        }
+    fmt::print("{} cells: {} as expected, {} unexpected\n", cells, cells - unexpected, unexpected);
     return unexpected ? 1 : 0;
 }
 

@@ -28,9 +28,19 @@ struct FsRunOptions {
     std::optional<std::string> json_path;
 };
 
+// The cells of a command line, at the filesystem level.
+FsRunOptions fs_options(const std::vector<const Variant*>& variants,
+                        const std::vector<const Property*>& properties,
+                        const std::vector<Profile>& profiles, const model::Universe& universe);
+
 // Prints the verdict table and each failure; 0 when every verdict is as
 // expected, 1 otherwise, 2 when a variant cannot run at the filesystem level.
 int fs_run_command(const FsRunOptions& o);
+
+// `explore --level fs`: breadth-first over filesystem sequences per cell, up
+// to `depth` operations and `max_states` states; the first failure found is a
+// shortest one. Exit codes as fs_run_command.
+int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_states);
 
 // Writes the xfs_io script and the predictions JSON of a `level: fs` corpus
 // file for `variant` (default: the first `expect:` line's).

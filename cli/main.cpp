@@ -201,6 +201,12 @@ int main(int argc, char** argv) {
     x_uflags.add_to(*explore);
     explore->add_flag("--save-failures", x_save,
                       "save each new shortest counterexample as a corpus file");
+    std::string x_level = "function";
+    std::uint64_t x_max_states = 200000;
+    explore->add_option("--level", x_level, "function or fs (filesystem operations, SPEC 8)")
+        ->check(CLI::IsMember({"function", "fs"}));
+    explore->add_option("--max-states", x_max_states, "--level fs: state budget per cell (default 200000)")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32));
     explore->add_option("--corpus-dir", x_corpus_dir,
                         "where --save-failures writes (default: corpus/)");
 
@@ -233,6 +239,13 @@ int main(int argc, char** argv) {
         xo.explore.universe = x_uflags.universe_from(default_explore_universe());
         if (auto problem = model::universe_problem(xo.explore.universe); !problem.empty())
             return usage("bad universe: " + problem);
+        if (x_level == "fs") {
+            if (x_save || !x_json.empty() || x_threads != 1)
+                return usage("explore --level fs: --save-failures, --json and --threads are function-level only for now");
+            return fs_explore_command(
+                fs_options(sel.variants, sel.properties, sel.profiles, xo.explore.universe),
+                x_depth.value_or(6), x_max_states);
+        }
         xo.depth_given = x_depth.has_value();
         xo.explore.max_depth = x_depth.value_or(1000);
         xo.explore.time_budget_s = x_time_budget;
@@ -263,11 +276,7 @@ int main(int argc, char** argv) {
     if (level == "fs") {
         if (app.got_subcommand("report") || report || save)
             return usage("--level fs: --report and --save-failures are function-level only for now");
-        FsRunOptions fo;
-        fo.variants = opts.variants;
-        fo.properties = opts.properties;
-        fo.profiles = opts.profiles;
-        fo.universe = opts.cell.universe;
+        FsRunOptions fo = fs_options(opts.variants, opts.properties, opts.profiles, opts.cell.universe);
         fo.seed = opts.cell.seed;
         fo.walks = walks;
         fo.seconds = fs_seconds;

@@ -1,4 +1,5 @@
 #include "cli/swarm_command.h"
+#include "cli/fs_command.h"
 
 #include <fmt/format.h>
 
@@ -55,6 +56,8 @@ void SwarmCommand::add_to(CLI::App& app) {
     cmd->add_option("--seed", seed_, "seed of the walks (default: random, printed)");
     cmd->add_option("--json", json_path_, "also write the results as JSON to FILE (as run --json)");
     universe_.add_to(*cmd);
+    cmd->add_option("--level", level_, "function or fs (filesystem operations, SPEC 8)")
+        ->check(CLI::IsMember({"function", "fs"}));
     cmd->add_flag("--save-failures", save_, "save each new shrunk counterexample as a corpus file");
     cmd->add_option("--corpus-dir", corpus_dir_, "where --save-failures writes (default: corpus/)");
     cmd->add_flag("--no-minimise", no_minimise_,
@@ -93,6 +96,17 @@ int SwarmCommand::run() const {
     run.cell.seed = seed_ ? *seed_ : std::random_device{}() % 1000000000;
     run.cell.tests = static_cast<int>(walks_.value_or(0));
     if (!json_path_.empty()) run.json_path = json_path_;
+    if (level_ == "fs") {
+        if (save_ || walk_seed_) return usage("--level fs: --save-failures and --walk-seed are function-level only for now");
+        FsRunOptions fo = fs_options(run.variants, run.properties, run.profiles, run.cell.universe);
+        fo.seed = run.cell.seed;
+        fo.walks = walks_.value_or(0);
+        fo.seconds = walks_ ? 0 : seconds_;
+        fo.threads = threads_;
+        fo.command = "swarm";
+        fo.json_path = run.json_path;
+        return fs_run_command(fo);
+    }
     run.minimise = !no_minimise_;
 
     SwarmOptions opts;

@@ -26,6 +26,7 @@ private:
     unsigned threads_ = 2;
     std::string json_path_, corpus_dir_;
     bool save_ = false, no_minimise_ = false;
+    std::string level_ = "function";  // or fs (cli/fs_command.h)
     UniverseFlags universe_;
 };
 

@@ -67,8 +67,32 @@ Op random_op(Rng& rng, const Config& c, const FsState& s) {
         return static_cast<PageOffset>(size ? rng.below(size) : 0);
     };
     const bool pmd = rng.below(1000) < c.pmd * 1000;
+    const std::uint64_t n = u.pages(static_cast<model::Order>(u.pmd_order));
+    // Half the time aim at what exists: an entry in a page cache, a whole
+    // PMD range. Deep bugs need a pin on a mapped page, an invalidation of
+    // an existing entry, a 2M write (Groce et al.'s swarm does the rest).
+    const model::Slot* entry = nullptr;
+    FileId entry_file = 0;
+    PageOffset entry_at = 0;
+    if (rng.coin()) {
+        const FileId f = file();
+        if (!s.cache[f].empty()) {
+            auto it = s.cache[f].begin() + static_cast<long>(rng.below(s.cache[f].size()));
+            entry = &it->second;
+            entry_file = f;
+            entry_at = it->first;
+        }
+    }
+    auto entry_page = [&] { return entry_at + rng.below(u.pages(entry->order)); };
     switch (k) {
-        case kWrite: { auto o = offset(); return Write{file(), o, len(o)}; }
+        case kWrite: {
+            if (n <= u.offsets && rng.coin()) {
+                const PageOffset o = rng.below(u.offsets / n) * n;
+                return Write{file(), o, n};
+            }
+            auto o = offset();
+            return Write{file(), o, len(o)};
+        }
         case kReflink: {
             const FileId src = file();
             const PageOffset so = in_file(src), d = offset();
@@ -78,10 +102,22 @@ Op random_op(Rng& rng, const Config& c, const FsState& s) {
         case kReadFault: { auto f = file(); return ReadFault{f, in_file(f), pmd}; }
         case kWriteFault: { auto f = file(); return WriteFault{f, in_file(f), pmd}; }
         case kTruncate: return TruncateFile{file(), rng.below(u.offsets + 1)};
-        case kPunch: { auto o = offset(); return Punch{file(), o, len(o)}; }
+        case kPunch: {
+            if (entry) return Punch{entry_file, entry_page(), 1};
+            auto o = offset();
+            return Punch{file(), o, len(o)};
+        }
         case kUnshare: { auto o = offset(); return Unshare{file(), o, len(o)}; }
-        case kInvalidate: { auto o = offset(); return Invalidate{file(), o, len(o)}; }
-        case kPin: { auto f = file(); return PinPage{f, in_file(f)}; }
+        case kInvalidate: {
+            if (entry) return Invalidate{entry_file, entry_page(), 1};
+            auto o = offset();
+            return Invalidate{file(), o, len(o)};
+        }
+        case kPin: {
+            if (entry) return PinPage{entry_file, entry_page()};
+            auto f = file();
+            return PinPage{f, in_file(f)};
+        }
         default: {
             if (!s.pins.empty()) {
                 const PinRecord& r = s.pins[rng.below(s.pins.size())];

@@ -82,6 +82,13 @@ const BadCase kBadCases[] = {
     {"invalid-utf8.dax", 6, "invalid UTF-8 byte 0xe9"},
     {"long-line.dax", 6, "longer than the cap of 4096"},
     {"too-many-operations.dax", 10006, "more than 10000 operations"},
+    // The filesystem level (SPEC 8).
+    {"fs-no-such-file.dax", 8, "not a legal filesystem operation: file C does not exist"},
+    {"fs-length-past-universe.dax", 7, "the range 3+4 is past the universe's offsets 0..3"},
+    {"fs-reflink-onto-itself.dax", 8, "a reflink of A onto itself"},
+    {"fs-unknown-operation.dax", 7, "unknown filesystem operation 'mkdir'"},
+    {"fs-unknown-level.dax", 2, "unknown level 'block' (known: function, fs)"},
+    {"fs-fault-past-end-of-file.dax", 7, "past the end of A (0 pages): the fault gets SIGBUS"},
 };
 
 }  // namespace

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The filesystem level on the command line: run/swarm/explore --level fs,
+# replay of level: fs files, emit, reach; the printed reproduce line is run
+# and must reproduce the same failure.
+set -u
+bin=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+check() {  # check NAME EXPECTED_RC COMMAND...
+    local name=$1 want=$2; shift 2
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    local rc=$?
+    if [ "$rc" -ne "$want" ]; then
+        echo "FAIL $name: exit $rc, wanted $want"; cat "$tmp/out" "$tmp/err" | head -20; fails=$((fails + 1))
+    else
+        echo "ok   $name"
+    fi
+}
+want() {  # want NAME PATTERN FILE
+    grep -q -- "$2" "$3" || { echo "FAIL $1: no '$2' in $3"; head -20 "$3"; fails=$((fails + 1)); }
+}
+check "run --level fs as expected" 0 "$bin" run --level fs --seed 3
+want "run --level fs counts" "cells: 100 as expected, 0 unexpected" "$tmp/out"
+check "run --level fs v6.0 finding" 0 "$bin" run --level fs --variant v6.0 --property no-spurious-warn --profile reflink --seed 5
+want "v6.0 derives an illegal call" "breaks the contract" "$tmp/out"
+first=$(grep -m1 'after #' "$tmp/out")
+line=$(grep -m1 '  reproduce: ' "$tmp/out" | sed 's/^  reproduce: //; s#^\./daxcheck ##')
+# shellcheck disable=SC2086
+check "the printed reproduce line runs" 0 "$bin" $line
+grep -qF -- "$first" "$tmp/out" || { echo "FAIL reproduce line gave another failure"; fails=$((fails + 1)); }
+check "swarm --level fs" 0 "$bin" swarm --level fs --variant v6.2 --variant v6.15 --walks 2000 --seed 2 --threads 2
+check "explore --level fs finds the 6.0 read fault" 0 "$bin" explore --level fs --variant v6.0 --property no-spurious-warn --profile reflink --depth 4
+want "explore shortest" "shortest counterexample, 4 operations" "$tmp/out"
+check "level fs rejects misuse-only flags" 2 "$bin" run --level fs --save-failures
+check "unknown level" 2 "$bin" run --level block
+check "replay level fs" 0 "$bin" replay "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax"
+check "emit" 0 "$bin" emit "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax" --variant v6.0 \
+    --script "$tmp/r.sh" --predictions "$tmp/p.json"
+want "emit mounts with dax" "mount -o dax=always" "$tmp/r.sh"
+want "emit reflinks" 'reflink "$MNT/A" 0 0 4096' "$tmp/r.sh"
+want "predictions name the warning" '"condition": "page->mapping"' "$tmp/p.json"
+want "predictions carry kernel lines" '"kernel": "6.1"' "$tmp/p.json"
+sh -n "$tmp/r.sh" || { echo "FAIL emitted script is not valid sh"; fails=$((fails + 1)); }
+check "emit of a function-level file" 2 "$bin" emit "$src/corpus/three-owners-one-pfn.dax"
+want "emit names the file" "three-owners-one-pfn.dax: not a filesystem-level file" "$tmp/err"
+check "reach" 0 "$bin" reach "$src/corpus/v6.15-stale-index-reads-as-shared.dax" --depth 3
+want "reach finds it" "reachable through the filesystem, 3 operations" "$tmp/out"
+echo "$((fails == 0 ? 1 : 0)) passed, $fails failed"
+[ "$fails" -eq 0 ]
