@@ -29,25 +29,26 @@ std::optional<std::string> bad_range(const FsState& s, PageOffset offset, std::u
     return std::nullopt;
 }
 
-// The entries of `cache` overlapping [first, first+len), by first offset.
-std::vector<PageOffset> entries_in(const PageCache& cache, PageOffset first, std::uint64_t len,
-                                   const model::Universe& u) {
-    std::vector<PageOffset> out;
+// Calls f(first offset, entry) for each entry of `cache` overlapping
+// [first, first+len) until f returns true; true when one did. Allocates nothing.
+template <class F>
+bool any_entry_in(const PageCache& cache, PageOffset first, std::uint64_t len,
+                  const model::Universe& u, F&& f) {
     for (const auto& [at, slot] : cache)
-        if (at < first + len && first < at + u.pages(slot.order)) out.push_back(at);
-    return out;
+        if (at < first + len && first < at + u.pages(slot.order) && f(at, slot)) return true;
+    return false;
 }
 
 // True when a pinned page sits in an entry of `file` overlapping the range:
 // truncate, punch and a reflink onto it wait for the pin (dax_break_layout).
 bool pinned_in(const FsState& s, FileId file, PageOffset first, std::uint64_t len) {
-    for (PageOffset at : entries_in(s.cache[file], first, len, s.universe)) {
-        const model::Slot& e = s.cache[file].at(at);
-        if (!e.covers_pfns()) continue;
+    if (s.pins.empty()) return false;
+    return any_entry_in(s.cache[file], first, len, s.universe, [&](PageOffset, const model::Slot& e) {
+        if (!e.covers_pfns()) return false;
         for (const auto& p : s.pins)
             if (p.pfn >= e.pfn && p.pfn < e.pfn + s.universe.pages(e.order)) return true;
-    }
-    return false;
+        return false;
+    });
 }
 
 bool is_pinned(const FsState& s, Pfn pfn) {
@@ -98,13 +99,19 @@ bool new_block(FsState& s, FileId f, PageOffset offset) {
 
 void remove_entries(FsState& s, FileId f, PageOffset first, std::uint64_t len,
                     Action::Kind kind, std::vector<Action>& actions) {
-    for (PageOffset at : entries_in(s.cache[f], first, len, s.universe)) {
-        Action a;
-        a.kind = kind;
-        a.file = f;
-        a.index = std::max(at, first);
-        actions.push_back(a);
-        s.cache[f].erase(at);
+    PageCache& cache = s.cache[f];
+    for (auto it = cache.begin(); it != cache.end();) {
+        const PageOffset at = it->first;
+        if (at < first + len && first < at + s.universe.pages(it->second.order)) {
+            Action a;
+            a.kind = kind;
+            a.file = f;
+            a.index = std::max(at, first);
+            actions.push_back(a);
+            it = cache.erase(it);
+        } else {
+            ++it;
+        }
     }
 }
 
@@ -198,9 +205,9 @@ void fault(FsState& s, FileId f, PageOffset offset, bool write, bool pmd,
     if (pmd && first + n <= s.files[f].size && first + n <= u.offsets) {
         a.pmd = true;
         // grab_mapping_entry falls back (storing nothing) on PTE entries in range.
-        bool conflict = false;
-        for (PageOffset at : entries_in(s.cache[f], first, n, u))
-            conflict = conflict || s.cache[f].at(at).order == 0;
+        const bool conflict = any_entry_in(s.cache[f], first, n, u, [](PageOffset, const model::Slot& e) {
+            return e.order == 0;
+        });
         if (conflict) {
             a.pmd_iomap.length = n;  // not consulted: the fault never reaches iomap_begin
             a.pmd = false;           // the same calls as a PTE fault

@@ -1,7 +1,7 @@
 // The one table of expected verdicts for in-tree variants. Each row is a
-// failure the contract (../shared/SPEC.md) predicts for that version's logic,
+// failure the contract (docs/contract.md) predicts for that version's logic,
 // with what it means for a kernel user. Rows are derived from SPEC and
-// KERNEL-HISTORY, never copied from a run.
+// docs/versions.md, never copied from a run.
 #include "impl/expectations.h"
 
 #include "impl/variant.h"

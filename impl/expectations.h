@@ -17,7 +17,7 @@ struct ExpectedFailure {
     std::string variant;
     std::string property;
     std::string profile;  // "exclusive", "reflink"
-    std::string why;      // the consequence, from SPEC / KERNEL-HISTORY
+    std::string why;      // the consequence, from docs/contract.md / docs/versions.md
 };
 const std::vector<ExpectedFailure>& expected_failures();
 

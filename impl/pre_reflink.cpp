@@ -1,7 +1,7 @@
 // fs/dax.c page ownership before reflink support (about v4.19 to v5.19):
 // dax_associate_entry / dax_disassociate_entry with no shared path at all.
 // Upstream: mainline fs/dax.c before 6061b69b9a55 ("fsdax: set a CoW flag
-// when associate reflink mappings"), KERNEL-HISTORY section 1.
+// when associate reflink mappings"), docs/versions.md section 1.
 //
 // Known limits (not bugs of the time: reflink and DAX were mutually
 // exclusive): a page has at most one owner. The associate call has no shared

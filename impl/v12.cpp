@@ -1,6 +1,6 @@
 // v12 of "fsdax: set a CoW flag when associate reflink mappings" as posted.
 // Upstream: Message-ID 20220410160904.3758789-8-ruansy.fnst@fujitsu.com
-// (KERNEL-HISTORY section 3).
+// (docs/versions.md section 3).
 //
 // The setter now takes a pointer to page->mapping (v10's `byvalue` fixed).
 // Known bugs kept as posted:

@@ -1,6 +1,6 @@
 // Linux 6.0 and 6.1: v13 of "fsdax: set a CoW flag when associate reflink
 // mappings" as merged.
-// Upstream: mainline 6061b69b9a55 (KERNEL-HISTORY section 4).
+// Upstream: mainline 6061b69b9a55 (docs/versions.md section 4).
 //
 // `byvalue` and `inverted` are fixed. Known bug kept as merged:
 //   postdec  `page->index-- > 0` keeps a page whose count was 1: N

@@ -1,5 +1,5 @@
 // Linux 6.15: Alistair Popple's "fs/dax: Fix ZONE_DEVICE page reference
-// counts" series (KERNEL-HISTORY section 6).
+// counts" series (docs/versions.md section 6).
 // Upstream: mainline 38607c62b34b "fs/dax: properly refcount fs dax pages",
 // 98c183a4fccf "fs/dax: don't disassociate zero page entries", and the
 // 6.15-rc3 fix that resets the old folio order when splitting.

@@ -1,5 +1,5 @@
 // Linux 6.2 to 6.14: "fsdax: introduce page->share for fsdax in reflink mode".
-// Upstream: mainline 16900426586032 (Dec 2022; KERNEL-HISTORY section 5).
+// Upstream: mainline 16900426586032 (Dec 2022; docs/versions.md section 5).
 //
 // The share count gets its own name (page->share overlays page->index) and
 // is pre-decremented: no known bug in this logic. From 6.2 the caller passes

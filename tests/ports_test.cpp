@@ -1,5 +1,5 @@
 // The ports of the released versions keep their known behaviour
-// (KERNEL-HISTORY sections 1, 3, 4, 5 and 6), bugs included.
+// (docs/versions.md sections 1, 3, 4, 5 and 6), bugs included.
 #include <gtest/gtest.h>
 
 #include "harness/execution.h"

@@ -1,4 +1,4 @@
-// The v10 port keeps each posted bug, one toggle at a time (KERNEL-HISTORY 2).
+// The v10 port keeps each posted bug, one toggle at a time (docs/versions.md 2).
 #include <gtest/gtest.h>
 
 #include <climits>

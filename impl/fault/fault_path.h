@@ -1,5 +1,5 @@
 // The fault path around dax_associate_entry / dax_disassociate_entry (SPEC 8,
-// KERNEL-HISTORY section 7): grab_mapping_entry, dax_insert_entry,
+// docs/versions.md section 7): grab_mapping_entry, dax_insert_entry,
 // __dax_invalidate_entry and the PTE/PMD fault skeleton that calls them.
 //
 // The parts that differ between versions are dax_insert_entry's choice of
@@ -29,10 +29,10 @@ struct FaultPath {
 // shared flag. Used by `pre-reflink`.
 extern const FaultPath kFaultPathPreReflink;
 // The v10 posting: the CoW replace of v9, but no caller passes `true`
-// (KERNEL-HISTORY section 2). Used by the v10 family.
+// (docs/versions.md section 2). Used by the v10 family.
 extern const FaultPath kFaultPathV10;
 // 6.0 and 6.1 (mainline 6061b69b9a55): cow = write fault && IOMAP_F_SHARED.
-// Used by `v6.0` and by `v12`, whose caller KERNEL-HISTORY does not
+// Used by `v6.0` and by `v12`, whose caller docs/versions.md does not
 // distinguish from the merged v13.
 extern const FaultPath kFaultPathV6_0;
 // 6.2 on ("fsdax,xfs: set the shared flag when file extent is shared", Dec

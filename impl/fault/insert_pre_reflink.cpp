@@ -2,7 +2,7 @@
 // left its caller. Before reflink only a zero-page or empty entry is replaced
 // and associate has no shared flag. The v10 series sits on the CoW series,
 // which also replaces the entry on a write fault of a shared extent, but no
-// caller passes `true` (KERNEL-HISTORY 2: Dan Williams asked who would).
+// caller passes `true` (docs/versions.md 2: Dan Williams asked who would).
 #include "impl/fault/calls.h"
 #include "impl/fault/fault_path.h"
 

@@ -2,7 +2,7 @@
 // CoW flag when associate reflink mappings", on the CoW series' "fsdax:
 // Replace mmap entry in case of CoW"). The flag is `cow`: a *write* fault of
 // a shared extent. A read fault of a reflinked block passes false and takes
-// the exclusive path, which warns on the second owner (KERNEL-HISTORY 7).
+// the exclusive path, which warns on the second owner (docs/versions.md 7).
 #include "impl/fault/calls.h"
 #include "impl/fault/fault_path.h"
 
