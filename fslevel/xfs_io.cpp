@@ -16,8 +16,15 @@ constexpr std::uint64_t kPage = 4096, kPmd = 2 << 20;
 
 struct Layout {
     unsigned order;
+    std::uint64_t mask() const { return (1ULL << order) - 1; }
     std::uint64_t at(std::uint64_t page) const {  // byte offset of a model page
-        return (page >> order) * kPmd + (page & ((1ULL << order) - 1)) * kPage;
+        return (page >> order) * kPmd + (page & mask()) * kPage;
+    }
+    // Bytes of the page range [first, first+len): whole PMD blocks are 2 MiB
+    // each; otherwise from the first page to the end of the last.
+    std::uint64_t length(std::uint64_t first, std::uint64_t len) const {
+        if ((first & mask()) == 0 && (len & mask()) == 0) return at(first + len) - at(first);
+        return at(first + len - 1) + kPage - at(first);
     }
 };
 
@@ -30,7 +37,7 @@ Script xfs_io_script(const std::vector<Op>& ops, const model::Universe& u, const
     Script s;
     const Layout L{u.pmd_order};
     auto range = [&](PageOffset o, std::uint64_t len) {
-        return fmt::format("{} {}", L.at(o), L.at(o + len) - L.at(o));
+        return fmt::format("{} {}", L.at(o), L.length(o, len));
     };
     std::string body;
     for (std::size_t i = 0; i < ops.size(); i++) {
@@ -46,9 +53,9 @@ Script xfs_io_script(const std::vector<Op>& ops, const model::Universe& u, const
                 [&](const Reflink& r) {
                     step_text = fmt::format("reflink {} {} {} {} {}", model::file_letter(r.src),
                                             r.src_offset, model::file_letter(r.dst), r.dst_offset, r.len);
-                    return fmt::format("xfs_io -f -c \"reflink {} {} {} {}\" {}", path(r.src),
-                                       L.at(r.src_offset), L.at(r.dst_offset),
-                                       L.at(r.src_offset + r.len) - L.at(r.src_offset), path(r.dst));
+                    return fmt::format("xfs_io -f -c \"reflink $MNT/{} {} {} {}\" {}",
+                                       model::file_letter(r.src), L.at(r.src_offset),
+                                       L.at(r.dst_offset), L.length(r.src_offset, r.len), path(r.dst));
                 },
                 [&](const ReadFault& f) {
                     step_text = fmt::format("read-fault {} {}{}", model::file_letter(f.file), f.offset,

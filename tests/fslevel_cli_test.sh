@@ -39,7 +39,7 @@ check "replay level fs" 0 "$bin" replay "$src/corpus/fs-v6.0-read-fault-of-refli
 check "emit" 0 "$bin" emit "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax" --variant v6.0 \
     --script "$tmp/r.sh" --predictions "$tmp/p.json"
 want "emit mounts with dax" "mount -o dax=always" "$tmp/r.sh"
-want "emit reflinks" 'reflink "$MNT/A" 0 0 4096' "$tmp/r.sh"
+want "emit reflinks" 'reflink $MNT/A 0 0 4096' "$tmp/r.sh"
 want "predictions name the warning" '"condition": "page->mapping"' "$tmp/p.json"
 want "predictions carry kernel lines" '"kernel": "6.1"' "$tmp/p.json"
 sh -n "$tmp/r.sh" || { echo "FAIL emitted script is not valid sh"; fails=$((fails + 1)); }
