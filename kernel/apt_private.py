@@ -42,6 +42,10 @@ def host_mirrors():
             m = re.match(r"URIs:\s*(\S+)", line) or re.match(r"deb\s+(?:\[[^\]]*\]\s+)?(\S+)", line)
             if m:
                 uris.append(m.group(1).rstrip("/"))
+    # DAXCHECK_DEBIAN_MIRROR overrides (the tests point it at a closed port).
+    override = os.environ.get("DAXCHECK_DEBIAN_MIRROR")
+    if override:
+        return override.rstrip("/"), override.rstrip("/") + "-security"
     archive = next((u for u in uris if u.endswith("/debian")), DEFAULT_MIRROR)
     security = next((u for u in uris if u.endswith("/debian-security")),
                     archive[: -len("/debian")] + "/debian-security")

@@ -21,11 +21,17 @@ _running = set()
 _lock = threading.Lock()
 
 
+# Loaded here, not in the child: dlopen between fork and exec of a threaded
+# process can hang or fail.
+try:
+    _prctl = ctypes.CDLL("libc.so.6", use_errno=True).prctl
+except OSError:
+    _prctl = None
+
+
 def _die_with_parent():
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except OSError:
-        pass
+    if _prctl is not None:
+        _prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL))
 
 
 def kill_all():

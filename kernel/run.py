@@ -224,7 +224,7 @@ def main(argv):
     except (Usage, reproducers.InputError) as e:
         print(f"daxcheck kernel: {e}", file=sys.stderr)
         return 2
-    for s in (signal.SIGTERM, signal.SIGHUP):
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(s, _interrupted)
     log = lambda m: say(m, sys.stderr)  # noqa: E731
     try:
@@ -260,7 +260,7 @@ def main(argv):
         say("notes:\n" + n)
     agree = sum(verdict.is_agree(j.result["verdict"]) for j in jobs)
     skipped = sum(j.result["verdict"].startswith("skipped") for j in jobs)
-    say(f"\n{len(jobs)} boots in {elapsed:.0f} s with {args.jobs} at a time: "
+    say(f"\n{len(jobs)} runs in {elapsed:.0f} s with {args.jobs} at a time: "
         f"{agree} agree, {len(jobs) - agree - skipped} not, {skipped} skipped")
     if args.json:
         report.write_json(args.json, [{"name": pk.name, "release": pk.kernel and pk.kernel.release,
