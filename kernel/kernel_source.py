@@ -59,7 +59,8 @@ FUNC_START = re.compile(r"^(?:static\s+|inline\s+|noinline\s+|__\w+\s+)*[\w\s\*]
 
 class SourceFile:
     def __init__(self, path):
-        self.lines = open(path, encoding="utf-8", errors="replace").read().splitlines()
+        with open(path, encoding="utf-8", errors="replace") as f:
+            self.lines = f.read().splitlines()
 
     def line(self, n):
         return self.lines[n - 1] if 0 < n <= len(self.lines) else None

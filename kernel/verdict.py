@@ -71,11 +71,11 @@ def failure(log, boot_result, timeout):
         return "boot failed: the guest never ran /init"
     if log.setup_failure:
         return f"script error: {log.setup_failure}"
+    if not log.finished:
+        return "boot hung: the guest stopped before the script ended"
     if log.dax_refusals or (log.script_began and not log.dax_said_active):
         why = log.dax_refusals[0] if log.dax_refusals else "the script did not see dax=always"
         return f"DAX not active on the mount ({why})"
-    if not log.finished:
-        return "boot hung: the guest stopped before the script ended"
     if log.script_exit not in (0, None):
         return f"script error: the reproducer exited {log.script_exit}"
     if not log.dax_active():
