@@ -55,6 +55,15 @@ def _unpack(debs, dest):
     os.replace(tmp, dest)
 
 
+def _prune(cache, name, keep):
+    """A newer Debian kernel replaces the older one of the same name in the cache
+    (each unpacked image is a few hundred MB)."""
+    for kind in ("images", "initramfs"):
+        for d in glob.glob(os.path.join(cache, kind, name, "*")):
+            if os.path.basename(d) != keep:
+                shutil.rmtree(d, ignore_errors=True)
+
+
 def fetch_debian(name, cache, log=print):
     """Resolve a known name to the newest image of its suite, download and unpack it once."""
     suites, meta, series = KNOWN[name]
@@ -83,6 +92,7 @@ def fetch_debian(name, cache, log=print):
             _unpack(debs, dest)
             for deb in debs:
                 os.remove(deb)  # the unpacked tree is what we keep
+            _prune(cache, name, release)
             with open(os.path.join(dest, "debian-version"), "w") as f:
                 f.write(f"{version}\n")
     else:

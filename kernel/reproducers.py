@@ -8,6 +8,7 @@ port variant.
 
 import glob
 import os
+import re
 import subprocess
 
 from predictions import PredictionError, Predictions
@@ -104,9 +105,27 @@ def collect(args, daxcheck, out_dir):
     return found
 
 
+_emit_checked = {}
+
+
+def _has_emit(daxcheck):
+    if daxcheck not in _emit_checked:
+        try:
+            r = subprocess.run([daxcheck, "emit", "--help"], capture_output=True, text=True,
+                               timeout=60)
+            # CLI11 answers an unknown subcommand's --help with the top-level help
+            _emit_checked[daxcheck] = r.returncode == 0 and re.search(r"Usage: \S+ emit\b", r.stdout) is not None
+        except (OSError, subprocess.SubprocessError):
+            _emit_checked[daxcheck] = False
+    return _emit_checked[daxcheck]
+
+
 def _dax(path, daxcheck, out_dir):
     if daxcheck is None:
         raise InputError(f"{path}: a .dax file needs the daxcheck binary (run through ./daxcheck kernel)")
+    if not _has_emit(daxcheck):
+        raise InputError(f"{path}: {daxcheck} has no `emit` command yet, so .dax files cannot be "
+                         "turned into reproducers; give a directory of V.sh + V.json pairs instead")
     stem = os.path.basename(path)[:-4]
     r = Reproducer(stem, path)
     r.emit = (daxcheck, os.path.abspath(path), os.path.join(out_dir, "emit", stem))
