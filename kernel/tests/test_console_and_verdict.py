@@ -108,6 +108,25 @@ class ParseRealConsoles(unittest.TestCase):
         self.assertTrue(v.startswith("DAX not active on the mount"), v)
 
 
+class NewerKernel(unittest.TestCase):
+    """sid (7.2) prints "WARNING: FILE:LINE at FUNC+off, CPU#n: comm/pid"."""
+
+    def test_sid_order_mismatch_warning(self):
+        log = console_log.parse(console("sid-pte-share-of-pmd-folio.log"))
+        [e] = log.events
+        self.assertEqual((e.file, e.line, e.function, e.comm, e.step),
+                         ("fs/dax.c", 495, "dax_insert_entry", "xfs_io", "4"))
+        src = fake_source({480: "static void dax_associate_entry(void *entry)", 481: "{",
+                           494: "\t\tWARN_ON_ONCE(!folio->share);",
+                           495: "\t\tWARN_ON_ONCE(dax_entry_order(entry) != folio_order(folio));",
+                           500: "}"})
+        p = sample("pte-share-of-pmd-folio", "v6.15")
+        self.assertEqual(verdict.compare(log, p, src, "sid", "7.2.13+deb14-amd64")[0], "agree")
+        # the other check of the same function, predicted instead, disagrees
+        p.steps[3]["warnings"] = [{"function": "dax_associate_entry", "condition": "!folio->share"}]
+        self.assertTrue(verdict.compare(log, p, src, "sid", "7.2.13")[0].startswith("disagree"))
+
+
 class OtherReportFormats(unittest.TestCase):
     def test_newer_warning_line_and_sigbus(self):
         text = ("daxcheck: guest up 7.2.13\n[ 1.0] daxcheck: step 3: write-fault B 0\n"
