@@ -2,7 +2,6 @@
 archive holding just the reproducer can be appended to the cached base one:
 the kernel unpacks concatenated archives in order."""
 
-import os
 import stat
 
 
