@@ -103,9 +103,10 @@ class PrivateApt:
         return os.path.exists(stamp) and time.time() - os.path.getmtime(stamp) < LISTS_MAX_AGE
 
     def update(self, force=False):
+        """Read the indexes unless they are fresh; True when they were read now."""
         changed = self._write_config()
         if not force and not changed and self._lists_fresh():
-            return
+            return False
         r = subprocess.run(["apt-get", *self.options(), "-q", "update"],
                            capture_output=True, text=True, timeout=600)
         # apt-get update exits 0 even when a suite could not be read: look for E: / W: lines.
@@ -115,6 +116,7 @@ class PrivateApt:
             raise AptError("download failed", f"apt-get update for {' '.join(self.suites)}: "
                            + (failed[0] if failed else r.stderr.strip()[-200:]))
         open(os.path.join(self.root, "updated"), "w").close()
+        return True
 
     def show(self, package):
         """The candidate's control fields, or None when the suites lack it."""

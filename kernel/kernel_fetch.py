@@ -69,11 +69,22 @@ def fetch_debian(name, cache, log=print):
     suites, meta, series = KNOWN[name]
     apt = PrivateApt(cache, name, suites)
     offline_error = None
+    updated = False
     try:
-        apt.update()
+        updated = apt.update()
     except AptError as e:
         offline_error = e  # fall back to a kernel unpacked earlier, if any
-    if offline_error is None:
+    # What the current indexes resolved to, kept until they are read again
+    # (apt-cache takes seconds per question).
+    resolved_file = os.path.join(apt.root, "resolved")
+    resolved = None
+    if offline_error is None and not updated and os.path.exists(resolved_file):
+        resolved = open(resolved_file).read().split()
+        if len(resolved) != 1 or not os.path.isdir(os.path.join(cache, "images", name, resolved[0])):
+            resolved = None
+    if resolved:
+        dest = os.path.join(cache, "images", name, resolved[0])
+    elif offline_error is None:
         image = _image_package(apt, meta, series)
         fields = apt.show(image) or {}
         version = fields.get("Version")
@@ -95,14 +106,16 @@ def fetch_debian(name, cache, log=print):
             _prune(cache, name, release)
             with open(os.path.join(dest, "debian-version"), "w") as f:
                 f.write(f"{version}\n")
+        with open(resolved_file, "w") as f:
+            f.write(release + "\n")
     else:
         found = sorted(glob.glob(os.path.join(cache, "images", name, "*")), key=os.path.getmtime)
         found = [d for d in found if not d.endswith(".partial")]
         if not found:
             raise offline_error
         dest = found[-1]
-        release = os.path.basename(dest)
-        log(f"daxcheck kernel: {offline_error.detail}; using the cached {release}")
+        log(f"daxcheck kernel: {offline_error.detail}; using the cached {os.path.basename(dest)}")
+    release = os.path.basename(dest)
     version = open(os.path.join(dest, "debian-version")).read().strip() \
         if os.path.exists(os.path.join(dest, "debian-version")) else None
     # boot/vmlinuz-<release>, or beside the modules in newer packages

@@ -20,7 +20,7 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -247,15 +247,12 @@ def main(argv):
         jobs = [Job(r, pk) for r in repros for pk in prepared]
         start = time.monotonic()
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            futures = [pool.submit(run_job, j, args, ports) for j in jobs]
-            for f in futures:
-                while True:
-                    try:
-                        j = f.result(timeout=0.5)  # wake for Ctrl-C
-                        break
-                    except TimeoutError:
-                        continue
-                say(report.progress(j))
+            pending = {pool.submit(run_job, j, args, ports) for j in jobs}
+            while pending:
+                # short waits keep the main thread responsive to Ctrl-C
+                done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                for f in done:
+                    say(report.progress(f.result()))
         elapsed = time.monotonic() - start
     except KeyboardInterrupt:
         boot.kill_all()
