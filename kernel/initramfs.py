@@ -51,6 +51,11 @@ def _host_files():
     if busybox is None:
         raise InitramfsError("busybox not found on the host (Debian package busybox-static)")
     files = {"/bin/busybox": busybox}
+    if "statically linked" not in subprocess.run(["file", "-L", busybox], capture_output=True,
+                                                 text=True).stdout:
+        # a dynamic busybox (package busybox, not busybox-static) needs its libraries too
+        for lib in _shared_libraries(busybox):
+            files[lib] = lib
     for name in BINARIES:
         path = _which(name)
         files[path] = path
