@@ -84,7 +84,8 @@ class ConsoleLog:
 
     def dax_active(self):
         mounted = any("dax=always" in m for m in self.mounts)
-        return self.dax_said_active and mounted and not self.dax_refusals
+        device = self.pmem_dax != "0"   # /sys/block/pmem0/queue/dax: the device offers DAX
+        return self.dax_said_active and mounted and device and not self.dax_refusals
 
     def as_dict(self):
         return {"release": self.release, "guest_up": self.guest_up, "finished": self.finished,

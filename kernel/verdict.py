@@ -79,7 +79,9 @@ def failure(log, boot_result, timeout):
     if log.script_exit not in (0, None):
         return f"script error: the reproducer exited {log.script_exit}"
     if not log.dax_active():
-        return "DAX not active on the mount (no dax=always in /proc/mounts)"
+        why = ("/dev/pmem0 offers no DAX (queue/dax 0)" if log.pmem_dax == "0"
+               else "no dax=always in /proc/mounts")
+        return f"DAX not active on the mount ({why})"
     return None
 
 

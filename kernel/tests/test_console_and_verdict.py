@@ -100,6 +100,12 @@ class ParseRealConsoles(unittest.TestCase):
         self.assertFalse(log.dax_active())
         self.assertTrue(verdict.failure(log, FINISHED, 90).startswith("DAX not active on the mount"))
 
+    def test_device_without_dax(self):
+        text = console("6.12-reflink-read-fault.log").replace("queue/dax 1", "queue/dax 0")
+        log = console_log.parse(text)
+        self.assertFalse(log.dax_active())
+        self.assertTrue(verdict.failure(log, FINISHED, 90).startswith("DAX not active"))
+
     def test_kernel_refusing_dax(self):
         text = console("6.12-reflink-read-fault.log").replace(
             "daxcheck: dax active",
