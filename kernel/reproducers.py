@@ -87,6 +87,14 @@ def collect(args, daxcheck, out_dir):
                 found.append(r)
                 continue
             daxes = sorted(glob.glob(os.path.join(path, "*.dax")))
+            subdirs = [d for d in sorted(glob.glob(os.path.join(path, "*", ""))) if _from_dir(d)]
+            if not daxes and subdirs:
+                # a directory of sample directories (kernel/tests/samples)
+                for d in subdirs:
+                    r = Reproducer(os.path.basename(d.rstrip("/")), d.rstrip("/"))
+                    r.pairs = _from_dir(d)
+                    found.append(r)
+                continue
             if not daxes:
                 raise InputError(f"{arg}: neither V.sh + V.json pairs nor .dax files in it")
             for d in daxes:

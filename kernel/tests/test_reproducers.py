@@ -25,6 +25,11 @@ class Inputs(unittest.TestCase):
         with self.assertRaises(PredictionError):
             r.pair_for("v9.9")
 
+    def test_directory_of_samples(self):
+        found = reproducers.collect([os.path.join(HERE, "samples")], None, "/tmp")
+        self.assertIn("reflink-read-fault", [r.name for r in found])
+        self.assertIn("exclusive-clean", [r.name for r in found])
+
     def test_dax_goes_through_emit(self):
         with tempfile.TemporaryDirectory() as d:
             dax = os.path.join(d, "x.dax")
