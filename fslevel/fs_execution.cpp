@@ -82,7 +82,7 @@ FsExecution::FsExecution(const Variant& v, const model::Universe& u)
     : variant_(&v),
       path_(&path_or_throw(v)),
       exec_(v, u),
-      fs_(fslevel::initial_state(u)),
+      fs_(fslevel::initial_state(u, path_->remap_drops_source_entries)),
       before_(exec_.model()) {}
 
 FsExecution::FsExecution(const FsExecution& other)

@@ -252,9 +252,10 @@ const model::Slot* entry_covering(const PageCache& cache, PageOffset offset,
     return &it->second;
 }
 
-FsState initial_state(const model::Universe& u) {
+FsState initial_state(const model::Universe& u, bool remap_drops_source) {
     FsState s;
     s.universe = u;
+    s.remap_drops_source = remap_drops_source;
     s.files.resize(u.files);
     for (auto& f : s.files) f.map.assign(u.offsets, kHole);
     s.refs.assign(u.pfns, 0);
@@ -293,8 +294,9 @@ std::optional<std::string> illegal_reason(const FsState& s, const Op& op) {
                     return "a reflink of " + name(r.src) + " onto itself (overlapping ranges)";
                 if (r.src_offset + r.len > s.files[r.src].size)
                     return "the source range is past the end of " + name(r.src);
-                if (pinned_in(s, r.dst, r.dst_offset, r.len))
-                    return "a page of the destination range is pinned: the remap waits for it";
+                if (pinned_in(s, r.dst, r.dst_offset, r.len) ||
+                    (s.remap_drops_source && pinned_in(s, r.src, r.src_offset, r.len)))
+                    return "a page of the remapped range is pinned: the remap waits for it";
                 return std::nullopt;
             },
             [&](const ReadFault& f) { return fault_problem(f.file, f.offset, false); },
@@ -391,6 +393,8 @@ void apply(FsState& s, const Op& op, std::vector<Action>& actions) {
                 if (replaced) remove_entries(s, w.file, w.offset, w.len, Action::Kind::Invalidate, actions);
             },
             [&](const Reflink& r) {
+                if (s.remap_drops_source)
+                    remove_entries(s, r.src, r.src_offset, r.len, Action::Kind::Delete, actions);
                 remove_entries(s, r.dst, r.dst_offset, r.len, Action::Kind::Delete, actions);
                 for (std::uint64_t i = 0; i < r.len; i++) {
                     const std::int64_t from = s.files[r.src].map[r.src_offset + i];

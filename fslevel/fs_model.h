@@ -46,10 +46,13 @@ struct FsState {
     std::vector<unsigned> refs;  // per block: file pages that reference it (0: free)
     std::vector<PinRecord> pins;
     std::vector<PageCache> cache;
+    // The version's XFS deletes the source range's entries on a reflink too
+    // (FaultPath::remap_drops_source_entries).
+    bool remap_drops_source = false;
     friend bool operator==(const FsState&, const FsState&) = default;
 };
 
-FsState initial_state(const model::Universe& u);
+FsState initial_state(const model::Universe& u, bool remap_drops_source = false);
 
 // What the filesystem's iomap_begin answers for a fault.
 struct Iomap {

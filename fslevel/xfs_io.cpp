@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace daxcheck::fslevel {
 namespace {
 
@@ -47,7 +49,9 @@ Script xfs_io_script(const std::vector<Op>& ops, const model::Universe& u, const
             overloaded{
                 [&](const Write& w) {
                     step_text = fmt::format("write {} {} {}", model::file_letter(w.file), w.offset, w.len);
-                    return fmt::format("xfs_io -f -c \"pwrite -q -S 0x61 {}\" -c fsync {}",
+                    // One buffer per 2 MiB, so a whole-PMD write is one extent.
+                    return fmt::format("xfs_io -f -c \"pwrite -b {} -q -S 0x61 {}\" -c fsync {}",
+                                       std::min(L.length(w.offset, w.len), kPmd),
                                        range(w.offset, w.len), path(w.file));
                 },
                 [&](const Reflink& r) {

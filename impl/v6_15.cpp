@@ -182,5 +182,5 @@ DAXCHECK_REGISTER_VARIANT({
     .pin = pin_page,
     .unpin = unpin_page,
     .idle_refcount = 0,
-    .fault_path = &daxcheck::kFaultPathV6_2,
+    .fault_path = &daxcheck::kFaultPathV6_15,
 })

@@ -23,6 +23,12 @@ struct FaultPath {
     void *(*dax_insert_entry)(struct kshim::xa_state *xas, struct kshim::vm_fault *vmf,
                               const struct kshim::iomap_iter *iter, void *entry,
                               unsigned long pfn, unsigned long flags);
+    // What XFS of that version does to the *source* file's entries when it
+    // remaps (reflink): from 6.15 it breaks the DAX layouts of both files, so
+    // the source range's entries are deleted too (seen on Debian's 7.2 under
+    // ./daxcheck kernel: a reflink after a fault never reached the shared
+    // path); before, only the destination's are.
+    bool remap_drops_source_entries = false;
 };
 
 // Before reflink (4.19 to 5.18): replace only zero-page and empty entries; no
@@ -36,8 +42,10 @@ extern const FaultPath kFaultPathV10;
 // distinguish from the merged v13.
 extern const FaultPath kFaultPathV6_0;
 // 6.2 on ("fsdax,xfs: set the shared flag when file extent is shared", Dec
-// 2022): shared = IOMAP_F_SHARED for read and write faults. `v6.2`, `v6.15`.
+// 2022): shared = IOMAP_F_SHARED for read and write faults. `v6.2`.
 extern const FaultPath kFaultPathV6_2;
+// 6.15 on: 6.2's dax_insert_entry; a remap drops the source's entries too.
+extern const FaultPath kFaultPathV6_15;
 
 // What a fault did, for the filesystem level's checks and traces.
 enum class FaultResult { Pte, Pmd, PmdFallback };

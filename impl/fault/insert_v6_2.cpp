@@ -47,3 +47,10 @@ const daxcheck::FaultPath daxcheck::kFaultPathV6_2 = {
     "mainline 16900426586032 and 'fsdax,xfs: set the shared flag when file extent is shared'",
     daxcheck::fault::dax_insert_entry,
 };
+
+const daxcheck::FaultPath daxcheck::kFaultPathV6_15 = {
+    "6.15+: as 6.2; XFS breaks both files' DAX layouts on a remap",
+    "mainline 16900426586032 (dax_insert_entry); 6.15's layout breaking in XFS remap",
+    daxcheck::fault::dax_insert_entry,
+    true,
+};
