@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <nlohmann/json.hpp>
@@ -40,7 +42,29 @@ FsRunOptions fs_options(const std::vector<const Variant*>& variants,
     return o;
 }
 
+namespace {
+
+// A usage problem common to the filesystem-level commands ("" when none).
+std::string fs_usage_problem(const FsRunOptions& o) {
+    bool any = false;
+    for (const Property* p : o.properties) any = any || !p->with_misuse;
+    if (!any)
+        return "misuse-detected has no filesystem level (misuse operations are function-level "
+               "calls; `daxcheck reach` asks whether a fault path makes one)";
+    return "";
+}
+
+}  // namespace
+
 int fs_run_command(const FsRunOptions& o) {
+    if (auto problem = fs_usage_problem(o); !problem.empty()) {
+        fmt::print(stderr, "daxcheck: {}\n", problem);
+        return 2;
+    }
+    if (o.walks == 0 && o.seconds <= 0) {
+        fmt::print(stderr, "daxcheck: --level fs: --walks 0 checks nothing; give --walks N or --seconds S\n");
+        return 2;
+    }
     for (const Variant* v : o.variants) {
         std::string why;
         if (!fault_path_of(*v, &why)) {
@@ -74,10 +98,14 @@ int fs_run_command(const FsRunOptions& o) {
                 fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>7} {:>9} {:>9} {:>7.0f}ms\n", v->name,
                            p->name, to_string(profile), failed ? "fail" : "pass",
                            e.pass ? "pass" : "fail", r.walks, r.operations, r.calls, r.seconds * 1000);
+                // A timed run reproduces by its walks up to the failing one.
+                const std::uint64_t walks = failed && o.seconds > 0 ? *r.failing_walk + 1 : o.walks;
                 const std::string reproduce = fmt::format(
-                    "./daxcheck {} --level fs --variant {} --property {} --profile {} --seed {} {} {}",
+                    "./daxcheck {} --level fs --variant {} --property {} --profile {} --seed {} {}{} {}",
                     o.command, v->name, p->name, to_string(profile), o.seed,
-                    o.seconds > 0 ? fmt::format("--seconds {}", o.seconds) : fmt::format("--walks {}", o.walks),
+                    o.seconds > 0 && !failed ? fmt::format("--seconds {}", o.seconds)
+                                             : fmt::format("--walks {}", walks),
+                    o.threads > 1 ? fmt::format(" --threads {}", o.threads) : "",
                     universe_flags(o.universe));
                 nlohmann::json cell = {{"variant", v->name}, {"property", p->name},
                                        {"profile", to_string(profile)}, {"level", "fs"},
@@ -127,7 +155,18 @@ int fs_run_command(const FsRunOptions& o) {
     return unexpected ? 1 : 0;
 }
 
-int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_states) {
+int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_states,
+                       double time_budget_s) {
+    if (auto problem = fs_usage_problem(o); !problem.empty()) {
+        fmt::print(stderr, "daxcheck: {}\n", problem);
+        return 2;
+    }
+    if (auto n = fslevel::operation_count(o.universe, true); n > fslevel::kMaxSearchOperations) {
+        fmt::print(stderr, "daxcheck: explore --level fs: the universe has {} filesystem operations to "
+                           "try from every state (more than {}): give fewer --files, --offsets\n",
+                   n, fslevel::kMaxSearchOperations);
+        return 2;
+    }
     int unexpected = 0, cells = 0;
     for (const Variant* v : o.variants) {
         std::string why;
@@ -144,6 +183,7 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                 ro.max_depth = depth;
                 ro.max_states = max_states;
                 ro.reflink = profile == Profile::Reflink;
+                ro.time_budget_s = time_budget_s;
                 const auto start = std::chrono::steady_clock::now();
                 const auto r = fslevel::search(*v, *p, o.universe, ro);
                 const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -163,7 +203,8 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                     fmt::print("== {} / {} / {} (filesystem level): no counterexample up to depth {}{} "
                                "({} states, {:.2f} s){}\n",
                                v->name, p->name, to_string(profile), r.depth_completed,
-                               r.exhausted ? ", exhausted" : r.budget_hit ? ", state budget reached" : "",
+                               r.exhausted ? ", exhausted" : r.time_hit ? ", time budget reached"
+                                             : r.budget_hit ? ", state budget reached" : "",
                                r.states, s, e.pass ? "" : fmt::format(" UNEXPECTED: expected to fail: {}", e.why));
                 }
             }
@@ -176,8 +217,46 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
 
 namespace daxcheck {
 
+namespace {
+
+// Why `out` cannot be an output of `emit` for `input` ("" when it can).
+std::string output_problem(const std::string& flag, const std::string& out, const std::string& input,
+                           const std::string& other) {
+    namespace stdfs = std::filesystem;
+    if (out.empty() || out == "-") return "";
+    std::error_code ec;
+    if (stdfs::exists(out, ec) && stdfs::exists(input, ec) && stdfs::equivalent(out, input, ec))
+        return fmt::format("{} {}: that is the input file", flag, out);
+    if (!other.empty() && other != "-" &&
+        stdfs::absolute(out, ec).lexically_normal() == stdfs::absolute(other, ec).lexically_normal())
+        return fmt::format("{} {}: the same path as the other output", flag, out);
+    if (stdfs::is_directory(out, ec)) return fmt::format("{} {}: is a directory", flag, out);
+    const stdfs::path dir = stdfs::absolute(out, ec).parent_path();
+    if (!stdfs::is_directory(dir, ec)) return fmt::format("{} {}: no directory {}", flag, out, dir.string());
+    return "";
+}
+
+}  // namespace
+
 int emit_command(const std::string& path, const std::string& variant_name,
                  const std::string& script_out, const std::string& predictions_out, bool calls) {
+    if (calls && (!script_out.empty() || !predictions_out.empty())) {
+        fmt::print(stderr, "daxcheck: emit --calls prints to standard output: no --script or --predictions\n");
+        return 2;
+    }
+    for (const auto& problem : {output_problem("--script", script_out, path, predictions_out),
+                                output_problem("--predictions", predictions_out, path, script_out)})
+        if (!problem.empty()) {
+            fmt::print(stderr, "daxcheck: emit: {}\n", problem);
+            return 2;
+        }
+    {
+        std::error_code ec;
+        if (std::filesystem::is_directory(path, ec)) {
+            fmt::print(stderr, "daxcheck: emit: {} is a directory: emit takes one corpus file\n", path);
+            return 2;
+        }
+    }
     const CorpusParse parsed = load_corpus(path);
     if (!parsed.file) {
         for (const auto& e : parsed.errors) fmt::print(stderr, "{}\n", e.text());
@@ -192,7 +271,9 @@ int emit_command(const std::string& path, const std::string& variant_name,
     const std::string name = variant_name.empty() ? f.expect.front().variant : variant_name;
     const Variant* v = find_variant(name);
     if (!v) {
-        fmt::print(stderr, "daxcheck: emit: unknown variant '{}'\n", name);
+        std::string known;
+        for (const auto& x : variants()) known += (known.empty() ? "" : ", ") + x.name;
+        fmt::print(stderr, "daxcheck: emit: unknown variant '{}' (known: {})\n", name, known);
         return 2;
     }
     std::string why;
@@ -201,6 +282,20 @@ int emit_command(const std::string& path, const std::string& variant_name,
         return 2;
     }
     const auto ops = f.fs_operations();
+    {
+        // A sequence legal in the file may not be for this version's XFS
+        // (6.15 waits for pins on a remap's source too).
+        fslevel::FsState st = fslevel::initial_state(f.universe, fault_path_of(*v)->remap_drops_source_entries);
+        std::vector<fslevel::Action> work;
+        for (const auto& o : f.fs_ops) {
+            if (auto why = fslevel::illegal_reason(st, o.op)) {
+                fmt::print(stderr, "{}:{}: not a legal filesystem operation for {}: {}\n", path, o.line,
+                           v->name, *why);
+                return 2;
+            }
+            fslevel::apply(st, o.op, work);
+        }
+    }
     if (calls) {
         fslevel::FsExecution ex(*v, f.universe);
         const fslevel::CallCheck none = [](const StepView&) { return std::optional<std::string>{}; };
@@ -278,6 +373,12 @@ int emit_command(const std::string& path, const std::string& variant_name,
 int reach_command(const std::vector<std::string>& paths, unsigned depth, std::uint64_t max_states) {
     int problems = 0;
     for (const auto& path : paths) {
+        std::error_code ec;
+        if (std::filesystem::is_directory(path, ec)) {
+            fmt::print(stderr, "daxcheck: reach: {} is a directory: name the files (corpus/v6.15-*.dax)\n", path);
+            problems++;
+            continue;
+        }
         const CorpusParse parsed = load_corpus(path);
         if (!parsed.file) {
             for (const auto& e : parsed.errors) fmt::print(stderr, "{}\n", e.text());
@@ -286,6 +387,10 @@ int reach_command(const std::vector<std::string>& paths, unsigned depth, std::ui
         }
         const CorpusFile& f = *parsed.file;
         const Property* p = find_property(f.property);
+        if (std::none_of(f.expect.begin(), f.expect.end(), [](const CorpusExpect& e) { return !e.pass; })) {
+            fmt::print("{}: no variant is expected to fail: nothing to reach\n", path);
+            continue;
+        }
         if (f.fs_level) {
             fmt::print("{}: already a filesystem-level file\n", path);
             continue;
@@ -297,7 +402,11 @@ int reach_command(const std::vector<std::string>& paths, unsigned depth, std::ui
         for (const auto& e : f.expect) {
             if (e.pass) continue;
             const Variant* v = find_variant(e.variant);
-            if (!fault_path_of(*v)) continue;
+            std::string why;
+            if (!fault_path_of(*v, &why)) {
+                fmt::print("{} on {}: {}\n", path, v->name, why);
+                continue;
+            }
             const auto r = replay(*v, *p, f.universe, fops);
             if (!r.trace.failed()) {
                 fmt::print("{} on {}: the function-level sequence does not fail\n", path, v->name);
@@ -327,7 +436,10 @@ int reach_command(const std::vector<std::string>& paths, unsigned depth, std::ui
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             fmt::print("{} on {} ({}): class \"{}\", universe {}\n", path, v->name, p->name,
                        o.target_class, universe_flags(u));
-            if (found.sequence) {
+            if (found.too_wide) {
+                fmt::print("  not searched: the universe has more than {} filesystem operations per state\n",
+                           fslevel::kMaxSearchOperations);
+            } else if (found.sequence) {
                 fmt::print("  reachable through the filesystem, {} operations ({} states, {:.1f} s):\n",
                            found.sequence->size(), found.states, s);
                 for (const auto& op : *found.sequence) fmt::print("    {}\n", fslevel::to_text(op));

@@ -40,7 +40,8 @@ int fs_run_command(const FsRunOptions& o);
 // `explore --level fs`: breadth-first over filesystem sequences per cell, up
 // to `depth` operations and `max_states` states; the first failure found is a
 // shortest one. Exit codes as fs_run_command.
-int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_states);
+int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_states,
+                       double time_budget_s);
 
 // Writes the xfs_io script and the predictions JSON of a `level: fs` corpus
 // file for `variant` (default: the first `expect:` line's).

@@ -187,7 +187,7 @@ int main(int argc, char** argv) {
     explore->add_option("--variant", x_variants, "variant to explore (repeatable; default all)");
     explore->add_option("--property", x_properties, "property to check (repeatable; default all)");
     explore->add_option("--profile", x_profiles, "exclusive or reflink (default both)");
-    explore->add_option("--depth", x_depth, "longest sequence to check (default: until exhausted)")
+    explore->add_option("--depth", x_depth, "longest sequence to check (default: until exhausted; 6 with --level fs)")
         ->check(CLI::Range(0, 999));
     explore->add_option("--time-budget", x_time_budget, "seconds per cell, 0 for none (default 60)")
         ->check(CLI::Range(0.0, 1e7));
@@ -240,11 +240,13 @@ int main(int argc, char** argv) {
         if (auto problem = model::universe_problem(xo.explore.universe); !problem.empty())
             return usage("bad universe: " + problem);
         if (x_level == "fs") {
-            if (x_save || !x_json.empty() || x_threads != 1)
-                return usage("explore --level fs: --save-failures, --json and --threads are function-level only for now");
+            if (x_save || !x_json.empty() || x_threads != 1 || x_no_symmetry || explore->count("--memory-budget"))
+                return usage("explore --level fs: --save-failures, --json, --threads, --no-symmetry and "
+                             "--memory-budget are function-level only for now (--max-states and "
+                             "--time-budget bound it)");
             return fs_explore_command(
                 fs_options(sel.variants, sel.properties, sel.profiles, xo.explore.universe),
-                x_depth.value_or(6), x_max_states);
+                x_depth.value_or(6), x_max_states, x_time_budget);
         }
         xo.depth_given = x_depth.has_value();
         xo.explore.max_depth = x_depth.value_or(1000);

@@ -78,13 +78,13 @@ std::pair<int, int> replay_fs_file(const CorpusFile& f) {
         const bool fail = r.invalid || r.trace.failed();
         const bool ok = fail != e.pass && !r.invalid;
         fmt::print("{:<5} {}  {:<20} {:<4} (expected {})\n", ok ? "ok" : "FAIL", f.path, e.variant,
-                   fail ? "fail" : "pass", e.pass ? "pass" : "fail");
+                   r.invalid ? "invalid" : fail ? "fail" : "pass", e.pass ? "pass" : "fail");
         if (ok) {
             passed++;
             continue;
         }
         failed++;
-        if (r.invalid) fmt::print("      {}:{}: {}\n", f.path, e.line, *r.invalid);
+        if (r.invalid) fmt::print("      {}:{}: {}\n", f.path, f.fs_ops[r.invalid_index].line, *r.invalid);
         else if (fail) fmt::print("      {}\n{}", r.trace.failure(), daxcheck::fslevel::format_trace(r.trace, "      "));
         else
             fmt::print("      {} filesystem operations kept {} on {}; the file shows: {}\n", ops.size(),

@@ -326,6 +326,9 @@ std::optional<std::string> illegal_reason(const FsState& s, const Op& op) {
                     shared += b != kHole && s.refs[b] > 1;
                 }
                 if (shared > free_blocks(s)) return std::string("too few free blocks to unshare");
+                // fallocate breaks the DAX layouts first, whatever the mode.
+                if (pinned_in(s, p.file, p.offset, p.len))
+                    return "a page of the range is pinned: fallocate waits for it";
                 return std::nullopt;
             },
             [&](const Invalidate& i) -> std::optional<std::string> {

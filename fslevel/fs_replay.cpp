@@ -45,8 +45,9 @@ FsReplayResult replay(const Variant& v, const Property& p, const model::Universe
     const CallCheck check = check_of(p);
     for (std::size_t i = 0; i < ops.size(); i++) {
         if (auto why = illegal_reason(ex.fs(), ops[i])) {
-            out.invalid = fmt::format("operation {} ({}) is not a legal filesystem operation: {}",
-                                      i + 1, to_text(ops[i]), *why);
+            out.invalid = fmt::format("operation {} ({}) is not a legal filesystem operation for {}: {}",
+                                      i + 1, to_text(ops[i]), v.name, *why);
+            out.invalid_index = i;
             return out;
         }
         FsStepOutcome o = ex.step(ops[i], check);

@@ -37,6 +37,7 @@ struct FsTrace {
 struct FsReplayResult {
     FsTrace trace;
     std::optional<std::string> invalid;  // an operation the filesystem cannot perform
+    std::size_t invalid_index = 0;       // which (0-based), when invalid
 };
 
 FsReplayResult replay(const Variant& v, const Property& p, const model::Universe& u,

@@ -169,6 +169,59 @@ WalkResult run_walk(FsExecution& ex, const Property& p, bool reflink, std::uint6
     return out;
 }
 
+namespace {
+
+// Calls f(file) for every file field of `op` (by reference).
+template <class F>
+void for_each_file(Op& op, F&& f) {
+    std::visit([&](auto& o) {
+        if constexpr (requires { o.src; }) {
+            f(o.src);
+            f(o.dst);
+        } else {
+            f(o.file);
+        }
+    }, op);
+}
+
+// Files renamed A, B, ... in order of first use: counterexamples read alike.
+std::vector<Op> files_in_order(std::vector<Op> ops) {
+    std::vector<int> to(model::kMaxFiles, -1);
+    int next = 0;
+    for (auto& op : ops)
+        for_each_file(op, [&](FileId& f) {
+            if (to[f] < 0) to[f] = next++;
+            f = static_cast<FileId>(to[f]);
+        });
+    return ops;
+}
+
+// Every page offset of `file` moved down by `by` pages (a PMD multiple, so
+// PMD faults stay aligned); nullopt when one would go below 0.
+std::optional<std::vector<Op>> shifted(std::vector<Op> ops, FileId file, std::uint64_t by) {
+    bool ok = true;
+    auto move = [&](FileId f, std::uint64_t& o) {
+        if (f != file) return;
+        if (o < by) ok = false;
+        else o -= by;
+    };
+    for (auto& op : ops)
+        std::visit([&](auto& o) {
+            if constexpr (requires { o.src_offset; }) {
+                move(o.src, o.src_offset);
+                move(o.dst, o.dst_offset);
+            } else if constexpr (requires { o.offset; }) {
+                move(o.file, o.offset);
+            } else if constexpr (requires { o.size; }) {
+                move(o.file, o.size);
+            }
+        }, op);
+    if (!ok) return std::nullopt;
+    return ops;
+}
+
+}  // namespace
+
 std::vector<Op> shrink(const Variant& v, const Property& p, const model::Universe& u,
                        std::vector<Op> ops) {
     auto still = [&](const std::vector<Op>& c) { return fails(v, p, u, c); };
@@ -202,6 +255,14 @@ std::vector<Op> shrink(const Variant& v, const Property& p, const model::Univers
             }
         }
     }
+    if (auto renamed = files_in_order(ops); renamed != ops && still(renamed)) ops = std::move(renamed);
+    const std::uint64_t n = u.pages(static_cast<model::Order>(u.pmd_order));
+    for (FileId f = 0; f < u.files; f++)
+        for (bool moved = true; moved;) {
+            auto down = shifted(ops, f, n);
+            moved = down && *down != ops && still(*down);
+            if (moved) ops = std::move(*down);
+        }
     return ops;
 }
 

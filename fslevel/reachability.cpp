@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <chrono>
 #include <deque>
 #include <unordered_set>
 
@@ -73,6 +74,12 @@ std::string failure_class(const std::string& property, const std::string& messag
     return property + ": " + out;
 }
 
+std::uint64_t operation_count(const model::Universe& u, bool reflink) {
+    const std::uint64_t f = u.files, o = u.offsets;
+    const std::uint64_t per_range = reflink ? 4 + f * o : 3;  // write, punch, invalidate (+unshare, reflinks)
+    return f * (o * 2 * per_range + o * 6 + o + 1);
+}
+
 std::vector<Op> all_ops(const model::Universe& u, bool reflink) {
     std::vector<Op> out;
     const std::uint64_t pmd = u.pages(static_cast<model::Order>(u.pmd_order));
@@ -106,7 +113,16 @@ std::vector<Op> all_ops(const model::Universe& u, bool reflink) {
 ReachResult search(const Variant& v, const Property& p, const model::Universe& u,
                    const ReachOptions& o) {
     ReachResult out;
+    if (operation_count(u, o.reflink) > kMaxSearchOperations) {
+        out.too_wide = true;
+        return out;
+    }
     const std::vector<Op> ops = all_ops(u, o.reflink);
+    const auto start = std::chrono::steady_clock::now();
+    auto out_of_time = [&] {
+        return o.time_budget_s > 0 &&
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= o.time_budget_s;
+    };
     const CallCheck check = check_of(p);
     struct Node {
         FsExecution ex;
@@ -125,6 +141,11 @@ ReachResult search(const Variant& v, const Property& p, const model::Universe& u
     for (unsigned depth = 1; depth <= o.max_depth; depth++) {
         std::vector<Node> next;
         for (const Node& n : level) {
+            if (out_of_time()) {
+                out.time_hit = true;
+                out.states = seen.size();
+                return out;
+            }
             for (const Op& op : ops) {
                 if (illegal_reason(n.ex.fs(), op)) continue;
                 FsExecution child(n.ex);

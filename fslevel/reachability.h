@@ -32,7 +32,13 @@ struct ReachOptions {
     // (A misuse is a caller bug: the question is whether a version's fault
     // path is such a caller.)
     bool target_misuse = false;
+    double time_budget_s = 0;  // 0: none
 };
+
+// The search builds every operation of the universe once: it refuses more.
+inline constexpr std::uint64_t kMaxSearchOperations = 200'000;
+// How many operations all_ops would build (without building them).
+std::uint64_t operation_count(const model::Universe& u, bool reflink);
 
 struct ReachResult {
     std::optional<std::vector<Op>> sequence;  // the shortest found
@@ -41,6 +47,8 @@ struct ReachResult {
     std::uint64_t states = 0;
     bool exhausted = false;  // no new state at some depth: nothing deeper exists
     bool budget_hit = false;
+    bool time_hit = false;
+    bool too_wide = false;  // more than kMaxSearchOperations operations: not searched
 };
 
 ReachResult search(const Variant& v, const Property& p, const model::Universe& u,

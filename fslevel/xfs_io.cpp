@@ -16,18 +16,15 @@ overloaded(Ts...) -> overloaded<Ts...>;
 
 constexpr std::uint64_t kPage = 4096, kPmd = 2 << 20;
 
+// A model page is a chunk of 2 MiB >> pmd_order bytes (1 MiB at the default
+// order 1, 4 KiB at the kernel's 9): a model PMD block is then exactly one
+// 2 MiB-aligned 2 MiB range, written, shared and punched as a whole, and a
+// model PTE entry is the first 4 KiB page of its chunk.
 struct Layout {
     unsigned order;
-    std::uint64_t mask() const { return (1ULL << order) - 1; }
-    std::uint64_t at(std::uint64_t page) const {  // byte offset of a model page
-        return (page >> order) * kPmd + (page & mask()) * kPage;
-    }
-    // Bytes of the page range [first, first+len): whole PMD blocks are 2 MiB
-    // each; otherwise from the first page to the end of the last.
-    std::uint64_t length(std::uint64_t first, std::uint64_t len) const {
-        if ((first & mask()) == 0 && (len & mask()) == 0) return at(first + len) - at(first);
-        return at(first + len - 1) + kPage - at(first);
-    }
+    std::uint64_t chunk() const { return kPmd >> order; }
+    std::uint64_t at(std::uint64_t page) const { return page * chunk(); }
+    std::uint64_t length(std::uint64_t, std::uint64_t len) const { return len * chunk(); }
 };
 
 std::string path(FileId f) { return fmt::format("\"$MNT/{}\"", model::file_letter(f)); }
@@ -83,7 +80,7 @@ Script xfs_io_script(const std::vector<Op>& ops, const model::Universe& u, const
                 },
                 [&](const TruncateFile& t) {
                     step_text = fmt::format("truncate {} {}", model::file_letter(t.file), t.size);
-                    return fmt::format("xfs_io -c \"truncate {}\" {}", L.at(t.size), path(t.file));
+                    return fmt::format("xfs_io -f -c \"truncate {}\" {}", L.at(t.size), path(t.file));
                 },
                 [&](const Punch& p) {
                     step_text = fmt::format("punch {} {} {}", model::file_letter(p.file), p.offset, p.len);

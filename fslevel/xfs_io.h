@@ -3,11 +3,12 @@
 // then one step per operation with a marker line on stdout and /dev/kmsg, so
 // ./daxcheck kernel can attribute each kernel WARNING to the step that ran.
 //
-// Page offsets of the model are laid out so PMD alignment holds on the real
-// filesystem: model page o sits in 2 MiB block o >> pmd_order, at 4 KiB page
-// o & (2^pmd_order - 1) of it; a whole-PMD range becomes 2 MiB. Faults map
-// just the faulting 4 KiB page (a PTE fault) or the 2 MiB-aligned range
-// around it (a PMD fault); a write fault is followed by msync.
+// Page offsets of the model are laid out so PMD alignment and extents hold on
+// the real filesystem: model page o is the chunk [o * C, (o + 1) * C) with
+// C = 2 MiB >> pmd_order (1 MiB at the default order 1, 4 KiB at order 9), so
+// a model PMD block is one 2 MiB-aligned 2 MiB range written, reflinked and
+// punched as a whole. A PTE fault maps the first 4 KiB page of its chunk; a
+// PMD fault the 2 MiB range around it; a write fault is followed by msync.
 #pragma once
 
 #include <string>

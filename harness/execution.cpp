@@ -94,13 +94,13 @@ namespace {
 
 // Whether `op` works on a zero-page or empty entry (in the model before it).
 const char* no_pfn_entry_kind(const model::ModelState& s, const model::Op& op) {
-    if (std::holds_alternative<model::AssociateZero>(op)) return "zero-page";
-    if (std::holds_alternative<model::Grab>(op)) return "empty";
+    if (std::holds_alternative<model::AssociateZero>(op)) return "a zero-page";
+    if (std::holds_alternative<model::Grab>(op)) return "an empty";
     auto slot_kind = [&](model::FileId f, model::PageOffset o) -> const char* {
         if (f >= s.files.size()) return nullptr;
         auto it = s.files[f].slots.find(o);
         if (it == s.files[f].slots.end() || it->second.covers_pfns()) return nullptr;
-        return it->second.kind == model::EntryKind::Zero ? "zero-page" : "empty";
+        return it->second.kind == model::EntryKind::Zero ? "a zero-page" : "an empty";
     };
     if (auto* d = std::get_if<model::Disassociate>(&op)) return slot_kind(d->file, d->offset);
     if (auto* t = std::get_if<model::Truncate>(&op)) return slot_kind(t->file, t->offset);
@@ -152,7 +152,7 @@ StepOutcome Execution::step_with(const model::Op& op, const std::function<void()
     if (no_pfn_kind && !world_.reached.empty()) {
         const unsigned long pfn = world_.reached.front();
         out.no_pfn_entry_touched =
-            fmt::format("the port reached the struct page of {} for a {} entry, which covers no pfn",
+            fmt::format("the port reached the struct page of {} for {} entry, which covers no pfn",
                         pfn == world_.memmap.size() ? std::string("the zero page")
                                                     : fmt::format("pfn {}", pfn),
                         no_pfn_kind);

@@ -39,7 +39,7 @@ check "replay level fs" 0 "$bin" replay "$src/corpus/fs-v6.0-read-fault-of-refli
 check "emit" 0 "$bin" emit "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax" --variant v6.0 \
     --script "$tmp/r.sh" --predictions "$tmp/p.json"
 want "emit mounts with dax" "mount -o dax=always" "$tmp/r.sh"
-want "emit reflinks" 'reflink $MNT/A 0 0 4096' "$tmp/r.sh"
+want "emit reflinks" 'reflink $MNT/A 0 0 1048576' "$tmp/r.sh"
 want "predictions name the warning" '"condition": "page->mapping"' "$tmp/p.json"
 want "predictions carry kernel lines" '"kernel": "6.1"' "$tmp/p.json"
 sh -n "$tmp/r.sh" || { echo "FAIL emitted script is not valid sh"; fails=$((fails + 1)); }
@@ -47,5 +47,17 @@ check "emit of a function-level file (kernel: skipped)" 3 "$bin" emit "$src/corp
 want "emit names the file" "three-owners-one-pfn.dax: not a filesystem-level file" "$tmp/err"
 check "reach" 0 "$bin" reach "$src/corpus/v6.15-stale-index-reads-as-shared.dax" --depth 3
 want "reach finds it" "reachable through the filesystem, 3 operations" "$tmp/out"
+check "emit refuses to overwrite its input" 2 "$bin" emit "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax" \
+    --script "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax"
+check "emit refuses one path for both outputs" 2 "$bin" emit "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax" \
+    --script "$tmp/x" --predictions "$tmp/x"
+check "emit checks paths before writing" 2 "$bin" emit "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax" \
+    --script "$tmp/ok.sh" --predictions /nonexistent/p.json
+[ ! -e "$tmp/ok.sh" ] || { echo "FAIL emit wrote the script before refusing"; fails=$((fails + 1)); }
+check "misuse-detected has no filesystem level" 2 "$bin" run --level fs --property misuse-detected
+check "--walks 0 checks nothing" 2 "$bin" run --level fs --walks 0
+check "explore --level fs refuses a universe too wide" 2 "$bin" explore --level fs --variant v6.2 --files 26 --offsets 256 --pfns 256 --depth 1
+check "reach a directory" 1 "$bin" reach "$src/corpus"
+want "reach names the directory" "is a directory" "$tmp/err"
 echo "$((fails == 0 ? 1 : 0)) passed, $fails failed"
 [ "$fails" -eq 0 ]
