@@ -64,7 +64,7 @@ const BadCase kBadCases[] = {
     {"bad-number.dax", 6, "pfn must be a decimal number, not 'zero'"},
     {"number-too-large.dax", 6, "pfn 99999999999999999999999 is too large"},
     {"out-of-range-pfn.dax", 6, "pfn 7 is out of range (universe pfns=4)"},
-    {"universe-out-of-range.dax", 1, "pfns 400000 is out of range (1..65536)"},
+    {"universe-out-of-range.dax", 1, "pfns 4000000 is out of range (1..1048576)"},
     {"missing-header.dax", 1, "missing header 'property:'"},
     {"duplicate-header.dax", 3, "duplicate 'property:' header (first on line 2)"},
     {"contradictory-expect.dax", 6, "contradictory: v10 expected pass here but fail on line 4"},
