@@ -98,7 +98,8 @@ int list_command() {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+int daxcheck_main(int argc, char** argv) {
     CLI::App app{"daxcheck: property tests of fsdax page ownership ports against a model"};
     app.require_subcommand(1);
 
@@ -276,4 +277,14 @@ int main(int argc, char** argv) {
     for (const auto& r : rows)
         if (!r.as_expected()) return 1;
     return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return daxcheck_main(argc, argv);
+    } catch (const std::system_error& e) {  // stdout or stderr on a full disk, a closed pipe
+        std::fprintf(stderr, "daxcheck: cannot write the output: %s\n", e.what());
+        return kUsageError;
+    }
 }

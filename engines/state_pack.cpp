@@ -115,7 +115,7 @@ struct Counter {
 };
 std::size_t page_field_numbers() {
     Counter c;
-    const kshim::page page;
+    const kshim::page page{};
     page_fields(c, page);
     return c.n;
 }
