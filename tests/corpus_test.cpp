@@ -82,6 +82,7 @@ const BadCase kBadCases[] = {
     {"invalid-utf8.dax", 6, "invalid UTF-8 byte 0xe9"},
     {"long-line.dax", 6, "longer than the cap of 4096"},
     {"too-many-operations.dax", 10006, "more than 10000 operations"},
+    {"byte-order-mark.dax", 1, "starts with a UTF-8 byte-order mark (bytes EF BB BF)"},
 };
 
 }  // namespace
