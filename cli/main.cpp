@@ -254,12 +254,7 @@ int daxcheck_main(int argc, char** argv) {
     print_run_header(opts);
     const auto rows = run_cells(opts);
     print_run(opts, rows);
-    if (interrupted())
-        fmt::print("\ninterrupted by signal {} after {} of {} cells (seed {}); the whole run:\n"
-                   "  reproduce: {} run {}\n",
-                   g_interrupt_signal.load(), rows.size(),
-                   opts.variants.size() * opts.properties.size() * opts.profiles.size(),
-                   opts.cell.seed, daxcheck_prefix(opts.variants), run_flags(opts));
+    if (interrupted()) print_interrupted(opts, rows.size(), "run " + run_flags(opts));
     if (opts.json_path) {
         std::string error;
         if (!write_run_json(opts, rows, *opts.json_path, error)) return usage(error);

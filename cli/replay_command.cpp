@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -28,8 +29,9 @@ namespace {
 namespace fs = std::filesystem;
 
 // The *.dax regular files in `dir`, sorted. Anything else named *.dax (a
-// FIFO, a socket, a directory, a symlink loop or a dangling link) is skipped
-// with a line naming it, never opened: a FIFO would block the read forever.
+// FIFO, a socket, a directory, a symlink loop or a dangling link) and a file
+// that cannot be read are skipped with a line naming them, never opened: a
+// FIFO would block the read forever.
 std::vector<std::string> corpus_files_in(const std::string& dir, std::error_code& ec) {
     std::vector<std::string> files;
     fs::directory_iterator it(dir, ec), end;
@@ -45,6 +47,8 @@ std::vector<std::string> corpus_files_in(const std::string& dir, std::error_code
             ::stat(p.c_str(), &raw);
             fmt::print("skipped {}: not a regular file ({})\n", printable(p.string()),
                        file_kind(raw.st_mode));
+        } else if (::access(p.c_str(), R_OK) != 0) {
+            fmt::print("skipped {}: cannot read it: {}\n", printable(p.string()), std::strerror(errno));
         } else {
             files.push_back(p.string());
         }
@@ -220,13 +224,13 @@ bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, cons
         const std::string result =
             write_output_file((fs::path(dir) / name).string(), corpus_text(f, comment), Existing::Keep);
         if (result == "exists") {
-            fmt::print("kept {}/{} (already there)\n", dir, name);
+            fmt::print("kept {}/{} (already there)\n", printable(dir), name);
         } else if (!result.empty()) {
             fmt::print(stderr, "daxcheck: {}\n", result);
             all_ok = false;
             continue;
         } else {
-            fmt::print("saved {}/{}\n", dir, name);
+            fmt::print("saved {}/{}\n", printable(dir), name);
         }
         known[key].insert(row.variant->name);
     }

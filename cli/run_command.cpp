@@ -210,6 +210,14 @@ void print_run_header(const RunOptions& opts) {
     std::fflush(stdout);  // the seed survives a kill when stdout is a file or pipe
 }
 
+void print_interrupted(const RunOptions& opts, std::size_t cells_done, const std::string& command) {
+    fmt::print("\ninterrupted by signal {} after {} of {} cells (seed {}); the whole run:\n"
+               "  reproduce: {} {}\n",
+               g_interrupt_signal.load(), cells_done,
+               opts.variants.size() * opts.properties.size() * opts.profiles.size(), opts.cell.seed,
+               daxcheck_prefix(opts.variants), command);
+}
+
 void print_run(const RunOptions& opts, const std::vector<RunRow>& rows) {
     fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>6} {:>6} {:>9}\n", "variant", "property",
                "profile", "verdict", "expected", "tests", "walks", "time");

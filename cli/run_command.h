@@ -62,6 +62,9 @@ std::string shrink_words(const RunRow& row);
 std::string failed_at(const RunRow& row, const char* test_word = "test");
 // The first line (seed, tests, walks, universe), flushed before any cell runs.
 void print_run_header(const RunOptions& opts);
+// After SIGINT/SIGTERM: the signal, how many cells were done, the seed and
+// the command that reruns the whole run (`command`: "run ..." or "swarm ...").
+void print_interrupted(const RunOptions& opts, std::size_t cells_done, const std::string& command);
 // The table, each failing cell's details and the totals.
 void print_run(const RunOptions& opts, const std::vector<RunRow>& rows);
 // The "== variant / property / profile" block of a failing or unexpected

@@ -211,12 +211,7 @@ int SwarmCommand::run() const {
                total_ops, total_seconds > 0 ? total_ops / total_seconds / 1e6 : 0.0);
     fmt::print("{} cells: {} as expected, {} unexpected\n", rows.size(), good, rows.size() - good);
 
-    if (interrupted())
-        fmt::print("\ninterrupted by signal {} after {} of {} cells (seed {}); the whole run:\n"
-                   "  reproduce: {} swarm {}\n",
-                   g_interrupt_signal.load(), rows.size(),
-                   run.variants.size() * run.properties.size() * run.profiles.size(),
-                   run.cell.seed, daxcheck_prefix(run.variants), whole_run_flags(run));
+    if (interrupted()) print_interrupted(run, rows.size(), "swarm " + whole_run_flags(run));
 
     std::vector<RunRow> plain;
     for (const auto& s : rows) plain.push_back(s.row);

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -226,14 +227,25 @@ public:
     }
 
 private:
-    // Runs `f` on every worker, each on its own thread but the first.
+    // Runs `f` on every worker, each on its own thread but the first. An
+    // exception (std::bad_alloc) is rethrown here, not left to terminate.
     template <class F>
     void on_every_worker(F f) {
         std::vector<std::thread> threads;
-        for (std::size_t t = 1; t < workers_.size(); t++)
-            threads.emplace_back([&f, this, t] { f(*workers_[t]); });
-        f(*workers_[0]);
+        std::vector<std::exception_ptr> errors(workers_.size());
+        const auto guarded = [&](std::size_t t) {
+            try {
+                f(*workers_[t]);
+            } catch (...) {
+                errors[t] = std::current_exception();
+                stop_flag_ = true;
+            }
+        };
+        for (std::size_t t = 1; t < workers_.size(); t++) threads.emplace_back(guarded, t);
+        guarded(0);
         for (auto& t : threads) t.join();
+        for (const auto& e : errors)
+            if (e) std::rethrow_exception(e);
     }
 
     // Runs every operation from the level's states and makes the new states

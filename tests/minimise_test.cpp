@@ -126,12 +126,7 @@ TEST(Minimise, ItsMemoryBudgetHoldsInAWideUniverse) {
     GTEST_SKIP() << "ASan's shadow memory and redzones are not the search's";
 #endif
     constexpr std::uint64_t kBudget = std::uint64_t{24} << 20;
-    Universe full;
-    full.files = 4;
-    full.pfns = 32;
-    full.offsets = 32;
-    full.pmd_order = 1;
-    full.max_pins = 1;
+    const Universe full{.files = 4, .pfns = 32, .offsets = 32, .pmd_order = 1, .max_pins = 1};
     const auto failing = ops({"associate A 0 pfn=0 order=1 shared=0", "associate D 30 pfn=30 order=0 shared=0",
                               "pin 1", "truncate A 0"});
     const auto status_kb = [](const char* key) {  // from /proc/self/status
