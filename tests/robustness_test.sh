@@ -121,8 +121,10 @@ check "run --save-failures into that directory" 0 timeout 60 "$bin" run --varian
 expect_in "$tmp/out" "skipped $tmp/corpus/fifo.dax" "run --save-failures skips the FIFO"
 
 # --- 4. Round trips: what the tool writes it reads; what it prints runs.
-check "--save-failures at the widest universe" 0 "$bin" run --variant v10-only-postdec --property refinement --profile reflink --seed 1 --walks 0 --no-minimise --pfns 1048576 --offsets 4 --save-failures --corpus-dir "$tmp/wide"
-check "the widest universe's saved file replays" 0 "$bin" replay "$tmp/wide"
+# Above the old corpus cap of 65536 (the example); the cap is now the
+# command line's, model::kMaxPfns.
+check "--save-failures in a universe past the old corpus cap" 0 "$bin" run --variant v10-only-postdec --property refinement --profile reflink --seed 1 --walks 0 --no-minimise --pfns 70000 --offsets 4 --save-failures --corpus-dir "$tmp/wide"
+check "its saved file replays" 0 "$bin" replay "$tmp/wide"
 q="test lose share k2 'quoted'"
 check "a variant name with spaces and a quote fails as expected" 0 "$ported" run --variant "$q" --property refinement --profile reflink --seed 1 --walks 0 --save-failures --corpus-dir "$tmp/quoted"
 reproduce=$(sed -n 's/^  reproduce: //p' "$tmp/out" | head -1)
