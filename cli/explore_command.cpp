@@ -8,6 +8,7 @@
 
 #include "cli/json_file.h"
 #include "cli/number_text.h"
+#include "cli/shell_words.h"
 
 #include "cli/replay_command.h"
 #include "cli/run_command.h"
@@ -24,7 +25,11 @@ struct ExploreRow {
     Expectation expected;
     std::string reproduce;
 
-    bool error() const { return result.stop == ExploreStop::Error; }
+    // A budget that stopped the search before depth 1 left nothing checked:
+    // never a pass.
+    bool error() const {
+        return result.stop == ExploreStop::Error || (!result.found() && result.depth_completed == 0);
+    }
     bool as_expected() const { return !error() && result.found() != expected.pass; }
     std::string verdict() const { return error() ? "error" : result.found() ? "fail" : "pass"; }
 };
@@ -35,8 +40,9 @@ std::string megabytes(std::uint64_t bytes) {
 
 std::string reproduce_line(const ExploreCommandOptions& opts, const Variant& v, const Property& p,
                            Profile profile) {
-    std::string line = fmt::format("./daxcheck explore --variant {} --property {} --profile {} {}",
-                                   v.name, p.name, to_string(profile),
+    std::string line = fmt::format("{} explore --variant {} --property {} --profile {} {}",
+                                   daxcheck_prefix({&v}), shell_quoted(v.name), p.name,
+                                   to_string(profile),
                                    universe_flags(opts.explore.universe));
     if (opts.depth_given) line += fmt::format(" --depth {}", opts.explore.max_depth);
     if (!opts.explore.symmetry) line += " --no-symmetry";
@@ -76,7 +82,13 @@ void print_row(const ExploreRow& row) {
                to_string(row.profile));
     const std::string verdict_note = row.as_expected() ? "(expected)" : "(NOT expected)";
     if (row.error()) {
-        fmt::print("error {}\n  {}\n", verdict_note, r.error);
+        fmt::print("error {}\n  {}\n", verdict_note,
+                   r.stop == ExploreStop::Error
+                       ? r.error
+                       : fmt::format("nothing checked: {} before depth 1 was complete ({} "
+                                     "states, {} transitions, {:.2f} s, memory {})",
+                                     stop_words(r), grouped(r.states), grouped(r.transitions),
+                                     r.seconds, megabytes(r.memory_bytes)));
     } else if (r.found()) {
         fmt::print("shortest counterexample, {} operation{} {}\n", r.counterexample.size(),
                    r.counterexample.size() == 1 ? "" : "s", verdict_note);
@@ -170,6 +182,22 @@ bool save_counterexamples(const ExploreCommandOptions& opts, const std::vector<E
     return save_failures(run, found, *opts.save_dir, "explore");
 }
 
+
+// A cell that runs out of memory (a budget above what the machine or
+// `ulimit -v` gives) is an error row, not an abort with no output.
+ExploreResult explore_or_error(const Variant& v, const Property& p, const ExploreOptions& o) {
+    try {
+        return explore(v, p, o);
+    } catch (const std::bad_alloc&) {
+        ExploreResult r;
+        r.stop = ExploreStop::Error;
+        r.error = fmt::format("out of memory before the memory budget ({}) was reached: give a "
+                              "smaller --memory-budget",
+                              o.memory_budget_bytes ? megabytes(o.memory_budget_bytes) : "none");
+        return r;
+    }
+}
+
 }  // namespace
 
 model::Universe default_explore_universe() {
@@ -197,7 +225,7 @@ int explore_command(const ExploreCommandOptions& opts) {
             for (Profile profile : opts.profiles) {
                 ExploreOptions cell = e;
                 cell.profile = profile;
-                ExploreRow row{v, p, profile, explore(*v, *p, cell),
+                ExploreRow row{v, p, profile, explore_or_error(*v, *p, cell),
                                expectation_for(*v, p->name, to_string(profile)),
                                reproduce_line(opts, *v, *p, profile)};
                 print_row(row);

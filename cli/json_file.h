@@ -1,5 +1,5 @@
-// Writes a JSON document as a whole file: to a temporary name first, then
-// renamed into place, so a reader never sees half a file.
+// Writes a JSON document as a whole file, through cli/output_file.h: a
+// reader never sees half a file, and only a regular file is ever replaced.
 #pragma once
 
 #include <string>

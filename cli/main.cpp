@@ -10,6 +10,9 @@
 #include "cli/report_command.h"
 #include "cli/explore_command.h"
 #include "cli/fs_command.h"
+#include "cli/flag_checks.h"
+#include "cli/interrupt_handler.h"
+#include "cli/output_file.h"
 #include "cli/run_command.h"
 #include "cli/swarm_command.h"
 #include "cli/universe_flags.h"
@@ -96,7 +99,8 @@ int list_command() {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+int daxcheck_main(int argc, char** argv) {
     CLI::App app{"daxcheck: property tests of fsdax page ownership ports against a model"};
     app.require_subcommand(1);
 
@@ -118,16 +122,20 @@ int main(int argc, char** argv) {
         c->add_option("--property", property_names, "property to check (repeatable; default all)");
         c->add_option("--profile", profile_names, "exclusive or reflink (default both)");
         c->add_option("--tests", tests, "RapidCheck tests per cell")->check(CLI::Range(1, 10000000));
-        c->add_option("--seed", seed, "RapidCheck and swarm seed (default: random, printed)");
+        c->add_option("--seed", seed, "RapidCheck and swarm seed (default: random, printed)")
+            ->check(flag_checks::seed());
         c->add_option("--walks", walks,
                       fmt::format("swarm walks per cell after RapidCheck passes, 0 for none "
                                   "(default {})", kDefaultRunWalks))
             ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 40));
-        c->add_option("--json", json_path, "also write the results as JSON to FILE");
+        c->add_option("--json", json_path, "also write the results as JSON to FILE")
+            ->check(flag_checks::name());
         uflags.add_to(*c);
         c->add_flag("--save-failures", save, "save each new shrunk counterexample as a corpus file");
-        c->add_option("--corpus-dir", corpus_dir, "where --save-failures writes (default: corpus/)");
-        c->add_option("--reports-dir", reports_dir, "where the report goes (default: reports/)");
+        c->add_option("--corpus-dir", corpus_dir, "where --save-failures writes (default: corpus/)")
+            ->check(flag_checks::name());
+        c->add_option("--reports-dir", reports_dir, "where the report goes (default: reports/)")
+            ->check(flag_checks::name());
         c->add_flag("--no-minimise", no_minimise,
                     "keep RapidCheck's shrunk counterexample: no breadth-first search for a "
                     "shorter one");
@@ -141,7 +149,7 @@ int main(int argc, char** argv) {
                                       "operations through each version's fault path)")
         ->check(CLI::IsMember({"function", "fs"}));
     run->add_option("--seconds", fs_seconds, "--level fs: walk for S seconds per cell instead of --walks")
-        ->check(CLI::Range(1e-3, 1e6));
+        ->check(flag_checks::finite(0, 1e6, true));
     run->add_option("--threads", fs_threads, "--level fs: walk threads")->check(CLI::Range(1, 256));
 
     auto* emit = app.add_subcommand(
@@ -188,16 +196,17 @@ int main(int argc, char** argv) {
     explore->add_option("--property", x_properties, "property to check (repeatable; default all)");
     explore->add_option("--profile", x_profiles, "exclusive or reflink (default both)");
     explore->add_option("--depth", x_depth, "longest sequence to check (default: until exhausted; 6 with --level fs)")
-        ->check(CLI::Range(0, 999));
+        ->check(CLI::Range(1, 999));
     explore->add_option("--time-budget", x_time_budget, "seconds per cell, 0 for none (default 60)")
-        ->check(CLI::Range(0.0, 1e7));
+        ->check(flag_checks::finite(0.0, 1e7));
     explore->add_option("--memory-budget", x_memory_mb,
-                        "MB of state store per cell, 0 for none (default 4096)")
-        ->check(CLI::Range(0.0, 1e7));
+                        "MB of memory per cell, 0 for none (default 4096)")
+        ->check(flag_checks::finite(0.0, 1e7));
     explore->add_option("--threads", x_threads, "expansion threads")->check(CLI::Range(1, 256));
     explore->add_flag("--no-symmetry", x_no_symmetry,
                       "store every state, not one per orbit of files and pfn blocks");
-    explore->add_option("--json", x_json, "also write the results as JSON to FILE");
+    explore->add_option("--json", x_json, "also write the results as JSON to FILE")
+        ->check(flag_checks::name());
     x_uflags.add_to(*explore);
     explore->add_flag("--save-failures", x_save,
                       "save each new shortest counterexample as a corpus file");
@@ -208,8 +217,10 @@ int main(int argc, char** argv) {
     explore->add_option("--max-states", x_max_states, "--level fs: state budget per cell (default 200000)")
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32));
     explore->add_option("--corpus-dir", x_corpus_dir,
-                        "where --save-failures writes (default: corpus/)");
+                        "where --save-failures writes (default: corpus/)")
+        ->check(flag_checks::name());
 
+    if (auto e = flag_checks::unknown_subcommand(app, argc, argv); !e.empty()) return usage(e);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -256,6 +267,10 @@ int main(int argc, char** argv) {
         xo.explore.threads = x_threads;
         if (!x_json.empty()) xo.json_path = x_json;
         if (x_save) xo.save_dir = x_corpus_dir.empty() ? default_corpus_dir() : x_corpus_dir;
+        if (xo.json_path)
+            if (auto e = output_path_problem("--json", *xo.json_path); !e.empty()) return usage(e);
+        if (xo.save_dir)
+            if (auto e = output_dir_problem("--corpus-dir", *xo.save_dir); !e.empty()) return usage(e);
         return explore_command(xo);
     }
 
@@ -275,6 +290,16 @@ int main(int argc, char** argv) {
     if (!json_path.empty()) opts.json_path = json_path;
     opts.minimise = !no_minimise;
     opts.walks = walks;
+    const std::string save_dir = corpus_dir.empty() ? default_corpus_dir() : corpus_dir;
+    const bool reporting = report || app.got_subcommand("report");
+    if (opts.json_path)
+        if (auto e = output_path_problem("--json", *opts.json_path); !e.empty()) return usage(e);
+    if (save)
+        if (auto e = output_dir_problem("--corpus-dir", save_dir); !e.empty()) return usage(e);
+    if (reporting)
+        if (auto e = reports_dir_problem(reports_dir.empty() ? default_reports_dir() : reports_dir);
+            !e.empty())
+            return usage(e);
     if (level == "fs") {
         if (app.got_subcommand("report") || report || save)
             return usage("--level fs: --report and --save-failures are function-level only for now");
@@ -288,17 +313,20 @@ int main(int argc, char** argv) {
     }
     if (fs_seconds > 0 || fs_threads != 1) return usage("--seconds and --threads go with --level fs");
 
+    install_interrupt_handlers();
+    print_run_header(opts);
     const auto rows = run_cells(opts);
     print_run(opts, rows);
+    if (interrupted()) print_interrupted(opts, rows.size(), "run " + run_flags(opts));
     if (opts.json_path) {
         std::string error;
         if (!write_run_json(opts, rows, *opts.json_path, error)) return usage(error);
         fmt::print("wrote {}\n", *opts.json_path);
     }
-    if (save && !save_failures(opts, rows, corpus_dir.empty() ? default_corpus_dir() : corpus_dir,
-                               app.got_subcommand("report") ? "report" : "run"))
+    if (interrupted()) return interrupt_exit_code();
+    if (save && !save_failures(opts, rows, save_dir, app.got_subcommand("report") ? "report" : "run"))
         return usage("cannot save the counterexamples");
-    if (report || app.got_subcommand("report")) {
+    if (reporting) {
         const auto written =
             write_report(opts, rows, reports_dir.empty() ? default_reports_dir() : reports_dir);
         if (!written.error.empty()) return usage(written.error);
@@ -307,4 +335,14 @@ int main(int argc, char** argv) {
     for (const auto& r : rows)
         if (!r.as_expected()) return 1;
     return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return daxcheck_main(argc, argv);
+    } catch (const std::system_error& e) {  // stdout or stderr on a full disk, a closed pipe
+        std::fprintf(stderr, "daxcheck: cannot write the output: %s\n", e.what());
+        return kUsageError;
+    }
 }

@@ -1,8 +1,7 @@
 #include "cli/replay_command.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,9 +13,12 @@
 #include <set>
 #include <system_error>
 
+#include "cli/output_file.h"
+#include "cli/shell_words.h"
 #include "engines/corpus_file.h"
 #include "fslevel/fs_replay.h"
 #include "harness/op_text.h"
+#include "harness/printable.h"
 
 #ifndef DAXCHECK_SOURCE_DIR
 #define DAXCHECK_SOURCE_DIR "."
@@ -27,22 +29,49 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The *.dax regular files in `dir`, sorted. Anything else named *.dax (a
+// FIFO, a socket, a directory, a symlink loop or a dangling link) and a file
+// that cannot be read are skipped with a line naming them, never opened: a
+// FIFO would block the read forever.
+std::vector<std::string> corpus_files_in(const std::string& dir, std::error_code& ec) {
+    std::vector<std::string> files;
+    fs::directory_iterator it(dir, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        const fs::path& p = it->path();
+        if (p.extension() != ".dax") continue;
+        std::error_code st_ec;
+        const fs::file_status st = it->status(st_ec);  // through symlinks
+        if (st_ec) {
+            fmt::print("skipped {}: {}\n", printable(p.string()), st_ec.message());
+        } else if (st.type() != fs::file_type::regular) {
+            struct stat raw {};
+            ::stat(p.c_str(), &raw);
+            fmt::print("skipped {}: not a regular file ({})\n", printable(p.string()),
+                       file_kind(raw.st_mode));
+        } else if (::access(p.c_str(), R_OK) != 0) {
+            fmt::print("skipped {}: cannot read it: {}\n", printable(p.string()), std::strerror(errno));
+        } else {
+            files.push_back(p.string());
+        }
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
 // The .dax files a command-line path stands for; errors for paths that are
 // neither a file nor a directory with .dax files.
 std::vector<std::string> expand(const std::string& path, std::vector<CorpusError>& errors) {
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
-        std::vector<std::string> files;
-        for (const auto& entry : fs::directory_iterator(path, ec))
-            if (entry.path().extension() == ".dax" && !entry.is_directory())
-                files.push_back(entry.path().string());
+        auto files = corpus_files_in(path, ec);
         if (ec) errors.push_back({path, 0, "cannot list the directory: " + ec.message()});
         else if (files.empty()) errors.push_back({path, 0, "no .dax files in this directory"});
-        std::sort(files.begin(), files.end());
         return files;
     }
     if (!fs::exists(path, ec)) {
-        errors.push_back({path, 0, "no such file or directory"});
+        errors.push_back({path, 0, ec && ec != std::errc::no_such_file_or_directory
+                                       ? ec.message()
+                                       : "no such file or directory"});
         return {};
     }
     return {path};
@@ -105,7 +134,7 @@ std::pair<int, int> replay_file(const CorpusFile& f) {
         const auto r = replay(*v, *property, f.universe, ops);
         const bool fail = r.invalid || r.trace.failed();
         const bool ok = fail != e.pass && !r.invalid;
-        fmt::print("{:<5} {}  {:<20} {:<4} (expected {})\n", ok ? "ok" : "FAIL", f.path, e.variant,
+        fmt::print("{:<5} {}  {:<20} {:<4} (expected {})\n", ok ? "ok" : "FAIL", printable(f.path), e.variant,
                    fail ? "fail" : "pass", e.pass ? "pass" : "fail");
         if (ok) {
             passed++;
@@ -113,7 +142,7 @@ std::pair<int, int> replay_file(const CorpusFile& f) {
         }
         failed++;
         if (r.invalid) {
-            fmt::print("      {}:{}: {}\n", f.path, e.line, *r.invalid);
+            fmt::print("      {}:{}: {}\n", printable(f.path), e.line, *r.invalid);
         } else if (fail) {
             fmt::print("      {}\n", r.trace.failure());
             print_steps(r.trace);
@@ -121,43 +150,9 @@ std::pair<int, int> replay_file(const CorpusFile& f) {
             fmt::print("      {} operations kept {} on {}; the file shows: {}\n", ops.size(),
                        f.property, e.variant, f.shows);
         }
-        fmt::print("      reproduce: ./daxcheck replay {}\n", f.path);
+        fmt::print("      reproduce: ./daxcheck replay {}\n", shell_quoted(f.path));
     }
     return {passed, failed};
-}
-
-// Writes `content` to dir/name through a temporary file; never replaces an
-// existing file. Returns "" on success, "exists" or an error text.
-std::string write_new_file(const fs::path& dir, const std::string& name, const std::string& content) {
-    const fs::path target = dir / name;
-    const fs::path tmp = dir / fmt::format(".{}.{}.tmp", name, ::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) return "cannot write " + tmp.string();
-        out << content;
-        if (!out.flush()) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            return "cannot write " + tmp.string();
-        }
-    }
-    // rename without replacing; link()+unlink() where RENAME_NOREPLACE is unsupported.
-    int rc = ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE);
-    if (rc != 0 && (errno == EINVAL || errno == ENOSYS)) {
-        rc = ::link(tmp.c_str(), target.c_str());
-        const int saved = errno;
-        ::unlink(tmp.c_str());
-        errno = saved;
-    }
-    if (rc != 0) {
-        const int saved = errno;
-        std::error_code ec;
-        fs::remove(tmp, ec);
-        if (saved == EEXIST) return "exists";
-        return fmt::format("cannot rename {} to {}: {}", tmp.string(), target.string(),
-                           std::strerror(saved));
-    }
-    return "";
 }
 
 std::string sanitise(const std::string& s) {
@@ -228,9 +223,8 @@ bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, cons
     fs::create_directories(dir, ec);
     // Sequences already in the corpus, with the variants each is expected to fail on.
     std::map<std::string, std::set<std::string>> known;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-        if (entry.path().extension() != ".dax") continue;
-        const auto parsed = load_corpus(entry.path().string());
+    for (const auto& file : corpus_files_in(dir, ec)) {
+        const auto parsed = load_corpus(file);
         if (!parsed.file) continue;
         auto& variants = known[sequence_key(parsed.file->property, parsed.file->universe,
                                             parsed.file->operations())];
@@ -263,15 +257,16 @@ bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, cons
                               ? "Not in impl/expectations.cpp: a new finding; explain it here."
                               : "Why expected: " + row.expected.why);
         const std::string name = corpus_file_name(row);
-        const std::string result = write_new_file(dir, name, corpus_text(f, comment));
+        const std::string result =
+            write_output_file((fs::path(dir) / name).string(), corpus_text(f, comment), Existing::Keep);
         if (result == "exists") {
-            fmt::print("kept {}/{} (already there)\n", dir, name);
+            fmt::print("kept {}/{} (already there)\n", printable(dir), name);
         } else if (!result.empty()) {
             fmt::print(stderr, "daxcheck: {}\n", result);
             all_ok = false;
             continue;
         } else {
-            fmt::print("saved {}/{}\n", dir, name);
+            fmt::print("saved {}/{}\n", printable(dir), name);
         }
         known[key].insert(row.variant->name);
     }

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cli/output_file.h"
 #include "cli/report_html.h"
 
 #ifndef DAXCHECK_SOURCE_DIR
@@ -21,17 +22,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string write_file(const fs::path& path, const std::string& content) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) return "cannot write " + path.string();
-    out << content;
-    if (!out.flush()) return "cannot write " + path.string();
-    return "";
-}
-
 // REPORTS/latest -> name, through a temporary link renamed over the old one:
 // a reader sees the old report or the new one, never none.
 std::string point_latest_at(const fs::path& reports, const std::string& name) {
+    if (auto e = reports_dir_problem(reports.string()); !e.empty()) return e;
     const fs::path tmp = reports / fmt::format(".latest.{}.tmp", ::getpid());
     std::error_code ec;
     fs::remove(tmp, ec);
@@ -53,6 +47,17 @@ std::string default_reports_dir() {
     std::error_code ec;
     if (fs::is_directory(compiled + "/corpus", ec)) return compiled + "/reports";
     return "reports";
+}
+
+std::string reports_dir_problem(const std::string& reports_dir) {
+    if (auto e = output_dir_problem("--reports-dir", reports_dir); !e.empty()) return e;
+    std::error_code ec;
+    const auto latest = fs::symlink_status(fs::path(reports_dir) / "latest", ec);
+    if (fs::exists(latest) && !fs::is_symlink(latest))
+        return fmt::format("--reports-dir: {}/latest is not a symlink; daxcheck replaces only its "
+                           "own link",
+                           reports_dir);
+    return "";
 }
 
 ReportWritten write_report(const RunOptions& opts, const std::vector<RunRow>& rows,
@@ -83,16 +88,13 @@ ReportWritten write_report(const RunOptions& opts, const std::vector<RunRow>& ro
     }
     const fs::path dir = reports / name;
     out.dir = dir.string();
-    if (auto e = write_file(dir / "index.html", report_html(opts, rows, shown)); !e.empty()) {
-        out.error = e;
-        return out;
-    }
-    if (auto e = write_file(dir / "summary.md", report_markdown(opts, rows, shown)); !e.empty()) {
-        out.error = e;
-        return out;
-    }
-    if (!write_run_json(opts, rows, (dir / "results.json").string(), out.error)) return out;
-    out.error = point_latest_at(reports, name);
+    out.error = write_output_file((dir / "index.html").string(), report_html(opts, rows, shown));
+    if (out.error.empty())
+        out.error = write_output_file((dir / "summary.md").string(), report_markdown(opts, rows, shown));
+    if (out.error.empty()) write_run_json(opts, rows, (dir / "results.json").string(), out.error);
+    if (out.error.empty()) out.error = point_latest_at(reports, name);
+    // A report that could not be written whole is not left behind.
+    if (!out.error.empty()) fs::remove_all(dir, ec);
     return out;
 }
 

@@ -18,6 +18,10 @@ struct ReportWritten {
     std::string error;  // "" on success
 };
 
+// "" when reports can be written to `reports_dir` (checked before a run),
+// else why not: not a writable directory, or a `latest` that is not a symlink.
+std::string reports_dir_problem(const std::string& reports_dir);
+
 // Creates REPORTS/<timestamp>[-N] (never reusing a directory), writes the
 // three files and replaces REPORTS/latest (a relative symlink) atomically.
 ReportWritten write_report(const RunOptions& opts, const std::vector<RunRow>& rows,

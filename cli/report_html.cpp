@@ -405,8 +405,7 @@ void stats_html(std::string& out, const std::vector<RunRow>& rows,
 }
 
 std::string regenerate_command(const RunOptions& opts) {
-    return fmt::format("./daxcheck report --seed {} --tests {}{}", opts.cell.seed, opts.cell.tests,
-                       opts.universe_given ? " " + universe_flags(opts.cell.universe) : "");
+    return fmt::format("{} report {}", daxcheck_prefix(opts.variants), run_flags(opts));
 }
 
 }  // namespace

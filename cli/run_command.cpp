@@ -8,7 +8,9 @@
 
 #include "cli/json_file.h"
 #include "cli/number_text.h"
+#include "cli/shell_words.h"
 
+#include "engines/interrupt.h"
 #include "harness/op_text.h"
 
 namespace daxcheck {
@@ -16,9 +18,9 @@ namespace {
 
 std::string reproduce_line(const RunOptions& opts, const RunRow& row) {
     std::string line = fmt::format(
-        "./daxcheck run --variant {} --property {} --profile {} --seed {} --tests {}",
-        row.variant->name, row.property->name, to_string(row.profile), opts.cell.seed,
-        opts.cell.tests);
+        "{} run --variant {} --property {} --profile {} --seed {} --tests {}",
+        daxcheck_prefix({row.variant}), shell_quoted(row.variant->name), row.property->name,
+        to_string(row.profile), opts.cell.seed, opts.cell.tests);
     if (opts.walks != kDefaultRunWalks) line += fmt::format(" --walks {}", opts.walks);
     if (opts.universe_given) line += " " + universe_flags(opts.cell.universe);
     return line;
@@ -79,6 +81,32 @@ bool RunRow::as_expected() const {
     return (result.verdict == CellResult::Verdict::Pass) == expected.pass;
 }
 
+std::string daxcheck_prefix(const std::vector<const Variant*>& variants) {
+    std::string out = "./daxcheck";
+    std::vector<std::string> files;
+    for (const Variant* v : variants)
+        if (!v->port_file.empty() &&
+            std::find(files.begin(), files.end(), v->port_file) == files.end())
+            files.push_back(v->port_file);
+    for (const auto& f : files) out += " --port " + shell_quoted(f);
+    return out;
+}
+
+std::string run_flags(const RunOptions& opts) {
+    std::string out;
+    if (opts.variants.size() != variants().size())
+        for (const Variant* v : opts.variants) out += " --variant " + shell_quoted(v->name);
+    if (opts.properties.size() != all_properties().size())
+        for (const Property* p : opts.properties) out += " --property " + p->name;
+    if (opts.profiles.size() != all_profiles().size())
+        for (Profile p : opts.profiles) out += " --profile " + to_string(p);
+    out += fmt::format(" --seed {} --tests {}", opts.cell.seed, opts.cell.tests);
+    if (opts.walks != kDefaultRunWalks) out += fmt::format(" --walks {}", opts.walks);
+    if (opts.universe_given) out += " " + universe_flags(opts.cell.universe);
+    if (!opts.minimise) out += " --no-minimise";
+    return out.substr(1);
+}
+
 std::string universe_flags(const model::Universe& u) {
     return fmt::format("--files {} --pfns {} --offsets {} --pmd-order {} --max-pins {}", u.files,
                        u.pfns, u.offsets, u.pmd_order, u.max_pins);
@@ -89,11 +117,14 @@ std::vector<RunRow> run_cells(const RunOptions& opts) {
     for (const Variant* v : opts.variants)
         for (const Property* p : opts.properties)
             for (Profile profile : opts.profiles) {
+                if (interrupted()) return rows;
                 RunRow row{v, p, profile, run_cell(*v, *p, profile, opts.cell),
                            expectation_for(*v, p->name, to_string(profile)), {}, {}};
                 row.reproduce = reproduce_line(opts, row);
                 walk_after_rapidcheck(opts, row);
                 confirm_failure(opts, row);
+                // A cell a signal cut short claims nothing, unless it failed.
+                if (interrupted() && row.result.verdict != CellResult::Verdict::Fail) return rows;
                 rows.push_back(std::move(row));
             }
     return rows;
@@ -173,9 +204,21 @@ void print_cell_details(const RunRow& r, const char* test_word) {
     fmt::print("  reproduce: {}\n", r.reproduce);
 }
 
-void print_run(const RunOptions& opts, const std::vector<RunRow>& rows) {
+void print_run_header(const RunOptions& opts) {
     fmt::print("daxcheck run: seed {}, {} tests and then {} swarm walks per cell, universe {}\n\n",
                opts.cell.seed, opts.cell.tests, opts.walks, universe_flags(opts.cell.universe));
+    std::fflush(stdout);  // the seed survives a kill when stdout is a file or pipe
+}
+
+void print_interrupted(const RunOptions& opts, std::size_t cells_done, const std::string& command) {
+    fmt::print("\ninterrupted by signal {} after {} of {} cells (seed {}); the whole run:\n"
+               "  reproduce: {} {}\n",
+               g_interrupt_signal.load(), cells_done,
+               opts.variants.size() * opts.properties.size() * opts.profiles.size(), opts.cell.seed,
+               daxcheck_prefix(opts.variants), command);
+}
+
+void print_run(const RunOptions& opts, const std::vector<RunRow>& rows) {
     fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>6} {:>6} {:>9}\n", "variant", "property",
                "profile", "verdict", "expected", "tests", "walks", "time");
     for (const auto& r : rows)
@@ -227,8 +270,13 @@ nlohmann::json shrinking_json(const RunRow& r) {
 
 bool write_run_json(const RunOptions& opts, const std::vector<RunRow>& rows,
                     const std::string& path, std::string& error) {
+    return write_json_file(run_json(opts, rows), path, error);
+}
+
+nlohmann::json run_json(const RunOptions& opts, const std::vector<RunRow>& rows) {
     using nlohmann::json;
     json doc;
+    doc["interrupted"] = interrupted();  // SIGINT/SIGTERM: the cells run before it
     const auto& u = opts.cell.universe;
     doc["seed"] = opts.cell.seed;
     doc["tests"] = opts.cell.tests;
@@ -274,7 +322,7 @@ bool write_run_json(const RunOptions& opts, const std::vector<RunRow>& rows,
     doc["results"] = results;
     doc["summary"] = {{"cells", rows.size()}, {"as_expected", good},
                       {"unexpected", rows.size() - good}};
-    return write_json_file(doc, path, error);
+    return doc;
 }
 
 }  // namespace daxcheck

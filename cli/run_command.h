@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "engines/minimise.h"
 #include "engines/rc_runner.h"
 #include "engines/swarm.h"
@@ -58,6 +60,12 @@ void confirm_failure(const RunOptions& opts, RunRow& row);
 std::string shrink_words(const RunRow& row);
 // "test 4", or "swarm walk 3 (walk seed S) after 100 RapidCheck tests passed".
 std::string failed_at(const RunRow& row, const char* test_word = "test");
+// The first line (seed, tests, walks, universe), flushed before any cell runs.
+void print_run_header(const RunOptions& opts);
+// After SIGINT/SIGTERM: the signal, how many cells were done, the seed and
+// the command that reruns the whole run (`command`: "run ..." or "swarm ...").
+void print_interrupted(const RunOptions& opts, std::size_t cells_done, const std::string& command);
+// The table, each failing cell's details and the totals.
 void print_run(const RunOptions& opts, const std::vector<RunRow>& rows);
 // The "== variant / property / profile" block of a failing or unexpected
 // cell: failure, shrunk trace, why expected, reproduce line. Also used by swarm
@@ -66,7 +74,14 @@ void print_cell_details(const RunRow& row, const char* test_word = "test");
 // Writes the JSON document; false (with `error` set) when the file cannot be written.
 bool write_run_json(const RunOptions& opts, const std::vector<RunRow>& rows,
                     const std::string& path, std::string& error);
+// The document write_run_json writes ("interrupted" true after SIGINT/SIGTERM).
+nlohmann::json run_json(const RunOptions& opts, const std::vector<RunRow>& rows);
 
 std::string universe_flags(const model::Universe& u);
+// "./daxcheck", with --port FILE for each out-of-tree port among `variants`.
+std::string daxcheck_prefix(const std::vector<const Variant*>& variants);
+// Every flag that decides what a run does (selection, seed, tests, walks,
+// universe, --no-minimise), shell-quoted: for "reproduce" and "Regenerate:".
+std::string run_flags(const RunOptions& opts);
 
 }  // namespace daxcheck

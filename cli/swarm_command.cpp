@@ -5,7 +5,12 @@
 
 #include <random>
 
+#include "cli/flag_checks.h"
+#include "cli/interrupt_handler.h"
+#include "cli/json_file.h"
+#include "cli/output_file.h"
 #include "cli/replay_command.h"
+#include "cli/shell_words.h"
 #include "cli/run_command.h"
 #include "impl/expectations.h"
 
@@ -33,8 +38,9 @@ struct SwarmRow {
 };
 
 std::string cell_flags(const RunRow& r, const RunOptions& run) {
-    std::string line = fmt::format("--variant {} --property {} --profile {}", r.variant->name,
-                                   r.property->name, to_string(r.profile));
+    std::string line = fmt::format("--variant {} --property {} --profile {}",
+                                   shell_quoted(r.variant->name), r.property->name,
+                                   to_string(r.profile));
     if (run.universe_given) line += " " + universe_flags(run.cell.universe);
     return line;
 }
@@ -47,22 +53,46 @@ void SwarmCommand::add_to(CLI::App& app) {
     cmd->add_option("--variant", variants_, "variant to walk (repeatable)")->required();
     cmd->add_option("--property", properties_, "property to check (repeatable; default all)");
     cmd->add_option("--profile", profiles_, "exclusive or reflink (default both)");
-    cmd->add_option("--seconds", seconds_, "walking time per cell (default 1)")
-        ->check(CLI::Range(0.0, 86400.0));
-    cmd->add_option("--walks", walks_, "exactly this many walks per cell (reproducible)")
-        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
-    cmd->add_option("--walk-seed", walk_seed_, "run only the walk with this seed (as printed)");
+    auto* seconds = cmd->add_option("--seconds", seconds_, "walking time per cell (default 1)")
+                        ->check(flag_checks::finite(0.001, 86400.0));
+    auto* walks = cmd->add_option("--walks", walks_, "exactly this many walks per cell (reproducible)")
+                      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
+                      ->excludes(seconds);
+    auto* walk_seed =
+        cmd->add_option("--walk-seed", walk_seed_, "run only the walk with this seed (as printed)")
+            ->check(flag_checks::seed())
+            ->excludes(seconds)
+            ->excludes(walks);
     cmd->add_option("--threads", threads_, "walker threads (default 2)")->check(CLI::Range(1, 256));
-    cmd->add_option("--seed", seed_, "seed of the walks (default: random, printed)");
-    cmd->add_option("--json", json_path_, "also write the results as JSON to FILE (as run --json)");
+    cmd->add_option("--seed", seed_, "seed of the walks (default: random, printed)")
+        ->check(flag_checks::seed())
+        ->excludes(walk_seed);
+    cmd->add_option("--json", json_path_, "also write the results as JSON to FILE (as run --json)")
+        ->check(flag_checks::name());
     universe_.add_to(*cmd);
     cmd->add_option("--level", level_, "function or fs (filesystem operations, SPEC 8)")
         ->check(CLI::IsMember({"function", "fs"}));
     cmd->add_flag("--save-failures", save_, "save each new shrunk counterexample as a corpus file");
-    cmd->add_option("--corpus-dir", corpus_dir_, "where --save-failures writes (default: corpus/)");
+    cmd->add_option("--corpus-dir", corpus_dir_, "where --save-failures writes (default: corpus/)")
+        ->check(flag_checks::name());
     cmd->add_flag("--no-minimise", no_minimise_,
                   "keep the delta-debugged counterexample: no breadth-first search for a "
                   "shorter one");
+}
+
+std::string SwarmCommand::whole_run_flags(const RunOptions& run) const {
+    std::string out;
+    for (const Variant* v : run.variants) out += " --variant " + shell_quoted(v->name);
+    for (const auto& p : properties_) out += " --property " + p;
+    for (const auto& p : profiles_) out += " --profile " + p;
+    if (walk_seed_) out += fmt::format(" --walk-seed {}", *walk_seed_);
+    else out += fmt::format(" --seed {}", run.cell.seed);
+    if (walks_) out += fmt::format(" --walks {}", *walks_);
+    else if (!walk_seed_) out += fmt::format(" --seconds {:g}", seconds_);
+    if (!walk_seed_) out += fmt::format(" --threads {}", threads_);
+    if (run.universe_given) out += " " + universe_flags(run.cell.universe);
+    if (!run.minimise) out += " --no-minimise";
+    return out.substr(1);
 }
 
 int SwarmCommand::run() const {
@@ -108,6 +138,11 @@ int SwarmCommand::run() const {
         return fs_run_command(fo);
     }
     run.minimise = !no_minimise_;
+    const std::string save_dir = corpus_dir_.empty() ? default_corpus_dir() : corpus_dir_;
+    if (run.json_path)
+        if (auto e = output_path_problem("--json", *run.json_path); !e.empty()) return usage(e);
+    if (save_)
+        if (auto e = output_dir_problem("--corpus-dir", save_dir); !e.empty()) return usage(e);
 
     SwarmOptions opts;
     opts.universe = run.cell.universe;
@@ -125,6 +160,8 @@ int SwarmCommand::run() const {
                    run.cell.seed, threads_, threads_ == 1 ? "" : "s",
                    walks_ ? fmt::format("{} walks", *walks_) : fmt::format("{:g} s", seconds_),
                    universe_flags(run.cell.universe));
+    std::fflush(stdout);  // the seed survives a kill when stdout is a file or pipe
+    install_interrupt_handlers();
     fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>9} {:>12} {:>11} {:>9}\n", "variant",
                "property", "profile", "verdict", "expected", "walks", "operations", "ops/s", "time");
 
@@ -134,23 +171,28 @@ int SwarmCommand::run() const {
     for (const Variant* v : run.variants)
         for (const Property* p : run.properties)
             for (Profile profile : run.profiles) {
+                if (interrupted()) break;
                 SwarmRow s;
                 s.swarm = run_swarm_cell(*v, *p, profile, opts);
+                // A cell a signal cut short claims nothing, unless it failed.
+                if (interrupted() && s.swarm.cell.verdict != CellResult::Verdict::Fail) break;
                 s.row = RunRow{v, p, profile, s.swarm.cell,
                                expectation_for(*v, p->name, to_string(profile)), {}, {}};
                 RunRow& r = s.row;
                 const std::string flags = cell_flags(r, run);
+                const std::string prefix = daxcheck_prefix({v});
                 if (s.swarm.failing_walk) {
-                    r.reproduce = fmt::format("./daxcheck swarm {} --walk-seed {}", flags,
+                    r.reproduce = fmt::format("{} swarm {} --walk-seed {}", prefix, flags,
                                               s.swarm.failing_walk_seed);
                     if (!walk_seed_)
-                        s.rerun = fmt::format("./daxcheck swarm {} --seed {} --walks {}", flags,
+                        s.rerun = fmt::format("{} swarm {} --seed {} --walks {}", prefix, flags,
                                               run.cell.seed, *s.swarm.failing_walk + 1);
                 } else {
-                    r.reproduce = walk_seed_ ? fmt::format("./daxcheck swarm {} --walk-seed {}",
+                    r.reproduce = walk_seed_ ? fmt::format("{} swarm {} --walk-seed {}", prefix,
                                                            flags, *walk_seed_)
-                                             : fmt::format("./daxcheck swarm {} --seed {} --walks {}",
-                                                           flags, run.cell.seed, s.swarm.walks);
+                                             : fmt::format("{} swarm {} --seed {} --walks {}",
+                                                           prefix, flags, run.cell.seed,
+                                                           s.swarm.walks);
                 }
                 r.shrinker = "delta debugging";
                 confirm_failure(run, r);
@@ -183,15 +225,37 @@ int SwarmCommand::run() const {
                total_ops, total_seconds > 0 ? total_ops / total_seconds / 1e6 : 0.0);
     fmt::print("{} cells: {} as expected, {} unexpected\n", rows.size(), good, rows.size() - good);
 
+    if (interrupted()) print_interrupted(run, rows.size(), "swarm " + whole_run_flags(run));
+
     std::vector<RunRow> plain;
     for (const auto& s : rows) plain.push_back(s.row);
     if (run.json_path) {
+        // run's document with the swarm's own counts: the figures printed above.
+        nlohmann::json doc = run_json(run, plain);
+        doc["tests"] = nullptr;
+        doc["walks"] = walks_ ? nlohmann::json(*walks_) : nlohmann::json(nullptr);
+        doc["seconds"] = walks_ || walk_seed_ ? nlohmann::json(nullptr) : nlohmann::json(seconds_);
+        doc["threads"] = threads_;
+        doc["walk_seed"] = walk_seed_ ? nlohmann::json(*walk_seed_) : nlohmann::json(nullptr);
+        for (std::size_t i = 0; i < rows.size(); i++) {
+            const SwarmCellResult& w = rows[i].swarm;
+            nlohmann::json& cell = doc["results"][i];
+            cell["tests"] = nullptr;
+            cell["walks"] = w.walks;
+            cell["operations"] = w.operations;
+            cell["operations_per_second"] = w.ops_per_second();
+            cell["failing_walk"] =
+                w.failing_walk ? nlohmann::json(*w.failing_walk + 1) : nlohmann::json(nullptr);
+        }
+        doc["summary"]["walks"] = total_walks;
+        doc["summary"]["operations"] = total_ops;
+        doc["summary"]["operations_per_second"] = total_seconds > 0 ? total_ops / total_seconds : 0.0;
         std::string error;
-        if (!write_run_json(run, plain, *run.json_path, error)) return usage(error);
+        if (!write_json_file(doc, *run.json_path, error)) return usage(error);
         fmt::print("wrote {}\n", *run.json_path);
     }
-    if (save_ && !save_failures(run, plain, corpus_dir_.empty() ? default_corpus_dir() : corpus_dir_,
-                               "swarm"))
+    if (interrupted()) return interrupt_exit_code();
+    if (save_ && !save_failures(run, plain, save_dir, "swarm"))
         return usage("cannot save the counterexamples");
     return good == rows.size() ? 0 : 1;
 }

@@ -12,12 +12,18 @@
 
 namespace daxcheck {
 
+struct RunOptions;  // cli/run_command.h
+
 class SwarmCommand {
 public:
     // Adds the `swarm` subcommand and its options to `app`.
     void add_to(CLI::App& app);
     // Runs it after parsing; returns the exit code (0 as expected, 1 not, 2 usage).
     int run() const;
+
+private:
+    // Every flag of this run, for the reproduce line of an interrupted one.
+    std::string whole_run_flags(const RunOptions& run) const;
 
 private:
     std::vector<std::string> variants_, properties_, profiles_;

@@ -14,12 +14,14 @@ struct UniverseFlags {
     std::optional<std::uint64_t> pfns, offsets;
 
     void add_to(CLI::App& app) {
-        app.add_option("--files", files, "number of files (A, B, ...)")->check(CLI::Range(1, 26));
+        app.add_option("--files", files, "number of files (A, B, ...)")
+            ->check(CLI::Range(1u, model::kMaxFiles));
         app.add_option("--pfns", pfns, "number of pfns (default: 2 PMD blocks)")
-            ->check(CLI::Range(1, 1 << 20));
+            ->check(CLI::Range(std::uint64_t{1}, model::kMaxPfns));
         app.add_option("--offsets", offsets, "page offsets per file (default: 2 PMD blocks)")
-            ->check(CLI::Range(1, 1 << 20));
-        app.add_option("--pmd-order", pmd_order, "PMD order (kernel: 9)")->check(CLI::Range(1, 12));
+            ->check(CLI::Range(std::uint64_t{1}, model::kMaxPfns));
+        app.add_option("--pmd-order", pmd_order, "PMD order (kernel: 9)")
+            ->check(CLI::Range(1u, model::kMaxPmdOrder));
         app.add_option("--max-pins", max_pins, "most pins on one pfn")->check(CLI::Range(0, 1000));
     }
     bool given() const { return files || pmd_order || max_pins || pfns || offsets; }

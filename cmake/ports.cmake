@@ -49,6 +49,8 @@ function(daxcheck_extra_ports interface files)
     math(EXPR n "${n} + 1")
     add_library(${interface}_extra_${n} OBJECT "${path}")
     target_link_libraries(${interface}_extra_${n} PRIVATE daxcheck_shim)
+    # Reproduce lines of its variants say --port FILE (impl/variant.h).
+    target_compile_definitions(${interface}_extra_${n} PRIVATE DAXCHECK_PORT_FILE="${path}")
     target_sources(${interface} INTERFACE $<TARGET_OBJECTS:${interface}_extra_${n}>)
   endforeach()
 endfunction()

@@ -21,7 +21,9 @@ namespace daxcheck {
 constexpr std::size_t kCorpusMaxFileBytes = 1 << 20;
 constexpr std::size_t kCorpusMaxLineBytes = 4096;
 constexpr std::size_t kCorpusMaxOperations = 10000;
-constexpr std::uint64_t kCorpusMaxPfns = 1 << 16;  // also the cap on offsets
+// Every universe the command line accepts (model::universe_problem), so a
+// file --save-failures writes always reads back.
+constexpr std::uint64_t kCorpusMaxPfns = model::kMaxPfns;  // also the cap on offsets
 constexpr std::size_t kCorpusMaxErrors = 20;
 
 struct CorpusExpect {
@@ -79,8 +81,11 @@ struct CorpusParse {
 
 // Parses a file's content; `path` only names it in errors.
 CorpusParse parse_corpus(std::string_view path, std::string_view content);
-// Reads (at most the size cap plus one byte) and parses.
+// Reads (at most the size cap plus one byte) and parses; anything but a
+// regular file (a FIFO, a device) is an error, never a blocking read.
 CorpusParse load_corpus(const std::string& path);
+// "a FIFO", "a directory", ...: a stat mode in words.
+std::string file_kind(unsigned mode);
 
 // The file's text in the canonical layout (what --save-failures writes).
 // `comment` lines are written as `# ...` above the header.

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <deque>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -31,27 +34,47 @@ std::uint32_t parent_of(std::uint64_t key) { return static_cast<std::uint32_t>(k
 std::uint32_t op_of(std::uint64_t key) { return static_cast<std::uint32_t>(key); }
 
 // Packed states back to back: one level of the search (the frontier), or one
-// worker's new states.
+// worker's new states. Chunked, so it never reallocates (a doubling vector
+// briefly holds its old and new buffers: 3x its size, past any budget).
 struct PackedList {
-    std::vector<std::uint8_t> bytes;
-    std::vector<std::uint64_t> ends;
+    static constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
+    struct Entry {
+        std::uint32_t chunk, offset, size;
+    };
+    std::vector<std::unique_ptr<std::uint8_t[]>> chunks;
+    std::deque<Entry> entries;
+    std::size_t last_used = 0, last_size = 0, chunk_bytes = 0;
+    std::uint64_t payload = 0;  // the states' own bytes
 
     void push(Bytes s) {
-        bytes.insert(bytes.end(), s.begin(), s.end());
-        ends.push_back(bytes.size());
+        if (chunks.empty() || last_used + s.size() > last_size) {
+            last_size = std::max(kChunkBytes, s.size());
+            chunks.push_back(std::make_unique<std::uint8_t[]>(last_size));
+            chunk_bytes += last_size;
+            last_used = 0;
+        }
+        std::copy(s.begin(), s.end(), chunks.back().get() + last_used);
+        entries.push_back({static_cast<std::uint32_t>(chunks.size() - 1),
+                           static_cast<std::uint32_t>(last_used),
+                           static_cast<std::uint32_t>(s.size())});
+        last_used += s.size();
+        payload += s.size();
     }
     void push(const PackedState& s) { push(Bytes(s.data(), s.size())); }
     Bytes operator[](std::size_t i) const {
-        const std::uint64_t begin = i ? ends[i - 1] : 0;
-        return Bytes(bytes.data() + begin, ends[i] - begin);
+        const Entry& e = entries[i];
+        return Bytes(chunks[e.chunk].get() + e.offset, e.size);
     }
-    std::size_t size() const { return ends.size(); }
+    std::size_t size() const { return entries.size(); }
     void clear() {
-        bytes.clear();
-        ends.clear();
+        chunks.clear();
+        entries = {};
+        last_used = last_size = chunk_bytes = 0;
+        payload = 0;
     }
     std::uint64_t memory_bytes() const {
-        return bytes.capacity() + ends.capacity() * sizeof(std::uint64_t);
+        return chunk_bytes + chunks.capacity() * sizeof(chunks[0]) +
+               entries.size() * sizeof(Entry);
     }
 };
 
@@ -89,6 +112,11 @@ struct NewState {
     bool end_fails = false;
 };
 
+// What each new state of a level will cost when the level is done: its
+// entry in the sorted references and in the next level, its parent and
+// operation. Counted while the level runs, so the budget covers that step.
+constexpr std::uint64_t kLevelEndBytesPerState = 16 + sizeof(Bytes) + 2 * sizeof(std::uint32_t);
+
 // One expansion thread's own executions and buffers.
 struct Worker {
     Worker(const Variant& v, const Universe& u, bool symmetry)
@@ -96,23 +124,38 @@ struct Worker {
     Canonicaliser canon;
     Execution parent, child, scratch;
     PackedState packed;
+    // One batch of a parent's operations and their children, packed, before
+    // they are looked up: buffers kept from batch to batch, filled by
+    // swapping, never by copying. A parent of a wide universe has millions of
+    // operations; a batch holds at most a few MB of them.
     std::vector<Op> ops;
-    // One parent's children, packed, before they are looked up: buffers kept
-    // from parent to parent, filled by swapping, never by copying.
     std::vector<PackedState> children;
     std::vector<Fingerprint> child_fps;
     std::vector<std::uint32_t> child_weights;
+    // Operations per batch: at most batch_cap (from the packed size and the
+    // memory budget), halved when a batch is slow for the time budget.
+    std::size_t batch_limit = 1, batch_cap = 1;
     PackedList found;      // the states this worker found first in this level
     PackedList frontier;   // those of the previous level: the one being expanded
-    std::vector<NewState> news;
+    std::deque<NewState> news;
     std::uint64_t step_failure_key = UINT64_MAX;
     std::uint64_t expanded = 0;  // parents fully expanded in this level
-    std::atomic<std::uint64_t> bytes{0};  // found and news, for the memory budget
+    std::atomic<std::uint64_t> bytes{0};  // found, news and the batch, for the memory budget
 
+    std::uint64_t batch_bytes = 0;  // the batch buffers, counted once a batch
+    void count_batch_bytes() {
+        batch_bytes = ops.capacity() * sizeof(Op) + child_fps.capacity() * sizeof(Fingerprint) +
+                      child_weights.capacity() * sizeof(std::uint32_t);
+        for (const auto& c : children) batch_bytes += c.capacity();
+    }
+    void count_bytes() {
+        bytes.store(found.memory_bytes() +
+                        news.size() * (sizeof(NewState) + kLevelEndBytesPerState) + batch_bytes,
+                    std::memory_order_relaxed);
+    }
     void keep(const NewState& n) {
         news.push_back(n);
-        bytes.store(found.memory_bytes() + news.capacity() * sizeof(NewState),
-                    std::memory_order_relaxed);
+        count_bytes();
     }
 };
 
@@ -124,9 +167,24 @@ struct Worker {
 class Explorer {
 public:
     Explorer(const Variant& v, const Property& p, const ExploreOptions& o)
-        : v_(v), p_(p), o_(o), seen_(o.threads > 1) {
+        : v_(v), p_(p), o_(o), start_(Clock::now()), seen_(o.threads > 1) {
+        const std::size_t group = relabelling_count(o.universe, uses_symmetry(p, o));
+        fixed_bytes_ = fixed_bytes(o.universe, std::max(1u, o.threads), group);
+        if (o.memory_budget_bytes && fixed_bytes_ >= o.memory_budget_bytes) return;
         for (unsigned t = 0; t < std::max(1u, o.threads); t++)
             workers_.push_back(std::make_unique<Worker>(v, o.universe, uses_symmetry(p, o)));
+    }
+
+    // What the search holds whatever it stores, estimated: per worker three
+    // executions, the relabellings and the packing buffer, each a few dozen
+    // bytes per pfn (a 1M-pfn universe needs hundreds of MB before its first
+    // state), plus the counterexample's executions.
+    static std::uint64_t fixed_bytes(const Universe& u, unsigned threads, std::size_t group) {
+        const std::uint64_t execution =
+            u.pfns * (sizeof(kshim::folio) + sizeof(PfnState) + 16) + u.files * 64 + 4096;
+        const std::uint64_t per_worker = 4 * execution + group * u.pfns * 2 * sizeof(Pfn) +
+                                         u.pfns * 96;  // pack buffer and scratch encodings
+        return threads * per_worker + 3 * execution;
     }
 
     // drain and order-independence release the remaining entries in file
@@ -138,7 +196,10 @@ public:
     }
 
     ExploreResult run() {
-        start_ = Clock::now();
+        if (workers_.empty()) {  // the universe alone is over the memory budget
+            peak_bytes_ = fixed_bytes_;
+            return finish(ExploreStop::MemoryBudget);
+        }
         Worker& w = *workers_[0];
         r_.symmetry_group = w.canon.group_size();
         const std::size_t same = w.canon.canonical(w.parent, w.packed);
@@ -166,14 +227,25 @@ public:
     }
 
 private:
-    // Runs `f` on every worker, each on its own thread but the first.
+    // Runs `f` on every worker, each on its own thread but the first. An
+    // exception (std::bad_alloc) is rethrown here, not left to terminate.
     template <class F>
     void on_every_worker(F f) {
         std::vector<std::thread> threads;
-        for (std::size_t t = 1; t < workers_.size(); t++)
-            threads.emplace_back([&f, this, t] { f(*workers_[t]); });
-        f(*workers_[0]);
+        std::vector<std::exception_ptr> errors(workers_.size());
+        const auto guarded = [&](std::size_t t) {
+            try {
+                f(*workers_[t]);
+            } catch (...) {
+                errors[t] = std::current_exception();
+                stop_flag_ = true;
+            }
+        };
+        for (std::size_t t = 1; t < workers_.size(); t++) threads.emplace_back(guarded, t);
+        guarded(0);
         for (auto& t : threads) t.join();
+        for (const auto& e : errors)
+            if (e) std::rethrow_exception(e);
     }
 
     // Runs every operation from the level's states and makes the new states
@@ -181,6 +253,7 @@ private:
     std::optional<ExploreResult> expand_level(unsigned depth) {
         level_first_ = static_cast<std::uint32_t>(parent_.size() - level_.size());
         ops_per_parent_.assign(level_.size(), 0);
+        first_unexpanded_ = UINT64_MAX;
         cursor_ = 0;
         on_every_worker([this, depth](Worker& w) { work(w, depth); });
         // Each new state's smallest key is final once every worker is done.
@@ -200,6 +273,11 @@ private:
                 }
             }
         }
+        // A failure past a parent a budget left unexpanded may not be the
+        // shortest: a budget stop then.
+        if (failure != UINT64_MAX && stop_ &&
+            parent_of(failure) - level_first_ >= first_unexpanded_.load())
+            failure = UINT64_MAX;
         if (failure == UINT64_MAX && stop_) {
             // A budget stopped the level part-way: count, no next level.
             for (const auto& worker : workers_) r_.expanded_in_last_level += worker->expanded;
@@ -247,7 +325,7 @@ private:
                   [](const Ref& a, const Ref& b) { return a.key < b.key; });
         // The next level points into the workers' lists, which become their
         // frontiers: no state's bytes are copied.
-        level_.clear();
+        level_ = {};
         level_.reserve(refs.size());
         for (const Ref& ref : refs) {
             level_.push_back(workers_[ref.worker]->found[ref.index]);
@@ -257,18 +335,27 @@ private:
         for (auto& worker : workers_) {
             std::swap(worker->found, worker->frontier);
             worker->found.clear();
-            worker->news.clear();
+            worker->news = {};
             worker->step_failure_key = UINT64_MAX;
             worker->expanded = 0;
-            worker->bytes = worker->found.memory_bytes();
+            worker->count_bytes();
         }
     }
 
     std::uint64_t memory_bytes() const {
-        std::uint64_t n = seen_.memory_bytes() + level_.capacity() * sizeof(Bytes) +
-                          (parent_.capacity() + op_.capacity()) * sizeof(std::uint32_t);
+        std::uint64_t n = fixed_bytes_ + seen_.memory_bytes() + level_.capacity() * sizeof(Bytes) +
+                          (parent_.size() + op_.size()) * sizeof(std::uint32_t) +
+                          ops_per_parent_.capacity() * sizeof(std::uint32_t);
         for (const auto& worker : workers_)
             n += worker->frontier.memory_bytes() + worker->bytes.load(std::memory_order_relaxed);
+        return n;
+    }
+
+    // Fingerprints, parent pointers and the packed states of the last level.
+    std::uint64_t store_bytes() const {
+        std::uint64_t n = seen_.memory_bytes() + (parent_.size() + op_.size()) * sizeof(std::uint32_t);
+        for (const Bytes& b : level_) n += b.size();
+        for (const auto& worker : workers_) n += worker->found.payload;  // a level a budget stopped
         return n;
     }
 
@@ -295,6 +382,23 @@ private:
         }
     }
 
+    // Sets the budget that stopped the search, if one did; checked after
+    // every batch of operations, so one parent's expansion cannot overrun it.
+    bool budget_stops(std::uint32_t i) {
+        std::optional<ExploreStop> stop;
+        if (!stop_flag_.load(std::memory_order_relaxed)) stop = over_budget();
+        if (!stop && !stop_flag_.load(std::memory_order_relaxed)) return false;
+        std::uint64_t now = first_unexpanded_.load();
+        while (i < now && !first_unexpanded_.compare_exchange_weak(now, i)) {
+        }
+        if (stop) {
+            std::lock_guard<std::mutex> held(mutex_);
+            if (!stop_) stop_ = stop;
+            stop_flag_ = true;
+        }
+        return true;
+    }
+
     // Expands chunks of the level until none is left. Parents after a
     // failure already found are skipped: they cannot reach a smaller key.
     void work(Worker& w, unsigned depth) {
@@ -304,37 +408,65 @@ private:
             if (stop_flag_.load(std::memory_order_relaxed)) return;
             const std::size_t begin = cursor_.fetch_add(kChunk);
             if (begin >= n) return;
-            if (auto stop = over_budget()) {
-                std::lock_guard<std::mutex> held(mutex_);
-                if (!stop_) stop_ = stop;
-                stop_flag_ = true;
-                return;
-            }
             for (std::size_t i = begin; i < std::min(n, begin + kChunk); i++)
                 if (!expand(w, depth, static_cast<std::uint32_t>(i))) break;
         }
     }
 
-    // Runs every operation from the level's i-th state; false once past a
-    // failure. The children are packed first and looked up afterwards, so
-    // their table slots can be prefetched meanwhile.
+    // Runs every operation from the level's i-th state, a batch at a time;
+    // false once past a failure or stopped by a budget.
     bool expand(Worker& w, unsigned depth, std::uint32_t i) {
         const std::uint32_t id = level_first_ + i;
         if (parent_of(found_key_.load(std::memory_order_relaxed)) < id) return false;
+        if (stop_flag_.load(std::memory_order_relaxed) && budget_stops(i)) return false;
         unpack_state(level_[i], w.parent);
         w.parent.mutable_world().op_number = depth;
-        enumerate_ops(w.parent.model(), o_.profile, p_.with_misuse, w.ops);
-        ops_per_parent_[i] = static_cast<std::uint32_t>(w.ops.size());
+        std::uint32_t next = 0;  // the next operation's index
+        bool go_on = true;
+        w.ops.clear();
+        const auto run_batch = [&] {
+            const Clock::time_point began = Clock::now();
+            go_on = expand_batch(w, id, next);
+            // A batch of at most ~1/100 of the time budget: a child of a wide
+            // universe takes milliseconds.
+            const bool slow = o_.time_budget_s > 0 &&
+                              std::chrono::duration<double>(Clock::now() - began).count() >
+                                  o_.time_budget_s / 100;
+            w.batch_limit = slow ? std::max<std::size_t>(1, w.ops.size() / 2)
+                                 : std::min(w.batch_cap, w.batch_limit * 2);
+            go_on = go_on && !budget_stops(i);
+            next += static_cast<std::uint32_t>(w.ops.size());
+            w.ops.clear();
+            return go_on;
+        };
+        for_each_op(w.parent.model(), o_.profile, p_.with_misuse, [&](const Op& op) {
+            w.ops.push_back(op);
+            return w.ops.size() < w.batch_limit || run_batch();
+        });
+        if (go_on && !w.ops.empty()) run_batch();
+        ops_per_parent_[i] = next;
+        if (!go_on) return false;
+        w.expanded++;
+        return true;
+    }
+
+    // Runs the batch w.ops (operations first..first+n of parent `id`). The
+    // children are packed first and looked up afterwards, so their table
+    // slots can be prefetched meanwhile. False once past a failure.
+    bool expand_batch(Worker& w, std::uint32_t id, std::uint32_t first) {
         if (w.children.size() < w.ops.size()) w.children.resize(w.ops.size());
         w.child_fps.clear();
         w.child_weights.clear();
         bool failed = false;
-        for (std::uint32_t op = 0; op < w.ops.size(); op++) {
-            const std::uint64_t key = key_of(id, op);
-            if (key > found_key_.load(std::memory_order_relaxed)) break;
+        for (std::uint32_t k = 0; k < w.ops.size(); k++) {
+            const std::uint64_t key = key_of(id, first + k);
+            if (key > found_key_.load(std::memory_order_relaxed)) {
+                failed = true;
+                break;
+            }
             copy_state(w.parent, w.child);
-            const StepOutcome outcome = w.child.step(w.ops[op]);
-            if (step_failure(p_, w.parent.model(), w.ops[op], outcome, w.child)) {
+            const StepOutcome outcome = w.child.step(w.ops[k]);
+            if (step_failure(p_, w.parent.model(), w.ops[k], outcome, w.child)) {
                 w.step_failure_key = std::min(w.step_failure_key, key);
                 record_failure(key);
                 failed = true;
@@ -342,16 +474,23 @@ private:
             }
             const std::size_t same = w.canon.canonical(w.child, w.packed);
             w.child_fps.push_back(fingerprint(w.packed.data(), w.packed.size()));
-            w.packed.swap(w.children[op]);
+            w.packed.swap(w.children[k]);
             w.child_weights.push_back(static_cast<std::uint32_t>(w.canon.group_size() / same));
             seen_.prefetch(w.child_fps.back());
+            // A batch of at most ~1/64 of the budget (4 MB without one).
+            const std::size_t room = o_.memory_budget_bytes
+                                         ? std::max<std::uint64_t>(4096, o_.memory_budget_bytes / 64)
+                                         : std::size_t{4} << 20;
+            w.batch_cap = std::clamp<std::size_t>(room / (w.children[k].size() + 64), 1, 256);
+            w.batch_limit = std::min(w.batch_limit, w.batch_cap);
         }
-        for (std::uint32_t op = 0; op < w.child_fps.size(); op++) {
-            const std::uint64_t key = key_of(id, op);
-            if (!seen_.insert(w.child_fps[op], key)) continue;
-            NewState n{w.child_fps[op], 0, static_cast<std::uint32_t>(w.found.size()),
-                       w.child_weights[op], false};
-            const PackedState& child = w.children[op];
+        w.count_batch_bytes();
+        for (std::uint32_t k = 0; k < w.child_fps.size(); k++) {
+            const std::uint64_t key = key_of(id, first + k);
+            if (!seen_.insert(w.child_fps[k], key)) continue;
+            NewState n{w.child_fps[k], 0, static_cast<std::uint32_t>(w.found.size()),
+                       w.child_weights[k], false};
+            const PackedState& child = w.children[k];
             w.found.push(child);
             // The end check runs on the orbit's representative: by symmetry
             // its verdict is the concrete state's (replay confirms it).
@@ -365,15 +504,18 @@ private:
                 return false;
             }
         }
-        if (failed) return false;
-        w.expanded++;
-        return true;
+        w.count_bytes();
+        return !failed;
     }
 
     ExploreResult finish(ExploreStop stop) {
         r_.stop = stop;
         r_.states = parent_.size() + unfinished_states_;
-        r_.memory_bytes = std::max<std::uint64_t>(peak_bytes_, memory_bytes());
+        // The state store, which is the same for any number of threads; the
+        // budget's estimate (buffers, per-thread lists) when it stopped the search.
+        r_.memory_bytes = stop == ExploreStop::MemoryBudget
+                              ? std::max<std::uint64_t>(peak_bytes_, memory_bytes())
+                              : store_bytes();
         r_.seconds = elapsed();
         return r_;
     }
@@ -384,6 +526,23 @@ private:
     // are rebuilt by replaying their stored operations, and each concrete
     // step picks the operation that reaches the same orbit (by symmetry one
     // exists: the relabelled stored operation), the stored one first.
+    // The first operation from `s` that `works` accepts: the index-th one
+    // first, then every other in enumeration order (one at a time: a wide
+    // universe's state has millions).
+    std::optional<Op> first_op_that(const ModelState& s, std::uint64_t index,
+                                    const std::function<bool(const Op&)>& works) {
+        const auto stored = op_at(s, o_.profile, p_.with_misuse, index);
+        if (stored && works(*stored)) return stored;
+        std::optional<Op> out;
+        std::uint64_t i = 0;
+        for_each_op(s, o_.profile, p_.with_misuse, [&](const Op& op) {
+            if (i++ == index || !works(op)) return true;
+            out = op;
+            return false;
+        });
+        return out;
+    }
+
     bool concrete_path(std::uint32_t target, Execution& x, Execution& rep,
                        std::vector<Op>& path) {
         std::vector<std::uint32_t> chain;
@@ -391,33 +550,27 @@ private:
         std::reverse(chain.begin(), chain.end());
         Canonicaliser& canon = workers_[0]->canon;
         Execution y(v_, o_.universe);
-        std::vector<Op> ops, rep_ops;
         PackedState packed;
         canon.canonical(rep, packed);
         unpack_state(Bytes(packed.data(), packed.size()), rep);
         for (std::size_t k = 1; k < chain.size(); k++) {
-            enumerate_ops(rep.model(), o_.profile, p_.with_misuse, rep_ops);
             const std::uint32_t stored = op_[chain[k]];
             copy_state(rep, y);
-            y.step(rep_ops.at(stored));
+            y.step(op_at(rep.model(), o_.profile, p_.with_misuse, stored).value());
             canon.canonical(y, packed);
             const Fingerprint want = fingerprint(packed.data(), packed.size());
             unpack_state(Bytes(packed.data(), packed.size()), rep);
-            enumerate_ops(x.model(), o_.profile, p_.with_misuse, ops);
-            bool found = false;
-            for (std::size_t j = 0; j <= ops.size() && !found; j++) {
-                const std::size_t i = j == 0 ? stored : j - 1;
-                if (i >= ops.size() || (j > 0 && i == stored)) continue;
+            const auto op = first_op_that(x.model(), stored, [&](const Op& o) {
                 copy_state(x, y);
-                y.step(ops[i]);
+                y.step(o);
                 canon.canonical(y, packed);
-                if (fingerprint(packed.data(), packed.size()) == want) {
-                    copy_state(y, x);
-                    path.push_back(ops[i]);
-                    found = true;
-                }
-            }
-            if (!found) return false;
+                return fingerprint(packed.data(), packed.size()) == want;
+            });
+            if (!op) return false;
+            copy_state(x, y);
+            y.step(*op);
+            copy_state(y, x);
+            path.push_back(*op);
         }
         return true;
     }
@@ -434,18 +587,14 @@ private:
         if (parent != kNoParent) {
             ok = concrete_path(parent, x, rep, path);
             if (ok) {
-                std::vector<Op> ops;
-                enumerate_ops(x.model(), o_.profile, p_.with_misuse, ops);
-                ok = false;
-                for (std::size_t j = 0; j <= ops.size() && !ok; j++) {
-                    const std::size_t i = j == 0 ? op : j - 1;
-                    if (i >= ops.size() || (j > 0 && i == op)) continue;
+                const auto last = first_op_that(x.model(), op, [&](const Op& o) {
                     copy_state(x, y);
-                    const StepOutcome outcome = y.step(ops[i]);
-                    ok = step ? step_failure(p_, x.model(), ops[i], outcome, y).has_value()
-                              : p_.at_end(y).has_value();
-                    if (ok) path.push_back(ops[i]);
-                }
+                    const StepOutcome outcome = y.step(o);
+                    return step ? step_failure(p_, x.model(), o, outcome, y).has_value()
+                                : p_.at_end(y).has_value();
+                });
+                ok = last.has_value();
+                if (ok) path.push_back(*last);
             }
         }
         out.depth_completed = static_cast<unsigned>(path.size()) - (path.empty() ? 0 : 1);
@@ -471,16 +620,16 @@ private:
     const Variant& v_;
     const Property& p_;
     const ExploreOptions& o_;
+    Clock::time_point start_;
     std::vector<std::unique_ptr<Worker>> workers_;
     FingerprintSet seen_;
     // Every stored state's parent and operation index, by id; ids run level
     // by level, in discovery-key order inside a level.
-    std::vector<std::uint32_t> parent_, op_;
+    std::deque<std::uint32_t> parent_, op_;
     std::vector<Bytes> level_;  // the states being expanded, by id from level_first_
     std::uint32_t level_first_ = 0;
     std::vector<std::uint32_t> ops_per_parent_;  // the level's, for transition counts
     ExploreResult r_;
-    Clock::time_point start_;
     // Shared by the workers while a level is expanded.
     std::atomic<std::size_t> cursor_{0};
     std::atomic<std::uint64_t> found_key_{UINT64_MAX};
@@ -488,7 +637,10 @@ private:
     std::mutex mutex_;
     std::optional<ExploreStop> stop_;
     std::atomic<std::uint64_t> peak_bytes_{0};
-    std::uint64_t unfinished_states_ = 0;  // found in a level a budget stopped  // when the memory budget stopped the search
+    std::uint64_t unfinished_states_ = 0;  // found in a level a budget stopped
+    std::uint64_t fixed_bytes_ = 0;        // what the search holds whatever it stores
+    // The level's first parent a budget left (partly) unexpanded.
+    std::atomic<std::uint64_t> first_unexpanded_{UINT64_MAX};
 };
 
 }  // namespace
@@ -506,8 +658,8 @@ std::string to_string(ExploreStop s) {
     return "?";
 }
 
-void enumerate_ops(const ModelState& s, Profile profile, bool with_misuse, std::vector<Op>& out) {
-    out.clear();
+bool for_each_op(const ModelState& s, Profile profile, bool with_misuse,
+                 const std::function<bool(const Op&)>& emit) {
     const Universe& u = s.universe;
     std::vector<Order> orders = {0};
     const auto pmd = static_cast<Order>(u.pmd_order);
@@ -519,27 +671,51 @@ void enumerate_ops(const ModelState& s, Profile profile, bool with_misuse, std::
                 if (!offsets_free(s.files[f], o, n, u)) continue;
                 for (Pfn p = 0; p + n <= u.pfns; p += n) {
                     const Associate exclusive{f, o, p, order, false};
-                    if (pfns_free(s, p, n) || (with_misuse && misuse_check(s, Op{exclusive})))
-                        out.push_back(exclusive);
-                    if (profile == Profile::Reflink) out.push_back(Associate{f, o, p, order, true});
+                    if ((pfns_free(s, p, n) || (with_misuse && misuse_check(s, Op{exclusive}))) &&
+                        !emit(exclusive))
+                        return false;
+                    if (profile == Profile::Reflink && !emit(Associate{f, o, p, order, true}))
+                        return false;
                 }
             }
         }
     for (FileId f = 0; f < u.files; f++)
-        for (const auto& kv : s.files[f].slots) out.push_back(Disassociate{f, kv.first});
+        for (const auto& kv : s.files[f].slots)
+            if (!emit(Disassociate{f, kv.first})) return false;
     for (FileId f = 0; f < u.files; f++)
-        for (const auto& kv : s.files[f].slots) out.push_back(Truncate{f, kv.first});
+        for (const auto& kv : s.files[f].slots)
+            if (!emit(Truncate{f, kv.first})) return false;
     for (Pfn p = 0; p < u.pfns; p++)
-        if (!s.pfns[p].owners.empty() && s.pfns[p].pins < u.max_pins) out.push_back(Pin{p});
+        if (!s.pfns[p].owners.empty() && s.pfns[p].pins < u.max_pins && !emit(Pin{p}))
+            return false;
     for (Pfn p = 0; p < u.pfns; p++)
-        if (s.pfns[p].pins > 0) out.push_back(Unpin{p});
+        if (s.pfns[p].pins > 0 && !emit(Unpin{p})) return false;
     if (with_misuse)
         for (FileId f = 0; f < u.files; f++)
             for (Order order : orders)
                 for (Pfn p = 0; p + u.pages(order) <= u.pfns; p += u.pages(order)) {
                     const DisassociateStray d{f, p, order};
-                    if (misuse_check(s, Op{d})) out.push_back(d);
+                    if (misuse_check(s, Op{d}) && !emit(d)) return false;
                 }
+    return true;
+}
+
+void enumerate_ops(const ModelState& s, Profile profile, bool with_misuse, std::vector<Op>& out) {
+    out.clear();
+    for_each_op(s, profile, with_misuse, [&out](const Op& op) {
+        out.push_back(op);
+        return true;
+    });
+}
+
+std::optional<Op> op_at(const ModelState& s, Profile profile, bool with_misuse, std::uint64_t index) {
+    std::optional<Op> out;
+    for_each_op(s, profile, with_misuse, [&](const Op& op) {
+        if (index-- > 0) return true;
+        out = op;
+        return false;
+    });
+    return out;
 }
 
 ExploreResult explore(const Variant& v, const Property& p, const ExploreOptions& opts) {

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -82,5 +83,12 @@ ExploreResult explore(const Variant& v, const Property& p, const ExploreOptions&
 // model::misuse_check recognises. Appends to `out` after clearing it.
 void enumerate_ops(const model::ModelState& s, Profile profile, bool with_misuse,
                    std::vector<model::Op>& out);
+// The same one at a time, without the list (a wide universe's state has
+// millions): calls `emit` with each until it returns false; false then.
+bool for_each_op(const model::ModelState& s, Profile profile, bool with_misuse,
+                 const std::function<bool(const model::Op&)>& emit);
+// The index-th operation enumerate_ops would list, if there are that many.
+std::optional<model::Op> op_at(const model::ModelState& s, Profile profile, bool with_misuse,
+                               std::uint64_t index);
 
 }  // namespace daxcheck

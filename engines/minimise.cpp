@@ -57,7 +57,7 @@ model::Universe spanned_universe(const model::Universe& full, const std::vector<
 
 Minimisation minimise_globally(const Variant& v, const Property& p, Profile profile,
                                const model::Universe& full, const std::vector<model::Op>& ops,
-                               std::uint64_t state_budget) {
+                               std::uint64_t state_budget, std::uint64_t memory_budget) {
     Minimisation out;
     out.original_length = ops.size();
     out.universe = spanned_universe(full, ops);
@@ -72,7 +72,7 @@ Minimisation minimise_globally(const Variant& v, const Property& p, Profile prof
     }
     ExploreOptions opts;
     opts.universe = out.universe;
-    opts.memory_budget_bytes = kMinimiseMemoryBudget;
+    opts.memory_budget_bytes = memory_budget;
     opts.profile = profile;
     opts.max_depth = static_cast<unsigned>(ops.size() - 1);
     opts.state_budget = state_budget;

@@ -42,6 +42,7 @@ model::Universe spanned_universe(const model::Universe& full, const std::vector<
 // A shorter one found is replayed in `full` before it is returned.
 Minimisation minimise_globally(const Variant& v, const Property& p, Profile profile,
                                const model::Universe& full, const std::vector<model::Op>& ops,
-                               std::uint64_t state_budget = kMinimiseStateBudget);
+                               std::uint64_t state_budget = kMinimiseStateBudget,
+                               std::uint64_t memory_budget = kMinimiseMemoryBudget);
 
 }  // namespace daxcheck

@@ -115,7 +115,7 @@ struct Counter {
 };
 std::size_t page_field_numbers() {
     Counter c;
-    const kshim::page page;
+    const kshim::page page{};
     page_fields(c, page);
     return c.n;
 }
@@ -177,12 +177,29 @@ std::size_t factorial_capped(std::size_t n, std::size_t cap) {
 
 }  // namespace
 
-std::vector<Relabelling> relabellings(const model::Universe& u, bool enabled, std::size_t limit) {
+namespace {
+
+// How many files and pfn blocks relabellings() permutes.
+std::pair<std::size_t, std::size_t> permuted(const model::Universe& u, bool enabled,
+                                             std::size_t limit) {
     const std::uint64_t block = u.pages(static_cast<model::Order>(u.pmd_order));
     std::size_t files = u.files, blocks = static_cast<std::size_t>(u.pfns / block);
     if (!enabled) files = blocks = 1;
     if (factorial_capped(files, limit) * factorial_capped(blocks, limit) > limit) blocks = 1;
     if (factorial_capped(files, limit) > limit) files = 1;
+    return {files, blocks};
+}
+
+}  // namespace
+
+std::size_t relabelling_count(const model::Universe& u, bool enabled, std::size_t limit) {
+    const auto [files, blocks] = permuted(u, enabled, limit);
+    return factorial_capped(files, limit) * factorial_capped(blocks, limit);
+}
+
+std::vector<Relabelling> relabellings(const model::Universe& u, bool enabled, std::size_t limit) {
+    const std::uint64_t block = u.pages(static_cast<model::Order>(u.pmd_order));
+    const auto [files, blocks] = permuted(u, enabled, limit);
     std::vector<Relabelling> out;
     const auto file_perms = permutations(files);
     const auto block_perms = permutations(blocks);

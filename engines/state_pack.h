@@ -33,6 +33,8 @@ struct Relabelling {
 // (and the identity only if those alone exceed the limit).
 std::vector<Relabelling> relabellings(const model::Universe& u, bool enabled,
                                       std::size_t limit = 720);
+// How many relabellings() returns, without building them.
+std::size_t relabelling_count(const model::Universe& u, bool enabled, std::size_t limit = 720);
 
 // Appends the encoding of (model, world) under `r` to `out` (cleared first).
 void pack_state(const model::ModelState& m, const kshim::kernel_world& w, const Relabelling& r,

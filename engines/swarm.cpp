@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "engines/generators.h"
+#include "engines/interrupt.h"
 #include "engines/replay.h"
 #include "engines/simplify.h"
 
@@ -476,8 +477,11 @@ SwarmCellResult run_swarm_cell(const Variant& v, const Property& p, Profile prof
             try {
                 Walker walker(v, p, profile, opts.universe);
                 for (std::uint64_t w = t;; w += threads) {
-                    if (opts.walks ? w >= opts.walks : (stop.load(std::memory_order_relaxed) ||
-                                                        ((my_walks & 15) == 0 && clock::now() >= deadline)))
+                    if (interrupted()) break;
+                    // The first walk always runs: a cell that walked nothing checked nothing.
+                    if (opts.walks ? w >= opts.walks
+                                   : w > 0 && (stop.load(std::memory_order_relaxed) ||
+                                               ((my_walks & 15) == 0 && clock::now() >= deadline)))
                         break;
                     if (w >= lowest_failing.load(std::memory_order_relaxed)) break;
                     auto r = walker.walk(walk_seed(opts.seed, w), false);
@@ -516,6 +520,7 @@ SwarmCellResult run_swarm_cell(const Variant& v, const Property& p, Profile prof
     out.seconds = std::chrono::duration<double>(clock::now() - start).count();
     out.cell.tests_run = static_cast<int>(std::min<std::uint64_t>(out.walks, INT32_MAX));
 
+    if (error.empty() && !failure && out.walks == 0) error = "no walk ran: nothing was checked";
     if (!error.empty()) {
         out.cell.verdict = CellResult::Verdict::Error;
         out.cell.message = error;

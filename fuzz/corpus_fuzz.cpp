@@ -1,18 +1,44 @@
 // libFuzzer target: a corpus file's bytes through the parser and, when they
-// parse, through deterministic replay on every variant the file names. Any
-// crash, sanitizer report or hang is a bug; a crash input becomes a file in
-// tests/corpus_bad/ (or a seed file) and a row in tests/corpus_test.cpp.
+// parse, through deterministic replay on every variant the file names; and
+// each line of the input through the operation parser (harness/op_text.h),
+// whose every accepted operation must print back to a line that parses to
+// the same operation. Any crash, sanitizer report or hang is a bug; a crash
+// input becomes a file in tests/corpus_bad/ (or a seed file) and a row in
+// tests/corpus_test.cpp (tests/op_text_test.cpp for the operation parser).
 //   ./daxcheck fuzz --seconds 300
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <variant>
 
 #include "engines/corpus_file.h"
 #include "engines/replay.h"
+#include "harness/op_text.h"
+
+namespace {
+
+// Every line through parse_op; an accepted operation round-trips through to_text.
+void fuzz_op_lines(std::string_view text) {
+    using namespace daxcheck;
+    while (!text.empty()) {
+        const std::size_t end = std::min(text.find('\n'), text.size());
+        const auto parsed = parse_op(text.substr(0, end));
+        if (const auto* op = std::get_if<model::Op>(&parsed)) {
+            const auto again = parse_op(to_text(*op));
+            const auto* same = std::get_if<model::Op>(&again);
+            if (!same || !(*same == *op)) __builtin_trap();
+        }
+        text.remove_prefix(std::min(end + 1, text.size()));
+    }
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace daxcheck;
     const std::string_view text(reinterpret_cast<const char*>(data), size);
+    fuzz_op_lines(text);
     const CorpusParse parsed = parse_corpus("fuzz.dax", text);
     if (parsed.file.has_value() == !parsed.errors.empty()) __builtin_trap();
     if (!parsed.file) return 0;

@@ -161,8 +161,10 @@ const std::vector<ExpectedFailure>& expected_failures() {
          "the second-owner check reads only the folio of the entry's first pfn: a PMD entry "
          "over a page another file maps with a PTE entry is not flagged (and takes it over)"},
         {"v6.15", "misuse-detected", "reflink",
-         "a shared folio has mapping NULL: a second exclusive owner of a shared page is not "
-         "flagged by WARN_ON_ONCE(folio->mapping)"},
+         "as in exclusive (the shortest counterexample): the second-owner check reads only the "
+         "folio of the entry's first pfn, so a PMD entry over a page another file maps with a "
+         "PTE entry is not flagged; and a shared folio has mapping NULL: a second exclusive "
+         "owner of a shared page is not flagged by WARN_ON_ONCE(folio->mapping)"},
     };
     return rows;
 }

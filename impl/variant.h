@@ -68,6 +68,9 @@ struct Variant {
     // inherits (e.g. .base = "v6.15").
     const FaultPath* fault_path = nullptr;
     std::string base;
+    // The out-of-tree port file this variant came from (README "Check your
+    // own patch"), so reproduce lines can say --port; "" for in-tree ports.
+    std::string port_file;
 
     bool declares(model::DefensiveCheck c) const {
         for (const auto& d : checks)
@@ -87,11 +90,26 @@ const std::vector<std::string>& registration_problems();
 
 }  // namespace daxcheck
 
+namespace daxcheck {
+inline Variant with_port_file(Variant v, const char* file) {
+    v.port_file = file;
+    return v;
+}
+}  // namespace daxcheck
+
+// cmake/ports.cmake defines DAXCHECK_PORT_FILE for out-of-tree port files.
+#ifdef DAXCHECK_PORT_FILE
+#define DAXCHECK_PORT_FILE_NAME DAXCHECK_PORT_FILE
+#else
+#define DAXCHECK_PORT_FILE_NAME ""
+#endif
+
 #define DAXCHECK_CONCAT_(a, b) a##b
 #define DAXCHECK_CONCAT(a, b) DAXCHECK_CONCAT_(a, b)
 // Registers a variant at start-up: DAXCHECK_REGISTER_VARIANT({ .name = ..., ... });
 #define DAXCHECK_REGISTER_VARIANT(...)                                               \
     namespace {                                                                      \
     const bool DAXCHECK_CONCAT(daxcheck_registered_, __LINE__) =                     \
-        ::daxcheck::register_variant(::daxcheck::Variant __VA_ARGS__);               \
+        ::daxcheck::register_variant(                                                \
+            ::daxcheck::with_port_file(::daxcheck::Variant __VA_ARGS__, DAXCHECK_PORT_FILE_NAME)); \
     }

@@ -13,6 +13,8 @@ using PageOffset = std::uint64_t;  // page offset inside one file, 0..offsets-1
 using Order = std::uint8_t;        // 0 (PTE) or the PMD order
 
 constexpr unsigned kMaxFiles = 26;  // files print as one letter
+constexpr std::uint64_t kMaxPfns = std::uint64_t{1} << 20;  // also the most offsets
+constexpr unsigned kMaxPmdOrder = 12;
 
 struct Universe {
     unsigned files = 3;

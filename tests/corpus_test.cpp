@@ -7,6 +7,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <tuple>
 
 #include "cli/replay_command.h"
 #include "engines/corpus_file.h"
@@ -64,7 +65,7 @@ const BadCase kBadCases[] = {
     {"bad-number.dax", 6, "pfn must be a decimal number, not 'zero'"},
     {"number-too-large.dax", 6, "pfn 99999999999999999999999 is too large"},
     {"out-of-range-pfn.dax", 6, "pfn 7 is out of range (universe pfns=4)"},
-    {"universe-out-of-range.dax", 1, "pfns 400000 is out of range (1..65536)"},
+    {"universe-out-of-range.dax", 1, "pfns 4000000 is out of range (1..1048576)"},
     {"missing-header.dax", 1, "missing header 'property:'"},
     {"duplicate-header.dax", 3, "duplicate 'property:' header (first on line 2)"},
     {"contradictory-expect.dax", 6, "contradictory: v10 expected pass here but fail on line 4"},
@@ -89,6 +90,7 @@ const BadCase kBadCases[] = {
     {"fs-unknown-operation.dax", 7, "unknown filesystem operation 'mkdir'"},
     {"fs-unknown-level.dax", 2, "unknown level 'block' (known: function, fs)"},
     {"fs-fault-past-end-of-file.dax", 7, "past the end of A (0 pages): the fault gets SIGBUS"},
+    {"byte-order-mark.dax", 1, "starts with a UTF-8 byte-order mark (bytes EF BB BF)"},
 };
 
 }  // namespace
@@ -141,6 +143,31 @@ TEST(CorpusFile, SeedFilesParseAndRoundTrip) {
         EXPECT_EQ(again.file->expect.size(), parsed.file->expect.size());
     }
     EXPECT_GE(seen, 7);
+}
+
+// Issue 17: a file --save-failures writes reads back for every universe the
+// command line accepts (the corpus's limits are model::universe_problem's).
+TEST(CorpusFile, EveryUniverseTheCommandLineAcceptsRoundTrips) {
+    using namespace model;
+    for (const auto& [pfns, offsets, order] :
+         {std::tuple{kMaxPfns, kMaxPfns, 1u}, std::tuple{kMaxPfns, std::uint64_t{1}, kMaxPmdOrder},
+          std::tuple{std::uint64_t{70000}, std::uint64_t{4}, 1u}}) {
+        Universe u = Universe::with_pmd_order(order);
+        u.files = kMaxFiles;
+        u.pfns = pfns;
+        u.offsets = offsets;
+        u.max_pins = 1000;
+        ASSERT_EQ(universe_problem(u), "");
+        CorpusFile f;
+        f.universe = u;
+        f.property = "refinement";
+        f.shows = "the widest universes";
+        f.expect.push_back({"v10-only-postdec", false, 0});
+        f.ops.push_back({std::get<Op>(parse_op("associate Z 0 pfn=0 order=0 shared=1")), 0});
+        const CorpusParse parsed = parse_corpus("wide.dax", corpus_text(f));
+        ASSERT_TRUE(parsed.file) << parsed.errors.front().text();
+        EXPECT_EQ(parsed.file->universe, u);
+    }
 }
 
 TEST(CorpusFile, CommentsCrlfAndTrailingCommentsAreAccepted) {

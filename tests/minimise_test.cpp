@@ -2,6 +2,11 @@
 // counterexample found where the shrinker stopped at a longer one, a proof
 // of minimality for a known-shortest one, and a search cut by its budget.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
 
 #include "engines/minimise.h"
 #include "harness/op_text.h"
@@ -108,4 +113,54 @@ TEST(Minimise, SkipsAUniverseTooLargeToSearch) {
     EXPECT_TRUE(m.skipped);
     EXPECT_TRUE(m.shorter.empty());
     EXPECT_FALSE(m.proven_shortest);
+}
+
+// Issue 17: the search's memory budget holds, measured. A forked child runs
+// the minimisation of a v6.15 pin-warning counterexample in the widest
+// universe it searches (4 files x 32 pfns x 32 offsets: every state has
+// about 8,000 children, and the shortest failure lies past the first few
+// thousand states of depth 2), with no state budget and a 24 MB memory
+// budget, under an address-space cap; the parent reads the child's peak RSS.
+TEST(Minimise, ItsMemoryBudgetHoldsInAWideUniverse) {
+#if defined(__SANITIZE_ADDRESS__)
+    GTEST_SKIP() << "ASan's shadow memory and redzones are not the search's";
+#endif
+    constexpr std::uint64_t kBudget = std::uint64_t{24} << 20;
+    const Universe full{.files = 4, .pfns = 32, .offsets = 32, .pmd_order = 1, .max_pins = 1};
+    const auto failing = ops({"associate A 0 pfn=0 order=1 shared=0", "associate D 30 pfn=30 order=0 shared=0",
+                              "pin 1", "truncate A 0"});
+    const auto status_kb = [](const char* key) {  // from /proc/self/status
+        std::ifstream in("/proc/self/status");
+        std::string word;
+        while (in >> word)
+            if (word == key) {
+                long kb = 0;
+                in >> kb;
+                return kb;
+            }
+        return 0L;
+    };
+    const long rss_kb = status_kb("VmRSS:");
+    const long size_kb = status_kb("VmSize:");
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        const rlimit cap{static_cast<rlim_t>(size_kb + (1L << 20)) * 1024,
+                         static_cast<rlim_t>(size_kb + (1L << 20)) * 1024};
+        setrlimit(RLIMIT_AS, &cap);
+        const Minimisation m = minimise_globally(*find_variant("v6.15"), *find_property("pin-warning"),
+                                                 Profile::Exclusive, full, failing, 0, kBudget);
+        _exit(m.universe.files * m.universe.pfns * m.universe.offsets == 4096 &&
+                      m.search.stop == ExploreStop::MemoryBudget
+                  ? 0
+                  : 1);
+    }
+    int status = 0;
+    rusage usage{};
+    ASSERT_EQ(wait4(child, &status, 0, &usage), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "the search did not stop at its memory budget";
+    const long grown_kb = usage.ru_maxrss - rss_kb;
+    EXPECT_LE(grown_kb * 1024, static_cast<long>(kBudget * 11 / 10))
+        << grown_kb / 1024 << " MB for a " << (kBudget >> 20) << " MB budget";
 }

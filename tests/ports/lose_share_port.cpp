@@ -121,3 +121,16 @@ DAXCHECK_REGISTER_VARIANT({lose_share_variant<4>()})
 DAXCHECK_REGISTER_VARIANT({lose_share_variant<5>()})
 DAXCHECK_REGISTER_VARIANT({lose_share_variant<6>()})
 DAXCHECK_REGISTER_VARIANT({lose_share_variant<7>()})
+
+// A name with spaces and a quote, for the round trips of what the tool
+// writes and prints (tests/cli_test.sh): the saved corpus file's `expect:`
+// line and the reproduce line with --port and shell quoting.
+namespace {
+daxcheck::Variant quoted_name_variant()
+{
+    daxcheck::Variant v = lose_share_variant<2>();
+    v.name = "test lose share k2 'quoted'";
+    return v;
+}
+}  // namespace
+DAXCHECK_REGISTER_VARIANT({quoted_name_variant()})

@@ -1,0 +1,55 @@
+#include "cli/flag_checks.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+
+#include "harness/printable.h"
+
+namespace daxcheck::flag_checks {
+
+CLI::Validator seed() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            std::uint64_t n = 0;
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+            if (!text.empty() && ec == std::errc() && end == text.data() + text.size()) return "";
+            return fmt::format("'{}' is not a seed: a whole number 0..{}", printable(text),
+                               UINT64_MAX);
+        },
+        "UINT64");
+}
+
+CLI::Validator finite(double lo, double hi, bool lo_open) {
+    return CLI::Validator(
+        [lo, hi, lo_open](std::string& text) -> std::string {
+            char* end = nullptr;
+            const double x = std::strtod(text.c_str(), &end);
+            const bool number = !text.empty() && end == text.c_str() + text.size();
+            if (number && std::isfinite(x) && (lo_open ? x > lo : x >= lo) && x <= hi) return "";
+            return fmt::format("'{}' is not a number {} {:g} and at most {:g}", printable(text),
+                               lo_open ? "above" : "at least", lo, hi);
+        },
+        fmt::format("NUMBER in {}{:g}..{:g}]", lo_open ? "(" : "[", lo, hi));
+}
+
+CLI::Validator name() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string { return text.empty() ? "needs a name, not \"\"" : ""; },
+        "");
+}
+
+std::string unknown_subcommand(const CLI::App& app, int argc, char** argv) {
+    if (argc < 2 || argv[1][0] == '-') return "";
+    std::string known;
+    for (const CLI::App* sub : app.get_subcommands({})) {
+        if (sub->get_name() == argv[1]) return "";
+        known += (known.empty() ? "" : ", ") + sub->get_name();
+    }
+    return fmt::format("unknown subcommand '{}' (known: {})", printable(argv[1]), known);
+}
+
+}  // namespace daxcheck::flag_checks

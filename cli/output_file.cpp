@@ -1,0 +1,150 @@
+#include "cli/output_file.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "harness/printable.h"
+
+namespace daxcheck {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string cannot(const std::string& path, int err) {
+    return fmt::format("cannot write {}: {}", printable(path), std::strerror(err));
+}
+
+// The directory a new file at `path` goes into.
+std::string directory_of(const std::string& path) {
+    const fs::path parent = fs::path(path).parent_path();
+    return parent.empty() ? "." : parent.string();
+}
+
+// Writes all of `content` to `fd`; 0 or the errno.
+int write_all(int fd, std::string_view content) {
+    while (!content.empty()) {
+        const ssize_t n = ::write(fd, content.data(), content.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return errno;
+        }
+        content.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return 0;
+}
+
+// A device or FIFO: written in place. O_NONBLOCK only for the open, so a FIFO
+// without a reader fails (ENXIO) instead of blocking forever.
+std::string write_through(const std::string& path, std::string_view content) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        if (errno == ENXIO)
+            return fmt::format("cannot write {}: a FIFO or socket with no reader", printable(path));
+        return cannot(path, errno);
+    }
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    int err = write_all(fd, content);
+    if (::close(fd) != 0 && !err) err = errno;
+    return err ? cannot(path, err) : "";
+}
+
+}  // namespace
+
+std::string output_path_problem(const std::string& flag, const std::string& path) {
+    if (path.empty()) return flag + ": needs a file name, not \"\"";
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0) {
+        if (S_ISDIR(st.st_mode)) return fmt::format("{}: {} is a directory", flag, printable(path));
+        if (S_ISSOCK(st.st_mode)) return fmt::format("{}: {} is a socket", flag, printable(path));
+        if (!S_ISREG(st.st_mode)) return "";  // a device or FIFO: written through
+        if (::access(path.c_str(), W_OK) != 0) return flag + ": " + cannot(path, errno);
+        std::error_code ec;
+        const std::string dir = directory_of(fs::canonical(path, ec).string());
+        if (::access(dir.c_str(), W_OK) != 0)
+            return fmt::format("{}: cannot write {}: its directory {}: {}", flag, printable(path),
+                               printable(dir), std::strerror(errno));
+        return "";
+    }
+    if (errno != ENOENT) return flag + ": " + cannot(path, errno);
+    struct stat link {};
+    if (::lstat(path.c_str(), &link) == 0) return "";  // a dangling symlink: its target is created
+    const std::string dir = directory_of(path);
+    if (::access(dir.c_str(), W_OK) != 0)
+        return fmt::format("{}: cannot write {}: {}: {}", flag, printable(path), printable(dir),
+                           std::strerror(errno));
+    return "";
+}
+
+std::string output_dir_problem(const std::string& flag, const std::string& dir) {
+    if (dir.empty()) return flag + ": needs a directory name, not \"\"";
+    // The first part of the path that exists must be a writable directory.
+    fs::path p = fs::path(dir).lexically_normal();
+    for (;;) {
+        struct stat st {};
+        if (::stat(p.c_str(), &st) == 0) {
+            if (!S_ISDIR(st.st_mode))
+                return fmt::format("{}: {} is not a directory", flag, printable(p.string()));
+            if (::access(p.c_str(), W_OK) != 0)
+                return fmt::format("{}: cannot write in {}: {}", flag, printable(p.string()),
+                                   std::strerror(errno));
+            return "";
+        }
+        if (errno != ENOENT)
+            return fmt::format("{}: {}: {}", flag, printable(p.string()), std::strerror(errno));
+        if (!p.has_parent_path() || p.parent_path() == p) p = ".";
+        else p = p.parent_path();
+    }
+}
+
+std::string write_output_file(const std::string& path, std::string_view content, Existing existing) {
+    struct stat st {};
+    const bool exists = ::stat(path.c_str(), &st) == 0;
+    if (exists && existing == Existing::Keep) return "exists";
+    if (exists && S_ISDIR(st.st_mode)) return fmt::format("cannot write {}: a directory", printable(path));
+    if (exists && !S_ISREG(st.st_mode)) return write_through(path, content);
+    struct stat link {};
+    if (!exists && ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode))
+        return write_through(path, content);  // a dangling symlink: create its target
+    // A regular file (through any symlinks) or a new name: temporary file and rename.
+    std::error_code ec;
+    const std::string target = exists ? fs::canonical(path, ec).string() : path;
+    if (ec) return fmt::format("cannot write {}: {}", printable(path), ec.message());
+    const fs::path name = fs::path(target).filename();
+    std::string tmp = (fs::path(directory_of(target)) / ("." + name.string() + ".XXXXXX")).string();
+    const int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
+    if (fd < 0) return cannot(tmp, errno);
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    ::fchmod(fd, exists ? (st.st_mode & 07777) : (0666 & ~mask));
+    int err = write_all(fd, content);
+    if (!err && ::fsync(fd) != 0) err = errno;
+    if (::close(fd) != 0 && !err) err = errno;
+    if (!err) {
+        if (existing == Existing::Keep) {
+            // Never over an existing file, even one made meanwhile.
+            if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) != 0) {
+                err = errno;
+                if (err == EINVAL || err == ENOSYS) {  // no RENAME_NOREPLACE: link + unlink
+                    err = ::link(tmp.c_str(), target.c_str()) == 0 ? 0 : errno;
+                    ::unlink(tmp.c_str());
+                }
+            }
+        } else if (::rename(tmp.c_str(), target.c_str()) != 0) {
+            err = errno;
+        }
+    }
+    if (err) {
+        ::unlink(tmp.c_str());
+        return err == EEXIST && existing == Existing::Keep ? "exists" : cannot(path, err);
+    }
+    return "";
+}
+
+}  // namespace daxcheck

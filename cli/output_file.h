@@ -1,0 +1,31 @@
+// Files the tool writes (--json, the report's files, corpus files): checked
+// before a run starts, and written so that nothing but a regular file is ever
+// replaced and a failed write (a full disk) leaves the old file as it was.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace daxcheck {
+
+// "" when `path` can be written as an output file, else why not, naming
+// `flag` and the path: an empty name, a directory, a missing or read-only
+// directory, a socket. An existing device or FIFO is fine (written through).
+std::string output_path_problem(const std::string& flag, const std::string& path);
+// The same for an output directory (--corpus-dir, --reports-dir): it is a
+// writable directory, or can be created in one.
+std::string output_dir_problem(const std::string& flag, const std::string& dir);
+
+enum class Existing { Replace, Keep };
+
+// Writes `content` to `path`. A symlink is followed (its target is written,
+// the link stays); an existing device or FIFO is written through in place (a
+// FIFO without a reader is an error, not a hang); a regular file, or a new
+// name, gets a temporary file in the same directory, flushed to disk and
+// renamed over it, so a failed write leaves the old file intact. With
+// Existing::Keep an existing file is never replaced: "exists" is returned.
+// "" on success, else "cannot write PATH: reason".
+std::string write_output_file(const std::string& path, std::string_view content,
+                              Existing existing = Existing::Replace);
+
+}  // namespace daxcheck
