@@ -59,6 +59,7 @@ void Execution::reset() {
     world_.warnings.clear();
     world_.op_number = 0;
     compound_seen_ = false;
+    any_misuse_ = false;
 }
 
 void Execution::note_step_pfn(model::Pfn p) {
@@ -127,16 +128,25 @@ StepOutcome Execution::step_with(const model::Op& op, const std::function<void()
     const std::size_t warnings_before = world_.warnings.size();
     world_.op_number++;
     std::vector<kshim::folio> memmap_before_misuse;
+    std::vector<Decoded> decode_before_misuse;
     const model::PfnRange touched = model::touched_range(model_, op);
     if (!out.legal) {
         // Taint the pfns of the misused entry now, and any other page the port
-        // changes (a folio head, say) once the port has run. (Misuse steps
-        // copy and compare the whole memmap: they are not the hot path.)
+        // changes (a folio head, say) or whose decode changes (a tail read
+        // through a changed head) once the port has run. (Misuse steps copy
+        // and compare the whole memmap: they are not the hot path.)
         for (std::uint64_t i = 0; i < touched.count; i++)
             if (first_misuse_[touched.first + i] == 0)
                 first_misuse_[touched.first + i] = world_.op_number;
         memmap_before_misuse = world_.memmap;
+        for (model::Pfn p = 0; p < first_misuse_.size(); p++) decode_before_misuse.push_back(decode(p));
+        any_misuse_ = true;
     }
+    // A legal step on an entry that covers a tainted pfn carries the port's
+    // corruption to every pfn it changes (issue 17, item 9).
+    bool spreads_taint = false;
+    for (std::uint64_t i = 0; out.legal && any_misuse_ && i < touched.count && !spreads_taint; i++)
+        spreads_taint = first_misuse_[touched.first + i] != 0;
     world_.reached.clear();
     try {
         kshim::world_scope scope(world_);
@@ -161,11 +171,15 @@ StepOutcome Execution::step_with(const model::Op& op, const std::function<void()
                         world_.warnings.end());
     if (!out.legal) {
         for (model::Pfn p = 0; p < world_.memmap.size() && p < first_misuse_.size(); p++)
-            if (first_misuse_[p] == 0 && !same_page(memmap_before_misuse[p], world_.memmap[p]))
+            if (first_misuse_[p] == 0 && (!same_page(memmap_before_misuse[p], world_.memmap[p]) ||
+                                          decode(p) != decode_before_misuse[p]))
                 first_misuse_[p] = world_.op_number;
     }
     if (out.legal) model::apply_legal(model_, op);
     collect_step_pfns(touched);
+    if (spreads_taint)
+        for (model::Pfn p : step_pfns_)
+            if (first_misuse_[p] == 0) first_misuse_[p] = world_.op_number;
     return out;
 }
 

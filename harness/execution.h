@@ -83,9 +83,13 @@ public:
     bool misuse_tainted(model::Pfn pfn) const { return first_misuse(pfn) != 0; }
     void set_misuse_tainted(model::Pfn pfn, bool tainted) {
         first_misuse_[pfn] = tainted ? kEarlierMisuse : 0;
+        any_misuse_ = any_misuse_ || tainted;
     }
     static constexpr long kEarlierMisuse = -1;
-    void copy_misuse_marks(const Execution& from) { first_misuse_ = from.first_misuse_; }
+    void copy_misuse_marks(const Execution& from) {
+        first_misuse_ = from.first_misuse_;
+        any_misuse_ = from.any_misuse_;
+    }
 
 private:
     StepOutcome step_with(const model::Op& op, const std::function<void()>& run);
@@ -105,6 +109,7 @@ private:
     std::uint64_t serial_ = 0;  // steps run, never reset
     bool tracking_ = true;
     bool compound_seen_ = false;  // some step left a folio head or tail
+    bool any_misuse_ = false;     // some pfn is tainted: legal steps may spread it
 };
 
 // "A:0 B:2 shared pins=1" or "free": one pfn's model state for traces.

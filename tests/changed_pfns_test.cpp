@@ -75,3 +75,25 @@ TEST(ChangedPfns, RestoringStateInPlaceFallsBackToEveryPfn) {
     EXPECT_FALSE(exec.tracks_changes());
     EXPECT_TRUE(find_property("refinement")->at_end(exec));
 }
+
+// Issue 17, item 9: a misuse taints the pfns whose decode it changes (a tail
+// read through its head), and a later legal step on an entry over a tainted
+// pfn taints what it changes, so misuse-detected never judges a page whose
+// fields the model no longer describes.
+TEST(MisuseTaint, FollowsDecodeChangesAndLegalStepsOverTaintedPfns) {
+    const daxcheck::Variant& v = *daxcheck::find_variant("v6.15");
+    daxcheck::model::Universe u;  // the default universe: files 3, pfns 4, offsets 4
+    daxcheck::Execution exec(v, u);
+    using namespace daxcheck::model;
+    exec.step(Associate{0, 0, 2, 1, true});
+    exec.step(Associate{1, 0, 2, 1, true});
+    const auto misuse = exec.step(Associate{2, 0, 2, 0, false});  // illegal: pfn 2 is owned
+    ASSERT_FALSE(misuse.legal);
+    EXPECT_TRUE(exec.misuse_tainted(2));
+    // pfn 3's raw fields did not change, but it reads through the head now.
+    EXPECT_TRUE(exec.misuse_tainted(3));
+    EXPECT_FALSE(exec.misuse_tainted(0));
+    exec.step(Truncate{0, 0});  // legal, over tainted pfns
+    EXPECT_TRUE(exec.misuse_tainted(3));
+    EXPECT_FALSE(exec.misuse_tainted(0));
+}
