@@ -1,5 +1,7 @@
 #include "engines/explorer.h"
 
+#include "properties/refcount_relation.h"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -101,12 +103,14 @@ struct Worker {
     // from parent to parent, filled by swapping, never by copying.
     std::vector<PackedState> children;
     std::vector<Fingerprint> child_fps;
+    std::vector<std::uint32_t> child_ops;  // the operation of each child_fps entry
     std::vector<std::uint32_t> child_weights;
     PackedList found;      // the states this worker found first in this level
     PackedList frontier;   // those of the previous level: the one being expanded
     std::vector<NewState> news;
     std::uint64_t step_failure_key = UINT64_MAX;
     std::uint64_t expanded = 0;  // parents fully expanded in this level
+    std::uint64_t off_model = 0;  // children left unexpanded: their counts left the model
     std::atomic<std::uint64_t> bytes{0};  // found and news, for the memory budget
 
     void keep(const NewState& n) {
@@ -327,6 +331,7 @@ private:
         ops_per_parent_[i] = static_cast<std::uint32_t>(w.ops.size());
         if (w.children.size() < w.ops.size()) w.children.resize(w.ops.size());
         w.child_fps.clear();
+        w.child_ops.clear();
         w.child_weights.clear();
         bool failed = false;
         for (std::uint32_t op = 0; op < w.ops.size(); op++) {
@@ -340,17 +345,27 @@ private:
                 failed = true;
                 break;
             }
+            // A state whose reference counts no longer match the model's pins
+            // (SPEC 9; refinement fails there) is not expanded for the other
+            // properties: counts that drift with every pin make the state
+            // space unbounded, and the model no longer describes such a port.
+            if (check_refcounts(w.child, w.child.step_pfns())) {
+                w.off_model++;
+                continue;
+            }
             const std::size_t same = w.canon.canonical(w.child, w.packed);
             w.child_fps.push_back(fingerprint(w.packed.data(), w.packed.size()));
+            w.child_ops.push_back(op);
             w.packed.swap(w.children[op]);
             w.child_weights.push_back(static_cast<std::uint32_t>(w.canon.group_size() / same));
             seen_.prefetch(w.child_fps.back());
         }
-        for (std::uint32_t op = 0; op < w.child_fps.size(); op++) {
+        for (std::uint32_t c = 0; c < w.child_fps.size(); c++) {
+            const std::uint32_t op = w.child_ops[c];
             const std::uint64_t key = key_of(id, op);
-            if (!seen_.insert(w.child_fps[op], key)) continue;
-            NewState n{w.child_fps[op], 0, static_cast<std::uint32_t>(w.found.size()),
-                       w.child_weights[op], false};
+            if (!seen_.insert(w.child_fps[c], key)) continue;
+            NewState n{w.child_fps[c], 0, static_cast<std::uint32_t>(w.found.size()),
+                       w.child_weights[c], false};
             const PackedState& child = w.children[op];
             w.found.push(child);
             // The end check runs on the orbit's representative: by symmetry
@@ -372,6 +387,7 @@ private:
 
     ExploreResult finish(ExploreStop stop) {
         r_.stop = stop;
+        for (const auto& worker : workers_) r_.off_model_transitions += worker->off_model;
         r_.states = parent_.size() + unfinished_states_;
         r_.memory_bytes = std::max<std::uint64_t>(peak_bytes_, memory_bytes());
         r_.seconds = elapsed();

@@ -1,0 +1,25 @@
+// SPEC 9, page references: after every legal operation each pfn's reference
+// count, where the port attributes it (Variant::refcount), equals the
+// version's idle count plus the pins the model holds on the pages that count
+// covers; never below zero. Part of `refinement`.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/execution.h"
+
+namespace daxcheck {
+
+// nullopt when every pfn of `pfns` has the count SPEC 9 requires, else the
+// lowest failing pfn and what is wrong, in words ("pfn 2: reference count ...").
+std::optional<std::string> check_refcounts(const Execution& exec, const std::vector<model::Pfn>& pfns);
+// The same for every pfn of the universe.
+std::optional<std::string> check_refcounts_all(const Execution& exec);
+
+// True when every pfn's count is what SPEC 9 requires (no words: the explorer
+// calls it for every state it stores).
+bool refcounts_match(const Execution& exec);
+
+}  // namespace daxcheck
