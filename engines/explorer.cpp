@@ -554,7 +554,10 @@ void enumerate_ops(const ModelState& s, Profile profile, bool with_misuse, std::
             for (Order order : orders)
                 for (Pfn p = 0; p + u.pages(order) <= u.pfns; p += u.pages(order)) {
                     const DisassociateStray d{f, p, order};
-                    if (misuse_check(s, Op{d})) out.push_back(d);
+                    if (misuse_check(s, Op{d})) {
+                        out.push_back(d);
+                        out.push_back(TruncateStray{d});
+                    }
                 }
 }
 

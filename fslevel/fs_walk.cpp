@@ -29,11 +29,16 @@ struct Config {
     unsigned total = 0;
     double pmd = 0;
     unsigned length = 0;
+    // Pins on tail pages of PMD folios across their split (issue 14): PMD
+    // faults always, pins at a page inside a PMD block other than its first,
+    // releases and unpins after them.
+    bool tail_pins = false;
     std::string text() const {
         std::string out;
         for (int k = 0; k < kKinds; k++)
             if (weights[k]) out += fmt::format("{}{}x{}", out.empty() ? "" : " ", kKindNames[k], weights[k]);
-        return fmt::format("{}; pmd faults {:.0f}%; length {}", out, pmd * 100, length);
+        return fmt::format("{}; pmd faults {:.0f}%; length {}{}", out, pmd * 100, length,
+                           tail_pins ? "; tail pins" : "");
     }
 };
 
@@ -51,6 +56,14 @@ Config draw_config(std::mt19937_64& rng, bool reflink) {
         if (!c.weights[k]) c.weights[k] = 1, c.total++;
     c.pmd = (rng() % 3) / 2.0;
     c.length = 1 + rng() % 24;
+    // One walk in four pins tail pages of PMD mappings and releases them.
+    c.tail_pins = rng() % 4 == 0;
+    if (c.tail_pins) {
+        for (int k : {kWrite, kWriteFault, kPin, kUnpin, kInvalidate})
+            if (c.weights[k] < 2) c.total += 2 - c.weights[k], c.weights[k] = 2;
+        c.pmd = 1;
+        c.length = std::max(c.length, 8u);
+    }
     return c;
 }
 
@@ -81,7 +94,14 @@ Op random_op(std::mt19937_64& rng, const Config& c, const FsState& s) {
         case kPunch: { auto o = offset(); return Punch{file(), o, len(o)}; }
         case kUnshare: { auto o = offset(); return Unshare{file(), o, len(o)}; }
         case kInvalidate: { auto o = offset(); return Invalidate{file(), o, len(o)}; }
-        case kPin: { auto f = file(); return PinPage{f, in_file(f)}; }
+        case kPin: {
+            auto f = file();
+            const PageOffset o = in_file(f);
+            const std::uint64_t pages = u.pages(u.pmd_order);
+            if (!c.tail_pins || pages < 2) return PinPage{f, o};
+            const PageOffset tail = (o & ~(pages - 1)) + 1 + rng() % (pages - 1);
+            return PinPage{f, tail < s.files[f].size ? tail : o};
+        }
         default: {
             if (!s.pins.empty()) {
                 const PinRecord& r = s.pins[rng() % s.pins.size()];

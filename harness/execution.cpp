@@ -212,6 +212,11 @@ void Execution::run_port(const model::Op& op) {
                 void* entry = kshim::dax_make_entry(d.pfn, d.order ? kshim::DAX_PMD : 0);
                 variant_->disassociate(entry, kshim::file_mapping(d.file), false);
             },
+            [&](const TruncateStray& d) {
+                if (d.file >= xarray.size()) throw kshim::kernel_bug("no such file");
+                void* entry = kshim::dax_make_entry(d.pfn, d.order ? kshim::DAX_PMD : 0);
+                variant_->disassociate(entry, kshim::file_mapping(d.file), true);
+            },
             [&](const AssociateZero& z) {
                 if (z.file >= xarray.size()) throw kshim::kernel_bug("no such file");
                 void* entry = kshim::dax_make_entry(

@@ -35,7 +35,9 @@ unsigned pmd_order();  // the universe's PMD order (the kernel's is 9)
 
 // ---- mappings: one per file; identity only, so pointers stay valid when a
 // world is copied. `host` is the file (0 = A).
-struct address_space {
+// Aligned as the kernel's: the low bits of page->mapping are free for flags
+// (PAGE_MAPPING_ANON, the old DAX sentinels), so a real mapping never has them.
+struct alignas(8) address_space {
     std::uint8_t host;
 };
 struct address_space *file_mapping(std::uint8_t file);
