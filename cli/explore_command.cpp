@@ -94,8 +94,9 @@ void print_row(const ExploreRow& row) {
                    r.exhausted ? "yes" : "no", stop_words(r));
         fmt::print("  {}\n", symmetry_line(r));
         if (r.off_model_transitions)
-            fmt::print("  {} transitions reached states whose reference counts left the model "
-                       "(SPEC 9, refinement fails there): not expanded\n",
+            fmt::print("  {} transitions reached states whose reference counts drifted from the "
+                       "model's pins by more than --max-pins (SPEC 9, refinement fails there): "
+                       "not expanded\n",
                        grouped(r.off_model_transitions));
         const double rate = r.seconds > 0 ? static_cast<double>(r.transitions) / r.seconds : 0;
         fmt::print("  time {:.2f} s ({:.2f} M transitions/s), memory {} (state store)\n",

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdlib>
+
 namespace daxcheck {
 namespace {
 
@@ -52,6 +55,15 @@ std::optional<std::string> check_refcounts_all(const Execution& exec) {
     for (model::Pfn p = 0; p < exec.model().pfns.size(); p++)
         if (!holds(exec, p)) return mismatch(exec, p);
     return std::nullopt;
+}
+
+long refcount_drift(const Execution& exec, const std::vector<model::Pfn>& pfns) {
+    long worst = 0;
+    for (model::Pfn p : pfns) {
+        const RefcountView view = exec.refcount(p);
+        worst = std::max(worst, std::labs(view.count - wanted(exec, view)));
+    }
+    return worst;
 }
 
 bool refcounts_match(const Execution& exec) {

@@ -18,8 +18,12 @@ std::optional<std::string> check_refcounts(const Execution& exec, const std::vec
 // The same for every pfn of the universe.
 std::optional<std::string> check_refcounts_all(const Execution& exec);
 
-// True when every pfn's count is what SPEC 9 requires (no words: the explorer
-// calls it for every state it stores).
+// True when every pfn's count is what SPEC 9 requires.
 bool refcounts_match(const Execution& exec);
+
+// How far the counts of `pfns` are from what SPEC 9 requires: the largest
+// |count - (idle + pins)| over them, 0 when they all match. The explorer
+// stops expanding states that drifted further than the pins a pfn may hold.
+long refcount_drift(const Execution& exec, const std::vector<model::Pfn>& pfns);
 
 }  // namespace daxcheck

@@ -62,7 +62,7 @@ TEST(Refcount, TheDriftReadsAsACountOnTheFormerHead) {
     const ReplayResult r = replay(variant("test-tail-pin-drift"), *find_property("refinement"),
                                   model::Universe{}, ops);
     EXPECT_EQ(r.trace.failure(),
-              "pfn 0: reference count 1 in its own count must be 0 (idle 0 + 0 pins held on the "
+              "after #3: pfn 0: reference count 1 in its own count must be 0 (idle 0 + 0 pins held on the "
               "pages it covers): a reference counted where no pin is held");
     // Unpinning then drives the former tail below zero, which says so.
     const auto more = ops_of({"associate A 0 pfn=0 order=1 shared=0", "pin 1", "truncate A 0",
