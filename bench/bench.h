@@ -39,5 +39,6 @@ nlohmann::json throughput_section(const Options& o);
 nlohmann::json raw_section(const Options& o);
 nlohmann::json explorer_section(const Options& o);
 nlohmann::json swarm_depth_section(const Options& o);
+nlohmann::json refcount_section(const Options& o);
 
 }  // namespace daxcheck::bench

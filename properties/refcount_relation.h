@@ -18,6 +18,11 @@ std::optional<std::string> check_refcounts(const Execution& exec, const std::vec
 // The same for every pfn of the universe.
 std::optional<std::string> check_refcounts_all(const Execution& exec);
 
+// For daxcheck_bench only (its "refcount" section): whether check_refcounts
+// checks at all (default true), to measure what the check costs. Set it
+// before any checking starts, never while threads check.
+void set_refcount_check_for_bench(bool on);
+
 // True when every pfn's count is what SPEC 9 requires.
 bool refcounts_match(const Execution& exec);
 
