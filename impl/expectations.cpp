@@ -59,12 +59,6 @@ std::vector<ExpectedFailure> later_6_15_family_rows() {
         both(v, "drain",
              "invalidating the remaining entries warns for every page still pinned "
              "(WARN_ON_ONCE(folio_ref_count(page)) in dax_folio_put)");
-        r.push_back({v, "misuse-detected", "exclusive",
-                     "as 6.15: the second-owner check reads only the folio of the entry's first "
-                     "pfn: a PMD entry over a page another file maps is not flagged"});
-        r.push_back({v, "misuse-detected", "reflink",
-                     "as 6.15: a shared folio has mapping NULL, a second exclusive owner is not "
-                     "flagged"});
     }
     both("v7.1+debug_vm", "order-independence", bug_on_unpin);
 
@@ -82,9 +76,12 @@ std::vector<ExpectedFailure> later_6_15_family_rows() {
         both(v, "drain",
              "an order-0 folio released by free_zone_device_folio_prepare() keeps its index in "
              "folio->share: the free page reads as shared");
+    }
+    // The associate logic is 6.15's up to 7.2 (KERNEL-HISTORY section 8).
+    for (const char* v : {"v7.1", "v7.1+debug_vm", "v7.2", "v7.2+debug_vm"}) {
         r.push_back({v, "misuse-detected", "exclusive",
                      "as 6.15: the second-owner check reads only the folio of the entry's first "
-                     "pfn"});
+                     "pfn: a PMD entry over a page another file maps is not flagged"});
         r.push_back({v, "misuse-detected", "reflink",
                      "as 6.15: a shared folio has mapping NULL, a second exclusive owner is not "
                      "flagged"});
@@ -324,34 +321,39 @@ const std::vector<ExpectedFailure>& expected_fs_failures() {
             "after truncate splits the folio, the unpin hits VM_BUG_ON_FOLIO(folio_ref_count"
             "(folio) == 0) in folio_put_testzero";
         for (const char* profile : {"exclusive", "reflink"}) {
-            for (const char* v : {"v7.1", "v7.1+debug_vm"}) {
-                r.push_back({v, "refinement", profile,
-                             "the folio lookup before the zero/empty-entry guard is still there "
-                             "(fixed in 7.2): every first fault releases the empty entry through "
-                             "it; SPEC 9: a pin through a 2M mapping's tail page stays on the "
-                             "former head after truncate splits the folio"});
-                r.push_back({v, "no-spurious-warn", profile,
-                             "invalidating or truncating a pinned page warns "
-                             "WARN_ON_ONCE(folio_ref_count(page)) in dax_folio_put"});
-                r.push_back({v, "pin-warning", profile,
-                             "invalidating an entry with a pinned page warns in dax_folio_put"});
-                r.push_back({v, "drain", profile,
-                             "releasing the remaining entries warns for every page still pinned"});
-            }
-            for (const char* v : {"v7.2", "v7.2+debug_vm"}) {
-                r.push_back({v, "refinement", profile,
-                             "a released order-0 folio keeps its last index in folio->share "
-                             "(free_zone_device_folio_prepare clears only mapping); SPEC 9: a pin "
-                             "through a 2M mapping's tail page stays on the former head after "
-                             "truncate splits the folio"});
-                r.push_back({v, "no-spurious-warn", profile,
-                             "a 2M block whose head kept a drifted pin warns "
-                             "WARN_ON_ONCE(folio_ref_count(folio)) in dax_folio_init when it is "
-                             "faulted in as a PMD again"});
-                r.push_back({v, "drain", profile,
-                             "a released order-0 folio keeps its last index in folio->share: the "
-                             "free page reads as shared"});
-            }
+            // (property, why) for both builds of 7.1 and of 7.2.
+            struct Row {
+                const char* property;
+                const char* why;
+            };
+            const Row v7_1[] = {
+                {"refinement",
+                 "the folio lookup before the zero/empty-entry guard is still there (fixed in "
+                 "7.2): every first fault releases the empty entry through it; SPEC 9: a pin "
+                 "through a 2M mapping's tail page stays on the former head after the split"},
+                {"no-spurious-warn",
+                 "invalidating or truncating a pinned page warns "
+                 "WARN_ON_ONCE(folio_ref_count(page)) in dax_folio_put"},
+                {"pin-warning", "invalidating an entry with a pinned page warns in dax_folio_put"},
+                {"drain", "releasing the remaining entries warns for every page still pinned"},
+            };
+            const Row v7_2[] = {
+                {"refinement",
+                 "a released order-0 folio keeps its last index in folio->share "
+                 "(free_zone_device_folio_prepare clears only mapping); SPEC 9: a pin through a "
+                 "2M mapping's tail page stays on the former head after the split"},
+                {"no-spurious-warn",
+                 "a 2M block whose head kept a drifted pin warns "
+                 "WARN_ON_ONCE(folio_ref_count(folio)) in dax_folio_init when it is faulted in "
+                 "as a PMD again"},
+                {"drain",
+                 "a released order-0 folio keeps its last index in folio->share: the free page "
+                 "reads as shared"},
+            };
+            for (const char* v : {"v7.1", "v7.1+debug_vm"})
+                for (const Row& row : v7_1) r.push_back({v, row.property, profile, row.why});
+            for (const char* v : {"v7.2", "v7.2+debug_vm"})
+                for (const Row& row : v7_2) r.push_back({v, row.property, profile, row.why});
             r.push_back({"v7.2+debug_vm", "pin-warning", profile,
                          "CONFIG_DEBUG_VM: invalidating a 2M entry with a pinned page warns "
                          "VM_WARN_ON_FOLIO(folio_ref_count(new_folio)) in "
