@@ -28,6 +28,7 @@ constexpr Section kSections[] = {
     {"detect", detect_section},   {"throughput", throughput_section}, {"raw", raw_section},
     {"explorer", explorer_section}, {"swarm-depth", swarm_depth_section},
     {"fslevel", fslevel_section},
+    {"refcount", refcount_section},
 };
 
 std::string first_line_of(const char* path, const std::string& key) {

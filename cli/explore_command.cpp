@@ -105,6 +105,11 @@ void print_row(const ExploreRow& row) {
                    grouped(r.states), grouped(r.transitions), r.depth_completed,
                    r.exhausted ? "yes" : "no", stop_words(r));
         fmt::print("  {}\n", symmetry_line(r));
+        if (r.off_model_transitions)
+            fmt::print("  {} transitions reached states whose reference counts drifted from the "
+                       "model's pins by more than --max-pins (SPEC 9, refinement fails there): "
+                       "not expanded\n",
+                       grouped(r.off_model_transitions));
         const double rate = r.seconds > 0 ? static_cast<double>(r.transitions) / r.seconds : 0;
         fmt::print("  time {:.2f} s ({:.2f} M transitions/s), memory {} (state store)\n",
                    r.seconds, rate / 1e6, megabytes(r.memory_bytes));
@@ -145,6 +150,7 @@ bool write_json(const ExploreCommandOptions& opts, const std::vector<ExploreRow>
             {"transitions", r.transitions},
             {"depth_completed", r.depth_completed},
             {"exhausted", r.exhausted},
+            {"off_model_transitions", r.off_model_transitions},
             {"states_per_depth", r.states_per_depth},
             {"time_ms", r.seconds * 1000},
             {"memory_bytes", r.memory_bytes},

@@ -321,7 +321,11 @@ int emit_command(const std::string& path, const std::string& variant_name,
         for (const auto& c : r.calls)
             for (const auto& w : c.outcome.warnings)
                 warnings.push_back({{"function", w.function}, {"condition", w.condition}});
-        steps.push_back({{"step", i + 1}, {"op", fslevel::to_text(ops[i])}, {"warnings", warnings}});
+        // A step the script cannot perform predicts nothing on a kernel.
+        const std::string text = fslevel::to_text(ops[i]);
+        const bool skipped = std::find(script.skipped.begin(), script.skipped.end(), text) != script.skipped.end();
+        if (skipped) warnings = nlohmann::json::array();
+        steps.push_back({{"step", i + 1}, {"op", text}, {"warnings", warnings}, {"skipped", skipped}});
     }
     // Unmounting evicts every inode: each remaining entry is released with
     // trunc=true. A WARN_ON_ONCE that fired in a step stays silent then.

@@ -9,6 +9,7 @@
 #include "cli/json_file.h"
 #include "cli/number_text.h"
 #include "cli/shell_words.h"
+#include "engines/order_walks.h"
 
 #include "engines/interrupt.h"
 #include "harness/op_text.h"
@@ -22,7 +23,8 @@ std::string reproduce_line(const RunOptions& opts, const RunRow& row) {
         daxcheck_prefix({row.variant}), shell_quoted(row.variant->name), row.property->name,
         to_string(row.profile), opts.cell.seed, opts.cell.tests);
     if (opts.walks != kDefaultRunWalks) line += fmt::format(" --walks {}", opts.walks);
-    if (opts.universe_given) line += " " + universe_flags(opts.cell.universe);
+    if (row.universe) line += " " + universe_flags(*row.universe);
+    else if (opts.universe_given) line += " " + universe_flags(opts.cell.universe);
     return line;
 }
 
@@ -50,8 +52,25 @@ void walk_after_rapidcheck(const RunOptions& opts, RunRow& row) {
     so.threads = 1;
     so.walks = opts.walks;
     row.swarm = run_swarm_cell(*row.variant, *row.property, row.profile, so);
+    row.result.time_ms += row.swarm->cell.time_ms;
+    // The default run also walks the other PMD orders, unless the user chose
+    // a universe.
+    if (!opts.universe_given)
+        for (const OrderWalks& other : other_pmd_orders(opts.walks)) {
+            if (row.swarm->cell.verdict != CellResult::Verdict::Pass) break;
+            SwarmOptions oo = so;
+            oo.universe = other.universe;
+            oo.walks = other.walks;
+            SwarmCellResult walked = run_swarm_cell(*row.variant, *row.property, row.profile, oo);
+            row.result.time_ms += walked.cell.time_ms;
+            walked.walks += row.swarm->walks;
+            if (walked.failing_walk) *walked.failing_walk += row.swarm->walks;
+            walked.operations += row.swarm->operations;
+            walked.seconds += row.swarm->seconds;
+            row.swarm = std::move(walked);
+            if (row.swarm->cell.verdict != CellResult::Verdict::Pass) row.universe = other.universe;
+        }
     const CellResult& walked = row.swarm->cell;
-    row.result.time_ms += walked.time_ms;
     if (walked.verdict == CellResult::Verdict::Pass) return;
     const int tests = row.result.tests_run;
     const double ms = row.result.time_ms;
@@ -132,7 +151,7 @@ std::vector<RunRow> run_cells(const RunOptions& opts) {
 
 void confirm_failure(const RunOptions& opts, RunRow& row) {
     if (row.result.verdict != CellResult::Verdict::Fail) return;
-    const auto& u = opts.cell.universe;
+    const auto& u = row.universe ? *row.universe : opts.cell.universe;
     auto replayed = replay(*row.variant, *row.property, u, row.result.counterexample);
     row.trace = std::move(replayed.trace);
     if (replayed.invalid || !row.trace.failed()) {
@@ -152,9 +171,10 @@ void confirm_failure(const RunOptions& opts, RunRow& row) {
 
 std::string failed_at(const RunRow& r, const char* test_word) {
     if (r.swarm && r.swarm->failing_walk)
-        return fmt::format("swarm walk {} (walk seed {}) after {} RapidCheck {}s passed",
-                           *r.swarm->failing_walk + 1, r.swarm->failing_walk_seed,
-                           r.result.tests_run, test_word);
+        return fmt::format("swarm walk {}{} (walk seed {}) after {} RapidCheck {}s passed",
+                           *r.swarm->failing_walk + 1,
+                           r.universe ? fmt::format(" at PMD order {}", r.universe->pmd_order) : "",
+                           r.swarm->failing_walk_seed, r.result.tests_run, test_word);
     return fmt::format("{} {}", test_word, r.result.tests_run);
 }
 

@@ -48,6 +48,9 @@ struct RunRow {
     // The explorer's search for a shorter counterexample, when it ran; a
     // shorter one found has replaced result.counterexample and trace.
     std::optional<Minimisation> minimisation;
+    // The universe the failure was found in when it is not the run's own: a
+    // default run also walks other PMD orders (engines/order_walks.h).
+    std::optional<model::Universe> universe;
     bool as_expected() const;
 };
 

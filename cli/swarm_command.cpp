@@ -12,6 +12,7 @@
 #include "cli/replay_command.h"
 #include "cli/shell_words.h"
 #include "cli/run_command.h"
+#include "engines/order_walks.h"
 #include "impl/expectations.h"
 
 namespace daxcheck {
@@ -41,8 +42,30 @@ std::string cell_flags(const RunRow& r, const RunOptions& run) {
     std::string line = fmt::format("--variant {} --property {} --profile {}",
                                    shell_quoted(r.variant->name), r.property->name,
                                    to_string(r.profile));
-    if (run.universe_given) line += " " + universe_flags(run.cell.universe);
+    if (r.universe) line += " " + universe_flags(*r.universe);
+    else if (run.universe_given) line += " " + universe_flags(run.cell.universe);
     return line;
+}
+
+// Without a universe flag, a cell that passes its walks also walks the other
+// PMD orders (engines/order_walks.h): a fixed number of walks each, a tenth
+// and a hundredth of the default universe's (of 1000 when walking for a time).
+void walk_other_orders(const SwarmOptions& opts, const Variant& v, const Property& p,
+                       Profile profile, SwarmCellResult& swarm, RunRow& row) {
+    if (opts.walk_seed) return;
+    for (const OrderWalks& other : other_pmd_orders(opts.walks ? opts.walks : 1000)) {
+        if (swarm.cell.verdict != CellResult::Verdict::Pass) return;
+        SwarmOptions oo = opts;
+        oo.universe = other.universe;
+        oo.walks = other.walks;
+        SwarmCellResult walked = run_swarm_cell(v, p, profile, oo);
+        walked.walks += swarm.walks;
+        walked.operations += swarm.operations;
+        walked.seconds += swarm.seconds;
+        walked.cell.time_ms += swarm.cell.time_ms;
+        swarm = std::move(walked);
+        if (swarm.cell.verdict != CellResult::Verdict::Pass) row.universe = other.universe;
+    }
 }
 
 }  // namespace
@@ -179,12 +202,16 @@ int SwarmCommand::run() const {
                 s.row = RunRow{v, p, profile, s.swarm.cell,
                                expectation_for(*v, p->name, to_string(profile)), {}, {}};
                 RunRow& r = s.row;
+                if (!run.universe_given) {
+                    walk_other_orders(opts, *v, *p, profile, s.swarm, r);
+                    r.result = s.swarm.cell;
+                }
                 const std::string flags = cell_flags(r, run);
                 const std::string prefix = daxcheck_prefix({v});
                 if (s.swarm.failing_walk) {
                     r.reproduce = fmt::format("{} swarm {} --walk-seed {}", prefix, flags,
                                               s.swarm.failing_walk_seed);
-                    if (!walk_seed_)
+                    if (!walk_seed_ && !r.universe)
                         s.rerun = fmt::format("{} swarm {} --seed {} --walks {}", prefix, flags,
                                               run.cell.seed, *s.swarm.failing_walk + 1);
                 } else {

@@ -1,14 +1,66 @@
-# One object file per variant. The v10 port is compiled once per bug toggle
-# combination, as a kernel would be built with different CONFIG_ options.
-function(daxcheck_v10_variant name summary)
-  set(target port_${name})
-  string(REPLACE "." "_" target ${target})
-  string(REPLACE "-" "_" target ${target})
-  add_library(${target} OBJECT impl/v10.cpp)
+# One object library per variant build. A port file is compiled once per
+# kernel configuration it lists on a line of its own
+#     // daxcheck-configs: DEBUG_VM
+# once with every listed option off and once per combination of them on
+# (CONFIG_DEBUG_VM=1 and so on), as a kernel is built under different
+# .config files; each build registers its variants with the suffix
+# "+debug_vm" (DAXCHECK_VARIANT_SUFFIX, impl/variant.h). The v10 port is
+# compiled once per bug toggle combination the same way.
+
+# Compiles `source` into `interface` with the compile definitions in ARGN;
+# `tag` makes the object library's name unique.
+function(daxcheck_port_build interface source tag)
+  string(MAKE_C_IDENTIFIER "${interface}_${tag}" target)
+  add_library(${target} OBJECT ${source})
   target_link_libraries(${target} PRIVATE daxcheck_shim)
-  target_compile_definitions(${target} PRIVATE
+  target_compile_definitions(${target} PRIVATE ${ARGN})
+  # The kernel builds without -Wsign-compare: its loops compare int with 1UL << order.
+  target_compile_options(${target} PRIVATE -Wno-sign-compare)
+  target_sources(${interface} INTERFACE $<TARGET_OBJECTS:${target}>)
+endfunction()
+
+# The config options `source` lists on its `daxcheck-configs:` line, in `out`.
+function(daxcheck_port_configs source out)
+  file(STRINGS "${source}" lines REGEX "^// daxcheck-configs:")
+  set(options "")
+  foreach(line IN LISTS lines)
+    string(REGEX REPLACE "^// daxcheck-configs:[ ]*" "" rest "${line}")
+    string(REPLACE " " ";" rest "${rest}")
+    list(APPEND options ${rest})
+  endforeach()
+  list(REMOVE_ITEM options "")
+  set(${out} "${options}" PARENT_SCOPE)
+endfunction()
+
+# Builds `source` into `interface` under every combination of its config
+# options: the empty combination first (variant names unchanged).
+function(daxcheck_port_matrix interface source tag)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${source}")
+  daxcheck_port_configs("${source}" options)
+  list(LENGTH options n)
+  math(EXPR combinations "1 << ${n}")
+  math(EXPR last "${combinations} - 1")
+  foreach(mask RANGE 0 ${last})
+    set(defs "")
+    set(suffix "")
+    set(i 0)
+    foreach(option IN LISTS options)
+      math(EXPR enabled "(${mask} >> ${i}) & 1")
+      if(enabled)
+        list(APPEND defs CONFIG_${option}=1)
+        string(TOLOWER "${option}" lower)
+        string(APPEND suffix "+${lower}")
+      endif()
+      math(EXPR i "${i} + 1")
+    endforeach()
+    daxcheck_port_build(${interface} "${source}" "${tag}${suffix}" ${defs} ${ARGN}
+                        DAXCHECK_VARIANT_SUFFIX="${suffix}")
+  endforeach()
+endfunction()
+
+function(daxcheck_v10_variant name summary)
+  daxcheck_port_build(daxcheck_ports impl/v10.cpp port_${name}
     V10_VARIANT_NAME="${name}" V10_VARIANT_SUMMARY="${summary}" ${ARGN})
-  target_sources(daxcheck_ports INTERFACE $<TARGET_OBJECTS:${target}>)
 endfunction()
 
 daxcheck_v10_variant(v10 "v10 as posted (= v11): bugs byvalue, inverted, postdec"
@@ -22,13 +74,11 @@ daxcheck_v10_variant(v10-only-postdec "v10 with only the postdec bug"
 daxcheck_v10_variant(v10-fixed "v10 with all three bugs fixed"
   )
 
-# A port that is one upstream version: one source file, compiled once.
+# A port that is one upstream version: one source file, built under its
+# configuration matrix.
 function(daxcheck_port source)
-  get_filename_component(target ${source} NAME_WE)
-  set(target port_${target})
-  add_library(${target} OBJECT ${source})
-  target_link_libraries(${target} PRIVATE daxcheck_shim)
-  target_sources(daxcheck_ports INTERFACE $<TARGET_OBJECTS:${target}>)
+  get_filename_component(name ${source} NAME_WE)
+  daxcheck_port_matrix(daxcheck_ports "${PROJECT_SOURCE_DIR}/${source}" port_${name})
 endfunction()
 
 daxcheck_port(impl/pre_reflink.cpp)
@@ -36,9 +86,12 @@ daxcheck_port(impl/v12.cpp)
 daxcheck_port(impl/v6_0.cpp)
 daxcheck_port(impl/v6_2.cpp)
 daxcheck_port(impl/v6_15.cpp)
+daxcheck_port(impl/v7_1.cpp)
+daxcheck_port(impl/v7_2.cpp)
 
-# Builds each out-of-tree port file into `interface` (see README "Check your
-# own patch"). A missing file stops the configure with its name.
+# Builds each out-of-tree port file into `interface` under its configuration
+# matrix (see README "Check your own patch"). A missing file stops the
+# configure with its name.
 function(daxcheck_extra_ports interface files)
   set(n 0)
   foreach(file IN LISTS files)
@@ -47,10 +100,7 @@ function(daxcheck_extra_ports interface files)
       message(FATAL_ERROR "DAXCHECK_EXTRA_VARIANTS: no such file: ${file}")
     endif()
     math(EXPR n "${n} + 1")
-    add_library(${interface}_extra_${n} OBJECT "${path}")
-    target_link_libraries(${interface}_extra_${n} PRIVATE daxcheck_shim)
     # Reproduce lines of its variants say --port FILE (impl/variant.h).
-    target_compile_definitions(${interface}_extra_${n} PRIVATE DAXCHECK_PORT_FILE="${path}")
-    target_sources(${interface} INTERFACE $<TARGET_OBJECTS:${interface}_extra_${n}>)
+    daxcheck_port_matrix(${interface} "${path}" extra_${n} DAXCHECK_PORT_FILE="${path}")
   endforeach()
 endfunction()

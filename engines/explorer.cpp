@@ -1,5 +1,7 @@
 #include "engines/explorer.h"
 
+#include "properties/refcount_relation.h"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -131,6 +133,7 @@ struct Worker {
     std::vector<Op> ops;
     std::vector<PackedState> children;
     std::vector<Fingerprint> child_fps;
+    std::vector<std::uint32_t> child_ops;  // the operation of each child_fps entry
     std::vector<std::uint32_t> child_weights;
     // Operations per batch: at most batch_cap (from the packed size and the
     // memory budget), halved when a batch is slow for the time budget.
@@ -140,6 +143,7 @@ struct Worker {
     std::deque<NewState> news;
     std::uint64_t step_failure_key = UINT64_MAX;
     std::uint64_t expanded = 0;  // parents fully expanded in this level
+    std::uint64_t off_model = 0;  // children left unexpanded: their counts left the model
     std::atomic<std::uint64_t> bytes{0};  // found, news and the batch, for the memory budget
 
     std::uint64_t batch_bytes = 0;  // the batch buffers, counted once a batch
@@ -456,6 +460,7 @@ private:
     bool expand_batch(Worker& w, std::uint32_t id, std::uint32_t first) {
         if (w.children.size() < w.ops.size()) w.children.resize(w.ops.size());
         w.child_fps.clear();
+        w.child_ops.clear();
         w.child_weights.clear();
         bool failed = false;
         for (std::uint32_t k = 0; k < w.ops.size(); k++) {
@@ -472,8 +477,20 @@ private:
                 failed = true;
                 break;
             }
+            // A state whose reference counts drifted from the model's pins
+            // (SPEC 9; refinement fails there) by more than a pfn's pin limit
+            // is not expanded for the other properties: counts that drift
+            // with every pin cycle make the state space unbounded. States
+            // within the limit are, so what follows a first drift (an unpin
+            // below zero, a BUG) is still found.
+            if (refcount_drift(w.child, w.child.step_pfns()) >
+                static_cast<long>(o_.universe.max_pins)) {
+                w.off_model++;
+                continue;
+            }
             const std::size_t same = w.canon.canonical(w.child, w.packed);
             w.child_fps.push_back(fingerprint(w.packed.data(), w.packed.size()));
+            w.child_ops.push_back(k);
             w.packed.swap(w.children[k]);
             w.child_weights.push_back(static_cast<std::uint32_t>(w.canon.group_size() / same));
             seen_.prefetch(w.child_fps.back());
@@ -485,11 +502,12 @@ private:
             w.batch_limit = std::min(w.batch_limit, w.batch_cap);
         }
         w.count_batch_bytes();
-        for (std::uint32_t k = 0; k < w.child_fps.size(); k++) {
+        for (std::uint32_t c = 0; c < w.child_fps.size(); c++) {
+            const std::uint32_t k = w.child_ops[c];
             const std::uint64_t key = key_of(id, first + k);
-            if (!seen_.insert(w.child_fps[k], key)) continue;
-            NewState n{w.child_fps[k], 0, static_cast<std::uint32_t>(w.found.size()),
-                       w.child_weights[k], false};
+            if (!seen_.insert(w.child_fps[c], key)) continue;
+            NewState n{w.child_fps[c], 0, static_cast<std::uint32_t>(w.found.size()),
+                       w.child_weights[c], false};
             const PackedState& child = w.children[k];
             w.found.push(child);
             // The end check runs on the orbit's representative: by symmetry
@@ -510,6 +528,7 @@ private:
 
     ExploreResult finish(ExploreStop stop) {
         r_.stop = stop;
+        for (const auto& worker : workers_) r_.off_model_transitions += worker->off_model;
         r_.states = parent_.size() + unfinished_states_;
         // The state store, which is the same for any number of threads; the
         // budget's estimate (buffers, per-thread lists) when it stopped the search.
@@ -695,7 +714,8 @@ bool for_each_op(const ModelState& s, Profile profile, bool with_misuse,
             for (Order order : orders)
                 for (Pfn p = 0; p + u.pages(order) <= u.pfns; p += u.pages(order)) {
                     const DisassociateStray d{f, p, order};
-                    if (misuse_check(s, Op{d}) && !emit(d)) return false;
+                    if (misuse_check(s, Op{d}) && (!emit(d) || !emit(TruncateStray{d})))
+                        return false;
                 }
     return true;
 }

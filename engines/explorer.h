@@ -58,6 +58,10 @@ struct ExploreResult {
     std::uint64_t states = 0;           // distinct states stored (one per orbit with symmetry)
     std::uint64_t concrete_states = 0;  // distinct states they stand for (as without symmetry)
     std::uint64_t transitions = 0;      // (state, operation) pairs run
+    // Transitions to a state whose reference counts drifted from the model's
+    // pins by more than max_pins (SPEC 9): refinement fails there; the other
+    // properties do not expand it, since such counts may grow without bound.
+    std::uint64_t off_model_transitions = 0;
     unsigned depth_completed = 0;       // every sequence of up to this many operations checked
     bool exhausted = false;             // the last level reached no new state
     double seconds = 0;

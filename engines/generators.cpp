@@ -162,7 +162,10 @@ rc::Gen<Op> gen_op_with_misuse(const ModelState& s, Profile profile) {
         for (Pfn p : candidate_starts(u, u.pfns, order))
             for (FileId f = 0; f < u.files; f++) {
                 const DisassociateStray d{f, p, order};
-                if (misuse_check(s, Op{d})) stray.push_back(d);
+                if (misuse_check(s, Op{d})) {
+                    stray.push_back(d);
+                    stray.push_back(TruncateStray{d});
+                }
             }
         add(weight, std::move(stray));
     }

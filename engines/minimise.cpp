@@ -38,7 +38,7 @@ model::Universe spanned_universe(const model::Universe& full, const std::vector<
             pins_taken[p->pfn]++;
         } else if (const auto* q = std::get_if<Unpin>(&op)) {
             pfns(q->pfn, 0);
-        } else if (const auto* s = std::get_if<DisassociateStray>(&op)) {
+        } else if (const auto* s = stray_of(op)) {
             file(s->file);
             pfns(s->pfn, s->order);
         }

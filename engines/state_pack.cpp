@@ -20,10 +20,11 @@ void page_fields(Io& io, Page& page) {
     io.page_pointer(page.compound_head);
     io.number(page.compound_order);
     io.number(page.head);
+    io.pgmap(page.pgmap);
 }
 // A field added to struct page changes its size: list it in page_fields()
 // above, then update these sizes.
-static_assert(sizeof(kshim::page) == 40,
+static_assert(sizeof(kshim::page) == 48,
               "struct page changed: add the new field to page_fields() in engines/state_pack.cpp");
 static_assert(sizeof(kshim::folio) == sizeof(kshim::page),
               "struct folio has its own fields: add them to page_fields() in engines/state_pack.cpp");
@@ -87,6 +88,13 @@ struct Writer {
         const auto file = static_cast<std::size_t>(f);
         varint(1 + (file < r.file_to.size() ? r.file_to[file] : file));
     }
+    // page->pgmap: 0 NULL, 1 the device's, 2 then the value for anything else.
+    void pgmap(const kshim::dev_pagemap* m) {
+        if (!m) return varint(0);
+        if (m == kshim::fsdax_pgmap()) return varint(1);
+        varint(2);
+        varint(reinterpret_cast<std::uintptr_t>(m));
+    }
     void page_pointer(const kshim::page* p) {
         if (!p) return varint(0);
         const auto pfn = static_cast<const kshim::folio*>(p) - memmap;
@@ -109,6 +117,7 @@ struct Writer {
 struct Counter {
     std::size_t n = 0;
     void mapping(const kshim::address_space*) { n += 2; }
+    void pgmap(const kshim::dev_pagemap*) { n += 2; }
     template <class T>
     void number(T) { n++; }
     void page_pointer(const kshim::page*) { n++; }
@@ -150,6 +159,12 @@ struct Reader {
         if (code == 0) m = nullptr;
         else if (code == kMappingRaw) m = reinterpret_cast<kshim::address_space*>(varint());
         else m = kshim::file_mapping(static_cast<std::uint8_t>(code - 1));
+    }
+    void pgmap(kshim::dev_pagemap*& m) {
+        const std::uint64_t code = varint();
+        if (code == 0) m = nullptr;
+        else if (code == 1) m = kshim::fsdax_pgmap();
+        else m = reinterpret_cast<kshim::dev_pagemap*>(varint());
     }
     void page_pointer(kshim::page*& page) {
         const std::uint64_t v = varint();

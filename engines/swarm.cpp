@@ -319,7 +319,9 @@ private:
                     const DisassociateStray d{rng.pick(c.files), rng.pick(c.pfns[order == 0 ? 0 : 1]),
                                               order};
                     if (!misuse_check(s, Op{d})) continue;
-                    op = d;
+                    // a stray invalidate or a stray truncate, alike otherwise
+                    if (rng.below(2)) op = TruncateStray{d};
+                    else op = d;
                     return true;
                 }
                 return false;

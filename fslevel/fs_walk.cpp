@@ -29,11 +29,16 @@ struct Config {
     unsigned total = 0;
     double pmd = 0;
     unsigned length = 0;
+    // Pins on tail pages of PMD folios across their split (issue 14): PMD
+    // faults always, pins at a page inside a PMD block other than its first,
+    // releases and unpins after them.
+    bool tail_pins = false;
     std::string text() const {
         std::string out;
         for (int k = 0; k < kKinds; k++)
             if (weights[k]) out += fmt::format("{}{}x{}", out.empty() ? "" : " ", kKindNames[k], weights[k]);
-        return fmt::format("{}; pmd faults {:.0f}%; length {}", out, pmd * 100, length);
+        return fmt::format("{}; pmd faults {:.0f}%; length {}{}", out, pmd * 100, length,
+                           tail_pins ? "; tail pins" : "");
     }
 };
 
@@ -51,6 +56,14 @@ Config draw_config(Rng& rng, bool reflink) {
         if (!c.weights[k]) c.weights[k] = 1, c.total++;
     c.pmd = (rng.below(3)) / 2.0;
     c.length = 1 + rng.below(24);
+    // One walk in four pins tail pages of PMD mappings and releases them.
+    c.tail_pins = rng.below(4) == 0;
+    if (c.tail_pins) {
+        for (int k : {kWrite, kWriteFault, kPin, kUnpin, kInvalidate})
+            if (c.weights[k] < 2) c.total += 2 - c.weights[k], c.weights[k] = 2;
+        c.pmd = 1;
+        c.length = std::max(c.length, 8u);
+    }
     return c;
 }
 
@@ -114,9 +127,15 @@ Op random_op(Rng& rng, const Config& c, const FsState& s) {
             return Invalidate{file(), o, len(o)};
         }
         case kPin: {
-            if (entry) return PinPage{entry_file, entry_page()};
             auto f = file();
-            return PinPage{f, in_file(f)};
+            const PageOffset o = in_file(f);
+            const std::uint64_t pages = u.pages(u.pmd_order);
+            if (c.tail_pins && pages >= 2) {
+                const PageOffset tail = (o & ~(pages - 1)) + 1 + rng.below(pages - 1);
+                return PinPage{f, tail < s.files[f].size ? tail : o};
+            }
+            if (entry) return PinPage{entry_file, entry_page()};
+            return PinPage{f, o};
         }
         default: {
             if (!s.pins.empty()) {

@@ -24,7 +24,7 @@ std::string mapping_name(const kshim::address_space* mapping) {
 bool same_page(const kshim::page& a, const kshim::page& b) {
     return a.mapping == b.mapping && a.index == b.index && a._refcount == b._refcount &&
            (a.compound_head == nullptr) == (b.compound_head == nullptr) &&
-           a.compound_order == b.compound_order && a.head == b.head;
+           a.compound_order == b.compound_order && a.head == b.head && a.pgmap == b.pgmap;
 }
 
 }  // namespace
@@ -35,7 +35,9 @@ Execution::Execution(const Variant& variant, const model::Universe& universe)
       world_(universe.pfns, universe.files, universe.pmd_order, variant.idle_refcount),
       first_misuse_(universe.pfns, 0),
       step_mark_(universe.pfns, 0),
-      changed_mark_(universe.pfns, false) {}
+      changed_mark_(universe.pfns, false) {
+    world_.free_zone_device_folio = variant.free_folio;
+}
 
 void Execution::reset() {
     if (!tracking_) {
@@ -49,6 +51,7 @@ void Execution::reset() {
         m.pins = 0;
         world_.memmap[p] = kshim::folio{};
         world_.memmap[p]._refcount = variant_->idle_refcount;
+        world_.memmap[p].pgmap = kshim::fsdax_pgmap();
         first_misuse_[p] = 0;
         changed_mark_[p] = false;
     }
@@ -223,6 +226,11 @@ void Execution::run_port(const model::Op& op) {
                 void* entry = kshim::dax_make_entry(d.pfn, d.order ? kshim::DAX_PMD : 0);
                 variant_->disassociate(entry, kshim::file_mapping(d.file), false);
             },
+            [&](const TruncateStray& d) {
+                if (d.file >= xarray.size()) throw kshim::kernel_bug("no such file");
+                void* entry = kshim::dax_make_entry(d.pfn, d.order ? kshim::DAX_PMD : 0);
+                variant_->disassociate(entry, kshim::file_mapping(d.file), true);
+            },
             [&](const AssociateZero& z) {
                 if (z.file >= xarray.size()) throw kshim::kernel_bug("no such file");
                 void* entry = kshim::dax_make_entry(
@@ -251,6 +259,13 @@ Decoded Execution::decode(model::Pfn pfn) const {
     }
 }
 
+RefcountView Execution::refcount(model::Pfn pfn) const {
+    if (!variant_->refcount) return {world_.memmap[pfn]._refcount, pfn, 1};
+    auto& world = const_cast<kshim::kernel_world&>(world_);  // the reader only reads
+    kshim::world_scope scope(world);
+    return variant_->refcount(pfn);
+}
+
 long Execution::first_misuse(model::Pfn pfn) const {
     return pfn < first_misuse_.size() ? first_misuse_[pfn] : 0;
 }
@@ -264,6 +279,8 @@ std::string Execution::raw_fields(model::Pfn pfn) const {
     if (page.compound_head) {
         const auto* head = static_cast<const kshim::folio*>(page.compound_head);
         out += fmt::format(" tail of pfn {}", head - world_.memmap.data());
+    } else if (page.pgmap != kshim::fsdax_pgmap()) {
+        out += " pgmap=NULL";  // a page that is no tail lost its device
     }
     return out;
 }

@@ -69,6 +69,9 @@ public:
 
     // What the port's fields say about `pfn` now.
     Decoded decode(model::Pfn pfn) const;
+    // Where the port counts `pfn`'s references and how many it holds there
+    // (SPEC 9; Variant::refcount, or the page's own count by default).
+    RefcountView refcount(model::Pfn pfn) const;
     // The raw page fields of `pfn`, for traces.
     std::string raw_fields(model::Pfn pfn) const;
 

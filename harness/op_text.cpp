@@ -19,6 +19,7 @@ BOOST_HANA_ADAPT_STRUCT(m::Truncate, file, offset);
 BOOST_HANA_ADAPT_STRUCT(m::Pin, pfn);
 BOOST_HANA_ADAPT_STRUCT(m::Unpin, pfn);
 BOOST_HANA_ADAPT_STRUCT(m::DisassociateStray, file, pfn, order);
+BOOST_HANA_ADAPT_STRUCT(m::TruncateStray, file, pfn, order);
 BOOST_HANA_ADAPT_STRUCT(m::AssociateZero, file, offset, order, shared);
 BOOST_HANA_ADAPT_STRUCT(m::Grab, file, offset, order);
 
@@ -61,6 +62,12 @@ struct Syntax<m::DisassociateStray> {
 };
 
 template <>
+struct Syntax<m::TruncateStray> {
+    static constexpr const char* name = "truncate-stray";
+    static constexpr int positional = 1;
+};
+
+template <>
 struct Syntax<m::AssociateZero> {
     static constexpr const char* name = "associate-zero";
     static constexpr int positional = 2;
@@ -72,7 +79,8 @@ struct Syntax<m::Grab> {
 };
 
 constexpr auto kOpTypes = hana::tuple_t<m::Associate, m::Disassociate, m::Truncate, m::Pin,
-                                        m::Unpin, m::DisassociateStray, m::AssociateZero, m::Grab>;
+                                        m::Unpin, m::DisassociateStray, m::AssociateZero, m::Grab,
+                                        m::TruncateStray>;
 
 // A field's value as text: files are letters, flags 0/1, the rest decimal.
 template <class V>

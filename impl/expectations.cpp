@@ -12,10 +12,102 @@ const std::vector<std::string>& in_tree_variant_order() {
     static const std::vector<std::string> order = {
         "pre-reflink",
         "v10", "v10-only-byvalue", "v10-only-inverted", "v10-only-postdec", "v10-fixed",
-        "v12", "v6.0", "v6.2", "v6.15",
+        "v12", "v6.0", "v6.2", "v6.15", "v6.15+debug_vm",
+        "v7.1", "v7.1+debug_vm", "v7.2", "v7.2+debug_vm",
     };
     return order;
 }
+
+namespace {
+
+// SPEC 9 and the 6.15 free path, for every version from 6.15 (impl/v6_15.cpp,
+// impl/v7_1.cpp, impl/v7_2.cpp) and each of their CONFIG_DEBUG_VM builds.
+// A pin on a tail page of a PMD folio counts on the head (folio_get); the
+// split at the last association leaves it there, and the unpin lands on the
+// former tail (folio_put of an order-0 page): a legal pin / truncate / unpin
+// sequence breaks SPEC 9 in every one of them. With CONFIG_DEBUG_VM that
+// unpin meets VM_BUG_ON_FOLIO(folio_ref_count(folio) == 0) in
+// folio_put_testzero: a BUG, which fails every property.
+std::vector<ExpectedFailure> later_6_15_family_rows() {
+    std::vector<ExpectedFailure> r;
+    const char* profiles[] = {"exclusive", "reflink"};
+    auto both = [&](const char* variant, const char* property, const char* why) {
+        for (const char* profile : profiles) r.push_back({variant, property, profile, why});
+    };
+    const char* bug_on_unpin =
+        "CONFIG_DEBUG_VM: a pin on a tail page of a PMD folio counts on its head; after the "
+        "last association splits the folio, the unpin puts the former tail's own count of 0 "
+        "and hits VM_BUG_ON_FOLIO(folio_ref_count(folio) == 0, folio) in folio_put_testzero";
+    // 6.15 under CONFIG_DEBUG_VM: the 6.15 rows (copy_rows) and the BUG.
+    both("v6.15+debug_vm", "order-independence", bug_on_unpin);
+
+    // 7.1: dax_folio_reset_order() clears share for every order (the stale
+    // index is gone); the check loop after it runs for order 0 too.
+    for (const char* v : {"v7.1", "v7.1+debug_vm"}) {
+        both(v, "refinement",
+             "SPEC 9: a pin on a tail page of a PMD folio counts on the head; the split at the "
+             "last association leaves the reference on the former head, which then holds one "
+             "no pin accounts for (and the unpin drives the former tail below zero); reflink: a "
+             "PTE entry sharing a page of a PMD folio counts the whole folio");
+        both(v, "no-spurious-warn",
+             "releasing the last association of a pinned page warns "
+             "WARN_ON_ONCE(folio_ref_count(page)) in dax_folio_put's check loop, now for order-0 "
+             "folios too; a head left holding a drifted pin warns in dax_folio_init");
+        both(v, "pin-warning",
+             "dax_folio_put's check loop warns for a pinned page on invalidate as on truncate, "
+             "a check 7.1 does not declare");
+        both(v, "drain",
+             "invalidating the remaining entries warns for every page still pinned "
+             "(WARN_ON_ONCE(folio_ref_count(page)) in dax_folio_put)");
+    }
+    both("v7.1+debug_vm", "order-independence", bug_on_unpin);
+
+    // 7.2: the pinned-page checks of the release are VM_WARN (CONFIG_DEBUG_VM
+    // only); free_zone_device_folio_prepare() clears only mapping for order 0.
+    for (const char* v : {"v7.2", "v7.2+debug_vm"}) {
+        both(v, "refinement",
+             "free_zone_device_folio_prepare() clears only mapping of an order-0 folio: the last "
+             "owner's index stays in folio->share and the free page reads as shared (6.15's "
+             "finding again); SPEC 9: a tail pin stays on the former head after the split");
+        both(v, "no-spurious-warn",
+             "a head left holding a drifted tail pin warns WARN_ON_ONCE(folio_ref_count(folio)) "
+             "in dax_folio_init when it is mapped as a PMD folio again; reflink: sharing across "
+             "PTE and PMD entries warns on the order mismatch");
+        both(v, "drain",
+             "an order-0 folio released by free_zone_device_folio_prepare() keeps its index in "
+             "folio->share: the free page reads as shared");
+    }
+    // The associate logic is 6.15's up to 7.2 (KERNEL-HISTORY section 8).
+    for (const char* v : {"v7.1", "v7.1+debug_vm", "v7.2", "v7.2+debug_vm"}) {
+        r.push_back({v, "misuse-detected", "exclusive",
+                     "as 6.15: the second-owner check reads only the folio of the entry's first "
+                     "pfn: a PMD entry over a page another file maps is not flagged"});
+        r.push_back({v, "misuse-detected", "reflink",
+                     "as 6.15: a shared folio has mapping NULL, a second exclusive owner is not "
+                     "flagged"});
+    }
+    both("v7.2+debug_vm", "pin-warning",
+         "CONFIG_DEBUG_VM: releasing a pinned PMD folio warns "
+         "VM_WARN_ON_FOLIO(folio_ref_count(new_folio)) in free_zone_device_folio_prepare, a "
+         "check 7.2 does not declare, on invalidate as on truncate");
+    both("v7.2+debug_vm", "order-independence", bug_on_unpin);
+    return r;
+}
+
+// The rows of `variant` copied to `to` (a configuration build keeps every
+// failure of the plain build: CONFIG_DEBUG_VM only adds checks).
+std::vector<ExpectedFailure> copy_rows(const std::vector<ExpectedFailure>& rows,
+                                       const std::string& variant, const std::string& to) {
+    std::vector<ExpectedFailure> out;
+    for (auto row : rows)
+        if (row.variant == variant) {
+            row.variant = to;
+            out.push_back(row);
+        }
+    return out;
+}
+
+}  // namespace
 
 const std::vector<ExpectedFailure>& expected_failures() {
     static const std::vector<ExpectedFailure> rows = {
@@ -166,7 +258,13 @@ const std::vector<ExpectedFailure>& expected_failures() {
          "PTE entry is not flagged; and a shared folio has mapping NULL: a second exclusive "
          "owner of a shared page is not flagged by WARN_ON_ONCE(folio->mapping)"},
     };
-    return rows;
+    static const std::vector<ExpectedFailure> all = [] {
+        std::vector<ExpectedFailure> out = rows;
+        for (const auto& r : copy_rows(rows, "v6.15", "v6.15+debug_vm")) out.push_back(r);
+        for (const auto& r : later_6_15_family_rows()) out.push_back(r);
+        return out;
+    }();
+    return all;
 }
 
 // The filesystem level (SPEC 8). A legal filesystem sequence must derive
@@ -217,6 +315,53 @@ const std::vector<ExpectedFailure>& expected_fs_failures() {
             r.push_back({"v6.15", "drain", profile,
                          "a released order-0 folio keeps its last index in folio->share: the "
                          "free page reads as shared"});
+        }
+        for (const auto& row : std::vector<ExpectedFailure>(r))
+            if (row.variant == "v6.15") r.push_back({"v6.15+debug_vm", row.property, row.profile, row.why});
+        const char* bug_on_unpin =
+            "CONFIG_DEBUG_VM: a pin through a 2M mapping's tail page counts on the folio head; "
+            "after truncate splits the folio, the unpin hits VM_BUG_ON_FOLIO(folio_ref_count"
+            "(folio) == 0) in folio_put_testzero";
+        for (const char* profile : {"exclusive", "reflink"}) {
+            // (property, why) for both builds of 7.1 and of 7.2.
+            struct Row {
+                const char* property;
+                const char* why;
+            };
+            const Row v7_1[] = {
+                {"refinement",
+                 "the folio lookup before the zero/empty-entry guard is still there (fixed in "
+                 "7.2): every first fault releases the empty entry through it; SPEC 9: a pin "
+                 "through a 2M mapping's tail page stays on the former head after the split"},
+                {"no-spurious-warn",
+                 "invalidating or truncating a pinned page warns "
+                 "WARN_ON_ONCE(folio_ref_count(page)) in dax_folio_put"},
+                {"pin-warning", "invalidating an entry with a pinned page warns in dax_folio_put"},
+                {"drain", "releasing the remaining entries warns for every page still pinned"},
+            };
+            const Row v7_2[] = {
+                {"refinement",
+                 "a released order-0 folio keeps its last index in folio->share "
+                 "(free_zone_device_folio_prepare clears only mapping); SPEC 9: a pin through a "
+                 "2M mapping's tail page stays on the former head after the split"},
+                {"no-spurious-warn",
+                 "a 2M block whose head kept a drifted pin warns "
+                 "WARN_ON_ONCE(folio_ref_count(folio)) in dax_folio_init when it is faulted in "
+                 "as a PMD again"},
+                {"drain",
+                 "a released order-0 folio keeps its last index in folio->share: the free page "
+                 "reads as shared"},
+            };
+            for (const char* v : {"v7.1", "v7.1+debug_vm"})
+                for (const Row& row : v7_1) r.push_back({v, row.property, profile, row.why});
+            for (const char* v : {"v7.2", "v7.2+debug_vm"})
+                for (const Row& row : v7_2) r.push_back({v, row.property, profile, row.why});
+            r.push_back({"v7.2+debug_vm", "pin-warning", profile,
+                         "CONFIG_DEBUG_VM: invalidating a 2M entry with a pinned page warns "
+                         "VM_WARN_ON_FOLIO(folio_ref_count(new_folio)) in "
+                         "free_zone_device_folio_prepare"});
+            for (const char* v : {"v6.15+debug_vm", "v7.1+debug_vm", "v7.2+debug_vm"})
+                r.push_back({v, "order-independence", profile, bug_on_unpin});
         }
         return r;
     }();

@@ -16,12 +16,19 @@
 //   - the shared path works on the folio of the entry's first pfn: a PTE
 //     entry sharing a page of a PMD folio (or the reverse) warns on the order
 //     mismatch and counts/initialises the whole folio, not the entry's pages.
+//   - page references (SPEC 9): a pin taken on a tail page counts on the
+//     folio's head; when the last association splits the folio the count
+//     stays on the former head and the unpin lands on the former tail's own
+//     count (below zero; with CONFIG_DEBUG_VM, VM_BUG_ON_FOLIO in
+//     folio_put_testzero).
 //
-// Encoding (per folio; a tail page reads its head, offset + its position):
-// folio->mapping is a file's mapping (one owner at folio->index), or NULL
-// with folio->share != 0 (shared by that many), or NULL with share 0 and an
-// order-0, non-compound page (free).
+// The free path is mm/memremap.c's free_zone_device_folio() of 6.15, run
+// when a put drops a folio's count to 0.
+//
+// Encoding: impl/folio_encoding.h (per folio; a tail reads its head).
+// daxcheck-configs: DEBUG_VM
 #include "impl/fault/fault_path.h"
+#include "impl/folio_encoding.h"
 #include "impl/variant.h"
 
 namespace {
@@ -68,7 +75,8 @@ static inline unsigned long dax_folio_put(struct folio *folio)
         return 0;
     folio_reset_order(folio);
 
-    for (i = 0; i < (1 << order); i++) {
+    for (i = 0; i < (1UL << order); i++) {
+        struct dev_pagemap *pgmap = page_pgmap(&folio->page);
         struct page *page = folio_page(folio, i);
         struct folio *new_folio = (struct folio *)page;
 
@@ -76,7 +84,8 @@ static inline unsigned long dax_folio_put(struct folio *folio)
         clear_compound_head(page);
 
         new_folio->mapping = NULL;
-        // (the kernel restores new_folio->pgmap here; the shim has no pgmap)
+        // prep_compound_page() overwrote the tails' pgmap
+        new_folio->pgmap = pgmap;
         new_folio->share = 0;
         WARN_ON_ONCE(folio_ref_count(new_folio));
     }
@@ -94,8 +103,9 @@ static void dax_folio_init(void *entry)
     WARN_ON_ONCE(folio_order(folio));
 
     if (order > 0) {
-        prep_compound_page(folio_page(folio, 0), order);
-        // (the kernel initialises folio->_deferred_list for order > 1)
+        prep_compound_page(&folio->page, order);
+        if (order > 1)
+            INIT_LIST_HEAD(&folio->_deferred_list);
         WARN_ON_ONCE(folio_ref_count(folio));
     }
 }
@@ -142,45 +152,60 @@ static void dax_disassociate_entry(void *entry, [[maybe_unused]] struct address_
 void pin_page(unsigned long pfn) { folio_get(page_folio(pfn_to_page(pfn))); }
 void unpin_page(unsigned long pfn) { folio_put(page_folio(pfn_to_page(pfn))); }
 
-// ---- representation relation (SPEC section 4)
-daxcheck::Decoded decode(unsigned long pfn)
+// mm/memremap.c as of 6.15: the last put of a ZONE_DEVICE folio. For fsdax it
+// leaves mapping alone (dax_folio_put clears it when the share count reaches 0)
+// and wakes dax_break_layout() waiters.
+static void free_zone_device_folio(struct folio *folio)
 {
-    struct page *page = pfn_to_page(pfn);
-    struct folio *folio = page_folio(page);
-    const unsigned long position = pfn - folio_pfn(folio);
+    struct dev_pagemap *pgmap = folio->pgmap;
 
-    if (page->compound_head && !folio_test_large(folio))
-        return daxcheck::Decoded::invalid("tail of a page that heads no large folio");
-    if (position >= folio_nr_pages(folio))
-        return daxcheck::Decoded::invalid("tail beyond its head's folio order");
-    if (!folio_test_large(folio) && folio->compound_order != 0)
-        return daxcheck::Decoded::invalid("order-0 page with a stale folio order " +
-                                          std::to_string(folio->compound_order));
-    if (folio->mapping == NULL) {
-        if (folio->share != 0)
-            return daxcheck::Decoded::shared(folio->share);
-        if (folio_test_large(folio))
-            return daxcheck::Decoded::invalid("large folio with no owner (never split)");
-        return daxcheck::Decoded::free();
+    if (WARN_ON_ONCE(!pgmap))
+        return;
+
+    mem_cgroup_uncharge(folio);
+
+    // (anonymous compound ZONE_DEVICE pages are not expected yet)
+    if (folio_test_anon(folio)) {
+        VM_BUG_ON_FOLIO(folio_test_large(folio), folio);
+        __ClearPageAnonExclusive(folio_page(folio, 0));
     }
-    const int file = mapping_file(folio->mapping);
-    if (file < 0) return daxcheck::Decoded::invalid("folio mapping is not a file's address_space");
-    return daxcheck::Decoded::owned(static_cast<std::uint8_t>(file), folio->index + position);
+
+    // FS DAX clears mapping itself when folio->share reaches 0.
+    if (pgmap->type != MEMORY_DEVICE_FS_DAX &&
+        pgmap->type != MEMORY_DEVICE_GENERIC)
+        folio->mapping = NULL;
+
+    switch (pgmap->type) {
+    case MEMORY_DEVICE_PRIVATE:
+    case MEMORY_DEVICE_COHERENT:
+    case MEMORY_DEVICE_PCI_P2PDMA:
+        break;  // (driver page_free callbacks: no such memory in the shim)
+
+    case MEMORY_DEVICE_GENERIC:
+        folio_set_count(folio, 1);
+        break;
+
+    case MEMORY_DEVICE_FS_DAX:
+        wake_up_var(&folio->page);
+        break;
+    }
 }
 
 }  // namespace
 
 DAXCHECK_REGISTER_VARIANT({
-    .name = "v6.15",
+    .name = "v6.15" DAXCHECK_VARIANT_SUFFIX,
     .upstream = "mainline 38607c62b34b, 98c183a4fccf (Linux 6.15)",
     .summary = "6.15: per-folio ownership, share when mapping is NULL, idle refcount 0",
     .checks = {{daxcheck::model::DefensiveCheck::SecondExclusiveOwner, "dax_associate_entry",
                 "folio->mapping"}},
     .associate = dax_associate_entry,
     .disassociate = dax_disassociate_entry,
-    .decode = decode,
+    .decode = daxcheck::decode_folio_encoding,
     .pin = pin_page,
     .unpin = unpin_page,
     .idle_refcount = 0,
+    .refcount = daxcheck::folio_refcount,
+    .free_folio = free_zone_device_folio,
     .fault_path = &daxcheck::kFaultPathV6_15,
 })

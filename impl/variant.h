@@ -14,6 +14,23 @@ namespace daxcheck {
 
 struct FaultPath;  // impl/fault/fault_path.h
 
+// A port built under a kernel configuration (cmake/ports.cmake, the
+// `daxcheck-configs:` line of a port file) names its variant NAME "+debug_vm"
+// and so on; DAXCHECK_VARIANT_SUFFIX is that suffix, "" for the plain build.
+#ifndef DAXCHECK_VARIANT_SUFFIX
+#define DAXCHECK_VARIANT_SUFFIX ""
+#endif
+
+// Where a port counts the references of one pfn (SPEC 9): `count` is the
+// reference count that holds the references of every page in
+// [first, first + pages). A compound folio counts on its head for the whole
+// folio; a page of an order-0 folio counts for itself.
+struct RefcountView {
+    long count = 0;
+    model::Pfn first = 0;
+    std::uint64_t pages = 1;
+};
+
 // What a port's fields say about one pfn (SPEC section 4).
 struct Decoded {
     enum class Kind { Free, Owned, Shared, Invalid };
@@ -57,6 +74,15 @@ struct Variant {
     void (*pin)(unsigned long pfn) = nullptr;    // default: get_page(pfn_to_page(pfn))
     void (*unpin)(unsigned long pfn) = nullptr;  // default: put_page(pfn_to_page(pfn))
     int idle_refcount = 1;
+    // How the port's encoding attributes references (SPEC 9): given a pfn,
+    // the count that holds its references and the pfns that count covers.
+    // Default (nullptr): every page counts for itself in its own _refcount,
+    // which is how every version before 6.15 reads.
+    RefcountView (*refcount)(unsigned long pfn) = nullptr;
+    // The version's free_zone_device_folio (mm/memremap.c), run by the shim
+    // when a put drops a folio's count to 0 (6.15 on). nullptr: the version
+    // never frees an fsdax page through a put (idle count 1).
+    void (*free_folio)(struct kshim::folio* folio) = nullptr;
 
     // Out-of-tree variants: "property/profile" pairs expected to fail, with why.
     // In-tree variants keep theirs in impl/expectations.cpp.

@@ -74,7 +74,20 @@ struct Grab {
     friend bool operator==(const Grab&, const Grab&) = default;
 };
 
+// Misuse only: the same with trunc=true (a truncate or punch of an entry the
+// caller's xarray does not hold). A DisassociateStray in every respect but the
+// flag, so code that does not care which release it is treats both alike.
+struct TruncateStray : DisassociateStray {
+    friend bool operator==(const TruncateStray&, const TruncateStray&) = default;
+};
+
 using Op = std::variant<Associate, Disassociate, Truncate, Pin, Unpin, DisassociateStray,
-                        AssociateZero, Grab>;
+                        AssociateZero, Grab, TruncateStray>;
+
+// The stray release in `op` (DisassociateStray or TruncateStray), or nullptr.
+inline const DisassociateStray* stray_of(const Op& op) {
+    if (const auto* t = std::get_if<TruncateStray>(&op)) return t;
+    return std::get_if<DisassociateStray>(&op);
+}
 
 }  // namespace daxcheck::model

@@ -249,7 +249,7 @@ std::optional<DefensiveCheck> misuse_check(const ModelState& s, const Op& op) {
         if (!associate_problem(s, *a, false)) return DefensiveCheck::SecondExclusiveOwner;
         return std::nullopt;
     }
-    if (auto* d = std::get_if<DisassociateStray>(&op)) {
+    if (auto* d = stray_of(op)) {
         if (!stray_is_well_formed(s, *d) || file_holds_entry(s.files[d->file], d->pfn, d->order))
             return std::nullopt;
         // Visible only on a page that has one kind of owner and it is another file.

@@ -19,6 +19,11 @@ const std::map<std::set<std::string>, std::string> kEquivalent = {
     {{"v10-fixed", "v6.2"},
      "6.2 is v10 with its three bugs fixed: the sentinel renamed and the count moved to share, "
      "which overlays index"},
+    {{"v6.15+debug_vm", "v7.2+debug_vm"},
+     "at the function level 7.2 differs from 6.15 in the order of the zero/empty-entry guard "
+     "(reached only through the fault path: the filesystem level tells them apart), in "
+     "VM_WARN_ON_FOLIO for the split's WARN_ON_ONCE (the same with CONFIG_DEBUG_VM) and in the "
+     "order-0 reset, which is mapping-only in both"},
     {{"v10-only-postdec", "v6.0"},
      "6.0 (v13) is v10 with byvalue and inverted fixed and postdec kept; its void "
      "dax_mapping_set_cow computes the same counts as v10's bool one"},

@@ -73,7 +73,10 @@ std::vector<Op> all_candidates(const ModelState& s) {
     }
     for (FileId f = 0; f < u.files; f++)
         for (Order order : {Order{0}, static_cast<Order>(u.pmd_order)})
-            for (Pfn p = 0; p < u.pfns; p++) out.push_back(DisassociateStray{f, p, order});
+            for (Pfn p = 0; p < u.pfns; p++) {
+                out.push_back(DisassociateStray{f, p, order});
+                out.push_back(TruncateStray{{f, p, order}});
+            }
     return out;
 }
 

@@ -29,6 +29,28 @@ uintptr_t entry_value(void *entry) { return reinterpret_cast<uintptr_t>(entry) >
 
 unsigned pmd_order() { return world().pmd_order; }
 
+struct dev_pagemap *fsdax_pgmap() {
+    static dev_pagemap pgmap;  // MEMORY_DEVICE_FS_DAX
+    return &pgmap;
+}
+
+bool folio_is_zone_device(const struct folio *folio) {
+    const kernel_world &w = world();
+    return folio != &w.zero_page;
+}
+
+void free_zone_device_folio(struct folio *folio) {
+    kernel_world &w = world();
+    if (!w.free_zone_device_folio)
+        throw kernel_bug("free_zone_device_folio: a put dropped pfn " +
+                         std::to_string(page_to_pfn(folio)) +
+                         "'s count to 0 in a version that has no ZONE_DEVICE free path");
+    w.free_zone_device_folio(folio);
+}
+
+// `&folio->page` relies on the empty member sitting at the folio's address.
+static_assert(sizeof(folio) == sizeof(page), "struct folio must add no storage to struct page");
+
 struct address_space *file_mapping(std::uint8_t file) {
     if (file >= g_mappings.size()) throw kernel_bug("file_mapping: no such file");
     return &g_mappings[file];
@@ -92,6 +114,7 @@ void prep_compound_page(struct page *page, unsigned int order) {
         struct page *p = pfn_to_page(page_to_pfn(page) + i);  // prep_compound_tail
         p->mapping = TAIL_MAPPING;
         p->compound_head = page;
+        p->pgmap = nullptr;  // the kernel's compound_head word overlays the tail's pgmap
     }
     page->compound_order = order;  // prep_compound_head
 }
@@ -171,7 +194,10 @@ void bug_on(bool fired, const char *condition, const char *function, int line) {
 
 kernel_world::kernel_world(unsigned long pfns, unsigned files, unsigned order, int idle_refcount)
     : pmd_order(order), memmap(pfns), i_pages(files) {
-    for (auto &page : memmap) page._refcount = idle_refcount;
+    for (auto &page : memmap) {
+        page._refcount = idle_refcount;
+        page.pgmap = fsdax_pgmap();
+    }
 }
 
 kernel_world::kernel_world(const kernel_world &other) { *this = other; }
@@ -184,6 +210,7 @@ kernel_world &kernel_world::operator=(const kernel_world &other) {
     warnings = other.warnings;
     op_number = other.op_number;
     zero_page = other.zero_page;
+    free_zone_device_folio = other.free_zone_device_folio;
     for (auto &page : memmap)
         if (page.compound_head)
             page.compound_head = &memmap[static_cast<const folio *>(page.compound_head) -

@@ -35,7 +35,9 @@ unsigned pmd_order();  // the universe's PMD order (the kernel's is 9)
 
 // ---- mappings: one per file; identity only, so pointers stay valid when a
 // world is copied. `host` is the file (0 = A).
-struct address_space {
+// Aligned as the kernel's: the low bits of page->mapping are free for flags
+// (PAGE_MAPPING_ANON, the old DAX sentinels), so a real mapping never has them.
+struct alignas(8) address_space {
     std::uint8_t host;
 };
 struct address_space *file_mapping(std::uint8_t file);
@@ -59,8 +61,27 @@ static inline unsigned long linear_page_index(const struct vm_area_struct *vma,
     return ((address - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
 }
 
+// ---- ZONE_DEVICE: fsdax pages belong to their device's dev_pagemap
+// (include/linux/memremap.h). One device per world.
+enum memory_type {
+    MEMORY_DEVICE_PRIVATE = 1,
+    MEMORY_DEVICE_COHERENT,
+    MEMORY_DEVICE_FS_DAX,
+    MEMORY_DEVICE_GENERIC,
+    MEMORY_DEVICE_PCI_P2PDMA,
+};
+struct dev_pagemap {
+    enum memory_type type = MEMORY_DEVICE_FS_DAX;
+};
+struct dev_pagemap *fsdax_pgmap();  // the device's pgmap: every device page's initial pgmap
+
+// list_head fields the shim does not model (folio->_deferred_list): an empty
+// type, so INIT_LIST_HEAD reads as in the kernel and changes nothing.
+struct list_head {};
+static inline void INIT_LIST_HEAD(struct list_head *) {}
+
 // ---- struct page. Fields the versions use, all zero when idle except the
-// refcount the world sets up.
+// refcount and the pgmap the world sets up.
 struct page {
     struct address_space *mapping = nullptr;
     union {                         // 6.2+: share overlays index
@@ -73,10 +94,25 @@ struct page {
     struct page *compound_head = nullptr;  // set on tail pages only
     unsigned int compound_order = 0;       // set on the head only
     bool head = false;
+    // ZONE_DEVICE pages (6.15+ read it as folio->pgmap). In the kernel a
+    // tail's pgmap word is overwritten by its compound_head: prep_compound_page
+    // clears it here, and a split must restore it.
+    struct dev_pagemap *pgmap = nullptr;
+    [[no_unique_address]] struct list_head _deferred_list;  // (on the first tail in the kernel)
+};
+// `&folio->page`: the folio's first page, which in the shim is the folio itself.
+struct folio_first_page {
+    struct page *operator&();
 };
 // A folio is a page that heads (or is) a folio; the memmap holds folios so
 // page_folio() is a plain cast.
-struct folio : page {};
+struct folio : page {
+    [[no_unique_address]] folio_first_page page;
+};
+inline struct page *folio_first_page::operator&() {
+    // The empty member sits at offset 0 of its folio (checked in kernel.cpp).
+    return reinterpret_cast<struct folio *>(this);
+}
 
 // pfn_to_page() of my_zero_pfn() is the zero page: a RAM page outside the
 // device, what read faults of holes map. (Device pfns are 0..pfns-1.)
@@ -85,6 +121,10 @@ unsigned long my_zero_pfn();
 unsigned long page_to_pfn(const struct page *page);
 struct folio *page_folio(struct page *page);
 struct folio *pfn_folio(unsigned long pfn);
+// The device's pgmap of a page: its folio's (a tail's own word holds its head).
+static inline struct dev_pagemap *page_pgmap(const struct page *page) {
+    return page_folio(const_cast<struct page *>(page))->pgmap;
+}
 static inline int page_ref_count(const struct page *page) { return page->_refcount; }
 static inline void page_ref_inc(struct page *page) { page->_refcount++; }
 static inline void page_ref_dec(struct page *page) { page->_refcount--; }
@@ -106,8 +146,14 @@ unsigned long folio_pfn(const struct folio *folio);
 struct page *folio_page(struct folio *folio, unsigned long n);  // the folio's n-th page
 // A reference on any page of a folio is a reference on the folio (its head).
 static inline int folio_ref_count(const struct folio *folio) { return page_ref_count(folio); }
-static inline void folio_get(struct folio *folio) { page_ref_inc(folio); }
-static inline void folio_put(struct folio *folio) { page_ref_dec(folio); }  // fsdax: never freed here
+static inline void folio_ref_inc(struct folio *folio) { page_ref_inc(folio); }
+static inline bool folio_ref_dec_and_test(struct folio *folio) { return --folio->_refcount == 0; }
+static inline void folio_get(struct folio *folio) { folio_ref_inc(folio); }
+// Every page of the simulated memmap is ZONE_DEVICE memory; the zero page is not.
+bool folio_is_zone_device(const struct folio *folio);
+static inline bool is_zone_device_page(const struct page *page) {
+    return folio_is_zone_device(static_cast<const struct folio *>(page));
+}
 // Head flag and order on `page`, tails pointing at it (mm/page_alloc.c).
 void prep_compound_page(struct page *page, unsigned int order);
 // Forget the order of a large folio before it is split (6.15-rc3 fix).
@@ -154,6 +200,51 @@ struct kernel_bug : std::runtime_error {
 void bug_on(bool fired, const char *condition, const char *function, int line);
 #define BUG_ON(condition) \
     ::kshim::bug_on(static_cast<bool>(condition), #condition, __func__, __LINE__)
+
+// ---- mm/debug.h: active only in a port built with CONFIG_DEBUG_VM=1 (each
+// port file is compiled once per configuration, cmake/ports.cmake). Without
+// it the condition is not evaluated, as in the kernel.
+#define KSHIM_UNEVALUATED(condition) ((void)sizeof(static_cast<bool>(condition)))
+#define VM_WARN_ON(condition) \
+    (IS_ENABLED(CONFIG_DEBUG_VM) ? (void)WARN_ON(condition) : KSHIM_UNEVALUATED(condition))
+#define VM_WARN_ON_ONCE(condition) \
+    (IS_ENABLED(CONFIG_DEBUG_VM) ? (void)WARN_ON_ONCE(condition) : KSHIM_UNEVALUATED(condition))
+#define VM_WARN_ON_FOLIO(condition, folio) ((void)(folio), VM_WARN_ON(condition))
+#define VM_WARN_ON_ONCE_FOLIO(condition, folio) ((void)(folio), VM_WARN_ON_ONCE(condition))
+// BUG_ON-class: a reported failure of the step (kernel_bug), never an abort.
+#define VM_BUG_ON(condition) \
+    (IS_ENABLED(CONFIG_DEBUG_VM) ? BUG_ON(condition) : KSHIM_UNEVALUATED(condition))
+#define VM_BUG_ON_PAGE(condition, page) ((void)(page), VM_BUG_ON(condition))
+#define VM_BUG_ON_FOLIO(condition, folio) ((void)(folio), VM_BUG_ON(condition))
+
+// ---- freeing a folio (mm/swap.c, mm/memremap.c). The last reference's put
+// frees the folio: for ZONE_DEVICE memory that is the version's
+// free_zone_device_folio(), which a 6.15-on port provides (Variant::free_folio)
+// and the world calls here. Before 6.15 an idle fsdax page keeps refcount 1 and
+// no put reaches 0 on a legal sequence.
+void free_zone_device_folio(struct folio *folio);
+static inline void __folio_put(struct folio *folio) {
+    if (folio_is_zone_device(folio)) {
+        free_zone_device_folio(folio);
+        return;
+    }
+}
+static inline bool folio_put_testzero(struct folio *folio) {
+    VM_BUG_ON_FOLIO(folio_ref_count(folio) == 0, folio);
+    return folio_ref_dec_and_test(folio);
+}
+static inline void folio_put(struct folio *folio) {
+    if (folio_put_testzero(folio))
+        __folio_put(folio);
+}
+// Queue a wake-up of waiters on `var` (dax_break_layout waits for an idle page).
+static inline void wake_up_var(void *) {}
+static inline void mem_cgroup_uncharge(struct folio *) {}
+static inline void __ClearPageAnonExclusive(struct page *) {}
+static inline void folio_set_count(struct folio *folio, int v) { folio->_refcount = v; }
+static inline bool folio_test_anon(const struct folio *folio) {
+    return reinterpret_cast<std::uintptr_t>(folio->mapping) & 0x1;  // PAGE_MAPPING_ANON
+}
 
 // ---- the fault path's view of the page cache (fs/dax.c around
 // dax_insert_entry; impl/fault/). An xa_state names one file's xarray and an
@@ -231,6 +322,9 @@ struct kernel_world {
     folio zero_page;
     // Set while the fault path runs (impl/fault/); not copied with the world.
     dax_call_gate *gate = nullptr;
+    // The version's free_zone_device_folio (6.15 on), run when a put drops a
+    // folio's count to 0; nullptr: the version has none (no put reaches 0).
+    void (*free_zone_device_folio)(struct folio *folio) = nullptr;
 
     kernel_world(unsigned long pfns, unsigned files, unsigned pmd_order, int idle_refcount);
     // A copy's tail pages point at heads in its own memmap.

@@ -1,0 +1,88 @@
+#include "properties/refcount_relation.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace daxcheck {
+namespace {
+
+bool g_check_refcounts = true;
+
+// The count `view` must hold: idle plus every pin on the pages it covers.
+long wanted(const Execution& exec, const RefcountView& view) {
+    long pins = 0;
+    const auto& pfns = exec.model().pfns;
+    for (std::uint64_t i = 0; i < view.pages && view.first + i < pfns.size(); i++)
+        pins += pfns[view.first + i].pins;
+    return exec.variant().idle_refcount + pins;
+}
+
+bool holds(const Execution& exec, model::Pfn p) {
+    // Every port before 6.15 counts each page for itself: read its count
+    // directly (this runs after every checked operation).
+    if (!exec.variant().refcount) {
+        const long count = exec.world().memmap[p]._refcount;
+        return count >= 0 &&
+               count == exec.variant().idle_refcount + static_cast<long>(exec.model().pfns[p].pins);
+    }
+    const RefcountView view = exec.refcount(p);
+    return view.count >= 0 && view.count == wanted(exec, view);
+}
+
+std::string mismatch(const Execution& exec, model::Pfn p) {
+    const RefcountView view = exec.refcount(p);
+    const std::string where =
+        view.pages == 1 && view.first == p
+            ? std::string("its own count")
+            : fmt::format("the count of folio head pfn {} for pfns {}-{}", view.first, view.first,
+                          view.first + view.pages - 1);
+    long pins = wanted(exec, view) - exec.variant().idle_refcount;
+    if (view.count < 0)
+        return fmt::format("pfn {}: reference count {} in {} is below zero (model: {} pins held)",
+                           p, view.count, where, pins);
+    return fmt::format(
+        "pfn {}: reference count {} in {} must be {} (idle {} + {} pins held on the pages it "
+        "covers): a reference {}",
+        p, view.count, where, wanted(exec, view), exec.variant().idle_refcount, pins,
+        view.count > wanted(exec, view) ? "counted where no pin is held" : "dropped from it");
+}
+
+}  // namespace
+
+void set_refcount_check_for_bench(bool on) { g_check_refcounts = on; }
+
+std::optional<std::string> check_refcounts(const Execution& exec,
+                                           const std::vector<model::Pfn>& pfns) {
+    if (!g_check_refcounts) return std::nullopt;
+    std::optional<model::Pfn> worst;
+    for (model::Pfn p : pfns)
+        if ((!worst || p < *worst) && !holds(exec, p)) worst = p;
+    if (!worst) return std::nullopt;
+    return mismatch(exec, *worst);
+}
+
+std::optional<std::string> check_refcounts_all(const Execution& exec) {
+    if (!g_check_refcounts) return std::nullopt;
+    for (model::Pfn p = 0; p < exec.model().pfns.size(); p++)
+        if (!holds(exec, p)) return mismatch(exec, p);
+    return std::nullopt;
+}
+
+long refcount_drift(const Execution& exec, const std::vector<model::Pfn>& pfns) {
+    long worst = 0;
+    for (model::Pfn p : pfns) {
+        const RefcountView view = exec.refcount(p);
+        worst = std::max(worst, std::labs(view.count - wanted(exec, view)));
+    }
+    return worst;
+}
+
+bool refcounts_match(const Execution& exec) {
+    for (model::Pfn p = 0; p < exec.model().pfns.size(); p++)
+        if (!holds(exec, p)) return false;
+    return true;
+}
+
+}  // namespace daxcheck

@@ -1,0 +1,134 @@
+// SPEC 9 (issue 14): the reference-count part of `refinement` fails a port
+// whose counts drift, in a minimal counterexample with a message about
+// reference counts, and passes the ports that keep them; the free path runs
+// the version's checks; `explore` terminates on 6.15. Uses the test-only port
+// tests/ports/tail_pin_drift_port.cpp (this binary only).
+#include <gtest/gtest.h>
+
+#include "engines/explorer.h"
+#include "engines/minimise.h"
+#include "engines/rc_runner.h"
+#include "engines/replay.h"
+#include "engines/swarm.h"
+#include "harness/op_text.h"
+
+using namespace daxcheck;
+
+namespace {
+
+const Variant& variant(const std::string& name) {
+    const Variant* v = find_variant(name);
+    EXPECT_TRUE(v) << name;
+    return *v;
+}
+
+std::string text(const std::vector<model::Op>& ops) {
+    std::string out;
+    for (const auto& op : ops) out += to_text(op) + "\n";
+    return out;
+}
+
+std::vector<model::Op> ops_of(const std::vector<std::string>& lines) {
+    std::vector<model::Op> ops;
+    for (const auto& l : lines) ops.push_back(std::get<model::Op>(parse_op(l)));
+    return ops;
+}
+
+}  // namespace
+
+TEST(Refcount, TailPinDriftFailsRefinementWithAReferenceCountMessageInAMinimalCounterexample) {
+    const Variant& v = variant("test-tail-pin-drift");
+    const Property& p = *find_property("refinement");
+    for (std::uint64_t seed : {1, 2, 3}) {
+        CellConfig cfg;
+        cfg.seed = seed;
+        cfg.tests = 300;
+        const CellResult r = run_cell(v, p, Profile::Exclusive, cfg);
+        ASSERT_EQ(r.verdict, CellResult::Verdict::Fail) << "seed " << seed;
+        const Minimisation m =
+            minimise_globally(v, p, Profile::Exclusive, cfg.universe, r.counterexample);
+        const auto& shortest = m.shorter.empty() ? r.counterexample : m.shorter;
+        EXPECT_TRUE(m.proven_shortest) << text(shortest);
+        // associate a PMD entry, pin a tail page, release the entry
+        EXPECT_EQ(shortest.size(), 3u) << text(shortest);
+        const ReplayResult replayed = replay(v, p, cfg.universe, shortest);
+        EXPECT_NE(replayed.trace.failure().find("reference count"), std::string::npos)
+            << replayed.trace.failure();
+    }
+}
+
+TEST(Refcount, TheDriftReadsAsACountOnTheFormerHead) {
+    const auto ops = ops_of({"associate A 0 pfn=0 order=1 shared=0", "pin 1", "truncate A 0"});
+    const ReplayResult r = replay(variant("test-tail-pin-drift"), *find_property("refinement"),
+                                  model::Universe{}, ops);
+    EXPECT_EQ(r.trace.failure(),
+              "after #3: pfn 0: reference count 1 in its own count must be 0 (idle 0 + 0 pins held on the "
+              "pages it covers): a reference counted where no pin is held");
+    // Unpinning then drives the former tail below zero, which says so.
+    const auto more = ops_of({"associate A 0 pfn=0 order=1 shared=0", "pin 1", "truncate A 0",
+                              "unpin 1"});
+    Execution e(variant("test-tail-pin-drift"), model::Universe{});
+    for (const auto& op : more) e.step(op);
+    EXPECT_EQ(e.refcount(1).count, -1);
+}
+
+TEST(Refcount, UnderDebugVmTheUnpinOfTheFormerTailIsABugNotAnAbort) {
+    const auto ops = ops_of({"associate A 0 pfn=0 order=1 shared=0", "pin 1", "truncate A 0",
+                             "unpin 1"});
+    const ReplayResult r = replay(variant("test-tail-pin-drift+debug_vm"),
+                                  *find_property("order-independence"), model::Universe{}, ops);
+    EXPECT_NE(r.trace.failure().find("folio_ref_count(folio) == 0"), std::string::npos)
+        << r.trace.failure();
+}
+
+TEST(Refcount, PortsThatKeepTheirCountsPassEveryProperty) {
+    for (const char* name : {"v6.2", "v10-fixed"})
+        for (const auto& p : all_properties())
+            for (Profile profile : all_profiles()) {
+                CellConfig cfg;
+                cfg.tests = 100;
+                const CellResult r = run_cell(variant(name), p, profile, cfg);
+                EXPECT_EQ(r.verdict, CellResult::Verdict::Pass)
+                    << name << " " << p.name << " " << to_string(profile) << ": " << r.message;
+                SwarmOptions o;
+                o.walks = 300;
+                o.threads = 1;
+                const auto s = run_swarm_cell(variant(name), p, profile, o);
+                EXPECT_EQ(s.cell.verdict, CellResult::Verdict::Pass)
+                    << name << " " << p.name << " swarm: " << s.cell.message;
+            }
+}
+
+// The free path (SPEC 9): a large fsdax folio whose last reference goes
+// trips 7.1's VM_WARN_ON_ONCE(folio_test_large(folio)) under CONFIG_DEBUG_VM
+// only; 7.2's fix leaves fsdax folios alone.
+TEST(Refcount, TheFreePathRunsTheVersionsChecks) {
+    const auto ops = ops_of({"associate A 0 pfn=0 order=1 shared=0", "pin 0", "unpin 0"});
+    auto warnings_on_unpin = [&](const std::string& name) {
+        Execution e(variant(name), model::Universe{});
+        StepOutcome last;
+        for (const auto& op : ops) last = e.step(op);
+        std::vector<std::string> out;
+        for (const auto& w : last.warnings) out.push_back(w.function + ": " + w.condition);
+        return out;
+    };
+    EXPECT_EQ(warnings_on_unpin("v7.1+debug_vm"),
+              std::vector<std::string>{"free_zone_device_folio: folio_test_large(folio)"});
+    EXPECT_TRUE(warnings_on_unpin("v7.1").empty());
+    EXPECT_TRUE(warnings_on_unpin("v7.2+debug_vm").empty());
+    EXPECT_TRUE(warnings_on_unpin("v6.15+debug_vm").empty());
+}
+
+// Counts that drift with every pin made the state space unbounded; states
+// whose counts left the model are no longer expanded, so the search ends.
+TEST(Refcount, ExploreExhaustsASmallUniverseOnV615) {
+    ExploreOptions o;
+    o.universe = model::Universe{2, 2, 2, 1, 1};
+    o.profile = Profile::Exclusive;
+    o.time_budget_s = 60;
+    const ExploreResult r =
+        explore(variant("v6.15"), *find_property("order-independence"), o);
+    EXPECT_EQ(r.stop, ExploreStop::Exhausted) << to_string(r.stop);
+    EXPECT_TRUE(r.exhausted);
+    EXPECT_GT(r.off_model_transitions, 0u);
+}
