@@ -164,7 +164,7 @@ Iomap pmd_answer(FsState& s, FileId f, PageOffset first, bool write) {
         const std::int64_t b = map[first + i];
         all_holes = all_holes && b == kHole;
         contiguous = contiguous && b0 != kHole && b == b0 + static_cast<std::int64_t>(i);
-        uniform = uniform && b != kHole && (s.refs[b] > 1) == (s.refs[b0] > 1);
+        uniform = uniform && b != kHole && b0 != kHole && (s.refs[b] > 1) == (s.refs[b0] > 1);
     }
     const bool aligned = b0 != kHole && static_cast<std::uint64_t>(b0) % n == 0;
     Iomap io;
