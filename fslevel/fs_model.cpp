@@ -1,16 +1,11 @@
 #include "fslevel/fs_model.h"
 
+#include "model/overloaded.h"
+
 #include <algorithm>
 
 namespace daxcheck::fslevel {
 namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-    using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
 
 std::string name(FileId f) { return std::string(1, model::file_letter(f)); }
 

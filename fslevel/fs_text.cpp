@@ -1,18 +1,13 @@
 #include "fslevel/fs_text.h"
 
+#include "model/overloaded.h"
+
 #include <charconv>
 #include <optional>
 #include <fmt/format.h>
 
 namespace daxcheck::fslevel {
 namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-    using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
 
 char letter(FileId f) { return model::file_letter(f); }
 

@@ -1,18 +1,13 @@
 #include "fslevel/xfs_io.h"
 
+#include "model/overloaded.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 
 namespace daxcheck::fslevel {
 namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-    using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
 
 constexpr std::uint64_t kPage = 4096, kPmd = 2 << 20;
 

@@ -1,16 +1,11 @@
 #include "harness/execution.h"
 
+#include "model/overloaded.h"
+
 #include <fmt/format.h>
 
 namespace daxcheck {
 namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-    using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;  // clang 14 (the fuzz preset) needs the guide
 
 std::string mapping_name(const kshim::address_space* mapping) {
     if (!mapping) return "NULL";

@@ -1,16 +1,11 @@
 #include "model/state.h"
 
+#include "model/overloaded.h"
+
 #include <algorithm>
 
 namespace daxcheck::model {
 namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-    using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;  // clang 14 (the fuzz preset) needs the guide
 
 std::string name(FileId f) { return std::string(1, file_letter(f)); }
 
