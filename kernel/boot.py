@@ -10,6 +10,7 @@ import ctypes
 import os
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -51,6 +52,7 @@ class BootResult:
         self.timed_out = timed_out
         self.returncode = returncode
         self.error = error            # QEMU could not start
+        self.wedged = False           # finished, but never powered off (ended after a grace)
 
 
 def qemu_command(vmlinuz, initrd, console_file, pmem=PMEM, memory=MEMORY):
@@ -65,23 +67,49 @@ def qemu_command(vmlinuz, initrd, console_file, pmem=PMEM, memory=MEMORY):
             "-kernel", vmlinuz, "-initrd", initrd, "-append", append]
 
 
+FINISHED = b"daxcheck: finished"
+# After the guest says it finished, it has this long to power off. A kernel
+# wedged by a BUG (say, one taken with interrupts off on the only CPU) never
+# does: the results are complete, so it is ended then instead of at the timeout.
+POWEROFF_GRACE = 10.0
+
+
+def _said_finished(console_file):
+    try:
+        with open(console_file, "rb") as f:
+            return FINISHED in f.read()
+    except OSError:
+        return False
+
+
 def boot(vmlinuz, initrd, console_file, timeout, pmem=PMEM, memory=MEMORY):
     cmd = qemu_command(vmlinuz, initrd, console_file, pmem, memory)
     start = time.monotonic()
+    out = tempfile.TemporaryFile()  # QEMU's own messages; a pipe nobody reads could fill up
     try:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True,
                                 preexec_fn=_die_with_parent)
     except OSError as e:
+        out.close()
         return BootResult("", 0.0, False, None, f"cannot start qemu-system-x86_64: {e}")
     with _lock:
         _running.add(proc)
     timed_out = False
+    wedged = False
+    finished_at = None
     try:
-        out, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        out = b""
+        while proc.poll() is None:
+            now = time.monotonic()
+            if now - start >= timeout:
+                timed_out = True
+                break
+            if finished_at is None and _said_finished(console_file):
+                finished_at = now
+            if finished_at is not None and now - finished_at >= POWEROFF_GRACE:
+                wedged = True
+                break
+            time.sleep(0.25)
     finally:
         # Always end the whole group, even after a normal exit (nothing may linger).
         try:
@@ -92,11 +120,16 @@ def boot(vmlinuz, initrd, console_file, timeout, pmem=PMEM, memory=MEMORY):
         with _lock:
             _running.discard(proc)
     seconds = time.monotonic() - start
+    out.seek(0)
+    qemu_said = out.read().decode(errors="replace")
+    out.close()
     try:
         console = open(console_file, encoding="utf-8", errors="replace").read()
     except OSError:
         console = ""
     error = None
-    if not timed_out and proc.returncode not in (0, None) and not console:
-        error = f"qemu-system-x86_64 exited {proc.returncode}: {out.decode(errors='replace').strip()[-300:]}"
-    return BootResult(console, seconds, timed_out, proc.returncode, error)
+    if not timed_out and not wedged and proc.returncode not in (0, None) and not console:
+        error = f"qemu-system-x86_64 exited {proc.returncode}: {qemu_said.strip()[-300:]}"
+    result = BootResult(console, seconds, timed_out, proc.returncode, error)
+    result.wedged = wedged
+    return result

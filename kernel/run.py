@@ -32,6 +32,7 @@ import kernel_names                           # noqa: E402
 import kernel_source                          # noqa: E402
 import report                                 # noqa: E402
 import reproducers                            # noqa: E402
+import run_json                               # noqa: E402
 import verdict                                # noqa: E402
 from apt_private import AptError              # noqa: E402
 from predictions import PredictionError       # noqa: E402
@@ -76,7 +77,8 @@ def parse_args(argv):
     p.add_argument("--daxcheck", help="the daxcheck binary, for `emit` of .dax files")
     p.add_argument("--no-source", action="store_true",
                    help="do not fetch the kernel's fs/dax.c: match warnings by function only")
-    p.add_argument("--from-json", action="append", default=[], metavar="RUN.json")
+    p.add_argument("--from-json", action="append", default=[], metavar="RUN.json",
+                   help="boot the filesystem-level counterexamples of a `daxcheck run --level fs --json` file")
     p.add_argument("inputs", nargs="*", metavar="FILE.dax|DIR|REPRO.sh")
     a = p.parse_args(argv)
     a.kernel = a.kernel or DEFAULT_KERNELS
@@ -88,10 +90,7 @@ def parse_args(argv):
         raise Usage("--jobs wants a positive number")
     if a.timeout <= 0:
         raise Usage("--timeout wants a positive number of seconds")
-    if a.from_json:
-        raise Usage("--from-json needs `daxcheck emit` to read run results; "
-                    "give the .dax file of the counterexample instead")
-    if not a.inputs:
+    if not a.inputs and not a.from_json:
         raise Usage("nothing to run: give FILE.dax, a directory, or REPRO.sh with REPRO.json")
     return a
 
@@ -207,6 +206,10 @@ def run_job(job, args, ports):
     line, details = verdict.compare(log, preds, source, job.kernel_name, pk.kernel.release)
     if source is None and pk.source_note and any(e.file == "fs/dax.c" for e in log.events):
         details.setdefault("notes", []).append(f"fs/dax.c of this kernel: {pk.source_note}")
+    if b.wedged:
+        details.setdefault("notes", []).append(
+            f"the guest never powered off after the script finished (ended after "
+            f"{boot.POWEROFF_GRACE:.0f} s): the kernel was wedged")
     res["verdict"] = line
     res["details"] = details
     res["complete"] = preds.complete
@@ -231,6 +234,11 @@ def main(argv):
     try:
         args = parse_args(argv)
         repros = reproducers.collect(args.inputs, args.daxcheck, args.out)
+        for j in args.from_json:
+            more, why = run_json.collect(j, args.daxcheck, args.out)
+            repros += more
+            for n in why:
+                print(f"daxcheck kernel: {n}", file=sys.stderr)
     except (Usage, reproducers.InputError) as e:
         print(f"daxcheck kernel: {e}", file=sys.stderr)
         return 2
