@@ -15,17 +15,21 @@
 
 namespace daxcheck {
 
+// `run --level fs` walks per cell when --walks is not given.
+inline constexpr std::uint64_t kDefaultFsWalks = 10000;
+
 struct FsRunOptions {
     std::vector<const Variant*> variants;
     std::vector<const Property*> properties;
     std::vector<Profile> profiles;
     model::Universe universe;
     std::uint64_t seed = 1;
-    std::uint64_t walks = 2000;
+    std::uint64_t walks = kDefaultFsWalks;
     double seconds = 0;  // instead of walks, when > 0
     unsigned threads = 1;
     std::string command = "run";  // what the reproduce line calls
     std::optional<std::string> json_path;
+    std::optional<std::string> save_dir;  // --save-failures: where the corpus files go
 };
 
 // The cells of a command line, at the filesystem level.

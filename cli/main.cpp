@@ -126,7 +126,8 @@ int daxcheck_main(int argc, char** argv) {
             ->check(flag_checks::seed());
         c->add_option("--walks", walks,
                       fmt::format("swarm walks per cell after RapidCheck passes, 0 for none "
-                                  "(default {})", kDefaultRunWalks))
+                                  "(default {}; --level fs: filesystem walks per cell, default {})",
+                                  kDefaultRunWalks, kDefaultFsWalks))
             ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 40));
         c->add_option("--json", json_path, "also write the results as JSON to FILE")
             ->check(flag_checks::name());
@@ -301,14 +302,19 @@ int daxcheck_main(int argc, char** argv) {
             !e.empty())
             return usage(e);
     if (level == "fs") {
-        if (app.got_subcommand("report") || report || save)
-            return usage("--level fs: --report and --save-failures are function-level only for now");
+        if (app.got_subcommand("report") || report)
+            return usage("--level fs: --report is function-level only for now (--json and "
+                         "--save-failures work at both levels)");
         FsRunOptions fo = fs_options(opts.variants, opts.properties, opts.profiles, opts.cell.universe);
         fo.seed = opts.cell.seed;
-        fo.walks = walks;
+        // Filesystem walks are cheap (about 5 s for every cell at the default)
+        // and the deepest findings need a PMD entry, a shared extent and a PTE
+        // fault inside it: more walks than a function-level run.
+        fo.walks = run->count("--walks") + report_cmd->count("--walks") ? walks : kDefaultFsWalks;
         fo.seconds = fs_seconds;
         fo.threads = fs_threads;
         fo.json_path = opts.json_path;
+        if (save) fo.save_dir = save_dir;
         return fs_run_command(fo);
     }
     if (fs_seconds > 0 || fs_threads != 1) return usage("--seconds and --threads go with --level fs");

@@ -29,34 +29,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The *.dax regular files in `dir`, sorted. Anything else named *.dax (a
-// FIFO, a socket, a directory, a symlink loop or a dangling link) and a file
-// that cannot be read are skipped with a line naming them, never opened: a
-// FIFO would block the read forever.
-std::vector<std::string> corpus_files_in(const std::string& dir, std::error_code& ec) {
-    std::vector<std::string> files;
-    fs::directory_iterator it(dir, ec), end;
-    for (; !ec && it != end; it.increment(ec)) {
-        const fs::path& p = it->path();
-        if (p.extension() != ".dax") continue;
-        std::error_code st_ec;
-        const fs::file_status st = it->status(st_ec);  // through symlinks
-        if (st_ec) {
-            fmt::print("skipped {}: {}\n", printable(p.string()), st_ec.message());
-        } else if (st.type() != fs::file_type::regular) {
-            struct stat raw {};
-            ::stat(p.c_str(), &raw);
-            fmt::print("skipped {}: not a regular file ({})\n", printable(p.string()),
-                       file_kind(raw.st_mode));
-        } else if (::access(p.c_str(), R_OK) != 0) {
-            fmt::print("skipped {}: cannot read it: {}\n", printable(p.string()), std::strerror(errno));
-        } else {
-            files.push_back(p.string());
-        }
-    }
-    std::sort(files.begin(), files.end());
-    return files;
-}
 
 // The .dax files a command-line path stands for; errors for paths that are
 // neither a file nor a directory with .dax files.
@@ -172,6 +144,35 @@ std::string sequence_key(const std::string& property, const model::Universe& u,
 
 }  // namespace
 
+// (cli/replay_command.h) The *.dax regular files in `dir`, sorted. Anything else named *.dax (a
+// FIFO, a socket, a directory, a symlink loop or a dangling link) and a file
+// that cannot be read are skipped with a line naming them, never opened: a
+// FIFO would block the read forever.
+std::vector<std::string> corpus_files_in(const std::string& dir, std::error_code& ec) {
+    std::vector<std::string> files;
+    fs::directory_iterator it(dir, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        const fs::path& p = it->path();
+        if (p.extension() != ".dax") continue;
+        std::error_code st_ec;
+        const fs::file_status st = it->status(st_ec);  // through symlinks
+        if (st_ec) {
+            fmt::print("skipped {}: {}\n", printable(p.string()), st_ec.message());
+        } else if (st.type() != fs::file_type::regular) {
+            struct stat raw {};
+            ::stat(p.c_str(), &raw);
+            fmt::print("skipped {}: not a regular file ({})\n", printable(p.string()),
+                       file_kind(raw.st_mode));
+        } else if (::access(p.c_str(), R_OK) != 0) {
+            fmt::print("skipped {}: cannot read it: {}\n", printable(p.string()), std::strerror(errno));
+        } else {
+            files.push_back(p.string());
+        }
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
 std::string default_corpus_dir() {
     const std::string compiled = std::string(DAXCHECK_SOURCE_DIR) + "/corpus";
     std::error_code ec;
@@ -209,6 +210,19 @@ int replay_command(const std::vector<std::string>& given) {
     }
     fmt::print("{} passed, {} failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
+}
+
+bool write_corpus_file(const std::string& dir, const std::string& name, const std::string& text) {
+    const std::string result = write_output_file((fs::path(dir) / name).string(), text, Existing::Keep);
+    if (result == "exists") {
+        fmt::print("kept {}/{} (already there)\n", printable(dir), name);
+    } else if (!result.empty()) {
+        fmt::print(stderr, "daxcheck: {}\n", result);
+        return false;
+    } else {
+        fmt::print("saved {}/{}\n", printable(dir), name);
+    }
+    return true;
 }
 
 std::string corpus_file_name(const RunRow& row) {
@@ -256,17 +270,9 @@ bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, cons
         comment.push_back(row.expected.pass
                               ? "Not in impl/expectations.cpp: a new finding; explain it here."
                               : "Why expected: " + row.expected.why);
-        const std::string name = corpus_file_name(row);
-        const std::string result =
-            write_output_file((fs::path(dir) / name).string(), corpus_text(f, comment), Existing::Keep);
-        if (result == "exists") {
-            fmt::print("kept {}/{} (already there)\n", printable(dir), name);
-        } else if (!result.empty()) {
-            fmt::print(stderr, "daxcheck: {}\n", result);
+        if (!write_corpus_file(dir, corpus_file_name(row), corpus_text(f, comment))) {
             all_ok = false;
             continue;
-        } else {
-            fmt::print("saved {}/{}\n", printable(dir), name);
         }
         known[key].insert(row.variant->name);
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "cli/run_command.h"
@@ -12,6 +13,10 @@ namespace daxcheck {
 
 // The source tree's corpus/ (compiled in), or ./corpus when that is gone.
 std::string default_corpus_dir();
+
+// The *.dax regular files in `dir`, sorted; anything else named *.dax is
+// skipped with a printed line naming it. `ec` is set when `dir` cannot be listed.
+std::vector<std::string> corpus_files_in(const std::string& dir, std::error_code& ec);
 
 // Prints one line per (file, variant), every bad file as FILE:LINE: message,
 // and "N passed, M failed". Returns the exit code: 0 when all match, else 1.
@@ -24,6 +29,10 @@ int replay_command(const std::vector<std::string>& paths);
 // Returns false when a file could not be written.
 bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, const std::string& dir,
                    const std::string& command);
+
+// Writes `text` to DIR/NAME unless a file is already there (kept); prints
+// "saved ..." or "kept ...". False, with the error printed, when it cannot.
+bool write_corpus_file(const std::string& dir, const std::string& name, const std::string& text);
 
 // The name --save-failures gives a failing row's counterexample:
 // <variant>--<property>--<profile>--<hash>.dax (the report shows it too).

@@ -176,12 +176,13 @@ public:
         if (w.size() == 2 && w[1] == "clean") {
             k.kernel = std::string(w[0]);
             k.clean = true;
-        } else if (w.size() >= 3 && w[1] == "warns") {
+        } else if (w.size() >= 3 && (w[1] == "warns" || w[1] == "bugs")) {
             k.kernel = std::string(w[0]);
+            k.bugs = w[1] == "bugs";
             for (std::size_t i = 2; i < w.size(); i++) k.warns.emplace_back(w[i]);
         } else {
-            return error(line, fmt::format("'kernel:' takes KERNEL clean or KERNEL warns FUNCTION..., "
-                                           "not '{}'", value));
+            return error(line, fmt::format("'kernel:' takes KERNEL clean, KERNEL warns FUNCTION... or "
+                                           "KERNEL bugs FUNCTION..., not '{}'", value));
         }
         file_.kernel.push_back(std::move(k));
     }
@@ -524,7 +525,7 @@ std::string corpus_text(const CorpusFile& f, const std::vector<std::string>& com
     out += "shows: " + f.shows + "\n";
     for (const auto& e : f.expect) out += fmt::format("expect: {} {}\n", e.variant, e.pass ? "pass" : "fail");
     for (const auto& k : f.kernel) {
-        out += "kernel: " + k.kernel + (k.clean ? " clean" : " warns");
+        out += "kernel: " + k.kernel + (k.clean ? " clean" : k.bugs ? " bugs" : " warns");
         for (const auto& w : k.warns) out += " " + w;
         out += "\n";
     }

@@ -47,7 +47,8 @@ struct CorpusFsOp {
 struct CorpusKernelExpect {
     std::string kernel;
     bool clean = false;
-    std::vector<std::string> warns;  // functions that must warn
+    std::vector<std::string> warns;  // functions that must warn (or BUG, with `bugs`)
+    bool bugs = false;               // `KERNEL bugs FUNCTION...`: a kernel BUG, not a WARNING
     int line = 0;
 };
 

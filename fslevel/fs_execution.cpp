@@ -247,6 +247,26 @@ std::optional<std::string> FsExecution::page_cache_mismatch(FileId f) const {
         if (xa[f].size() != have.size())
             return fmt::format("{}'s xarray holds {} entries where the calls left {}",
                                model::file_letter(f), xa[f].size(), have.size());
+        // mapping->nrpages must count exactly the pages the entries cover:
+        // eviction removes each entry's 1 << order and then clear_inode
+        // BUG_ONs on what is left.
+        long covered = 0;
+        for (const auto& [at, entry] : xa[f]) covered += 1L << (kshim::dax_is_pmd_entry(entry) ? u.pmd_order : 0);
+        if (const long counted = exec_.world().nrpages[f]; counted != covered)
+            return fmt::format("{}'s mapping->nrpages is {} where its entries cover {} page{}: evicting "
+                               "{} hits BUG_ON(inode->i_data.nrpages) in clear_inode",
+                               model::file_letter(f), counted, covered, covered == 1 ? "" : "s",
+                               model::file_letter(f));
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> FsExecution::evict(FileId file) {
+    kshim::world_scope scope(exec_.fault_path_world());
+    try {
+        kshim::clear_inode_check(kshim::file_mapping(file));
+    } catch (const kshim::kernel_bug& bug) {
+        return std::string(bug.what());
     }
     return std::nullopt;
 }

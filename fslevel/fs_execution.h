@@ -60,6 +60,9 @@ public:
                        bool record = true, bool known_legal = false);
     // Back to the initial state, keeping buffers (the walkers reuse one).
     void reset();
+    // Evicting `file` once its entries are gone (unmount): clear_inode's
+    // BUG_ON(inode->i_data.nrpages). The BUG's text, or nullopt.
+    std::optional<std::string> evict(FileId file);
 
     const FsState& fs() const { return fs_; }
     const Execution& exec() const { return exec_; }

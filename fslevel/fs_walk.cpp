@@ -108,12 +108,28 @@ Op random_op(Rng& rng, const Config& c, const FsState& s) {
         }
         case kReflink: {
             const FileId src = file();
+            // Sometimes a whole PMD range onto a whole PMD range: a shared
+            // extent a PMD fault can map.
+            if (n <= u.offsets && s.files[src].size >= n && rng.below(4) == 0) {
+                const PageOffset so = rng.below(s.files[src].size / n) * n;
+                return Reflink{src, so, file(), rng.below(u.offsets / n) * n, n};
+            }
             const PageOffset so = in_file(src), d = offset();
             const std::uint64_t room = std::min(s.files[src].size - std::min(s.files[src].size, so), u.offsets - d);
             return Reflink{src, so, file(), d, 1 + (room ? rng.below(room) : 0)};
         }
-        case kReadFault: { auto f = file(); return ReadFault{f, in_file(f), pmd}; }
-        case kWriteFault: { auto f = file(); return WriteFault{f, in_file(f), pmd}; }
+        // A fault inside an existing entry, of either size: a PTE fault under
+        // a PMD entry is where the page count drifts (contract section 8).
+        case kReadFault: {
+            if (entry) return ReadFault{entry_file, entry_page(), pmd};
+            auto f = file();
+            return ReadFault{f, in_file(f), pmd};
+        }
+        case kWriteFault: {
+            if (entry) return WriteFault{entry_file, entry_page(), pmd};
+            auto f = file();
+            return WriteFault{f, in_file(f), pmd};
+        }
         case kTruncate: return TruncateFile{file(), rng.below(u.offsets + 1)};
         case kPunch: {
             if (entry) return Punch{entry_file, entry_page(), 1};

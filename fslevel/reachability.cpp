@@ -43,6 +43,7 @@ std::string state_key(const FsExecution& ex) {
     }
     for (const auto& x : w.i_pages)
         for (const auto& [o, e] : x) put(o), put(reinterpret_cast<std::uintptr_t>(e));
+    for (long n : w.nrpages) put(static_cast<std::uint64_t>(n));
     return k;
 }
 

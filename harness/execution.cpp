@@ -2,6 +2,7 @@
 
 #include "model/overloaded.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace daxcheck {
@@ -54,6 +55,7 @@ void Execution::reset() {
     step_pfns_.clear();
     for (auto& f : model_.files) f.slots.clear();
     for (auto& x : world_.i_pages) x.clear();
+    std::fill(world_.nrpages.begin(), world_.nrpages.end(), 0);
     world_.warnings.clear();
     world_.op_number = 0;
     compound_seen_ = false;

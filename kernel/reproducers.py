@@ -44,7 +44,8 @@ class Reproducer:
             have = ", ".join(sorted(v for v in self.pairs if v)) or "none"
             raise PredictionError(f"no {variant} reproducer in {self.origin} (has: {have})")
         script, preds = pair
-        return open(script, encoding="utf-8").read(), Predictions.load(preds)
+        with open(script, encoding="utf-8") as f:
+            return f.read(), Predictions.load(preds)
 
     def _emit(self, variant):
         daxcheck, dax, out = self.emit

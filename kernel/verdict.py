@@ -146,6 +146,10 @@ def compare(log, predictions, source, kernel_name, release):
         for f in expect.get("warns", []):
             if f not in fired and not any(i.matches(f, None) for i in identified):
                 differences.append(f"corpus says {expect.get('kernel')} warns {f}; it did not")
+        for f in expect.get("bugs", []):
+            if not any(i.event.kind in ("BUG", "kernel BUG") and (i.function == f or i.matches(f, None))
+                       for i in identified):
+                differences.append(f"corpus says {expect.get('kernel')} hits a kernel BUG in {f}; it did not")
     if function_only:
         notes.append("matched by function only: the kernel's fs/dax.c was not available")
     details = {"events": [dict(i.event.as_dict(), identified_function=i.function,

@@ -33,7 +33,25 @@ grep -qF -- "$first" "$tmp/out" || { echo "FAIL reproduce line gave another fail
 check "swarm --level fs" 0 "$bin" swarm --level fs --variant v6.2 --variant v6.15 --walks 2000 --seed 2 --threads 2
 check "explore --level fs finds the 6.0 read fault" 0 "$bin" explore --level fs --variant v6.0 --property no-spurious-warn --profile reflink --depth 4
 want "explore shortest" "shortest counterexample, 4 operations" "$tmp/out"
-check "level fs rejects misuse-only flags" 2 "$bin" run --level fs --save-failures
+check "level fs has no report yet" 2 "$bin" run --level fs --report
+# --save-failures at the filesystem level: files that replay, saved once.
+check "run --level fs --save-failures" 0 "$bin" run --level fs --variant v6.2 --profile reflink \
+    --property drain --seed 1 --save-failures --corpus-dir "$tmp/saved"
+want "a saved fs file" "saved .*/fs-v6_2--drain--reflink--" "$tmp/out"
+check "the saved fs file replays as a failure" 0 "$bin" replay "$tmp/saved"
+want "the saved file fails v6.2" "v6.2 .*fail (expected fail)" "$tmp/out"
+grep -q "^level: fs" "$tmp"/saved/*.dax || { echo "FAIL saved file has no level: fs"; fails=$((fails + 1)); }
+check "saving again" 0 "$bin" run --level fs --variant v6.2 --profile reflink --property drain --seed 1 \
+    --save-failures --corpus-dir "$tmp/saved"
+want "not saved twice" "already in" "$tmp/out"
+# The page count (contract section 8): the 6.2 finding the kernels BUG on at unmount.
+check "emit predicts the clear_inode BUG" 0 "$bin" emit "$src/corpus/fs-v6.2-pte-fault-under-shared-pmd-bugs-at-unmount.dax" \
+    --variant v6.2 --script "$tmp/n.sh" --predictions "$tmp/n.json"
+want "clear_inode at unmount" '"function": "clear_inode"' "$tmp/n.json"
+check "emit predicts nothing at unmount for 6.0" 0 "$bin" emit "$src/corpus/fs-v6.2-pte-fault-under-shared-pmd-bugs-at-unmount.dax" \
+    --variant v6.0 --script "$tmp/n0.sh" --predictions "$tmp/n0.json"
+grep -A3 '"at_unmount"' "$tmp/n0.json" | grep -q clear_inode &&
+    { echo "FAIL v6.0 predicts a clear_inode BUG"; fails=$((fails + 1)); }
 check "unknown level" 2 "$bin" run --level block
 check "replay level fs" 0 "$bin" replay "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax"
 check "emit" 0 "$bin" emit "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax" --variant v6.0 \

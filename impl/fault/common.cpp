@@ -46,6 +46,7 @@ void *grab_mapping_entry(struct xa_state *xas, struct address_space *mapping, un
         // (a zero-page PMD is unmapped from page tables here: not modelled)
         dax_disassociate_entry(entry, mapping, false);
         xas_store(xas, NULL);  // undo the PMD join
+        mapping_nrpages(mapping) -= static_cast<long>(pg_pmd_nr());  // mapping->nrpages -= PG_PMD_NR
         entry = NULL;
         xas_set(xas, index);
     }
@@ -59,6 +60,7 @@ void *grab_mapping_entry(struct xa_state *xas, struct address_space *mapping, un
             flags |= DAX_PMD;
         entry = dax_make_entry(0, flags);
         dax_lock_entry(xas, entry);
+        mapping_nrpages(mapping) += 1L << order;  // mapping->nrpages += 1UL << order
     }
     return entry;
 }
@@ -75,6 +77,7 @@ int __dax_invalidate_entry(std::uint8_t file, unsigned long index, bool trunc) {
     // followed by msync, so entries are clean between operations)
     dax_disassociate_entry(entry, mapping, trunc);
     xas_store(&xas, NULL);
+    mapping_nrpages(mapping) -= 1L << dax_entry_order(entry);
     return 1;
 }
 

@@ -66,6 +66,22 @@ int mapping_file(const struct address_space *mapping) {
     return &g_mappings[i] == mapping ? g_mappings[i].host : -1;
 }
 
+long &mapping_nrpages(struct address_space *mapping) {
+    kernel_world &w = world();
+    const int file = mapping_file(mapping);
+    if (file < 0 || static_cast<std::size_t>(file) >= w.nrpages.size())
+        throw kernel_bug("mapping_nrpages: not a file's mapping");
+    return w.nrpages[static_cast<std::size_t>(file)];
+}
+
+void clear_inode_check(struct address_space *mapping) {
+    // fs/inode.c clear_inode(): the first of its BUG_ONs, under the i_pages lock.
+    const long nrpages = mapping_nrpages(mapping);
+    if (nrpages != 0)
+        throw kernel_bug("BUG_ON(inode->i_data.nrpages) in clear_inode: " +
+                         std::to_string(nrpages) + " pages still counted after every entry is gone");
+}
+
 unsigned long my_zero_pfn() { return world().memmap.size(); }
 
 struct page *pfn_to_page(unsigned long pfn) {
@@ -193,7 +209,7 @@ void bug_on(bool fired, const char *condition, const char *function, int line) {
 }
 
 kernel_world::kernel_world(unsigned long pfns, unsigned files, unsigned order, int idle_refcount)
-    : pmd_order(order), memmap(pfns), i_pages(files) {
+    : pmd_order(order), memmap(pfns), i_pages(files), nrpages(files, 0) {
     for (auto &page : memmap) {
         page._refcount = idle_refcount;
         page.pgmap = fsdax_pgmap();
@@ -207,6 +223,7 @@ kernel_world &kernel_world::operator=(const kernel_world &other) {
     pmd_order = other.pmd_order;
     memmap = other.memmap;
     i_pages = other.i_pages;
+    nrpages = other.nrpages;
     warnings = other.warnings;
     op_number = other.op_number;
     zero_page = other.zero_page;

@@ -255,6 +255,13 @@ struct xa_state {
     unsigned long xa_index = 0;
     unsigned int xa_order = 0;  // XA_STATE_ORDER
 };
+// mapping->nrpages of the current world (a reference: the fault path adds
+// and subtracts pages as fs/dax.c does).
+long &mapping_nrpages(struct address_space *mapping);
+// clear_inode's BUG_ON(inode->i_data.nrpages) for `mapping`'s file: throws
+// kernel_bug when its page count is not 0 once every entry is gone.
+void clear_inode_check(struct address_space *mapping);
+
 // The entry covering xas->xa_index, or NULL.
 void *xas_load(struct xa_state *xas);
 // Stores `entry` (NULL erases) at xas->xa_index, replacing every entry the
@@ -310,6 +317,11 @@ struct kernel_world {
     // vector, so copying a world (the explorer does it per transition)
     // allocates nothing once its buffers have grown.
     std::vector<boost::container::flat_map<unsigned long, void *>> i_pages;
+    // Each file's mapping->nrpages: the pages its DAX entries count for
+    // (grab_mapping_entry adds 1 << order for a new entry; removing one
+    // subtracts 1 << dax_entry_order(entry)). Here, not in address_space, so
+    // a copied world carries it. Eviction requires 0 (clear_inode).
+    std::vector<long> nrpages;
     std::vector<warning_record> warnings;
     long op_number = 0;  // 1-based number of the operation being run
     // While `log_reached` is set, pfn_to_page and page_folio append each pfn

@@ -238,6 +238,28 @@ class Matching(unittest.TestCase):
         v, _ = verdict.compare(self.log612, p, None, "6.12", "6.12.118+deb13-amd64")
         self.assertIn("corpus says 6.12 warns dax_associate_entry", v)
 
+    def test_clear_inode_bug_at_unmount(self):
+        # Debian's 6.12 after a PTE fault inside a shared PMD entry (corpus
+        # fs-v6.2-pte-fault-under-shared-pmd-bugs-at-unmount.dax).
+        log = console_log.parse(console("6.12-nrpages-clear-inode-bug.log"))
+        e = log.events[0]
+        self.assertEqual((e.kind, e.file, e.function, e.step), ("kernel BUG", "fs/inode.c", "clear_inode", "umount"))
+        steps = [{"step": i, "op": op, "warnings": []} for i, op in
+                 enumerate(["write A 2 2", "reflink A 2 A 0 2", "read-fault A 3 pmd", "read-fault A 3"], 1)]
+        bug = {"function": "clear_inode", "condition": "inode->i_data.nrpages", "kind": "BUG"}
+        v, _ = verdict.compare(log, predictions(steps, at_unmount=[bug]), None, "6.12", "6.12.118")
+        self.assertTrue(verdict.is_agree(v), v)
+        v, _ = verdict.compare(log, predictions(steps, at_unmount=[]), None, "6.12", "6.12.118")
+        self.assertTrue(v.startswith("disagree") and "clear_inode" in v, v)
+        p = predictions(steps, at_unmount=[bug], kernel_expect=[{"kernel": "6.12", "bugs": ["clear_inode"]}])
+        self.assertTrue(verdict.is_agree(verdict.compare(log, p, None, "6.12", "6.12.118")[0]))
+
+    def test_corpus_bug_expectation_is_checked(self):
+        p = sample("reflink-read-fault", "v6.2")
+        p.kernel_expect = [{"kernel": "6.12", "bugs": ["clear_inode"]}]
+        v, _ = verdict.compare(self.log612, p, None, "6.12", "6.12.118+deb13-amd64")
+        self.assertIn("corpus says 6.12 hits a kernel BUG in clear_inode", v)
+
     def test_partial_reproducer_never_says_plain_agree(self):
         p = sample("reflink-read-fault", "v6.2")
         p.complete = False
