@@ -9,8 +9,12 @@
 #include <set>
 #include <nlohmann/json.hpp>
 
+#include "cli/fs_report.h"
 #include "cli/fs_save.h"
+#include "cli/replay_command.h"
+#include "cli/report_command.h"
 #include "cli/json_file.h"
+#include "cli/output_file.h"
 #include "engines/corpus_file.h"
 #include "engines/minimise.h"
 #include "fslevel/fs_replay.h"
@@ -23,14 +27,6 @@
 #include "impl/fault/fault_path.h"
 
 namespace daxcheck {
-namespace {
-
-std::string universe_flags(const model::Universe& u) {
-    return fmt::format("--files {} --pfns {} --offsets {} --pmd-order {} --max-pins {}", u.files,
-                       u.pfns, u.offsets, u.pmd_order, u.max_pins);
-}
-
-}  // namespace
 
 FsRunOptions fs_options(const std::vector<const Variant*>& variants,
                         const std::vector<const Property*>& properties,
@@ -73,9 +69,26 @@ int fs_run_command(const FsRunOptions& o) {
             return 2;
         }
     }
-    fmt::print("daxcheck {} --level fs: seed {}, {} per cell, universe {}\n\n", o.command, o.seed,
-               o.seconds > 0 ? fmt::format("{} s of walks", o.seconds) : fmt::format("{} walks", o.walks),
-               universe_flags(o.universe));
+    // What kernels did with each sequence, read before the run: a bad
+    // --kernel-json is a usage error, not a report that lacks it.
+    KernelEvidence kernels;
+    if (o.reports_dir) {
+        kernels.add_corpus_dir(default_corpus_dir());
+        if (o.save_dir && *o.save_dir != default_corpus_dir()) kernels.add_corpus_dir(*o.save_dir);
+        for (const auto& path : o.kernel_jsons) {
+            std::string error;
+            if (!kernels.add_kernel_json(path, error)) {
+                fmt::print(stderr, "daxcheck: {}\n", error);
+                return 2;
+            }
+        }
+    }
+    const std::string header = fmt::format(
+        "daxcheck {} --level fs: seed {}, {} per cell, universe {}", o.command, o.seed,
+        o.seconds > 0 ? fmt::format("{} s of walks", o.seconds) : fmt::format("{} walks", o.walks),
+        universe_flags(o.universe));
+    fmt::print("{}\n\n", header);
+    std::vector<FsReportCell> report_cells;
     fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>7} {:>9} {:>9} {:>9}\n", "variant", "property",
                "profile", "verdict", "expected", "walks", "fs ops", "calls", "time");
     nlohmann::json results = nlohmann::json::array();
@@ -133,11 +146,18 @@ int fs_run_command(const FsRunOptions& o) {
                     if (!e.pass) details += fmt::format("  why expected: {}\n", e.why);
                     details += fmt::format("  reproduce: {}\n", reproduce);
                     failures.push_back({v, p, profile, r.counterexample, rep.trace.failure(), reproduce, e});
+                    if (o.reports_dir)
+                        report_cells.push_back({v, p, profile, true, e, r.walks, r.operations, r.calls,
+                                                r.counterexample, rep.trace.failure(),
+                                                fslevel::format_trace(rep.trace), reproduce});
                 } else if (!as_expected) {
                     details += fmt::format("\n== {} / {} / {} (filesystem level): pass (UNEXPECTED)\n  "
                                            "expected to fail: {}\n  reproduce: {}\n",
                                            v->name, p->name, to_string(profile), e.why, reproduce);
                 }
+                if (o.reports_dir && !failed)
+                    report_cells.push_back({v, p, profile, false, e, r.walks, r.operations, r.calls, {}, "", "",
+                                            reproduce});
                 results.push_back(cell);
             }
         }
@@ -148,16 +168,42 @@ int fs_run_command(const FsRunOptions& o) {
         fmt::print("\n");
         if (!save_fs_failures(failures, o.universe, *o.save_dir, o.command)) return 2;
     }
+    const nlohmann::json doc = {{"level", "fs"}, {"seed", o.seed}, {"walks", o.walks},
+                                {"summary", {{"cells", cells}, {"as_expected", cells - unexpected},
+                                             {"unexpected", unexpected}}},
+                                {"results", results}};
     if (o.json_path) {
-        nlohmann::json doc = {{"level", "fs"}, {"seed", o.seed}, {"walks", o.walks},
-                              {"summary", {{"cells", cells}, {"as_expected", cells - unexpected},
-                                           {"unexpected", unexpected}}},
-                              {"results", results}};
         std::string error;
         if (!write_json_file(doc, *o.json_path, error)) {
             fmt::print(stderr, "daxcheck: {}\n", error);
             return 2;
         }
+    }
+    if (o.reports_dir) {
+        std::string regenerate = fmt::format("./daxcheck {} --level fs --report --seed {} --walks {}", o.command,
+                                             o.seed, o.walks);
+        if (o.variants.size() < variants().size())
+            for (const Variant* v : o.variants) regenerate += " --variant " + v->name;
+        std::size_t fs_properties = 0;  // every property but misuse-detected has a filesystem level
+        for (const Property& p : all_properties()) fs_properties += !p.with_misuse;
+        if (o.properties.size() < fs_properties)
+            for (const Property* p : o.properties)
+                if (!p->with_misuse) regenerate += " --property " + p->name;
+        if (o.profiles.size() == 1) regenerate += " --profile " + to_string(o.profiles.front());
+        for (const auto& k : o.kernel_jsons) regenerate += " --kernel-json " + k;
+        regenerate += " " + universe_flags(o.universe);
+        const ReportWritten w = write_report_dir(*o.reports_dir, [&](const std::string& dir, const std::string& at) {
+            std::string error = write_output_file(
+                dir + "/index.html", fs_report_html(report_cells, o.universe, kernels, header, regenerate, at,
+                                                    dir + "/results.json"));
+            if (error.empty()) write_json_file(doc, dir + "/results.json", error);
+            return error;
+        });
+        if (!w.error.empty()) {
+            fmt::print(stderr, "daxcheck: report: {}\n", w.error);
+            return 2;
+        }
+        fmt::print("report: {}/index.html\n", w.dir);
     }
     return unexpected ? 1 : 0;
 }

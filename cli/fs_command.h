@@ -30,6 +30,8 @@ struct FsRunOptions {
     std::string command = "run";  // what the reproduce line calls
     std::optional<std::string> json_path;
     std::optional<std::string> save_dir;  // --save-failures: where the corpus files go
+    std::optional<std::string> reports_dir;  // --report: where REPORTS/<timestamp>/ goes
+    std::vector<std::string> kernel_jsons;   // --kernel-json: ./daxcheck kernel --json results
 };
 
 // The cells of a command line, at the filesystem level.

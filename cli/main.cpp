@@ -113,6 +113,7 @@ int daxcheck_main(int argc, char** argv) {
     UniverseFlags uflags;
     bool save = false, report = false, no_minimise = false;
     std::string corpus_dir, reports_dir;
+    std::vector<std::string> kernel_jsons;
     // `report` is `run` that also writes reports/<timestamp>/ (cli/report_command.h).
     auto* report_cmd = app.add_subcommand(
         "report", "run like `run`, then write reports/<timestamp>/ (index.html, summary.md, "
@@ -137,6 +138,10 @@ int daxcheck_main(int argc, char** argv) {
             ->check(flag_checks::name());
         c->add_option("--reports-dir", reports_dir, "where the report goes (default: reports/)")
             ->check(flag_checks::name());
+        c->add_option("--kernel-json", kernel_jsons,
+                      "--level fs --report: what `./daxcheck kernel --json FILE` saw, for the "
+                      "report's \"on a running kernel\" column (repeatable)")
+            ->check(CLI::ExistingFile);
         c->add_flag("--no-minimise", no_minimise,
                     "keep RapidCheck's shrunk counterexample: no breadth-first search for a "
                     "shorter one");
@@ -301,10 +306,9 @@ int daxcheck_main(int argc, char** argv) {
         if (auto e = reports_dir_problem(reports_dir.empty() ? default_reports_dir() : reports_dir);
             !e.empty())
             return usage(e);
+    if (!kernel_jsons.empty() && (level != "fs" || !reporting))
+        return usage("--kernel-json goes with --level fs and --report (or `report --level fs`)");
     if (level == "fs") {
-        if (app.got_subcommand("report") || report)
-            return usage("--level fs: --report is function-level only for now (--json and "
-                         "--save-failures work at both levels)");
         FsRunOptions fo = fs_options(opts.variants, opts.properties, opts.profiles, opts.cell.universe);
         fo.seed = opts.cell.seed;
         // Filesystem walks are cheap (about 5 s for every cell at the default)
@@ -315,6 +319,8 @@ int daxcheck_main(int argc, char** argv) {
         fo.threads = fs_threads;
         fo.json_path = opts.json_path;
         if (save) fo.save_dir = save_dir;
+        if (reporting) fo.reports_dir = reports_dir.empty() ? default_reports_dir() : reports_dir;
+        fo.kernel_jsons = kernel_jsons;
         return fs_run_command(fo);
     }
     if (fs_seconds > 0 || fs_threads != 1) return usage("--seconds and --threads go with --level fs");

@@ -3,6 +3,7 @@
 // REPORTS/latest at that directory.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,5 +27,12 @@ std::string reports_dir_problem(const std::string& reports_dir);
 // three files and replaces REPORTS/latest (a relative symlink) atomically.
 ReportWritten write_report(const RunOptions& opts, const std::vector<RunRow>& rows,
                            const std::string& reports_dir);
+
+// The same for any report: `write(dir, generated_at)` writes the files into
+// the new directory and returns "" or the error (then the directory is
+// removed and `latest` is left alone).
+ReportWritten write_report_dir(const std::string& reports_dir,
+                               const std::function<std::string(const std::string& dir,
+                                                               const std::string& generated_at)>& write);
 
 }  // namespace daxcheck

@@ -86,7 +86,17 @@ std::pair<long, long> first_divergence(const Trace& t) {
     return {-1, -1};
 }
 
-const char* kCss = R"(
+}  // namespace
+
+std::string report_page_start(const std::string& title, const std::string& heading) {
+    return fmt::format("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                       "<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+                       html_escape(title), report_css(), html_escape(heading));
+}
+
+const char* report_css() {
+    return R"(
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1b1f23;background:#fff}
 h1{font-size:22px;margin:0 0 4px} h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
 h3{font-size:15px;margin:0 0 6px} code,pre,.mono{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:12.5px}
@@ -110,6 +120,9 @@ table.steps tr.misuse td.op{color:#8250df}
 .back{font-size:12px} .muted{color:#57606a}
 table.stats td{text-align:right} table.stats td.l{text-align:left}
 )";
+}
+
+namespace {
 
 void matrix_html(std::string& out, const RunOptions& opts, const std::vector<RunRow>& rows,
                  const std::vector<std::string>& anchors, const std::vector<std::string>& stats_ids) {
@@ -446,13 +459,7 @@ std::string report_html(const RunOptions& opts, const std::vector<RunRow>& rows,
                         const std::string& generated_at) {
     const auto anchors = failure_anchors(rows);
     const std::size_t good = count_as_expected(rows);
-    std::string out;
-    out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-           "<title>daxcheck report</title>\n<style>";
-    out += kCss;
-    out += "</style>\n</head>\n<body>\n";
-    out += "<h1>daxcheck: fsdax page ownership, ports against the model</h1>\n";
+    std::string out = report_page_start("daxcheck report", "daxcheck: fsdax page ownership, ports against the model");
     out += fmt::format("<p class=\"meta\">Generated {}; {}.</p>\n", html_escape(generated_at),
                        html_escape(header_line(opts)));
     out += fmt::format("<p class=\"meta\">Regenerate: <code>{}</code></p>\n",

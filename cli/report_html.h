@@ -14,6 +14,11 @@ namespace daxcheck {
 // &, <, >, " and ' as entities: every string the page shows goes through it.
 std::string html_escape(std::string_view s);
 
+// The style sheet every report page embeds (no external assets).
+const char* report_css();
+// A page's start: doctype, head with `title` and the style sheet, <body>, <h1>.
+std::string report_page_start(const std::string& title, const std::string& heading);
+
 // The id of a row's failure section in index.html ("fail-v6_15--drain--reflink"),
 // unique among `rows`; "" for a row that passed as expected (no section).
 std::vector<std::string> failure_anchors(const std::vector<RunRow>& rows);

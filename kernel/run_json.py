@@ -73,8 +73,8 @@ def collect(path, daxcheck, out_dir):
             function_level += 1
             continue
         text = corpus_text(r, path, i)
-        body = text.split("\nuniverse:", 1)[1]      # the same sequence from two cells runs once
-        key = (body.split("\nshows:", 1)[0], tuple(r["counterexample"]))
+        # The same sequence from two cells (another property) boots once.
+        key = (_universe(r.get("reproduce"), path), tuple(r["counterexample"]))
         if key in seen:
             continue
         seen.add(key)

@@ -33,7 +33,6 @@ grep -qF -- "$first" "$tmp/out" || { echo "FAIL reproduce line gave another fail
 check "swarm --level fs" 0 "$bin" swarm --level fs --variant v6.2 --variant v6.15 --walks 2000 --seed 2 --threads 2
 check "explore --level fs finds the 6.0 read fault" 0 "$bin" explore --level fs --variant v6.0 --property no-spurious-warn --profile reflink --depth 4
 want "explore shortest" "shortest counterexample, 4 operations" "$tmp/out"
-check "level fs has no report yet" 2 "$bin" run --level fs --report
 # --save-failures at the filesystem level: files that replay, saved once.
 check "run --level fs --save-failures" 0 "$bin" run --level fs --variant v6.2 --profile reflink \
     --property drain --seed 1 --save-failures --corpus-dir "$tmp/saved"
@@ -44,6 +43,23 @@ grep -q "^level: fs" "$tmp"/saved/*.dax || { echo "FAIL saved file has no level:
 check "saving again" 0 "$bin" run --level fs --variant v6.2 --profile reflink --property drain --seed 1 \
     --save-failures --corpus-dir "$tmp/saved"
 want "not saved twice" "already in" "$tmp/out"
+# --report at the filesystem level, with what a kernel run saw for the same sequence.
+saved=$(ls "$tmp"/saved/*.dax | head -1)
+cat > "$tmp/kernel.json" <<EOF
+{"kernels": [], "results": [{"kernel": "6.12", "release": "6.12.118", "input": "$saved",
+  "verdict": "agree", "details": {"events": [{"kind": "kernel BUG", "identified_function": "clear_inode", "step": "umount"}]}}]}
+EOF
+check "run --level fs --report --kernel-json" 0 "$bin" run --level fs --variant v6.2 --profile reflink \
+    --property drain --seed 1 --report --reports-dir "$tmp/reports" --kernel-json "$tmp/kernel.json"
+want "the report's path" "report: .*/index.html" "$tmp/out"
+want "the kernel column" "on a running kernel" "$tmp/reports/latest/index.html"
+want "what the kernel saw" "kernel BUG clear_inode at step umount; agree" "$tmp/reports/latest/index.html"
+want "regenerate keeps --kernel-json" "Regenerate: <code>./daxcheck run --level fs --report .*--kernel-json" "$tmp/reports/latest/index.html"
+echo '{"results": 3}' > "$tmp/bad.json"
+check "a --kernel-json that is not kernel results" 2 "$bin" run --level fs --variant v6.2 --report \
+    --reports-dir "$tmp/reports" --kernel-json "$tmp/bad.json"
+want "names the file" "bad.json" "$tmp/err"
+check "--kernel-json without --report" 2 "$bin" run --level fs --kernel-json "$tmp/kernel.json"
 # The page count (contract section 8): the 6.2 finding the kernels BUG on at unmount.
 check "emit predicts the clear_inode BUG" 0 "$bin" emit "$src/corpus/fs-v6.2-pte-fault-under-shared-pmd-bugs-at-unmount.dax" \
     --variant v6.2 --script "$tmp/n.sh" --predictions "$tmp/n.json"

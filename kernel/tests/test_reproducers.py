@@ -61,3 +61,50 @@ class Inputs(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class FromJson(unittest.TestCase):
+    """`--from-json RUN.json`: a run's filesystem-level counterexamples."""
+
+    RESULT = {"variant": "v6.2", "property": "drain", "profile": "reflink", "level": "fs", "verdict": "fail",
+              "failure": "after #4 (read-fault A 0): A's mapping->nrpages is 2",
+              "counterexample": ["write A 0 2", "read-fault A 1 pmd", "reflink A 0 B 0 1", "read-fault A 0"],
+              "reproduce": "./daxcheck run --level fs --variant v6.2 --seed 1 --walks 10000 --files 3 "
+                           "--pfns 4 --offsets 4 --pmd-order 1 --max-pins 2"}
+
+    def write(self, doc):
+        f = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
+        f.write(doc if isinstance(doc, str) else __import__("json").dumps(doc))
+        f.close()
+        self.addCleanup(os.unlink, f.name)
+        return f.name
+
+    def test_corpus_text_of_a_result(self):
+        import run_json
+        text = run_json.corpus_text(self.RESULT, "run.json", 0)
+        self.assertIn("universe: files=3 pfns=4 offsets=4 pmd-order=1 max-pins=2\n", text)
+        self.assertIn("level: fs\n", text)
+        self.assertIn("expect: v6.2 fail\n", text)
+        self.assertTrue(text.endswith("reflink A 0 B 0 1\nread-fault A 0\n"))
+
+    def test_one_boot_per_sequence(self):
+        import run_json
+        other = dict(self.RESULT, property="refinement")
+        fn = dict(self.RESULT, level="function", counterexample=["associate A 0 pfn=0 order=0 shared=0"])
+        path = self.write({"level": "fs", "results": [self.RESULT, other, fn]})
+        with tempfile.TemporaryDirectory() as out:
+            found, notes = run_json.collect(path, FAKE, out)
+            self.assertEqual(len(found), 1)
+            self.assertTrue(any("function-level" in n for n in notes))
+
+    def test_bad_documents_name_the_file(self):
+        import run_json
+        for doc, words in (("{not json", "not JSON"), ({"results": 3}, "no \"results\" list"),
+                           ({"results": [dict(self.RESULT, verdict="pass")]}, "no filesystem-level")):
+            path = self.write(doc)
+            with self.assertRaises(reproducers.InputError) as e:
+                run_json.collect(path, FAKE, "/tmp")
+            self.assertIn(path, str(e.exception))
+            self.assertIn(words, str(e.exception))
+        with self.assertRaises(reproducers.InputError):
+            run_json.collect("/nonexistent/run.json", FAKE, "/tmp")

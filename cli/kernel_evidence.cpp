@@ -1,0 +1,92 @@
+#include "cli/kernel_evidence.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <system_error>
+
+#include "cli/replay_command.h"
+#include "engines/corpus_file.h"
+#include "fslevel/fs_text.h"
+
+namespace daxcheck {
+namespace {
+
+std::string key_of(const model::Universe& u, const std::vector<fslevel::Op>& ops) {
+    std::string key = universe_text(u) + "\n";
+    for (const auto& op : ops) key += fslevel::to_text(op) + "\n";
+    return key;
+}
+
+}  // namespace
+
+void KernelEvidence::add_corpus_dir(const std::string& dir) {
+    std::error_code ec;
+    for (const auto& file : corpus_files_in(dir, ec)) {
+        const auto parsed = load_corpus(file);
+        if (!parsed.file || !parsed.file->fs_level || parsed.file->kernel.empty()) continue;
+        for (const auto& k : parsed.file->kernel) {
+            std::string what = k.clean ? "clean" : k.bugs ? "bugs" : "warns";
+            for (const auto& w : k.warns) what += " " + w;
+            add(key_of(parsed.file->universe, parsed.file->fs_operations()), {k.kernel, what, file});
+        }
+    }
+}
+
+bool KernelEvidence::add_kernel_json(const std::string& path, std::string& error) {
+    std::ifstream in(path);
+    if (!in) {
+        error = fmt::format("--kernel-json {}: cannot read it", path);
+        return false;
+    }
+    nlohmann::json doc;
+    try {
+        doc = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::parse_error& e) {
+        error = fmt::format("--kernel-json {}: not JSON ({})", path, e.what());
+        return false;
+    }
+    if (!doc.is_object() || !doc.contains("results") || !doc["results"].is_array()) {
+        error = fmt::format("--kernel-json {}: no \"results\" list (write it with ./daxcheck kernel --json)", path);
+        return false;
+    }
+    for (const auto& r : doc["results"]) {
+        if (!r.is_object() || !r.contains("input") || !r["input"].is_string()) continue;
+        const auto parsed = load_corpus(r["input"].get<std::string>());
+        if (!parsed.file || !parsed.file->fs_level) continue;
+        std::string kernel = r.value("kernel", std::string("?"));
+        if (r.contains("release") && r["release"].is_string())
+            kernel += " (" + r["release"].get<std::string>() + ")";
+        // What it printed (kind, function, step), then the comparison with the port.
+        std::string events;
+        if (r.contains("details") && r["details"].is_object() && r["details"].contains("events") &&
+            r["details"]["events"].is_array())
+            for (const auto& e : r["details"]["events"]) {
+                if (!e.is_object()) continue;
+                const auto str = [&](const char* k) {
+                    return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : std::string("?");
+                };
+                events += fmt::format("{}{} {} at step {}", events.empty() ? "" : ", ", str("kind"),
+                                      str("identified_function"), str("step"));
+            }
+        add(key_of(parsed.file->universe, parsed.file->fs_operations()),
+            {kernel, (events.empty() ? "nothing" : events) + "; " + r.value("verdict", std::string("?")), path});
+    }
+    return true;
+}
+
+void KernelEvidence::add(const std::string& key, KernelObservation o) {
+    auto& seen = by_sequence_[key];
+    for (const auto& s : seen)
+        if (s.kernel == o.kernel && s.what == o.what) return;  // the same boot twice (another cell)
+    seen.push_back(std::move(o));
+}
+
+std::vector<KernelObservation> KernelEvidence::of(const model::Universe& u,
+                                                  const std::vector<fslevel::Op>& ops) const {
+    auto it = by_sequence_.find(key_of(u, ops));
+    return it == by_sequence_.end() ? std::vector<KernelObservation>{} : it->second;
+}
+
+}  // namespace daxcheck
