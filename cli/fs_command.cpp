@@ -221,6 +221,8 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
         return 2;
     }
     int unexpected = 0, cells = 0;
+    nlohmann::json results = nlohmann::json::array();
+    std::vector<FsFailure> found;
     for (const Variant* v : o.variants) {
         std::string why;
         if (!fault_path_of(*v, &why)) {
@@ -244,6 +246,19 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                 const bool failed = r.sequence.has_value();
                 cells++;
                 unexpected += failed == e.pass;
+                const std::string reproduce = fmt::format(
+                    "./daxcheck explore --level fs --variant {} --property {} --profile {} --depth {} "
+                    "--max-states {}{} {}",
+                    v->name, p->name, to_string(profile), depth, max_states,
+                    time_budget_s > 0 ? fmt::format(" --time-budget {}", time_budget_s) : "",
+                    universe_flags(o.universe));
+                nlohmann::json cell = {{"variant", v->name}, {"property", p->name},
+                                       {"profile", to_string(profile)}, {"level", "fs"},
+                                       {"verdict", failed ? "fail" : "pass"},
+                                       {"expected", e.pass ? "pass" : "fail"}, {"as_expected", failed != e.pass},
+                                       {"states", r.states}, {"depth_completed", r.depth_completed},
+                                       {"exhausted", r.exhausted}, {"state_budget_reached", r.budget_hit},
+                                       {"time_budget_reached", r.time_hit}, {"reproduce", reproduce}};
                 if (failed) {
                     fmt::print("== {} / {} / {} (filesystem level): shortest counterexample, {} operations ({})\n",
                                v->name, p->name, to_string(profile), r.sequence->size(),
@@ -252,6 +267,12 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                     fmt::print("  {}\n{}", rep.trace.failure(), fslevel::format_trace(rep.trace));
                     fmt::print("  shortest: no shorter filesystem sequence fails ({} states, {:.2f} s)\n",
                                r.states, s);
+                    fmt::print("  reproduce: {}\n", reproduce);
+                    std::vector<std::string> lines;
+                    for (const auto& op : *r.sequence) lines.push_back(fslevel::to_text(op));
+                    cell["counterexample"] = lines;
+                    cell["failure"] = rep.trace.failure();
+                    found.push_back({v, p, profile, *r.sequence, rep.trace.failure(), reproduce, e});
                 } else {
                     fmt::print("== {} / {} / {} (filesystem level): no counterexample up to depth {}{} "
                                "({} states, {:.2f} s){}\n",
@@ -260,9 +281,25 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                                              : r.budget_hit ? ", state budget reached" : "",
                                r.states, s, e.pass ? "" : fmt::format(" UNEXPECTED: expected to fail: {}", e.why));
                 }
+                results.push_back(cell);
             }
         }
     fmt::print("{} cells: {} as expected, {} unexpected\n", cells, cells - unexpected, unexpected);
+    if (o.save_dir && !found.empty()) {
+        fmt::print("\n");
+        if (!save_fs_failures(found, o.universe, *o.save_dir, "explore")) return 2;
+    }
+    if (o.json_path) {
+        const nlohmann::json doc = {{"level", "fs"}, {"depth", depth}, {"max_states", max_states},
+                                    {"summary", {{"cells", cells}, {"as_expected", cells - unexpected},
+                                                 {"unexpected", unexpected}}},
+                                    {"results", results}};
+        std::string error;
+        if (!write_json_file(doc, *o.json_path, error)) {
+            fmt::print(stderr, "daxcheck: {}\n", error);
+            return 2;
+        }
+    }
     return unexpected ? 1 : 0;
 }
 

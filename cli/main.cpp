@@ -257,13 +257,20 @@ int daxcheck_main(int argc, char** argv) {
         if (auto problem = model::universe_problem(xo.explore.universe); !problem.empty())
             return usage("bad universe: " + problem);
         if (x_level == "fs") {
-            if (x_save || !x_json.empty() || x_threads != 1 || x_no_symmetry || explore->count("--memory-budget"))
-                return usage("explore --level fs: --save-failures, --json, --threads, --no-symmetry and "
-                             "--memory-budget are function-level only for now (--max-states and "
-                             "--time-budget bound it)");
-            return fs_explore_command(
-                fs_options(sel.variants, sel.properties, sel.profiles, xo.explore.universe),
-                x_depth.value_or(6), x_max_states, x_time_budget);
+            if (x_threads != 1 || x_no_symmetry || explore->count("--memory-budget"))
+                return usage("explore --level fs: --threads, --no-symmetry and --memory-budget are "
+                             "function-level only for now (--max-states and --time-budget bound it)");
+            FsRunOptions fo = fs_options(sel.variants, sel.properties, sel.profiles, xo.explore.universe);
+            fo.command = "explore";
+            if (!x_json.empty()) {
+                if (auto e = output_path_problem("--json", x_json); !e.empty()) return usage(e);
+                fo.json_path = x_json;
+            }
+            if (x_save) {
+                fo.save_dir = x_corpus_dir.empty() ? default_corpus_dir() : x_corpus_dir;
+                if (auto e = output_dir_problem("--corpus-dir", *fo.save_dir); !e.empty()) return usage(e);
+            }
+            return fs_explore_command(fo, x_depth.value_or(6), x_max_states, x_time_budget);
         }
         xo.depth_given = x_depth.has_value();
         xo.explore.max_depth = x_depth.value_or(1000);

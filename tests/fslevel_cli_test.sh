@@ -33,6 +33,15 @@ grep -qF -- "$first" "$tmp/out" || { echo "FAIL reproduce line gave another fail
 check "swarm --level fs" 0 "$bin" swarm --level fs --variant v6.2 --variant v6.15 --walks 2000 --seed 2 --threads 2
 check "explore --level fs finds the 6.0 read fault" 0 "$bin" explore --level fs --variant v6.0 --property no-spurious-warn --profile reflink --depth 4
 want "explore shortest" "shortest counterexample, 4 operations" "$tmp/out"
+# explore --level fs --json / --save-failures, and its reproduce line.
+check "explore --level fs --json --save-failures" 0 "$bin" explore --level fs --variant v6.2 --property drain \
+    --profile reflink --depth 4 --json "$tmp/explore.json" --save-failures --corpus-dir "$tmp/xsaved"
+want "explore JSON has the sequence" '"read-fault A 0 pmd"' "$tmp/explore.json"
+want "explore saved it" "saved .*/fs-v6_2--drain--reflink--" "$tmp/out"
+line=$(grep -m1 '  reproduce: ' "$tmp/out" | sed 's/^  reproduce: //; s#^\./daxcheck ##')
+# shellcheck disable=SC2086
+check "explore's reproduce line runs" 0 "$bin" $line
+want "explore reproduces the same sequence" "shortest counterexample, 4 operations" "$tmp/out"
 # --save-failures at the filesystem level: files that replay, saved once.
 check "run --level fs --save-failures" 0 "$bin" run --level fs --variant v6.2 --profile reflink \
     --property drain --seed 1 --save-failures --corpus-dir "$tmp/saved"
