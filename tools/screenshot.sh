@@ -3,12 +3,13 @@
 # writes a report for the default run (seed 1) and renders its index.html
 # with headless Chromium (Debian package `chromium`). Not run by CI.
 #
-#   tools/screenshot.sh [HTML]    default: a fresh ./daxcheck report --seed 1
+#   tools/screenshot.sh [HTML [PNG]]    default: a fresh ./daxcheck report --seed 1, docs/report.png
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 command -v chromium >/dev/null || { echo "screenshot: needs Debian's chromium (apt-get install -y chromium)" >&2; exit 2; }
 html=${1:-}
+png=${2:-$root/docs/report.png}
 if [ -z "$html" ]; then
     "$root/daxcheck" report --seed 1 >/dev/null
     html="$root/reports/latest/index.html"
@@ -25,8 +26,8 @@ chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     "file://$html" >/dev/null 2>&1
 # Keep the committed PNG small: a 64-colour palette when pngquant is there.
 if command -v pngquant >/dev/null; then
-    pngquant --force --quality=60-90 --speed 1 --output "$root/docs/report.png" 64 "$raw"
+    pngquant --force --quality=60-90 --speed 1 --output "$png" 64 "$raw"
 else
-    cp "$raw" "$root/docs/report.png"
+    cp "$raw" "$png"
 fi
-echo "wrote docs/report.png ($(stat -c %s "$root/docs/report.png") bytes) from $html"
+echo "wrote $png ($(stat -c %s "$png") bytes) from $html"
