@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "engines/fingerprint_set.h"
+#include "engines/orbit_fingerprint.h"
 #include "harness/op_text.h"
 #include "engines/state_pack.h"
 #include "engines/replay.h"
@@ -90,6 +91,7 @@ public:
         return pack_canonical(e, labels_, out, other_);
     }
     std::size_t group_size() const { return labels_.size(); }
+    const std::vector<Relabelling>& labels() const { return labels_; }
 
 private:
     std::vector<Relabelling> labels_;
@@ -122,19 +124,21 @@ constexpr std::uint64_t kLevelEndBytesPerState = 16 + sizeof(Bytes) + 2 * sizeof
 // One expansion thread's own executions and buffers.
 struct Worker {
     Worker(const Variant& v, const Universe& u, bool symmetry)
-        : canon(u, symmetry), parent(v, u), child(v, u), scratch(v, u) {}
+        : canon(u, symmetry), initial(v, u), parent(v, u), child(v, u), scratch(v, u),
+          orbit(canon.labels(), initial) {}
     Canonicaliser canon;
+    const Execution initial;
+    // `child` is `parent` with one operation run, and undone after it: only
+    // the pages and the file the operation touched are copied back.
     Execution parent, child, scratch;
+    OrbitFingerprint orbit;  // the parent's, updated per child
     PackedState packed;
-    // One batch of a parent's operations and their children, packed, before
-    // they are looked up: buffers kept from batch to batch, filled by
-    // swapping, never by copying. A parent of a wide universe has millions of
+    // One batch of a parent's operations and their children's fingerprints,
+    // before they are looked up. A parent of a wide universe has millions of
     // operations; a batch holds at most a few MB of them.
     std::vector<Op> ops;
-    std::vector<PackedState> children;
     std::vector<Fingerprint> child_fps;
     std::vector<std::uint32_t> child_ops;  // the operation of each child_fps entry
-    std::vector<std::uint32_t> child_weights;
     // Operations per batch: at most batch_cap (from the packed size and the
     // memory budget), halved when a batch is slow for the time budget.
     std::size_t batch_limit = 1, batch_cap = 1;
@@ -149,8 +153,7 @@ struct Worker {
     std::uint64_t batch_bytes = 0;  // the batch buffers, counted once a batch
     void count_batch_bytes() {
         batch_bytes = ops.capacity() * sizeof(Op) + child_fps.capacity() * sizeof(Fingerprint) +
-                      child_weights.capacity() * sizeof(std::uint32_t);
-        for (const auto& c : children) batch_bytes += c.capacity();
+                      child_ops.capacity() * sizeof(std::uint32_t);
     }
     void count_bytes() {
         bytes.store(found.memory_bytes() +
@@ -207,7 +210,8 @@ public:
         Worker& w = *workers_[0];
         r_.symmetry_group = w.canon.group_size();
         const std::size_t same = w.canon.canonical(w.parent, w.packed);
-        seen_.insert(fingerprint(w.packed.data(), w.packed.size()), 0);
+        w.orbit.set_base(w.parent);
+        seen_.insert(w.orbit.base(), 0);
         w.frontier.push(w.packed);
         level_.push_back(w.frontier[0]);
         parent_.push_back(kNoParent);
@@ -425,6 +429,15 @@ private:
         if (stop_flag_.load(std::memory_order_relaxed) && budget_stops(i)) return false;
         unpack_state(level_[i], w.parent);
         w.parent.mutable_world().op_number = depth;
+        w.orbit.set_base(w.parent);
+        copy_state(w.parent, w.child);
+        // A batch of at most ~1/64 of the budget (4 MB without one).
+        const std::size_t room = o_.memory_budget_bytes
+                                     ? std::max<std::uint64_t>(4096, o_.memory_budget_bytes / 64)
+                                     : std::size_t{4} << 20;
+        w.batch_cap = std::clamp<std::size_t>(
+            room / (sizeof(Op) + sizeof(Fingerprint) + sizeof(std::uint32_t)), 1, 256);
+        w.batch_limit = std::min(w.batch_limit, w.batch_cap);
         std::uint32_t next = 0;  // the next operation's index
         bool go_on = true;
         w.ops.clear();
@@ -455,13 +468,11 @@ private:
     }
 
     // Runs the batch w.ops (operations first..first+n of parent `id`). The
-    // children are packed first and looked up afterwards, so their table
-    // slots can be prefetched meanwhile. False once past a failure.
+    // children's fingerprints come first and are looked up afterwards, so
+    // their table slots can be prefetched meanwhile. False once past a failure.
     bool expand_batch(Worker& w, std::uint32_t id, std::uint32_t first) {
-        if (w.children.size() < w.ops.size()) w.children.resize(w.ops.size());
         w.child_fps.clear();
         w.child_ops.clear();
-        w.child_weights.clear();
         bool failed = false;
         for (std::uint32_t k = 0; k < w.ops.size(); k++) {
             const std::uint64_t key = key_of(id, first + k);
@@ -469,11 +480,11 @@ private:
                 failed = true;
                 break;
             }
-            copy_state(w.parent, w.child);
             const StepOutcome outcome = w.child.step(w.ops[k]);
             if (step_failure(p_, w.parent.model(), w.ops[k], outcome, w.child)) {
                 w.step_failure_key = std::min(w.step_failure_key, key);
                 record_failure(key);
+                undo(w, w.ops[k], outcome);
                 failed = true;
                 break;
             }
@@ -486,34 +497,33 @@ private:
             if (refcount_drift(w.child, w.child.step_pfns()) >
                 static_cast<long>(o_.universe.max_pins)) {
                 w.off_model++;
+                undo(w, w.ops[k], outcome);
                 continue;
             }
-            const std::size_t same = w.canon.canonical(w.child, w.packed);
-            w.child_fps.push_back(fingerprint(w.packed.data(), w.packed.size()));
+            // A misuse step may taint pfns beyond its step pfns: from scratch.
+            w.child_fps.push_back(outcome.legal ? w.orbit.child(w.child, op_file(w.ops[k]))
+                                                : w.orbit.of(w.child));
             w.child_ops.push_back(k);
-            w.packed.swap(w.children[k]);
-            w.child_weights.push_back(static_cast<std::uint32_t>(w.canon.group_size() / same));
             seen_.prefetch(w.child_fps.back());
-            // A batch of at most ~1/64 of the budget (4 MB without one).
-            const std::size_t room = o_.memory_budget_bytes
-                                         ? std::max<std::uint64_t>(4096, o_.memory_budget_bytes / 64)
-                                         : std::size_t{4} << 20;
-            w.batch_cap = std::clamp<std::size_t>(room / (w.children[k].size() + 64), 1, 256);
-            w.batch_limit = std::min(w.batch_limit, w.batch_cap);
+            undo(w, w.ops[k], outcome);
         }
         w.count_batch_bytes();
         for (std::uint32_t c = 0; c < w.child_fps.size(); c++) {
             const std::uint32_t k = w.child_ops[c];
             const std::uint64_t key = key_of(id, first + k);
             if (!seen_.insert(w.child_fps[c], key)) continue;
+            // A new state (a few percent of the transitions): run its
+            // operation again to store its canonical encoding.
+            const StepOutcome outcome = w.child.step(w.ops[k]);
+            const std::size_t same = w.canon.canonical(w.child, w.packed);
+            undo(w, w.ops[k], outcome);
             NewState n{w.child_fps[c], 0, static_cast<std::uint32_t>(w.found.size()),
-                       w.child_weights[c], false};
-            const PackedState& child = w.children[k];
-            w.found.push(child);
+                       static_cast<std::uint32_t>(w.canon.group_size() / same), false};
+            w.found.push(w.packed);
             // The end check runs on the orbit's representative: by symmetry
             // its verdict is the concrete state's (replay confirms it).
             if (p_.at_end) {
-                unpack_state(Bytes(child.data(), child.size()), w.scratch);
+                unpack_state(Bytes(w.packed.data(), w.packed.size()), w.scratch);
                 n.end_fails = p_.at_end(w.scratch).has_value();
             }
             w.keep(n);
@@ -524,6 +534,12 @@ private:
         }
         w.count_bytes();
         return !failed;
+    }
+
+    // Back from w.child to w.parent after one operation.
+    static void undo(Worker& w, const Op& op, const StepOutcome& outcome) {
+        if (outcome.legal) undo_step(w.parent, w.child, op_file(op));
+        else copy_state(w.parent, w.child);  // a misuse may taint pfns beyond its step pfns
     }
 
     ExploreResult finish(ExploreStop stop) {
