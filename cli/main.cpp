@@ -8,6 +8,7 @@
 
 #include "cli/replay_command.h"
 #include "cli/report_command.h"
+#include "cli/cli_main.h"
 #include "cli/explore_command.h"
 #include "cli/fs_command.h"
 #include "cli/flag_checks.h"
@@ -99,8 +100,7 @@ int list_command() {
 
 }  // namespace
 
-namespace {
-int daxcheck_main(int argc, char** argv) {
+int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     CLI::App app{"daxcheck: property tests of fsdax page ownership ports against a model"};
     app.require_subcommand(1);
 
@@ -265,6 +265,9 @@ int daxcheck_main(int argc, char** argv) {
         xo.explore.memory_budget_bytes = static_cast<std::uint64_t>(x_memory_mb * (1 << 20));
         xo.explore.symmetry = !x_no_symmetry;
         xo.explore.threads = x_threads;
+        xo.explore.cluster = cluster;
+        if (cluster && x_threads != 1)
+            return usage("explore --threads: one thread per process under MPI (run more ranks)");
         if (!x_json.empty()) xo.json_path = x_json;
         if (x_save) xo.save_dir = x_corpus_dir.empty() ? default_corpus_dir() : x_corpus_dir;
         if (xo.json_path)
@@ -336,11 +339,10 @@ int daxcheck_main(int argc, char** argv) {
         if (!r.as_expected()) return 1;
     return 0;
 }
-}  // namespace
 
-int main(int argc, char** argv) {
+int daxcheck::cli_entry(int argc, char** argv, Cluster* cluster) {
     try {
-        return daxcheck_main(argc, argv);
+        return cli_main(argc, argv, cluster);
     } catch (const std::system_error& e) {  // stdout or stderr on a full disk, a closed pipe
         std::fprintf(stderr, "daxcheck: cannot write the output: %s\n", e.what());
         return kUsageError;
