@@ -309,14 +309,19 @@ private:
             }
             return finish(*stop_);
         }
+        // Count only what a one-thread search would have run: the
+        // transitions up to the failing one (of this level's parents, which
+        // next_level replaces).
+        std::uint64_t up_to_failure = 0;
+        if (failure != UINT64_MAX) {
+            for (std::uint32_t i = 0; i < level_.size() && level_ids_[i] < parent_of(failure); i++)
+                up_to_failure += ops_per_parent_[i];
+            if (std::binary_search(level_ids_.begin(), level_ids_.end(), parent_of(failure)))
+                up_to_failure += op_of(failure) + 1;
+        }
         next_level(failure, step);
         if (failure != UINT64_MAX) {
-            // Count only what a one-thread search would have run: the
-            // transitions up to the failing one.
-            for (std::uint32_t i = 0; i < level_.size() && level_ids_[i] < parent_of(failure); i++)
-                r_.transitions += ops_per_parent_[i];
-            if (std::binary_search(level_ids_.begin(), level_ids_.end(), parent_of(failure)))
-                r_.transitions += op_of(failure) + 1;
+            r_.transitions += up_to_failure;
             return finish_with_counterexample(parent_of(failure), op_of(failure), step);
         }
         for (std::uint32_t n : ops_per_parent_) r_.transitions += n;
