@@ -18,7 +18,8 @@ OrbitFingerprint::OrbitFingerprint(const std::vector<Relabelling>& labels, const
       initial_(initial),
       base_sums_(labels.size()),
       child_sums_(labels.size()),
-      file_hashes_(labels.size() * files_) {
+      file_hashes_(labels.size() * files_),
+      idle_parts_(pfn_parts(initial, labels[0], 0)) {
     if (pfns_ <= kCacheEntries) idle_hashes_.resize(pfns_);
     for (model::Pfn q = 0; q < pfns_; q++) {
         const Sum h = idle_hash(q);
@@ -68,13 +69,9 @@ void OrbitFingerprint::sums_of(const Execution& e, std::vector<Sum>& sums,
                                std::vector<Sum>* files) {
     std::fill(sums.begin(), sums.end(), idle_sum_);
     for (model::Pfn p = 0; p < pfns_; p++) {
-        // Idle under the identity is idle under every relabelling: an idle
-        // pfn names no file and no other pfn.
         const PfnParts parts = pfn_parts(e, labels_[0], p);
-        const Sum identity = pfn_excess(parts, e, 0, p);
-        if (identity.hi == 0 && identity.lo == 0) continue;
-        sums[0].add(identity);
-        for (std::size_t g = 1; g < labels_.size(); g++) sums[g].add(pfn_excess(parts, e, g, p));
+        if (idle(parts)) continue;  // adds nothing under any relabelling
+        for (std::size_t g = 0; g < labels_.size(); g++) sums[g].add(pfn_excess(parts, e, g, p));
     }
     for (std::size_t g = 0; g < labels_.size(); g++)
         for (std::size_t f = 0; f < files_; f++) {
@@ -82,6 +79,13 @@ void OrbitFingerprint::sums_of(const Execution& e, std::vector<Sum>& sums,
             if (files) (*files)[g * files_ + f] = h;
             sums[g].add(h);
         }
+}
+
+bool OrbitFingerprint::idle(const PfnParts& parts) const {
+    // An idle pfn names no file and no other pfn: it encodes the same under
+    // every relabelling.
+    return parts.mapping == idle_parts_.mapping && parts.head == idle_parts_.head &&
+           parts.rest == idle_parts_.rest;
 }
 
 void OrbitFingerprint::set_base(const Execution& e) {

@@ -65,6 +65,7 @@ private:
     // its place (zero for an idle pfn).
     Sum pfn_excess(const PfnParts& parts, const Execution& e, std::size_t g, model::Pfn p);
     Sum file_hash(const Execution& e, std::size_t g, model::FileId f);
+    bool idle(const PfnParts& parts) const;  // a pfn in its initial state
     void sums_of(const Execution& e, std::vector<Sum>& sums, std::vector<Sum>* files);
 
     const std::vector<Relabelling>& labels_;
@@ -83,6 +84,7 @@ private:
     const Execution* base_ = nullptr;
     std::vector<Sum> base_sums_, child_sums_;  // per relabelling
     std::vector<Sum> file_hashes_;             // the base's, [g * files + f]
+    PfnParts idle_parts_;                      // an initial pfn's
 };
 
 }  // namespace daxcheck
