@@ -9,6 +9,7 @@
 #include "cli/replay_command.h"
 #include "cli/report_command.h"
 #include "cli/cli_main.h"
+#include "engines/cluster.h"
 #include "cli/explore_command.h"
 #include "cli/fs_command.h"
 #include "cli/flag_checks.h"
@@ -238,6 +239,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         return emit_command(emit_file, emit_variant, emit_script, emit_predictions, emit_calls);
     if (app.got_subcommand("reach")) return reach_command(reach_paths, reach_depth, reach_states);
     if (app.got_subcommand("replay")) return replay_command(replay_paths);
+    swarm.cluster = cluster;
     if (app.got_subcommand("swarm")) return swarm.run();
 
     if (app.got_subcommand("explore")) {
@@ -293,6 +295,9 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     if (!json_path.empty()) opts.json_path = json_path;
     opts.minimise = !no_minimise;
     opts.walks = walks;
+    opts.cluster = cluster;
+    // Under MPI every process holds the same rows: the first one writes.
+    const bool writes = !cluster || cluster->rank() == 0;
     const std::string save_dir = corpus_dir.empty() ? default_corpus_dir() : corpus_dir;
     const bool reporting = report || app.got_subcommand("report");
     if (opts.json_path)
@@ -321,15 +326,15 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     const auto rows = run_cells(opts);
     print_run(opts, rows);
     if (interrupted()) print_interrupted(opts, rows.size(), "run " + run_flags(opts));
-    if (opts.json_path) {
+    if (opts.json_path && writes) {
         std::string error;
         if (!write_run_json(opts, rows, *opts.json_path, error)) return usage(error);
         fmt::print("wrote {}\n", *opts.json_path);
     }
     if (interrupted()) return interrupt_exit_code();
-    if (save && !save_failures(opts, rows, save_dir, app.got_subcommand("report") ? "report" : "run"))
+    if (save && writes && !save_failures(opts, rows, save_dir, app.got_subcommand("report") ? "report" : "run"))
         return usage("cannot save the counterexamples");
-    if (reporting) {
+    if (reporting && writes) {
         const auto written =
             write_report(opts, rows, reports_dir.empty() ? default_reports_dir() : reports_dir);
         if (!written.error.empty()) return usage(written.error);

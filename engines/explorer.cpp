@@ -128,10 +128,9 @@ constexpr std::uint64_t kLevelEndBytesPerState =
 // One expansion thread's own executions and buffers.
 struct Worker {
     Worker(const Variant& v, const Universe& u, bool symmetry)
-        : canon(u, symmetry), initial(v, u), parent(v, u), child(v, u), scratch(v, u),
-          orbit(canon.labels(), initial) {}
+        : canon(u, symmetry), parent(v, u), child(v, u), scratch(v, u),
+          orbit(canon.labels(), parent) {}
     Canonicaliser canon;
-    const Execution initial;
     // `child` is `parent` with one operation run, and undone after it: only
     // the pages and the file the operation touched are copied back.
     Execution parent, child, scratch;

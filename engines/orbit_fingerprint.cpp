@@ -15,7 +15,7 @@ OrbitFingerprint::OrbitFingerprint(const std::vector<Relabelling>& labels, const
     : labels_(labels),
       pfns_(static_cast<std::size_t>(initial.model().universe.pfns)),
       files_(initial.model().universe.files),
-      initial_(initial),
+      layout_(initial),
       base_sums_(labels.size()),
       child_sums_(labels.size()),
       file_hashes_(labels.size() * files_),
@@ -34,9 +34,8 @@ OrbitFingerprint::OrbitFingerprint(const std::vector<Relabelling>& labels, const
 
 OrbitFingerprint::Sum OrbitFingerprint::idle_hash(std::uint64_t position) {
     if (!idle_hashes_.empty() && idle_hashes_[position].hi != 0) return idle_hashes_[position];
-    // Every pfn of the initial state is idle: pfn `position` under the identity.
-    const Fingerprint h = hash_pfn(pfn_parts(initial_, labels_[0], position), initial_,
-                                   labels_[0], kPfnSeed | position);
+    // An idle pfn's parts name no pfn: the same at every position.
+    const Fingerprint h = hash_pfn(idle_parts_, layout_, labels_[0], kPfnSeed | position);
     return {h.hi, h.lo};
 }
 

@@ -31,8 +31,9 @@ namespace daxcheck {
 class OrbitFingerprint {
 public:
     // `labels`: the relabellings the search takes orbits over (identity
-    // first); `initial`: a state whose every pfn is idle (a new Execution),
-    // kept by reference and never changed.
+    // first); `initial`: a state whose every pfn is idle (a new Execution).
+    // It is kept by reference for its memmap's address only, so it may
+    // change afterwards (the explorer's parent) but must outlive this.
     OrbitFingerprint(const std::vector<Relabelling>& labels, const Execution& initial);
 
     // Takes `e` as the base that child() updates (kept by reference: it must
@@ -70,7 +71,7 @@ private:
 
     const std::vector<Relabelling>& labels_;
     std::size_t pfns_, files_;
-    const Execution& initial_;  // every pfn idle
+    const Execution& layout_;  // an execution of the universe: its memmap's address
     Sum idle_sum_;              // every position holding an idle pfn
     // Caches for universes small enough (kCacheEntries): an idle pfn's hash
     // at each position, and the base's pfn excesses ([p * relabellings + g],

@@ -56,6 +56,30 @@ else
     fail "4 ranks: the depth-5 search differs from one process"
 fi
 
+# run --walks and swarm shard their walks (rank r takes r, r+N, ...): the same
+# verdicts, failing walks and counterexamples; a failing swarm cell's count of
+# walks run is what the ranks ran before they met (as with --threads).
+walk_fields='del(.results[].time_ms, .results[].operations_per_second, .results[].operations,
+             .summary.operations_per_second, .summary.operations)'
+walk_cells=(run --variant v10-fixed --variant v6.15 --property refinement --property drain
+            --walks 300 --tests 50 --seed 5 --files 2 --pfns 3 --offsets 3)
+swarm_cells=(swarm --variant v10-fixed --variant v10-only-postdec --property refinement
+             --walks 300 --seed 3 --threads 1)
+for cells in walk_cells swarm_cells; do
+    declare -n command=$cells
+    timeout 120 "$plain" "${command[@]}" --json "$tmp/w1.json" >/dev/null
+    ranks 4 "$mpi" "${command[@]}" --json "$tmp/w4.json" >/dev/null 2>&1
+    if ! diff <(jq "$walk_fields | del(.results[] | select(.failing_walk != null) | .walks)
+                    | del(.summary.walks)" "$tmp/w1.json") \
+              <(jq "$walk_fields | del(.results[] | select(.failing_walk != null) | .walks)
+                    | del(.summary.walks)" "$tmp/w4.json") >"$tmp/diff"; then
+        fail "${command[0]} on 4 ranks differs from one process"; head -20 "$tmp/diff"
+    else
+        ok "${command[0]} --walks on 4 ranks: the same cells as one process"
+    fi
+    unset -n command
+done
+
 ranks 2 "$mpi" explore --variant v6.2 --threads 2 >/dev/null 2>"$tmp/threads.err"
 [ $? -eq 2 ] && grep -q "threads" "$tmp/threads.err" && ok "--threads 2 under MPI is a usage error" \
     || fail "--threads 2 under MPI is not a usage error"
