@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/universe.h"
+#include "properties/property.h"
 
 namespace daxcheck::bench {
 
@@ -34,6 +35,20 @@ nlohmann::json target(const std::string& what, const std::string& wanted,
 double swarm_ops_per_second(const model::Universe& u, unsigned threads, double seconds,
                             double* walk_length);
 
+// RapidCheck's `run` path (--walks 0): checked operations per second over
+// about `seconds`, and the tests that took.
+std::pair<double, int> run_path_ops_per_second(const Variant& v, const Property& p,
+                                               const model::Universe& u, double seconds);
+
+// bench/reference_bfs.cpp: a plain breadth-first search without symmetry.
+struct ReferenceSearch {
+    std::uint64_t states = 0, transitions = 0;
+    double seconds = 0;
+    bool exhausted = false;
+};
+ReferenceSearch reference_bfs(const Variant& v, const Property& p, const model::Universe& u,
+                              Profile profile, double seconds);
+
 nlohmann::json detect_section(const Options& o);
 nlohmann::json throughput_section(const Options& o);
 nlohmann::json raw_section(const Options& o);
@@ -41,5 +56,6 @@ nlohmann::json explorer_section(const Options& o);
 nlohmann::json swarm_depth_section(const Options& o);
 nlohmann::json fslevel_section(const Options& o);
 nlohmann::json refcount_section(const Options& o);
+nlohmann::json explorer_speed_section(const Options& o);
 
 }  // namespace daxcheck::bench

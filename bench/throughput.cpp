@@ -15,6 +15,8 @@ namespace {
 
 constexpr std::uint64_t kSizes[] = {4, 16, 256, 4096};
 
+}  // namespace
+
 // RapidCheck operations per second: a calibration run, then one of about
 // `seconds`. Operations are the commands of the tests run.
 std::pair<double, int> run_path_ops_per_second(const Variant& v, const Property& p,
@@ -28,8 +30,6 @@ std::pair<double, int> run_path_ops_per_second(const Variant& v, const Property&
     r = run_cell(v, p, Profile::Reflink, c);
     return {static_cast<double>(r.generation.length_total) / (r.time_ms / 1000), c.tests};
 }
-
-}  // namespace
 
 double swarm_ops_per_second(const model::Universe& u, unsigned threads, double seconds,
                             double* walk_length) {

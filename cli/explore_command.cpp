@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/json_file.h"
+#include "engines/cluster.h"
 #include "cli/number_text.h"
 #include "cli/shell_words.h"
 
@@ -255,7 +256,9 @@ int explore_command(const ExploreCommandOptions& opts) {
     }
     fmt::print("(depth: =N a shortest counterexample of N operations; N* exhausted after N)\n");
     fmt::print("\n{} cells: {} as expected, {} unexpected\n", rows.size(), good, rows.size() - good);
-    if (opts.json_path) {
+    // Under MPI every process holds the same rows: the first one writes.
+    const bool writes = !e.cluster || e.cluster->rank() == 0;
+    if (opts.json_path && writes) {
         std::string error;
         if (!write_json(opts, rows, *opts.json_path, error)) {
             fmt::print(stderr, "daxcheck: {}\n", error);
@@ -263,7 +266,7 @@ int explore_command(const ExploreCommandOptions& opts) {
         }
         fmt::print("wrote {}\n", *opts.json_path);
     }
-    if (opts.save_dir && !save_counterexamples(opts, rows)) {
+    if (opts.save_dir && writes && !save_counterexamples(opts, rows)) {
         fmt::print(stderr, "daxcheck: cannot save the counterexamples\n");
         return 2;
     }

@@ -8,6 +8,8 @@
 
 #include "cli/replay_command.h"
 #include "cli/report_command.h"
+#include "cli/cli_main.h"
+#include "engines/cluster.h"
 #include "cli/explore_command.h"
 #include "cli/fs_command.h"
 #include "cli/flag_checks.h"
@@ -99,8 +101,7 @@ int list_command() {
 
 }  // namespace
 
-namespace {
-int daxcheck_main(int argc, char** argv) {
+int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     CLI::App app{"daxcheck: property tests of fsdax page ownership ports against a model"};
     app.require_subcommand(1);
 
@@ -244,6 +245,7 @@ int daxcheck_main(int argc, char** argv) {
         return emit_command(emit_file, emit_variant, emit_script, emit_predictions, emit_calls);
     if (app.got_subcommand("reach")) return reach_command(reach_paths, reach_depth, reach_states);
     if (app.got_subcommand("replay")) return replay_command(replay_paths);
+    swarm.cluster = cluster;
     if (app.got_subcommand("swarm")) return swarm.run();
 
     if (app.got_subcommand("explore")) {
@@ -278,6 +280,9 @@ int daxcheck_main(int argc, char** argv) {
         xo.explore.memory_budget_bytes = static_cast<std::uint64_t>(x_memory_mb * (1 << 20));
         xo.explore.symmetry = !x_no_symmetry;
         xo.explore.threads = x_threads;
+        xo.explore.cluster = cluster;
+        if (cluster && x_threads != 1)
+            return usage("explore --threads: one thread per process under MPI (run more ranks)");
         if (!x_json.empty()) xo.json_path = x_json;
         if (x_save) xo.save_dir = x_corpus_dir.empty() ? default_corpus_dir() : x_corpus_dir;
         if (xo.json_path)
@@ -303,6 +308,9 @@ int daxcheck_main(int argc, char** argv) {
     if (!json_path.empty()) opts.json_path = json_path;
     opts.minimise = !no_minimise;
     opts.walks = walks;
+    opts.cluster = cluster;
+    // Under MPI every process holds the same rows: the first one writes.
+    const bool writes = !cluster || cluster->rank() == 0;
     const std::string save_dir = corpus_dir.empty() ? default_corpus_dir() : corpus_dir;
     const bool reporting = report || app.got_subcommand("report");
     if (opts.json_path)
@@ -337,15 +345,15 @@ int daxcheck_main(int argc, char** argv) {
     const auto rows = run_cells(opts);
     print_run(opts, rows);
     if (interrupted()) print_interrupted(opts, rows.size(), "run " + run_flags(opts));
-    if (opts.json_path) {
+    if (opts.json_path && writes) {
         std::string error;
         if (!write_run_json(opts, rows, *opts.json_path, error)) return usage(error);
         fmt::print("wrote {}\n", *opts.json_path);
     }
     if (interrupted()) return interrupt_exit_code();
-    if (save && !save_failures(opts, rows, save_dir, app.got_subcommand("report") ? "report" : "run"))
+    if (save && writes && !save_failures(opts, rows, save_dir, app.got_subcommand("report") ? "report" : "run"))
         return usage("cannot save the counterexamples");
-    if (reporting) {
+    if (reporting && writes) {
         const auto written =
             write_report(opts, rows, reports_dir.empty() ? default_reports_dir() : reports_dir);
         if (!written.error.empty()) return usage(written.error);
@@ -355,11 +363,10 @@ int daxcheck_main(int argc, char** argv) {
         if (!r.as_expected()) return 1;
     return 0;
 }
-}  // namespace
 
-int main(int argc, char** argv) {
+int daxcheck::cli_entry(int argc, char** argv, Cluster* cluster) {
     try {
-        return daxcheck_main(argc, argv);
+        return cli_main(argc, argv, cluster);
     } catch (const std::system_error& e) {  // stdout or stderr on a full disk, a closed pipe
         std::fprintf(stderr, "daxcheck: cannot write the output: %s\n", e.what());
         return kUsageError;

@@ -51,6 +51,7 @@ void walk_after_rapidcheck(const RunOptions& opts, RunRow& row) {
     so.seed = opts.cell.seed;
     so.threads = 1;
     so.walks = opts.walks;
+    so.cluster = opts.cluster;
     row.swarm = run_swarm_cell(*row.variant, *row.property, row.profile, so);
     row.result.time_ms += row.swarm->cell.time_ms;
     // The default run also walks the other PMD orders, unless the user chose

@@ -17,6 +17,8 @@
 
 namespace daxcheck {
 
+class Cluster;
+
 // Swarm walks per cell after RapidCheck: about 20 ms a cell.
 inline constexpr std::uint64_t kDefaultRunWalks = 2000;
 
@@ -31,6 +33,8 @@ struct RunOptions {
     // Swarm walks (engines/swarm.h) per cell that RapidCheck passed: the
     // deep bugs its one operation mix misses. One thread, so the count is exact.
     std::uint64_t walks = kDefaultRunWalks;
+    // The processes the swarm walks are spread over (engines/swarm.h); nullptr: this one.
+    Cluster* cluster = nullptr;
 };
 
 struct RunRow {

@@ -1,4 +1,6 @@
 #include "cli/swarm_command.h"
+
+#include "engines/cluster.h"
 #include "cli/fs_command.h"
 
 #include <fmt/format.h>
@@ -174,6 +176,7 @@ int SwarmCommand::run() const {
     opts.seconds = seconds_;
     opts.walks = walks_.value_or(0);
     opts.walk_seed = walk_seed_;
+    opts.cluster = cluster;
 
     if (walk_seed_)
         fmt::print("daxcheck swarm: walk seed {}, universe {}\n\n", *walk_seed_,
@@ -256,7 +259,9 @@ int SwarmCommand::run() const {
 
     std::vector<RunRow> plain;
     for (const auto& s : rows) plain.push_back(s.row);
-    if (run.json_path) {
+    // Under MPI every process holds the same rows: the first one writes.
+    const bool writes = !cluster || cluster->rank() == 0;
+    if (run.json_path && writes) {
         // run's document with the swarm's own counts: the figures printed above.
         nlohmann::json doc = run_json(run, plain);
         doc["tests"] = nullptr;
@@ -282,7 +287,7 @@ int SwarmCommand::run() const {
         fmt::print("wrote {}\n", *run.json_path);
     }
     if (interrupted()) return interrupt_exit_code();
-    if (save_ && !save_failures(run, plain, save_dir, "swarm"))
+    if (save_ && writes && !save_failures(run, plain, save_dir, "swarm"))
         return usage("cannot save the counterexamples");
     return good == rows.size() ? 0 : 1;
 }

@@ -13,6 +13,7 @@
 namespace daxcheck {
 
 struct RunOptions;  // cli/run_command.h
+class Cluster;      // engines/cluster.h
 
 class SwarmCommand {
 public:
@@ -20,6 +21,8 @@ public:
     void add_to(CLI::App& app);
     // Runs it after parsing; returns the exit code (0 as expected, 1 not, 2 usage).
     int run() const;
+    // The processes the walks are spread over (daxcheck-mpi); nullptr: this one.
+    Cluster* cluster = nullptr;
 
 private:
     // Every flag of this run, for the reproduce line of an interrupted one.

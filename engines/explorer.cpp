@@ -12,7 +12,10 @@
 #include <mutex>
 #include <thread>
 
+#include "engines/cluster.h"
 #include "engines/fingerprint_set.h"
+#include "engines/level_exchange.h"
+#include "engines/orbit_fingerprint.h"
 #include "harness/op_text.h"
 #include "engines/state_pack.h"
 #include "engines/replay.h"
@@ -90,6 +93,7 @@ public:
         return pack_canonical(e, labels_, out, other_);
     }
     std::size_t group_size() const { return labels_.size(); }
+    const std::vector<Relabelling>& labels() const { return labels_; }
 
 private:
     std::vector<Relabelling> labels_;
@@ -117,27 +121,31 @@ struct NewState {
 // What each new state of a level will cost when the level is done: its
 // entry in the sorted references and in the next level, its parent and
 // operation. Counted while the level runs, so the budget covers that step.
-constexpr std::uint64_t kLevelEndBytesPerState = 16 + sizeof(Bytes) + 2 * sizeof(std::uint32_t);
+// (A key and an id each for the numbering, too.)
+constexpr std::uint64_t kLevelEndBytesPerState =
+    16 + sizeof(Bytes) + 3 * sizeof(std::uint32_t) + sizeof(std::uint64_t);
 
 // One expansion thread's own executions and buffers.
 struct Worker {
     Worker(const Variant& v, const Universe& u, bool symmetry)
-        : canon(u, symmetry), parent(v, u), child(v, u), scratch(v, u) {}
+        : canon(u, symmetry), parent(v, u), child(v, u), scratch(v, u),
+          orbit(canon.labels(), parent) {}
     Canonicaliser canon;
+    // `child` is `parent` with one operation run, and undone after it: only
+    // the pages and the file the operation touched are copied back.
     Execution parent, child, scratch;
+    OrbitFingerprint orbit;  // the parent's, updated per child
     PackedState packed;
-    // One batch of a parent's operations and their children, packed, before
-    // they are looked up: buffers kept from batch to batch, filled by
-    // swapping, never by copying. A parent of a wide universe has millions of
+    // One batch of a parent's operations and their children's fingerprints,
+    // before they are looked up. A parent of a wide universe has millions of
     // operations; a batch holds at most a few MB of them.
     std::vector<Op> ops;
-    std::vector<PackedState> children;
     std::vector<Fingerprint> child_fps;
     std::vector<std::uint32_t> child_ops;  // the operation of each child_fps entry
-    std::vector<std::uint32_t> child_weights;
     // Operations per batch: at most batch_cap (from the packed size and the
     // memory budget), halved when a batch is slow for the time budget.
     std::size_t batch_limit = 1, batch_cap = 1;
+    LevelOutbox outbox;    // children other processes own (with a cluster)
     PackedList found;      // the states this worker found first in this level
     PackedList frontier;   // those of the previous level: the one being expanded
     std::deque<NewState> news;
@@ -149,11 +157,10 @@ struct Worker {
     std::uint64_t batch_bytes = 0;  // the batch buffers, counted once a batch
     void count_batch_bytes() {
         batch_bytes = ops.capacity() * sizeof(Op) + child_fps.capacity() * sizeof(Fingerprint) +
-                      child_weights.capacity() * sizeof(std::uint32_t);
-        for (const auto& c : children) batch_bytes += c.capacity();
+                      child_ops.capacity() * sizeof(std::uint32_t);
     }
     void count_bytes() {
-        bytes.store(found.memory_bytes() +
+        bytes.store(found.memory_bytes() + outbox.memory_bytes() +
                         news.size() * (sizeof(NewState) + kLevelEndBytesPerState) + batch_bytes,
                     std::memory_order_relaxed);
     }
@@ -171,7 +178,7 @@ struct Worker {
 class Explorer {
 public:
     Explorer(const Variant& v, const Property& p, const ExploreOptions& o)
-        : v_(v), p_(p), o_(o), start_(Clock::now()), seen_(o.threads > 1) {
+        : v_(v), p_(p), o_(o), start_(Clock::now()), seen_(o.threads > 1), cluster_(o.cluster) {
         const std::size_t group = relabelling_count(o.universe, uses_symmetry(p, o));
         fixed_bytes_ = fixed_bytes(o.universe, std::max(1u, o.threads), group);
         if (o.memory_budget_bytes && fixed_bytes_ >= o.memory_budget_bytes) return;
@@ -207,12 +214,18 @@ public:
         Worker& w = *workers_[0];
         r_.symmetry_group = w.canon.group_size();
         const std::size_t same = w.canon.canonical(w.parent, w.packed);
-        seen_.insert(fingerprint(w.packed.data(), w.packed.size()), 0);
-        w.frontier.push(w.packed);
-        level_.push_back(w.frontier[0]);
+        w.orbit.set_base(w.parent);
+        // With a cluster only the root's owner stores and expands it.
+        if (owns(w.orbit.base())) {
+            seen_.insert(w.orbit.base(), 0);
+            w.frontier.push(w.packed);
+            level_.push_back(w.frontier[0]);
+            level_ids_.push_back(0);
+        }
+        if (!cluster_ || cluster_->rank() == 0) r_.concrete_states += w.canon.group_size() / same;
+        level_size_ = 1;
         parent_.push_back(kNoParent);
         op_.push_back(0);
-        r_.concrete_states += w.canon.group_size() / same;
         r_.states_per_depth.push_back(1);
         if (p_.at_end) {
             copy_state(w.parent, w.scratch);
@@ -222,8 +235,8 @@ public:
             if (depth >= o_.max_depth) return finish(ExploreStop::DepthLimit);
             if (auto done = expand_level(depth)) return *done;
             r_.depth_completed = depth + 1;
-            r_.states_per_depth.push_back(level_.size());
-            if (level_.size() == 0) {
+            r_.states_per_depth.push_back(level_size_);
+            if (level_size_ == 0) {
                 r_.exhausted = true;
                 return finish(ExploreStop::Exhausted);
             }
@@ -255,11 +268,11 @@ private:
     // Runs every operation from the level's states and makes the new states
     // the next level; a result when the search stops in this level.
     std::optional<ExploreResult> expand_level(unsigned depth) {
-        level_first_ = static_cast<std::uint32_t>(parent_.size() - level_.size());
         ops_per_parent_.assign(level_.size(), 0);
         first_unexpanded_ = UINT64_MAX;
         cursor_ = 0;
         on_every_worker([this, depth](Worker& w) { work(w, depth); });
+        if (cluster_) receive_children(*workers_[0]);
         // Each new state's smallest key is final once every worker is done.
         on_every_worker([this](Worker& w) {
             for (NewState& n : w.news) n.key = seen_.key(n.fp);
@@ -277,10 +290,13 @@ private:
                 }
             }
         }
+        std::uint64_t unexpanded_id = first_unexpanded_.load() == UINT64_MAX
+                                          ? UINT64_MAX
+                                          : level_ids_[first_unexpanded_.load()];
+        if (cluster_) agree(failure, step, unexpanded_id);
         // A failure past a parent a budget left unexpanded may not be the
         // shortest: a budget stop then.
-        if (failure != UINT64_MAX && stop_ &&
-            parent_of(failure) - level_first_ >= first_unexpanded_.load())
+        if (failure != UINT64_MAX && stop_ && parent_of(failure) >= unexpanded_id)
             failure = UINT64_MAX;
         if (failure == UINT64_MAX && stop_) {
             // A budget stopped the level part-way: count, no next level.
@@ -292,13 +308,19 @@ private:
             }
             return finish(*stop_);
         }
+        // Count only what a one-thread search would have run: the
+        // transitions up to the failing one (of this level's parents, which
+        // next_level replaces).
+        std::uint64_t up_to_failure = 0;
+        if (failure != UINT64_MAX) {
+            for (std::uint32_t i = 0; i < level_.size() && level_ids_[i] < parent_of(failure); i++)
+                up_to_failure += ops_per_parent_[i];
+            if (std::binary_search(level_ids_.begin(), level_ids_.end(), parent_of(failure)))
+                up_to_failure += op_of(failure) + 1;
+        }
         next_level(failure, step);
         if (failure != UINT64_MAX) {
-            // Count only what a one-thread search would have run: the
-            // transitions up to the failing one.
-            for (std::uint32_t i = 0; i < parent_of(failure) - level_first_; i++)
-                r_.transitions += ops_per_parent_[i];
-            r_.transitions += op_of(failure) + 1;
+            r_.transitions += up_to_failure;
             return finish_with_counterexample(parent_of(failure), op_of(failure), step);
         }
         for (std::uint32_t n : ops_per_parent_) r_.transitions += n;
@@ -328,14 +350,27 @@ private:
         std::sort(refs.begin(), refs.end(),
                   [](const Ref& a, const Ref& b) { return a.key < b.key; });
         // The next level points into the workers' lists, which become their
-        // frontiers: no state's bytes are copied.
+        // frontiers: no state's bytes are copied. Ids follow the keys of
+        // every process's new states (with a cluster, all of them).
+        std::vector<std::uint64_t> keys;
+        keys.reserve(refs.size());
+        for (const Ref& ref : refs) keys.push_back(ref.key);
+        if (cluster_) keys = all_keys(*cluster_, keys);
+        const auto first_id = static_cast<std::uint32_t>(parent_.size());
+        for (std::uint64_t key : keys) {
+            parent_.push_back(parent_of(key));
+            op_.push_back(op_of(key));
+        }
         level_ = {};
         level_.reserve(refs.size());
+        level_ids_.clear();
+        std::size_t at = 0;
         for (const Ref& ref : refs) {
             level_.push_back(workers_[ref.worker]->found[ref.index]);
-            parent_.push_back(parent_of(ref.key));
-            op_.push_back(op_of(ref.key));
+            while (keys[at] != ref.key) at++;
+            level_ids_.push_back(first_id + static_cast<std::uint32_t>(at));
         }
+        level_size_ = keys.size();
         for (auto& worker : workers_) {
             std::swap(worker->found, worker->frontier);
             worker->found.clear();
@@ -348,6 +383,7 @@ private:
 
     std::uint64_t memory_bytes() const {
         std::uint64_t n = fixed_bytes_ + seen_.memory_bytes() + level_.capacity() * sizeof(Bytes) +
+                          level_ids_.capacity() * sizeof(std::uint32_t) +
                           (parent_.size() + op_.size()) * sizeof(std::uint32_t) +
                           ops_per_parent_.capacity() * sizeof(std::uint32_t);
         for (const auto& worker : workers_)
@@ -420,11 +456,20 @@ private:
     // Runs every operation from the level's i-th state, a batch at a time;
     // false once past a failure or stopped by a budget.
     bool expand(Worker& w, unsigned depth, std::uint32_t i) {
-        const std::uint32_t id = level_first_ + i;
+        const std::uint32_t id = level_ids_[i];
         if (parent_of(found_key_.load(std::memory_order_relaxed)) < id) return false;
         if (stop_flag_.load(std::memory_order_relaxed) && budget_stops(i)) return false;
         unpack_state(level_[i], w.parent);
         w.parent.mutable_world().op_number = depth;
+        w.orbit.set_base(w.parent);
+        copy_state(w.parent, w.child);
+        // A batch of at most ~1/64 of the budget (4 MB without one).
+        const std::size_t room = o_.memory_budget_bytes
+                                     ? std::max<std::uint64_t>(4096, o_.memory_budget_bytes / 64)
+                                     : std::size_t{4} << 20;
+        w.batch_cap = std::clamp<std::size_t>(
+            room / (sizeof(Op) + sizeof(Fingerprint) + sizeof(std::uint32_t)), 1, 256);
+        w.batch_limit = std::min(w.batch_limit, w.batch_cap);
         std::uint32_t next = 0;  // the next operation's index
         bool go_on = true;
         w.ops.clear();
@@ -455,13 +500,11 @@ private:
     }
 
     // Runs the batch w.ops (operations first..first+n of parent `id`). The
-    // children are packed first and looked up afterwards, so their table
-    // slots can be prefetched meanwhile. False once past a failure.
+    // children's fingerprints come first and are looked up afterwards, so
+    // their table slots can be prefetched meanwhile. False once past a failure.
     bool expand_batch(Worker& w, std::uint32_t id, std::uint32_t first) {
-        if (w.children.size() < w.ops.size()) w.children.resize(w.ops.size());
         w.child_fps.clear();
         w.child_ops.clear();
-        w.child_weights.clear();
         bool failed = false;
         for (std::uint32_t k = 0; k < w.ops.size(); k++) {
             const std::uint64_t key = key_of(id, first + k);
@@ -469,11 +512,11 @@ private:
                 failed = true;
                 break;
             }
-            copy_state(w.parent, w.child);
             const StepOutcome outcome = w.child.step(w.ops[k]);
             if (step_failure(p_, w.parent.model(), w.ops[k], outcome, w.child)) {
                 w.step_failure_key = std::min(w.step_failure_key, key);
                 record_failure(key);
+                undo(w, w.ops[k], outcome);
                 failed = true;
                 break;
             }
@@ -486,34 +529,56 @@ private:
             if (refcount_drift(w.child, w.child.step_pfns()) >
                 static_cast<long>(o_.universe.max_pins)) {
                 w.off_model++;
+                undo(w, w.ops[k], outcome);
                 continue;
             }
-            const std::size_t same = w.canon.canonical(w.child, w.packed);
-            w.child_fps.push_back(fingerprint(w.packed.data(), w.packed.size()));
+            // A misuse step may taint pfns beyond its step pfns: from scratch.
+            w.child_fps.push_back(outcome.legal ? w.orbit.child(w.child, op_file(w.ops[k]))
+                                                : w.orbit.of(w.child));
             w.child_ops.push_back(k);
-            w.packed.swap(w.children[k]);
-            w.child_weights.push_back(static_cast<std::uint32_t>(w.canon.group_size() / same));
             seen_.prefetch(w.child_fps.back());
-            // A batch of at most ~1/64 of the budget (4 MB without one).
-            const std::size_t room = o_.memory_budget_bytes
-                                         ? std::max<std::uint64_t>(4096, o_.memory_budget_bytes / 64)
-                                         : std::size_t{4} << 20;
-            w.batch_cap = std::clamp<std::size_t>(room / (w.children[k].size() + 64), 1, 256);
-            w.batch_limit = std::min(w.batch_limit, w.batch_cap);
+            undo(w, w.ops[k], outcome);
         }
         w.count_batch_bytes();
         for (std::uint32_t c = 0; c < w.child_fps.size(); c++) {
             const std::uint32_t k = w.child_ops[c];
             const std::uint64_t key = key_of(id, first + k);
+            if (!owns(w.child_fps[c])) {  // another process's: sent once a level
+                w.outbox.add(owner(w.child_fps[c]), w.child_fps[c], key, [&](PackedState& out) {
+                    return pack_child(w, w.ops[k], out);
+                });
+                continue;
+            }
             if (!seen_.insert(w.child_fps[c], key)) continue;
-            NewState n{w.child_fps[c], 0, static_cast<std::uint32_t>(w.found.size()),
-                       w.child_weights[c], false};
-            const PackedState& child = w.children[k];
-            w.found.push(child);
+            // A new state (a few percent of the transitions): run its
+            // operation again to store its canonical encoding.
+            const std::uint32_t weight = pack_child(w, w.ops[k], w.packed);
+            if (!add_new(w, w.child_fps[c], key, weight, Bytes(w.packed.data(), w.packed.size())))
+                return false;
+        }
+        w.count_bytes();
+        return !failed;
+    }
+
+    // Runs `op` from the parent again and packs the child canonically into
+    // `out`; returns how many concrete states its orbit holds.
+    static std::uint32_t pack_child(Worker& w, const Op& op, PackedState& out) {
+        const StepOutcome outcome = w.child.step(op);
+        const std::size_t same = w.canon.canonical(w.child, out);
+        undo(w, op, outcome);
+        return static_cast<std::uint32_t>(w.canon.group_size() / same);
+    }
+
+    // Keeps a state new in this level; false when its end check fails.
+    bool add_new(Worker& w, const Fingerprint& fp, std::uint64_t key, std::uint32_t weight,
+                 Bytes packed) {
+        {
+            NewState n{fp, 0, static_cast<std::uint32_t>(w.found.size()), weight, false};
+            w.found.push(packed);
             // The end check runs on the orbit's representative: by symmetry
             // its verdict is the concrete state's (replay confirms it).
             if (p_.at_end) {
-                unpack_state(Bytes(child.data(), child.size()), w.scratch);
+                unpack_state(packed, w.scratch);
                 n.end_fails = p_.at_end(w.scratch).has_value();
             }
             w.keep(n);
@@ -522,19 +587,62 @@ private:
                 return false;
             }
         }
+        return true;
+    }
+
+    // With a cluster: whether this process stores states of fingerprint fp.
+    unsigned owner(const Fingerprint& fp) const {
+        return cluster_ ? static_cast<unsigned>((fp.hi & 0xffffffffu) % cluster_->size()) : 0;
+    }
+    bool owns(const Fingerprint& fp) const { return !cluster_ || owner(fp) == cluster_->rank(); }
+
+    // The level's children other processes found for this one: each new
+    // one is kept as a child found here would be.
+    void receive_children(Worker& w) {
+        const std::vector<std::uint8_t> received = w.outbox.exchange(*cluster_);
+        for_each_child(received, [&](const Fingerprint& fp, std::uint64_t key,
+                                     std::uint32_t weight, Bytes packed) {
+            if (seen_.insert(fp, key)) add_new(w, fp, key, weight, packed);
+        });
         w.count_bytes();
-        return !failed;
+    }
+
+    // Makes every process agree on the level's outcome: the failure with the
+    // smallest key and its kind, the budget that stopped (the worst), and
+    // the first parent a budget left unexpanded.
+    void agree(std::uint64_t& failure, bool& step, std::uint64_t& unexpanded_id) {
+        const std::uint64_t steps = cluster_->min(step ? failure : UINT64_MAX);
+        const std::uint64_t ends = cluster_->min(step ? UINT64_MAX : failure);
+        failure = std::min(steps, ends);
+        step = steps <= ends;
+        unexpanded_id = cluster_->min(unexpanded_id);
+        const std::uint64_t stop = cluster_->max(stop_ ? 1 + static_cast<std::uint64_t>(*stop_) : 0);
+        if (stop) stop_ = static_cast<ExploreStop>(stop - 1);
+    }
+
+    // Back from w.child to w.parent after one operation.
+    static void undo(Worker& w, const Op& op, const StepOutcome& outcome) {
+        if (outcome.legal) undo_step(w.parent, w.child, op_file(op));
+        else copy_state(w.parent, w.child);  // a misuse may taint pfns beyond its step pfns
     }
 
     ExploreResult finish(ExploreStop stop) {
         r_.stop = stop;
         for (const auto& worker : workers_) r_.off_model_transitions += worker->off_model;
+        if (cluster_) {
+            r_.transitions = cluster_->sum(r_.transitions);
+            r_.off_model_transitions = cluster_->sum(r_.off_model_transitions);
+            r_.concrete_states = cluster_->sum(r_.concrete_states);
+            r_.expanded_in_last_level = cluster_->sum(r_.expanded_in_last_level);
+            unfinished_states_ = cluster_->sum(unfinished_states_);
+        }
         r_.states = parent_.size() + unfinished_states_;
         // The state store, which is the same for any number of threads; the
         // budget's estimate (buffers, per-thread lists) when it stopped the search.
         r_.memory_bytes = stop == ExploreStop::MemoryBudget
                               ? std::max<std::uint64_t>(peak_bytes_, memory_bytes())
                               : store_bytes();
+        if (cluster_) r_.memory_bytes = cluster_->sum(r_.memory_bytes);
         r_.seconds = elapsed();
         return r_;
     }
@@ -642,11 +750,13 @@ private:
     Clock::time_point start_;
     std::vector<std::unique_ptr<Worker>> workers_;
     FingerprintSet seen_;
+    Cluster* cluster_;  // nullptr: this process alone
     // Every stored state's parent and operation index, by id; ids run level
     // by level, in discovery-key order inside a level.
     std::deque<std::uint32_t> parent_, op_;
-    std::vector<Bytes> level_;  // the states being expanded, by id from level_first_
-    std::uint32_t level_first_ = 0;
+    std::vector<Bytes> level_;  // the states being expanded (this process's, with a cluster)
+    std::vector<std::uint32_t> level_ids_;  // their ids, ascending
+    std::uint64_t level_size_ = 0;          // the level's states on every process
     std::vector<std::uint32_t> ops_per_parent_;  // the level's, for transition counts
     ExploreResult r_;
     // Shared by the workers while a level is expanded.

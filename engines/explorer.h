@@ -31,6 +31,8 @@
 
 namespace daxcheck {
 
+class Cluster;
+
 struct ExploreOptions {
     model::Universe universe;
     Profile profile = Profile::Reflink;
@@ -40,6 +42,12 @@ struct ExploreOptions {
     std::uint64_t state_budget = 0;         // 0: none; unlike time, the same on every machine
     bool symmetry = true;                  // store one state per orbit of files / pfn blocks
     unsigned threads = 1;                  // expansion threads (level-synchronous)
+    // The processes the search is spread over (engines/cluster.h; mpi/):
+    // each stores and expands the states whose fingerprint it owns, and the
+    // result is the same on every process and for any number of them
+    // (memory_bytes aside: then the sum over the processes). nullptr: this
+    // process alone. With a cluster, threads must be 1.
+    Cluster* cluster = nullptr;
 };
 
 enum class ExploreStop {

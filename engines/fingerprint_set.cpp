@@ -8,37 +8,19 @@
 #include <new>
 
 namespace daxcheck {
-namespace {
 
-std::uint64_t fmix64(std::uint64_t h) {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    return h ^ (h >> 33);
-}
-
-}  // namespace
-
-// Two independently seeded multiply-rotate lanes over the 8-byte words,
-// each finished with MurmurHash3's 64-bit mixer, then mixed together.
-Fingerprint fingerprint(const std::uint8_t* p, std::size_t n) {
-    std::uint64_t a = 0x243f6a8885a308d3ULL ^ n, b = 0x13198a2e03707344ULL + n;
-    auto word = [&](std::uint64_t w) {
-        a = std::rotl((a ^ w) * 0x9e3779b97f4a7c15ULL, 29);
-        b = std::rotl((b + w) * 0xc2b2ae3d27d4eb4fULL, 31) ^ a;
-    };
+// The builder over the 8-byte words, the last one zero-padded.
+Fingerprint fingerprint(const std::uint8_t* p, std::size_t n, std::uint64_t seed) {
+    FingerprintBuilder h(seed, n);
     for (; n >= 8; p += 8, n -= 8) {
         std::uint64_t w;
         std::memcpy(&w, p, 8);
-        word(w);
+        h.put(w);
     }
     std::uint64_t w = 0;
     std::memcpy(&w, p, n);
-    word(w);
-    Fingerprint fp{fmix64(a), fmix64(b + a)};
-    if (fp.hi == 0 && fp.lo == 0) fp.lo = 1;
-    return fp;
+    h.put(w);
+    return h.done();
 }
 
 FingerprintSet::SlotArray::SlotArray(std::size_t n) : count(n) {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <atomic>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -24,8 +25,41 @@ struct Fingerprint {
     friend bool operator==(const Fingerprint&, const Fingerprint&) = default;
 };
 
+// MurmurHash3's 64-bit finaliser: a bijection that spreads every input bit.
+inline std::uint64_t fmix64(std::uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
+}
+
+// A 128-bit hash built from 64-bit words, one at a time: two independently
+// seeded multiply-rotate lanes, each finished with fmix64, then mixed
+// together. Each `seed` gives an independent hash.
+class FingerprintBuilder {
+public:
+    explicit FingerprintBuilder(std::uint64_t seed = 0, std::uint64_t length = 0)
+        : a_(0x243f6a8885a308d3ULL ^ length ^ fmix64(seed)),
+          b_(0x13198a2e03707344ULL + length + (seed ? fmix64(~seed) : 0)) {}
+    void put(std::uint64_t w) {
+        a_ = std::rotl((a_ ^ w) * 0x9e3779b97f4a7c15ULL, 29);
+        b_ = std::rotl((b_ + w) * 0xc2b2ae3d27d4eb4fULL, 31) ^ a_;
+    }
+    // The hash of the words so far; never {0, 0}, which marks an empty slot.
+    Fingerprint done() const {
+        Fingerprint fp{fmix64(a_), fmix64(b_ + a_)};
+        if (fp.hi == 0 && fp.lo == 0) fp.lo = 1;
+        return fp;
+    }
+
+private:
+    std::uint64_t a_, b_;
+};
+
 // A 128-bit hash of `n` bytes; never {0, 0}, which marks an empty slot.
-Fingerprint fingerprint(const std::uint8_t* bytes, std::size_t n);
+// Each `seed` gives an independent hash (the seed 0 is the plain one).
+Fingerprint fingerprint(const std::uint8_t* bytes, std::size_t n, std::uint64_t seed = 0);
 
 class FingerprintSet {
 public:

@@ -1,5 +1,8 @@
 #include "engines/state_pack.h"
 
+#include "engines/fingerprint_set.h"
+#include "model/overloaded.h"
+
 #include <algorithm>
 #include <array>
 #include <compare>
@@ -46,20 +49,28 @@ const MappingTable& mapping_table() {
 // the pointer's value for anything else (a sentinel such as a CoW flag).
 constexpr std::uint64_t kMappingRaw = 1 + model::kMaxFiles;
 
-// Writes into a buffer sized beforehand for the worst case (10 bytes a number).
-struct Writer {
+// Varints into a buffer sized beforehand for the worst case (10 bytes a number).
+struct ByteSink {
     std::uint8_t* at;
-    const Relabelling& r;
-    const kshim::folio* memmap;
-    const MappingTable& files = mapping_table();
-
-    void varint(std::uint64_t v) {
+    void put(std::uint64_t v) {
         while (v >= 0x80) {
             *at++ = static_cast<std::uint8_t>(v) | 0x80;
             v >>= 7;
         }
         *at++ = static_cast<std::uint8_t>(v);
     }
+};
+
+// Writes the numbers of a state's encoding under a relabelling into a sink:
+// bytes (ByteSink) or a hash of the same numbers (FingerprintBuilder).
+template <class Sink>
+struct Writer {
+    Sink sink;
+    const Relabelling& r;
+    const kshim::folio* memmap;
+    const MappingTable& files = mapping_table();
+
+    void varint(std::uint64_t v) { sink.put(v); }
     template <class T>
     void number(T v) {
         if constexpr (std::is_signed_v<T>) {
@@ -246,6 +257,29 @@ std::uint64_t pfn_number(const model::PfnState& p, bool tainted) {
     return static_cast<std::uint64_t>(p.pins) << 2 | std::uint64_t{tainted} << 1 | p.shared;
 }
 
+// One file's slot list: offset, relabelled pfn, order/kind/shared per slot.
+template <class Sink>
+void write_slots(Writer<Sink>& io, const boost::container::flat_map<model::PageOffset, model::Slot>& slots,
+                 const Relabelling& r) {
+    io.varint(slots.size());
+    for (const auto& [offset, slot] : slots) {
+        io.varint(offset);
+        // Zero and empty entries hold no pfn to relabel.
+        io.varint(slot.covers_pfns() ? r.pfn_to[slot.pfn] : 0);
+        io.varint(static_cast<std::uint64_t>(slot.order) << 3 |
+                  static_cast<std::uint64_t>(slot.kind) << 1 | slot.shared);
+    }
+}
+
+template <class Sink>
+void write_xarray(Writer<Sink>& io, const boost::container::flat_map<unsigned long, void*>& xarray) {
+    io.varint(xarray.size());
+    for (const auto& [offset, entry] : xarray) {
+        io.varint(offset);
+        io.entry(entry);
+    }
+}
+
 // `slots_only`: just the leading slot lists, which often decide a comparison
 // of two relabellings' encodings on their own.
 template <class Tainted>
@@ -259,30 +293,15 @@ void pack(const model::ModelState& m, const kshim::kernel_world& w, const Relabe
     // `out` up to the worst case would zero it on every call.
     thread_local std::vector<std::uint8_t> buffer;
     if (buffer.size() < 10 * numbers) buffer.resize(10 * numbers);
-    Writer io{buffer.data(), r, w.memmap.data()};
+    Writer<ByteSink> io{{buffer.data()}, r, w.memmap.data()};
     for (std::uint8_t file : r.file_from) {
-        const auto& slots = m.files[file].slots;
-        io.varint(slots.size());
-        for (const auto& [offset, slot] : slots) {
-            io.varint(offset);
-            // Zero and empty entries hold no pfn to relabel.
-            io.varint(slot.covers_pfns() ? r.pfn_to[slot.pfn] : 0);
-            io.varint(static_cast<std::uint64_t>(slot.order) << 3 |
-                      static_cast<std::uint64_t>(slot.kind) << 1 | slot.shared);
-        }
+        write_slots(io, m.files[file].slots, r);
     }
-    if (slots_only) return out.assign(buffer.data(), io.at);
+    if (slots_only) return out.assign(buffer.data(), io.sink.at);
     for (model::Pfn p : r.pfn_from) io.varint(pfn_number(m.pfns[p], tainted(p)));
     for (model::Pfn p : r.pfn_from) page_fields(io, static_cast<const kshim::page&>(w.memmap[p]));
-    for (std::uint8_t file : r.file_from) {
-        const auto& xarray = w.i_pages[file];
-        io.varint(xarray.size());
-        for (const auto& [offset, entry] : xarray) {
-            io.varint(offset);
-            io.entry(entry);
-        }
-    }
-    out.assign(buffer.data(), io.at);
+    for (std::uint8_t file : r.file_from) write_xarray(io, w.i_pages[file]);
+    out.assign(buffer.data(), io.sink.at);
 }
 
 }  // namespace
@@ -387,6 +406,77 @@ void unpack_state(std::basic_string_view<std::uint8_t> bytes, model::ModelState&
 void unpack_state(std::basic_string_view<std::uint8_t> bytes, Execution& e) {
     unpack(bytes, e.mutable_model(), e.mutable_world(),
            [&e](model::Pfn p, bool tainted) { e.set_misuse_tainted(p, tainted); });
+}
+
+namespace {
+
+// page_fields() into a hash of the fields that name no file and no pfn,
+// keeping the two that do (mapping, compound head) to relabel later.
+struct PartsIo {
+    Writer<FingerprintBuilder> rest;
+    PfnParts& parts;
+    template <class T>
+    void number(T v) { rest.number(v); }
+    void pgmap(const kshim::dev_pagemap* m) { rest.pgmap(m); }
+    void mapping(const kshim::address_space* m) { parts.mapping = m; }
+    void page_pointer(const kshim::page* p) { parts.head = p; }
+};
+
+}  // namespace
+
+PfnParts pfn_parts(const Execution& e, const Relabelling& identity, model::Pfn p) {
+    PfnParts parts;
+    PartsIo io{{FingerprintBuilder(), identity, e.world().memmap.data()}, parts};
+    io.rest.varint(pfn_number(e.model().pfns[p], e.misuse_tainted(p)));
+    page_fields(io, static_cast<const kshim::page&>(e.world().memmap[p]));
+    parts.rest = io.rest.sink.done();
+    return parts;
+}
+
+Fingerprint hash_pfn(const PfnParts& parts, const Execution& e, const Relabelling& r,
+                     std::uint64_t seed) {
+    Writer<FingerprintBuilder> io{FingerprintBuilder(seed), r, e.world().memmap.data()};
+    io.varint(parts.rest.hi);
+    io.varint(parts.rest.lo);
+    io.mapping(parts.mapping);
+    io.page_pointer(parts.head);
+    return io.sink.done();
+}
+
+Fingerprint hash_file(const Execution& e, const Relabelling& r, model::FileId f,
+                      std::uint64_t seed) {
+    Writer<FingerprintBuilder> io{FingerprintBuilder(seed), r, e.world().memmap.data()};
+    write_slots(io, e.model().files[f].slots, r);
+    write_xarray(io, e.world().i_pages[f]);
+    return io.sink.done();
+}
+
+int op_file(const model::Op& op) {
+    return std::visit(overloaded{[](const model::Pin&) { return -1; },
+                                 [](const model::Unpin&) { return -1; },
+                                 [](const auto& o) { return int{o.file}; }},
+                      op);
+}
+
+void undo_step(const Execution& from, Execution& to, int file) {
+    kshim::kernel_world& w = to.mutable_world();
+    const kshim::kernel_world& src = from.world();
+    model::ModelState& m = to.mutable_model();
+    for (model::Pfn p : to.step_pfns()) {
+        m.pfns[p] = from.model().pfns[p];
+        w.memmap[p] = src.memmap[p];
+        if (const kshim::page* head = w.memmap[p].compound_head)
+            w.memmap[p].compound_head =
+                w.memmap.data() + (static_cast<const kshim::folio*>(head) - src.memmap.data());
+        to.set_misuse_tainted(p, from.misuse_tainted(p));
+    }
+    if (file >= 0) {
+        const auto f = static_cast<std::size_t>(file);
+        m.files[f] = from.model().files[f];
+        w.i_pages[f] = src.i_pages[f];
+    }
+    w.warnings.clear();
+    w.op_number = src.op_number;
 }
 
 void copy_state(const Execution& from, Execution& to) {

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engines/fingerprint_set.h"
 #include "harness/execution.h"
 
 namespace daxcheck {
@@ -63,5 +64,34 @@ void unpack_state(std::basic_string_view<std::uint8_t> bytes, Execution& e);
 // Copies one execution's model and port state into another of the same
 // variant and universe, repointing compound heads into the target's memmap.
 void copy_state(const Execution& from, Execution& to);
+
+// The file whose slots and xarray an operation may change; -1 for none (pins).
+int op_file(const model::Op& op);
+
+// Undoes the last step of `to`, which was a copy of `from` before it: copies
+// back only what a step can change, the pfns of to.step_pfns() (model, page
+// fields, misuse taint) and file `file`'s slots and xarray (none: -1), in time
+// proportional to those and not to the universe. Valid after a legal step
+// (a misuse step may taint pfns beyond them: copy_state then).
+void undo_step(const Execution& from, Execution& to, int file);
+
+// A hash, seeded with `seed`, of one component of the encoding pack_state
+// writes under `r`: pfn p's pins, misuse taint, share flag and page fields,
+// or file f's slot list and xarray (the numbers the encoding holds, hashed
+// without writing them out). Two states have the same encoding under r
+// exactly when every component at every relabelled position is the same.
+// A pfn's component in two parts, so that hashing it under many
+// relabellings reads its fields once: a hash of every field that names no
+// file and no pfn, and the two that do.
+struct PfnParts {
+    Fingerprint rest;
+    const kshim::address_space* mapping = nullptr;
+    const kshim::page* head = nullptr;  // compound_head
+};
+PfnParts pfn_parts(const Execution& e, const Relabelling& identity, model::Pfn p);
+Fingerprint hash_pfn(const PfnParts& parts, const Execution& e, const Relabelling& r,
+                     std::uint64_t seed);
+Fingerprint hash_file(const Execution& e, const Relabelling& r, model::FileId f,
+                      std::uint64_t seed);
 
 }  // namespace daxcheck

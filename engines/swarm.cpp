@@ -1,4 +1,6 @@
 #include "engines/swarm.h"
+
+#include "engines/cluster.h"
 #include "harness/wyrand.h"
 
 #include <fmt/format.h>
@@ -443,6 +445,28 @@ std::vector<Op> shrink_ops(const Variant& v, const Property& p, const Universe& 
     return simplify_values(v, p, u, std::move(ops));
 }
 
+namespace {
+
+// After every rank walked its share: the counts summed, the lowest failing
+// walk everywhere (replayed where another rank found it), an error anywhere
+// an error everywhere. Collective.
+void join_ranks(Cluster& cluster, const Variant& v, const Property& p, Profile profile,
+                const SwarmOptions& opts, SwarmCellResult& out, std::uint64_t& failing_walk,
+                std::optional<WalkResult>& failure, std::string& error) {
+    if (cluster.max(error.empty() ? 0 : 1) && error.empty())
+        error = "a walk on another process stopped with an error";
+    out.walks = cluster.sum(out.walks);
+    out.operations = cluster.sum(out.operations);
+    const std::uint64_t lowest = cluster.min(failing_walk);
+    if (lowest != UINT64_MAX && lowest != failing_walk && error.empty()) {
+        Walker walker(v, p, profile, opts.universe);
+        failure = walker.walk(walk_seed(opts.seed, lowest), false);
+    }
+    failing_walk = lowest;
+}
+
+}  // namespace
+
 SwarmCellResult run_swarm_cell(const Variant& v, const Property& p, Profile profile,
                                const SwarmOptions& opts) {
     using clock = std::chrono::steady_clock;
@@ -467,6 +491,8 @@ SwarmCellResult run_swarm_cell(const Variant& v, const Property& p, Profile prof
         }
     } else {
         const unsigned threads = std::max(1u, opts.threads);
+        const unsigned rank = opts.cluster ? opts.cluster->rank() : 0;
+        const unsigned stride = threads * (opts.cluster ? opts.cluster->size() : 1);
         const auto deadline =
             start + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(opts.seconds));
         std::atomic<std::uint64_t> lowest_failing{UINT64_MAX};
@@ -478,7 +504,7 @@ SwarmCellResult run_swarm_cell(const Variant& v, const Property& p, Profile prof
             std::uint64_t my_walks = 0, my_ops = 0;
             try {
                 Walker walker(v, p, profile, opts.universe);
-                for (std::uint64_t w = t;; w += threads) {
+                for (std::uint64_t w = rank * threads + t;; w += stride) {
                     if (interrupted()) break;
                     // The first walk always runs: a cell that walked nothing checked nothing.
                     if (opts.walks ? w >= opts.walks
@@ -514,6 +540,7 @@ SwarmCellResult run_swarm_cell(const Variant& v, const Property& p, Profile prof
         for (auto& th : pool) th.join();
         out.walks = walks;
         out.operations = operations;
+        if (opts.cluster) join_ranks(*opts.cluster, v, p, profile, opts, out, failing_walk, failure, error);
         if (failure) {
             out.failing_walk = failing_walk;
             out.failing_walk_seed = walk_seed(opts.seed, failing_walk);

@@ -23,6 +23,8 @@
 
 namespace daxcheck {
 
+class Cluster;
+
 struct SwarmOptions {
     model::Universe universe;
     std::uint64_t seed = 1;
@@ -30,6 +32,12 @@ struct SwarmOptions {
     double seconds = 1;       // per cell, when `walks` is 0
     std::uint64_t walks = 0;  // an exact number of walks per cell (0: run for `seconds`)
     std::optional<std::uint64_t> walk_seed;  // run only this one walk
+    // The processes the walks are spread over (engines/cluster.h; mpi/):
+    // thread t of rank r takes walks r*threads+t, then every ranks*threads-th
+    // on. Every rank returns the same cell: summed counts, the lowest failing
+    // walk (each rank replays it) and its shrunk counterexample. nullptr:
+    // this process alone.
+    Cluster* cluster = nullptr;
 };
 
 std::uint64_t walk_seed(std::uint64_t seed, std::uint64_t walk);

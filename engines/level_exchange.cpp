@@ -1,0 +1,85 @@
+#include "engines/level_exchange.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace daxcheck {
+namespace {
+
+// A queued child: fingerprint, key, weight, length, then the encoding.
+constexpr std::size_t kHeader = 8 + 8 + 8 + 4 + 4;
+constexpr std::size_t kKeyAt = 16;
+
+template <class T>
+void put(std::vector<std::uint8_t>& out, T v) {
+    const std::size_t at = out.size();
+    out.resize(at + sizeof v);
+    std::memcpy(out.data() + at, &v, sizeof v);
+}
+
+template <class T>
+T get(const std::uint8_t* at) {
+    T v;
+    std::memcpy(&v, at, sizeof v);
+    return v;
+}
+
+}  // namespace
+
+void LevelOutbox::add(unsigned to, const Fingerprint& fp, std::uint64_t key,
+                      const std::function<std::uint32_t(PackedState&)>& pack) {
+    if (queues_.size() <= to) queues_.resize(to + 1);
+    auto& queue = queues_[to];
+    if (const auto it = where_.find(fp); it != where_.end()) {
+        std::uint8_t* at = queue.data() + it->second + kKeyAt;
+        if (key < get<std::uint64_t>(at)) std::memcpy(at, &key, sizeof key);
+        return;
+    }
+    const std::uint32_t weight = pack(packed_);
+    where_.emplace(fp, queue.size());
+    const std::size_t before = queue.capacity();
+    put(queue, fp.hi);
+    put(queue, fp.lo);
+    put(queue, key);
+    put(queue, weight);
+    put(queue, static_cast<std::uint32_t>(packed_.size()));
+    queue.insert(queue.end(), packed_.begin(), packed_.end());
+    bytes_ += queue.capacity() - before + sizeof(Fingerprint) + 32;  // 32: the index's node
+}
+
+std::vector<std::uint8_t> LevelOutbox::exchange(Cluster& cluster) {
+    queues_.resize(cluster.size());
+    std::vector<std::uint8_t> received = cluster.exchange(queues_);
+    queues_.assign(cluster.size(), {});
+    where_ = {};
+    bytes_ = 0;
+    return received;
+}
+
+std::uint64_t LevelOutbox::memory_bytes() const { return bytes_; }
+
+void for_each_child(const std::vector<std::uint8_t>& received,
+                    const std::function<void(const Fingerprint&, std::uint64_t, std::uint32_t,
+                                             std::basic_string_view<std::uint8_t>)>& f) {
+    for (std::size_t at = 0; at + kHeader <= received.size();) {
+        const std::uint8_t* p = received.data() + at;
+        const Fingerprint fp{get<std::uint64_t>(p), get<std::uint64_t>(p + 8)};
+        const auto size = get<std::uint32_t>(p + 28);
+        if (at + kHeader + size > received.size())
+            throw ClusterError("a truncated child record from another process");
+        f(fp, get<std::uint64_t>(p + kKeyAt), get<std::uint32_t>(p + 24), {p + kHeader, size});
+        at += kHeader + size;
+    }
+}
+
+std::vector<std::uint64_t> all_keys(Cluster& cluster, const std::vector<std::uint64_t>& keys) {
+    std::vector<std::uint8_t> mine(keys.size() * sizeof(std::uint64_t));
+    if (!keys.empty()) std::memcpy(mine.data(), keys.data(), mine.size());
+    const std::vector<std::uint8_t> every = cluster.gather(mine);
+    std::vector<std::uint64_t> out(every.size() / sizeof(std::uint64_t));
+    if (!out.empty()) std::memcpy(out.data(), every.data(), out.size() * sizeof(std::uint64_t));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace daxcheck
