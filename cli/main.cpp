@@ -13,6 +13,7 @@
 #include "cli/flag_checks.h"
 #include "cli/interrupt_handler.h"
 #include "cli/output_file.h"
+#include "cli/race_command.h"
 #include "cli/run_command.h"
 #include "cli/swarm_command.h"
 #include "cli/universe_flags.h"
@@ -182,6 +183,10 @@ int daxcheck_main(int argc, char** argv) {
 
     SwarmCommand swarm;
     swarm.add_to(app);
+    // Two files at once (docs/contract.md section 10): the concurrency build's.
+    race_cli::RaceCommand race;
+    race.add_to(app);
+    set_race_replayer(race_cli::replay_corpus_file);
     auto* explore = app.add_subcommand(
         "explore", "search every operation sequence of a small universe breadth-first");
     std::vector<std::string> x_variants, x_properties, x_profiles;
@@ -239,6 +244,7 @@ int daxcheck_main(int argc, char** argv) {
     if (app.got_subcommand("reach")) return reach_command(reach_paths, reach_depth, reach_states);
     if (app.got_subcommand("replay")) return replay_command(replay_paths);
     if (app.got_subcommand("swarm")) return swarm.run();
+    if (race.parsed()) return race.run();
 
     if (app.got_subcommand("explore")) {
         Selection sel;

@@ -1,0 +1,35 @@
+// `./daxcheck race` (docs/contract.md section 10; race/). This file is
+// compiled into the concurrency build (cmake/race.cmake: namespaces
+// daxcheck_race and kshim_race), so this header names only standard and
+// CLI11 types, in namespace race_cli, which both builds see alike.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+#include <utility>
+
+namespace race_cli {
+
+class RaceCommand {
+public:
+    RaceCommand();
+    ~RaceCommand();
+    // Adds the `race` subcommand and its flags to `app`.
+    void add_to(CLI::App& app);
+    bool parsed() const;
+    // Runs it: 0 when the verdict is the expected one, 1 when not, 2 on a
+    // usage error (a flag named), 130/143 when interrupted.
+    int run();
+
+private:
+    struct Flags;
+    std::unique_ptr<Flags> flags_;
+    CLI::App* command_ = nullptr;
+};
+
+// Replays one `race:` corpus file against each of its `expect:` variants,
+// printing one line per variant as `daxcheck replay` does; (passed, failed).
+std::pair<int, int> replay_corpus_file(const std::string& path);
+
+}  // namespace race_cli
