@@ -91,6 +91,16 @@ EnumerateStats enumerate(
             return chosen;
         };
         const RunResult r = execute(choose);
+        // The last decision's operation ran its last step and the other went on
+        // alone: if the other is asleep there, this run repeats a visited one.
+        if (!blocked && options.sleep_sets && !path.empty() && path.size() == i) {
+            const Node& last = path.back();
+            const int c = last.d.chosen, o = 1 - c;
+            bool alone = true;
+            for (std::size_t k = last.d.step + 1; k < r.steps.size(); k++) alone = alone && r.steps[k].thread == o;
+            blocked = alone && ((last.sleep | last.done) & bit(o)) &&
+                      !conflict(last.d.pending[o], last.d.pending[c]);
+        }
         if (blocked) {
             stats.redundant++;
         } else {
