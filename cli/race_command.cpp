@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
+#include <set>
 
 #include "cli/flag_checks.h"
 #include "cli/output_file.h"
@@ -177,7 +178,33 @@ int RaceCommand::run() {
     if (failed && !f.emit_path.empty()) {
         const std::string script = race::stress_script(*r.failure, u, v->name);
         if (auto e = write_output_file(f.emit_path, script); !e.empty()) return usage(e);
-        fmt::print("wrote {} (run it: ./daxcheck kernel {})\n", f.emit_path, shell_quoted(f.emit_path));
+        // The predictions ./daxcheck kernel reads beside FILE.sh (FILE.json):
+        // the race step warns what the failing interleaving warned; the
+        // symptoms after it (a drifted count seen by the next owner) are
+        // what the run is for, so nothing is predicted there.
+        const std::string base = f.emit_path.size() > 3 && f.emit_path.ends_with(".sh")
+                                     ? f.emit_path.substr(0, f.emit_path.size() - 3)
+                                     : f.emit_path;
+        nlohmann::json steps = nlohmann::json::array();
+        const auto& x = *r.failure;
+        std::size_t n = 0;
+        for (const auto& op : x.prefix)
+            steps.push_back({{"step", ++n}, {"op", op}, {"skipped", false}, {"warnings", nlohmann::json::array()}});
+        nlohmann::json race_warnings = nlohmann::json::array();
+        for (const auto& w : x.run.bug[0] ? std::set<std::string>{} : x.outcome.warnings) {
+            // "WARN_ON_ONCE(cond) in function"
+            const auto in = w.rfind(") in ");
+            race_warnings.push_back({{"function", w.substr(in + 5)}, {"condition", w.substr(13, in - 13)}});
+        }
+        steps.push_back({{"step", ++n}, {"op", "race: " + x.pair.a.text + " || " + x.pair.b.text},
+                         {"skipped", false}, {"warnings", race_warnings}});
+        for (const char* op : {"read back", "delete every file", "a new unshared file faults the freed blocks"})
+            steps.push_back({{"step", ++n}, {"op", op}, {"skipped", false}, {"warnings", nlohmann::json::array()}});
+        const nlohmann::json predictions = {{"source", reproduce}, {"variant", v->name}, {"complete", true},
+                                            {"skipped", nlohmann::json::array()}, {"steps", steps}};
+        if (auto e = write_output_file(base + ".json", predictions.dump(2) + "\n"); !e.empty()) return usage(e);
+        fmt::print("wrote {} and {}.json (run it: ./daxcheck kernel --cpus 2 {})\n", f.emit_path, base,
+                   shell_quoted(f.emit_path));
     } else if (!f.emit_path.empty()) {
         fmt::print("no failure: no stress reproducer written to {}\n", f.emit_path);
     }
