@@ -41,5 +41,6 @@ nlohmann::json explorer_section(const Options& o);
 nlohmann::json swarm_depth_section(const Options& o);
 nlohmann::json fslevel_section(const Options& o);
 nlohmann::json refcount_section(const Options& o);
+nlohmann::json race_section(const Options& o);
 
 }  // namespace daxcheck::bench

@@ -29,6 +29,7 @@ constexpr Section kSections[] = {
     {"explorer", explorer_section}, {"swarm-depth", swarm_depth_section},
     {"fslevel", fslevel_section},
     {"refcount", refcount_section},
+    {"race", race_section},
 };
 
 std::string first_line_of(const char* path, const std::string& key) {

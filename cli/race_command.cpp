@@ -269,4 +269,20 @@ std::pair<int, int> replay_corpus_file(const std::string& path) {
     return {passed, failed};
 }
 
+RaceFigures race_figures(const std::string& variant, bool fs_level, unsigned files, unsigned pfns,
+                         unsigned offsets, unsigned pmd_order, unsigned max_pins, unsigned depth) {
+    const Variant* v = find_variant(variant);
+    if (!v) throw std::invalid_argument("race_figures: no variant " + variant);
+    model::Universe u = model::Universe::with_pmd_order(pmd_order);
+    u.files = files;
+    u.pfns = pfns;
+    u.offsets = offsets;
+    u.max_pins = max_pins;
+    const race::PrefixSource p = fs_level ? race::fs_prefixes(*v, u, depth, 1) : race::function_prefixes(*v, u, depth, 1);
+    const race::RaceResult r = race::race(*v, p, race::RaceOptions{});
+    return {r.failure.has_value(), r.stats.prefixes, r.stats.pairs,
+            r.stats.pairs - r.stats.independent_pairs, r.stats.interleavings, r.stats.redundant,
+            r.stats.seconds};
+}
+
 }  // namespace race_cli

@@ -32,4 +32,15 @@ private:
 // printing one line per variant as `daxcheck replay` does; (passed, failed).
 std::pair<int, int> replay_corpus_file(const std::string& path);
 
+// For the bench (bench/race.cpp): one `race` search of `variant` over every
+// state reachable in `depth` operations of the universe, with every
+// interleaving of every pair (sleep sets on, no preemption bound).
+struct RaceFigures {
+    bool found = false;             // a failure stopped the search
+    std::uint64_t prefixes = 0, pairs = 0, racing_pairs = 0, interleavings = 0, redundant = 0;
+    double seconds = 0;
+};
+RaceFigures race_figures(const std::string& variant, bool fs_level, unsigned files, unsigned pfns,
+                         unsigned offsets, unsigned pmd_order, unsigned max_pins, unsigned depth);
+
 }  // namespace race_cli
