@@ -187,6 +187,7 @@ int daxcheck_main(int argc, char** argv) {
     race_cli::RaceCommand race;
     race.add_to(app);
     set_race_replayer(race_cli::replay_corpus_file);
+    set_race_emitter(race_cli::emit_race_file);
     auto* explore = app.add_subcommand(
         "explore", "search every operation sequence of a small universe breadth-first");
     std::vector<std::string> x_variants, x_properties, x_profiles;

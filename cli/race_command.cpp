@@ -178,30 +178,10 @@ int RaceCommand::run() {
     if (failed && !f.emit_path.empty()) {
         const std::string script = race::stress_script(*r.failure, u, v->name);
         if (auto e = write_output_file(f.emit_path, script); !e.empty()) return usage(e);
-        // The predictions ./daxcheck kernel reads beside FILE.sh (FILE.json):
-        // the race step warns what the failing interleaving warned; the
-        // symptoms after it (a drifted count seen by the next owner) are
-        // what the run is for, so nothing is predicted there.
         const std::string base = f.emit_path.size() > 3 && f.emit_path.ends_with(".sh")
                                      ? f.emit_path.substr(0, f.emit_path.size() - 3)
                                      : f.emit_path;
-        nlohmann::json steps = nlohmann::json::array();
-        const auto& x = *r.failure;
-        std::size_t n = 0;
-        for (const auto& op : x.prefix)
-            steps.push_back({{"step", ++n}, {"op", op}, {"skipped", false}, {"warnings", nlohmann::json::array()}});
-        nlohmann::json race_warnings = nlohmann::json::array();
-        for (const auto& w : x.run.bug[0] ? std::set<std::string>{} : x.outcome.warnings) {
-            // "WARN_ON_ONCE(cond) in function"
-            const auto in = w.rfind(") in ");
-            race_warnings.push_back({{"function", w.substr(in + 5)}, {"condition", w.substr(13, in - 13)}});
-        }
-        steps.push_back({{"step", ++n}, {"op", "race: " + x.pair.a.text + " || " + x.pair.b.text},
-                         {"skipped", false}, {"warnings", race_warnings}});
-        for (const char* op : {"read back", "delete every file", "a new unshared file faults the freed blocks"})
-            steps.push_back({{"step", ++n}, {"op", op}, {"skipped", false}, {"warnings", nlohmann::json::array()}});
-        const nlohmann::json predictions = {{"source", reproduce}, {"variant", v->name}, {"complete", true},
-                                            {"skipped", nlohmann::json::array()}, {"steps", steps}};
+        const nlohmann::json predictions = race::stress_predictions(*r.failure, v->name, reproduce);
         if (auto e = write_output_file(base + ".json", predictions.dump(2) + "\n"); !e.empty()) return usage(e);
         fmt::print("wrote {} and {}.json (run it: ./daxcheck kernel --cpus 2 {})\n", f.emit_path, base,
                    shell_quoted(f.emit_path));
@@ -267,6 +247,42 @@ std::pair<int, int> replay_corpus_file(const std::string& path) {
         fmt::print("      reproduce: ./daxcheck replay {}\n", shell_quoted(path));
     }
     return {passed, failed};
+}
+
+int emit_race_file(const std::string& path, const std::string& variant,
+                   const std::string& script_out, const std::string& predictions_out) {
+    const CorpusParse parsed = load_corpus(path);
+    if (!parsed.file) {
+        for (const auto& e : parsed.errors) fmt::print(stderr, "{}\n", e.text());
+        return kUsageError;
+    }
+    const CorpusFile& f = *parsed.file;
+    const std::string name = variant.empty() ? f.expect.front().variant : variant;
+    const Variant* v = find_variant(name);
+    if (!v) return usage(fmt::format("emit: unknown variant '{}' (known: {})", name, known_variants()));
+    std::string error;
+    const auto prefix = race::prefix_of(*v, f, error);
+    if (!prefix) return usage(fmt::format("{}: {}", path, error));
+    // The recorded interleaving's outcome, for the race step's predicted warnings.
+    race::RaceFailure failure;
+    if (auto failed = race::check_interleaving(*v, prefix->world, prefix->pairs.front(), f.race->schedule))
+        failure = std::move(*failed);
+    failure.prefix = prefix->ops;
+    failure.pair = prefix->pairs.front();
+    const std::string script = race::stress_script(failure, f.universe, v->name);
+    if (script_out.empty()) fmt::print("{}", script);
+    else if (auto e = write_output_file(script_out, script); !e.empty()) return usage(e);
+    if (!predictions_out.empty()) {
+        nlohmann::json p = race::stress_predictions(failure, v->name, path);
+        nlohmann::json expect = nlohmann::json::array();
+        for (const auto& k : f.kernel) {
+            if (k.clean) expect.push_back({{"kernel", k.kernel}, {"clean", true}});
+            else expect.push_back({{"kernel", k.kernel}, {"warns", k.warns}});
+        }
+        p["kernel_expect"] = expect;
+        if (auto e = write_output_file(predictions_out, p.dump(2) + "\n"); !e.empty()) return usage(e);
+    }
+    return 0;
 }
 
 RaceFigures race_figures(const std::string& variant, bool fs_level, unsigned files, unsigned pfns,

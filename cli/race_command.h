@@ -32,6 +32,12 @@ private:
 // printing one line per variant as `daxcheck replay` does; (passed, failed).
 std::pair<int, int> replay_corpus_file(const std::string& path);
 
+// `daxcheck emit` of a `level: fs` race file: its stress reproducer to
+// `script_out` (standard output when ""), its predictions, with the file's
+// `kernel:` lines, to `predictions_out` (none when ""); the exit code.
+int emit_race_file(const std::string& path, const std::string& variant,
+                   const std::string& script_out, const std::string& predictions_out);
+
 // For the bench (bench/race.cpp): one `race` search of `variant` over every
 // state reachable in `depth` operations of the universe, with every
 // interleaving of every pair (sleep sets on, no preemption bound).

@@ -97,4 +97,25 @@ std::string stress_script(const RaceFailure& f, const model::Universe& u, const 
     return s;
 }
 
+nlohmann::json stress_predictions(const RaceFailure& f, const std::string& variant,
+                                  const std::string& source) {
+    nlohmann::json steps = nlohmann::json::array();
+    const auto none = nlohmann::json::array();
+    std::size_t n = 0;
+    for (const auto& op : f.prefix) steps.push_back({{"step", ++n}, {"op", op}, {"skipped", false}, {"warnings", none}});
+    nlohmann::json race_warnings = nlohmann::json::array();
+    for (const auto& w : f.outcome.warnings) {  // "WARN_ON_ONCE(condition) in function"
+        const auto in = w.rfind(") in ");
+        const std::string head = "WARN_ON_ONCE(";
+        if (in == std::string::npos || w.rfind(head, 0) != 0) continue;
+        race_warnings.push_back({{"function", w.substr(in + 5)}, {"condition", w.substr(head.size(), in - head.size())}});
+    }
+    steps.push_back({{"step", ++n}, {"op", "race: " + f.pair.a.text + " || " + f.pair.b.text},
+                     {"skipped", false}, {"warnings", race_warnings}});
+    for (const char* op : {"read back", "delete every file", "a new unshared file faults the freed blocks"})
+        steps.push_back({{"step", ++n}, {"op", op}, {"skipped", false}, {"warnings", none}});
+    return {{"source", source}, {"variant", variant}, {"complete", true}, {"skipped", nlohmann::json::array()},
+            {"steps", steps}};
+}
+
 }  // namespace daxcheck::race

@@ -9,6 +9,7 @@
 // warns (the kernel symptoms of docs/contract.md section 10).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "model/universe.h"
@@ -21,5 +22,12 @@ constexpr unsigned kStressSeconds = 90;
 // The script; `variant` names the port whose failure it reproduces.
 std::string stress_script(const RaceFailure& f, const model::Universe& u, const std::string& variant,
                           unsigned seconds = kStressSeconds);
+
+// The predictions ./daxcheck kernel reads beside the script (kernel/predictions.py):
+// one step per prefix operation, the race step with the warnings the failing
+// interleaving raised, and the steps after it, where nothing is predicted (the
+// symptoms a drifted count causes there are what the run is for).
+nlohmann::json stress_predictions(const RaceFailure& f, const std::string& variant,
+                                  const std::string& source);
 
 }  // namespace daxcheck::race
