@@ -18,30 +18,23 @@ constexpr int kTouchesPerProcess = 200;  // faults per xfs_io process: few proce
 // fslevel/xfs_io.cpp); "" for an operation that is no fault (run it once).
 std::string repeated_fault(const fslevel::Op& op, unsigned pmd_order) {
     const std::uint64_t chunk = kPmd >> pmd_order;
-    auto loop = [&](model::FileId f, std::uint64_t offset, bool pmd, bool write) {
+    auto loop = [&](model::FileId f, std::uint64_t offset, bool write) {
         const std::uint64_t at = offset * chunk;
         // The whole 2 MiB range around the page is mapped either way: the
         // kernel then takes PMD faults where the extent allows (the torn
         // folios of the 7.x reproducer need them) and PTE faults elsewhere.
-        (void)pmd;
         const std::uint64_t first = at / kPmd * kPmd;
         const std::uint64_t len = kPmd;
         std::string c = fmt::format("xfs_io -c \"mmap {} {} {}\"", write ? "-w" : "-r", first, len);
+        // Each touch faults; madvise -d (MADV_DONTNEED) zaps the mapping so the next one faults again.
+        const std::string touch = write ? fmt::format(" -c \"mwrite -S 0x63 {} 1\" -c \"msync {} {}\"", at, first, len)
+                                        : fmt::format(" -c \"mread {} 1\"", at);
         for (int i = 0; i < kTouchesPerProcess; i++)
-            c += write ? fmt::format(" -c \"mwrite -S 0x63 {} 1\" -c \"msync {} {}\"", at, first, len)
-                       : fmt::format(" -c \"mread {} 1\"", at);
-        // madvise -d (MADV_DONTNEED) after each touch: the next touch faults again.
-        std::size_t pos = 0;
-        const std::string touch = write ? "-c \"msync" : "-c \"mread";
-        while ((pos = c.find(touch, pos)) != std::string::npos) {
-            const std::size_t end = c.find('"', c.find('"', pos) + 1) + 1;
-            c.insert(end, fmt::format(" -c \"madvise -d {} {}\"", first, len));
-            pos = end;
-        }
+            c += touch + fmt::format(" -c \"madvise -d {} {}\"", first, len);
         return c + fmt::format(" \"$MNT/{}\" >/dev/null", model::file_letter(f));
     };
-    return std::visit(overloaded{[&](const fslevel::ReadFault& o) { return loop(o.file, o.offset, o.pmd, false); },
-                                 [&](const fslevel::WriteFault& o) { return loop(o.file, o.offset, o.pmd, true); },
+    return std::visit(overloaded{[&](const fslevel::ReadFault& o) { return loop(o.file, o.offset, false); },
+                                 [&](const fslevel::WriteFault& o) { return loop(o.file, o.offset, true); },
                                  [](const auto&) { return std::string(); }},
                       op);
 }
