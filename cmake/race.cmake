@@ -8,11 +8,6 @@
 find_package(Boost REQUIRED COMPONENTS context)
 
 set(DAXCHECK_RACE_DEFINITIONS KSHIM_RACE=1 kshim=kshim_race daxcheck=daxcheck_race)
-if(DAXCHECK_SANITIZE)
-  # Boost.Context tells AddressSanitizer about its stack switches only in its
-  # ucontext flavour.
-  list(APPEND DAXCHECK_RACE_DEFINITIONS BOOST_USE_UCONTEXT BOOST_USE_ASAN)
-endif()
 
 add_library(daxcheck_race STATIC
   model/universe.cpp model/state.cpp

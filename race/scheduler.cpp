@@ -5,9 +5,60 @@
 
 #include <stdexcept>
 
+// AddressSanitizer must be told when the stack changes (race/scheduler.h's
+// fibers): each switch is announced, as Boost.Context's own ucontext flavour
+// does, which Debian's library is not built with.
+#if defined(__SANITIZE_ADDRESS__)
+#define DAXCHECK_ASAN_FIBERS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DAXCHECK_ASAN_FIBERS 1
+#endif
+#endif
+#ifdef DAXCHECK_ASAN_FIBERS
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 namespace daxcheck::race {
 
 namespace ctx = boost::context;
+
+namespace {
+
+// One stack's extent, for AddressSanitizer.
+struct StackExtent {
+    const void* bottom = nullptr;
+    std::size_t size = 0;
+};
+
+// Announces a switch to the stack `to`; `fake` keeps the leaving stack's fake
+// frames (nullptr: the leaving fiber ends). No-ops without AddressSanitizer.
+void start_switch([[maybe_unused]] void** fake, [[maybe_unused]] const StackExtent& to) {
+#ifdef DAXCHECK_ASAN_FIBERS
+    __sanitizer_start_switch_fiber(fake, to.bottom, to.size);
+#endif
+}
+// After a switch: `from` gets the stack we came from.
+void finish_switch([[maybe_unused]] void* fake, [[maybe_unused]] StackExtent* from) {
+#ifdef DAXCHECK_ASAN_FIBERS
+    __sanitizer_finish_switch_fiber(fake, from ? &from->bottom : nullptr, from ? &from->size : nullptr);
+#endif
+}
+
+// fixedsize_stack that remembers the extent of the stack it hands out.
+struct RecordingStack {
+    ctx::fixedsize_stack stack;
+    StackExtent* extent;
+    ctx::stack_context allocate() {
+        ctx::stack_context s = stack.allocate();
+        extent->bottom = static_cast<const char*>(s.sp) - s.size;
+        extent->size = s.size;
+        return s;
+    }
+    void deallocate(ctx::stack_context& s) noexcept { stack.deallocate(s); }
+};
+
+}  // namespace
 
 bool conflict(const kshim::access_point& a, const kshim::access_point& b) {
     return a.address == b.address && (a.writes() || b.writes());
@@ -33,7 +84,7 @@ public:
             ~Restore() { kshim::current_access_hook = h; }
         } restore{outer};
         for (int t = 0; t < 2; t++) {
-            fibers_[t] = ctx::fiber(std::allocator_arg, ctx::fixedsize_stack(kStackBytes),
+            fibers_[t] = ctx::fiber(std::allocator_arg, RecordingStack{ctx::fixedsize_stack(kStackBytes), &stacks_[t]},
                                     [this, t](ctx::fiber&& back) { return body(t, std::move(back)); });
             resume(t);  // up to its first access
         }
@@ -72,6 +123,7 @@ private:
     static constexpr std::size_t kStackBytes = 256 * 1024;
 
     ctx::fiber body(int t, ctx::fiber&& back) {
+        finish_switch(nullptr, &scheduler_stack_);
         back_ = std::move(back);
         current_ = t;
         try {
@@ -82,12 +134,16 @@ private:
             result_.bug[t] = std::string("error: ") + e.what();
         }
         done_[t] = true;
+        start_switch(nullptr, scheduler_stack_);  // this fiber's stack ends here
         return std::move(back_);
     }
 
     void resume(int t) {
         current_ = t;
+        void* fake = nullptr;
+        start_switch(&fake, stacks_[t]);
         fibers_[t] = std::move(fibers_[t]).resume();
+        finish_switch(fake, nullptr);
     }
 
     void before(const kshim::access_point& a) override {
@@ -95,7 +151,10 @@ private:
         // Once the other operation has finished there is nothing to decide.
         if (done_[1 - t] && can_run(a)) return;
         pending_[t] = a;
+        void* fake = nullptr;
+        start_switch(&fake, scheduler_stack_);
         back_ = std::move(back_).resume();  // to the scheduler, which resumes us when we run
+        finish_switch(fake, &scheduler_stack_);
     }
 
     void after(const kshim::access_point& a) override {
@@ -107,6 +166,8 @@ private:
     const std::array<std::function<void()>, 2>& ops_;
     const bool record_;
     std::array<ctx::fiber, 2> fibers_;
+    std::array<StackExtent, 2> stacks_{};
+    StackExtent scheduler_stack_;  // the stack run() is on (learnt at the first switch)
     ctx::fiber back_;  // the scheduler, while an operation runs
     std::array<kshim::access_point, 2> pending_{};
     std::array<bool, 2> done_{};
