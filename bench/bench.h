@@ -57,5 +57,6 @@ nlohmann::json swarm_depth_section(const Options& o);
 nlohmann::json fslevel_section(const Options& o);
 nlohmann::json refcount_section(const Options& o);
 nlohmann::json explorer_speed_section(const Options& o);
+nlohmann::json race_section(const Options& o);
 
 }  // namespace daxcheck::bench

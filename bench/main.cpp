@@ -30,6 +30,7 @@ constexpr Section kSections[] = {
     {"fslevel", fslevel_section},
     {"refcount", refcount_section},
     {"explorer-speed", explorer_speed_section},
+    {"race", race_section},
 };
 
 std::string first_line_of(const char* path, const std::string& key) {

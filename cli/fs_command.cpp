@@ -328,6 +328,11 @@ std::string output_problem(const std::string& flag, const std::string& out, cons
 
 }  // namespace
 
+namespace {
+RaceEmitter g_race_emitter = nullptr;
+}  // namespace
+void set_race_emitter(RaceEmitter emitter) { g_race_emitter = emitter; }
+
 int emit_command(const std::string& path, const std::string& variant_name,
                  const std::string& script_out, const std::string& predictions_out, bool calls) {
     if (calls && (!script_out.empty() || !predictions_out.empty())) {
@@ -353,6 +358,13 @@ int emit_command(const std::string& path, const std::string& variant_name,
         return 2;
     }
     const CorpusFile& f = *parsed.file;
+    if (f.race && f.fs_level && !calls) {
+        if (!g_race_emitter) {
+            fmt::print(stderr, "{}: a race: file needs the daxcheck binary (the concurrency build)\n", path);
+            return 2;
+        }
+        return g_race_emitter(path, variant_name, script_out, predictions_out);
+    }
     if (!f.fs_level) {
         fmt::print(stderr, "{}: not a filesystem-level file (no `level: fs`): only filesystem "
                            "operations have an xfs_io form\n", path);

@@ -53,6 +53,14 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
 // file for `variant` (default: the first `expect:` line's).
 // With `calls`, prints instead each operation and, as `#` comment lines under
 // it, the calls the variant's fault path derives (for corpus files).
+// `emit` of a `race:` corpus file (the stress reproducer, race/stress_script.h):
+// set by the daxcheck binary to the concurrency build's (cli/race_command.h).
+// Takes the file, the variant ("" for the first expect: line's), the script
+// and predictions paths ("" for standard output / none); returns the exit code.
+using RaceEmitter = int (*)(const std::string& path, const std::string& variant,
+                            const std::string& script_out, const std::string& predictions_out);
+void set_race_emitter(RaceEmitter emitter);
+
 int emit_command(const std::string& path, const std::string& variant, const std::string& script_out,
                  const std::string& predictions_out, bool calls = false);
 

@@ -15,6 +15,7 @@
 #include "cli/flag_checks.h"
 #include "cli/interrupt_handler.h"
 #include "cli/output_file.h"
+#include "cli/race_command.h"
 #include "cli/run_command.h"
 #include "cli/swarm_command.h"
 #include "cli/universe_flags.h"
@@ -189,6 +190,11 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
 
     SwarmCommand swarm;
     swarm.add_to(app);
+    // Two files at once (docs/contract.md section 10): the concurrency build's.
+    race_cli::RaceCommand race;
+    race.add_to(app);
+    set_race_replayer(race_cli::replay_corpus_file);
+    set_race_emitter(race_cli::emit_race_file);
     auto* explore = app.add_subcommand(
         "explore", "search every operation sequence of a small universe breadth-first");
     std::vector<std::string> x_variants, x_properties, x_profiles;
@@ -247,6 +253,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     if (app.got_subcommand("replay")) return replay_command(replay_paths);
     swarm.cluster = cluster;
     if (app.got_subcommand("swarm")) return swarm.run();
+    if (race.parsed()) return race.run();
 
     if (app.got_subcommand("explore")) {
         Selection sel;

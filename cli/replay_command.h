@@ -22,6 +22,13 @@ std::vector<std::string> corpus_files_in(const std::string& dir, std::error_code
 // and "N passed, M failed". Returns the exit code: 0 when all match, else 1.
 int replay_command(const std::vector<std::string>& paths);
 
+// Replays a `race:` corpus file (property race) by its path, printing as
+// replay does; returns (passed, failed) expectations. The daxcheck binary sets
+// it to the concurrency build's (cli/race_command.h); without one a race file
+// fails with a message that says so.
+using RaceReplayer = std::pair<int, int> (*)(const std::string& path);
+void set_race_replayer(RaceReplayer replayer);
+
 // Writes each failing row's counterexample to `dir` as
 // <variant>--<property>--<profile>--<hash>.dax unless the same sequence is
 // already there for that variant and property. Prints what it did.

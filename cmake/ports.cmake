@@ -58,40 +58,41 @@ function(daxcheck_port_matrix interface source tag)
   endforeach()
 endfunction()
 
-function(daxcheck_v10_variant name summary)
-  daxcheck_port_build(daxcheck_ports impl/v10.cpp port_${name}
+function(daxcheck_v10_variant interface name summary)
+  daxcheck_port_build(${interface} impl/v10.cpp port_${name}
     V10_VARIANT_NAME="${name}" V10_VARIANT_SUMMARY="${summary}" ${ARGN})
 endfunction()
 
-daxcheck_v10_variant(v10 "v10 as posted (= v11): bugs byvalue, inverted, postdec"
-  CONFIG_V10_BUG_BYVALUE=1 CONFIG_V10_BUG_INVERTED=1 CONFIG_V10_BUG_POSTDEC=1)
-daxcheck_v10_variant(v10-only-byvalue "v10 with only the byvalue bug"
-  CONFIG_V10_BUG_BYVALUE=1)
-daxcheck_v10_variant(v10-only-inverted "v10 with only the inverted bug"
-  CONFIG_V10_BUG_INVERTED=1)
-daxcheck_v10_variant(v10-only-postdec "v10 with only the postdec bug"
-  CONFIG_V10_BUG_POSTDEC=1)
-daxcheck_v10_variant(v10-fixed "v10 with all three bugs fixed"
-  )
-
 # A port that is one upstream version: one source file, built under its
 # configuration matrix.
-function(daxcheck_port source)
+function(daxcheck_port interface source)
   get_filename_component(name ${source} NAME_WE)
-  daxcheck_port_matrix(daxcheck_ports "${PROJECT_SOURCE_DIR}/${source}" port_${name})
+  daxcheck_port_matrix(${interface} "${PROJECT_SOURCE_DIR}/${source}" port_${name} ${ARGN})
 endfunction()
 
-daxcheck_port(impl/pre_reflink.cpp)
-daxcheck_port(impl/v12.cpp)
-daxcheck_port(impl/v6_0.cpp)
-daxcheck_port(impl/v6_2.cpp)
-daxcheck_port(impl/v6_15.cpp)
-daxcheck_port(impl/v7_1.cpp)
-daxcheck_port(impl/v7_2.cpp)
+# Every in-tree variant into `interface`, each compiled with the definitions
+# in ARGN too (the concurrency build's, cmake/race.cmake).
+function(daxcheck_in_tree_ports interface)
+  daxcheck_v10_variant(${interface} v10 "v10 as posted (= v11): bugs byvalue, inverted, postdec"
+    CONFIG_V10_BUG_BYVALUE=1 CONFIG_V10_BUG_INVERTED=1 CONFIG_V10_BUG_POSTDEC=1 ${ARGN})
+  daxcheck_v10_variant(${interface} v10-only-byvalue "v10 with only the byvalue bug"
+    CONFIG_V10_BUG_BYVALUE=1 ${ARGN})
+  daxcheck_v10_variant(${interface} v10-only-inverted "v10 with only the inverted bug"
+    CONFIG_V10_BUG_INVERTED=1 ${ARGN})
+  daxcheck_v10_variant(${interface} v10-only-postdec "v10 with only the postdec bug"
+    CONFIG_V10_BUG_POSTDEC=1 ${ARGN})
+  daxcheck_v10_variant(${interface} v10-fixed "v10 with all three bugs fixed" ${ARGN})
+  foreach(source impl/pre_reflink.cpp impl/v12.cpp impl/v6_0.cpp impl/v6_2.cpp impl/v6_15.cpp
+                 impl/v7_1.cpp impl/v7_2.cpp)
+    daxcheck_port(${interface} ${source} ${ARGN})
+  endforeach()
+endfunction()
+
+daxcheck_in_tree_ports(daxcheck_ports)
 
 # Builds each out-of-tree port file into `interface` under its configuration
-# matrix (see README "Check your own patch"). A missing file stops the
-# configure with its name.
+# matrix (see README "Check your own patch"), with the definitions in ARGN
+# too. A missing file stops the configure with its name.
 function(daxcheck_extra_ports interface files)
   set(n 0)
   foreach(file IN LISTS files)
@@ -101,6 +102,6 @@ function(daxcheck_extra_ports interface files)
     endif()
     math(EXPR n "${n} + 1")
     # Reproduce lines of its variants say --port FILE (impl/variant.h).
-    daxcheck_port_matrix(${interface} "${path}" extra_${n} DAXCHECK_PORT_FILE="${path}")
+    daxcheck_port_matrix(${interface} "${path}" extra_${n} DAXCHECK_PORT_FILE="${path}" ${ARGN})
   endforeach()
 endfunction()

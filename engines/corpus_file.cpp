@@ -23,7 +23,8 @@ namespace {
 
 namespace m = model;
 
-const char* const kHeaderKeys[] = {"universe", "level", "property", "profile", "shows", "expect", "kernel"};
+const char* const kHeaderKeys[] = {"universe", "level", "property", "profile", "shows", "expect", "kernel",
+                                   "race", "schedule"};
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -148,6 +149,10 @@ public:
         if (key == "property") {
             const auto w = words_of(value);
             if (w.size() != 1) return error(line, "'property:' takes one property name");
+            if (w[0] == "race") {  // a `race:` file (CorpusRace)
+                file_.property = "race";
+                return;
+            }
             if (!find_property(std::string(w[0])))
                 return error(line, fmt::format("unknown property '{}' (known: {})", w[0],
                                                known_properties()));
@@ -187,7 +192,63 @@ public:
         file_.kernel.push_back(std::move(k));
     }
 
+    // `race: OP || OP` and `schedule: ...`, after the operations.
+    void race(int line, std::string_view key, std::string_view value) {
+        value = trim(strip_comment(value));
+        if (key == "schedule") {
+            if (!file_.race) return error(line, "'schedule:' before its 'race:' line");
+            if (!file_.race->schedule.empty()) return error(line, "a second 'schedule:' line");
+            for (auto w : words_of(value)) {
+                int side = -1;
+                for (int s = 0; s < 2; s++)
+                    if (w.size() == 1 && w[0] == m::file_letter(file_.race->files[s])) side = s;
+                if (side < 0)
+                    return error(line, fmt::format("'schedule:' names the file of each step ({} or {}), "
+                                                   "not '{}'",
+                                                   m::file_letter(file_.race->files[0]),
+                                                   m::file_letter(file_.race->files[1]), printable(w)));
+                file_.race->schedule.push_back(side);
+            }
+            if (file_.race->schedule.empty()) return error(line, "'schedule:' names no step");
+            return;
+        }
+        if (file_.race) return error(line, fmt::format("a second 'race:' line (first on line {})", file_.race->line));
+        const auto bar = value.find("||");
+        if (bar == std::string_view::npos)
+            return error(line, "'race:' takes two operations separated by '||'");
+        CorpusRace r;
+        r.line = line;
+        for (int s = 0; s < 2; s++) {
+            const std::string_view text = trim(s == 0 ? value.substr(0, bar) : value.substr(bar + 2));
+            if (file_.fs_level) {
+                auto parsed = fslevel::parse_op(text);
+                if (auto* e = std::get_if<fslevel::ParseError>(&parsed)) return error(line, e->message);
+                r.files[s] = std::visit([](const auto& o) -> m::FileId {
+                    if constexpr (requires { o.file; }) return o.file;
+                    else return o.dst;
+                }, std::get<fslevel::Op>(parsed));
+                r.sides[s] = fslevel::to_text(std::get<fslevel::Op>(parsed));
+            } else {
+                auto parsed = parse_op(text);
+                if (auto* e = std::get_if<OpParseError>(&parsed)) return error(line, e->message);
+                const m::Op& op = std::get<m::Op>(parsed);
+                const auto* a = std::get_if<m::Associate>(&op);
+                const auto* d = std::get_if<m::Disassociate>(&op);
+                const auto* t = std::get_if<m::Truncate>(&op);
+                if (!a && !d && !t)
+                    return error(line, "a 'race:' operation is an associate, disassociate or truncate");
+                r.files[s] = a ? a->file : d ? d->file : t->file;
+                r.sides[s] = to_text(op);
+            }
+        }
+        if (r.files[0] == r.files[1])
+            return error(line, "the two 'race:' operations are of one file, which the kernel "
+                               "serialises: name two different files");
+        file_.race = std::move(r);
+    }
+
     void operation(int line, std::string_view text) {
+        if (file_.race) return error(line, "an operation after the 'race:' line");
         if (!ops_started_line_) ops_started_line_ = line;
         if (++op_lines_ > kCorpusMaxOperations) {
             if (!too_many_ops_)
@@ -214,7 +275,13 @@ public:
             if (!seen_.count(key)) error(1, fmt::format("missing header '{}:'", key));
         if (!seen_.count("expect"))
             error(1, "missing header 'expect:' (one 'expect: VARIANT pass|fail' per variant)");
-        if (op_lines_ == 0) error(last_line, "no operations");
+        if (op_lines_ == 0 && !file_.race) error(last_line, "no operations");
+        if (file_.property == "race" && !file_.race)
+            error(last_line, "'property: race' needs a 'race: OP || OP' line after the operations");
+        if (file_.race && file_.property != "race")
+            error(file_.race->line, "a 'race:' line needs 'property: race'");
+        if (file_.race && file_.race->schedule.empty())
+            error(file_.race->line, "a 'race:' line needs a 'schedule:' line after it");
         if (!errors.empty()) return;
         check_legality();
     }
@@ -448,11 +515,13 @@ CorpusParse parse_corpus(std::string_view path, std::string_view content) {
             for (const char* k : kHeaderKeys) known = known || key == k;
             if (!known) {
                 parser.error(line, fmt::format("unknown header '{}:' (known: universe, level, "
-                                               "property, profile, shows, expect, kernel)",
+                                               "property, profile, shows, expect, kernel, race, "
+                                               "schedule)",
                                                key));
                 continue;
             }
-            parser.header(line, key, text.substr(colon + 1));
+            if (key == "race" || key == "schedule") parser.race(line, key, text.substr(colon + 1));
+            else parser.header(line, key, text.substr(colon + 1));
             continue;
         }
         parser.operation(line, text);
@@ -532,6 +601,11 @@ std::string corpus_text(const CorpusFile& f, const std::vector<std::string>& com
     out += "\n";
     for (const auto& o : f.ops) out += to_text(o.op) + "\n";
     for (const auto& o : f.fs_ops) out += fslevel::to_text(o.op) + "\n";
+    if (f.race) {
+        out += "race: " + f.race->sides[0] + " || " + f.race->sides[1] + "\nschedule:";
+        for (int s : f.race->schedule) out += std::string(" ") + model::file_letter(f.race->files[s]);
+        out += "\n";
+    }
     return out;
 }
 

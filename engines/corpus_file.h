@@ -4,6 +4,7 @@
 // throws: a bad file yields errors of the form `FILE:LINE: what is wrong`.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -52,6 +53,18 @@ struct CorpusKernelExpect {
     int line = 0;
 };
 
+// `race: OP || OP` and `schedule: A B A ...` after the operations (with
+// `property: race`; docs/contract.md section 10): the two operations, of two
+// different files, run concurrently from the state the operations reach, in
+// the interleaving the schedule names (the file of the operation that runs
+// each step). Replayed by `./daxcheck race --replay` (race/race_corpus.h).
+struct CorpusRace {
+    std::array<std::string, 2> sides;    // as written, each an operation of the file's level
+    std::array<model::FileId, 2> files{};
+    std::vector<int> schedule;           // per step: 0 (the first side) or 1
+    int line = 0;
+};
+
 struct CorpusFile {
     std::string path;
     bool fs_level = false;  // `level: fs`: the operations are filesystem operations (SPEC 8)
@@ -63,6 +76,7 @@ struct CorpusFile {
     std::vector<CorpusOp> ops;
     std::vector<CorpusFsOp> fs_ops;
     std::vector<CorpusKernelExpect> kernel;
+    std::optional<CorpusRace> race;
 
     std::vector<model::Op> operations() const;
     std::vector<fslevel::Op> fs_operations() const;

@@ -10,10 +10,6 @@
 #include "fslevel/fs_execution.h"
 
 namespace daxcheck::fslevel {
-namespace {
-
-// The state a search deduplicates on: the filesystem model, the function
-// model and the port's fields and xarray.
 std::string state_key(const FsExecution& ex) {
     std::string k;
     auto put = [&](std::uint64_t v) { k.append(reinterpret_cast<const char*>(&v), sizeof v); };
@@ -35,10 +31,10 @@ std::string state_key(const FsExecution& ex) {
     }
     const auto& w = ex.exec().world();
     for (const auto& pg : w.memmap) {
-        put(reinterpret_cast<std::uintptr_t>(pg.mapping));
+        put(reinterpret_cast<std::uintptr_t>(static_cast<const kshim::address_space*>(pg.mapping)));
         put(pg.index);
         put(static_cast<std::uint64_t>(pg._refcount));
-        put(pg.compound_head ? static_cast<const kshim::folio*>(pg.compound_head) - w.memmap.data() + 1 : 0);
+        put(pg.compound_head ? static_cast<const kshim::folio*>(static_cast<const kshim::page*>(pg.compound_head)) - w.memmap.data() + 1 : 0);
         put(pg.compound_order << 1 | pg.head);
     }
     for (const auto& x : w.i_pages)
@@ -46,8 +42,6 @@ std::string state_key(const FsExecution& ex) {
     for (long n : w.nrpages) put(static_cast<std::uint64_t>(n));
     return k;
 }
-
-}  // namespace
 
 std::string failure_class(const std::string& property, const std::string& message) {
     std::string m = message;

@@ -55,6 +55,12 @@ ReachResult search(const Variant& v, const Property& p, const model::Universe& u
                    const ReachOptions& o);
 
 // Every filesystem operation of `u` (legal or not) the search tries.
+class FsExecution;
+
+// The state a search deduplicates on: the filesystem model, the function
+// model and the port's fields and xarray, as bytes (race/prefixes.cpp too).
+std::string state_key(const FsExecution& ex);
+
 std::vector<Op> all_ops(const model::Universe& u, bool reflink);
 
 }  // namespace daxcheck::fslevel

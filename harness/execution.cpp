@@ -183,9 +183,12 @@ StepOutcome Execution::step_with(const model::Op& op, const std::function<void()
     return out;
 }
 
-void Execution::run_port(const model::Op& op) {
+void Execution::run_port(const model::Op& op) { run_port_call(*variant_, world_, op); }
+
+void run_port_call(const Variant& variant, kshim::kernel_world& world, const model::Op& op) {
     using namespace model;
-    auto& xarray = world_.i_pages;
+    const Variant* variant_ = &variant;
+    auto& xarray = world.i_pages;
     std::visit(
         overloaded{
             [&](const Associate& a) {
@@ -271,10 +274,12 @@ std::string Execution::raw_fields(model::Pfn pfn) const {
     if (pfn >= world_.memmap.size()) return "(outside the memmap)";
     const kshim::page& page = world_.memmap[pfn];
     std::string out = fmt::format("mapping={} index={} ref={}", mapping_name(page.mapping),
-                                  page.index, page._refcount);
-    if (page.head) out += fmt::format(" head order={}", page.compound_order);
+                                  static_cast<unsigned long>(page.index),
+                                  static_cast<int>(page._refcount));
+    if (page.head)
+        out += fmt::format(" head order={}", static_cast<unsigned>(page.compound_order));
     if (page.compound_head) {
-        const auto* head = static_cast<const kshim::folio*>(page.compound_head);
+        const auto* head = static_cast<const kshim::folio*>(static_cast<const kshim::page*>(page.compound_head));
         out += fmt::format(" tail of pfn {}", head - world_.memmap.data());
     } else if (page.pgmap != kshim::fsdax_pgmap()) {
         out += " pgmap=NULL";  // a page that is no tail lost its device

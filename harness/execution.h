@@ -115,6 +115,13 @@ private:
     bool any_misuse_ = false;     // some pfn is tainted: legal steps may spread it
 };
 
+// The port call `op` names (dax_associate_entry, dax_disassociate_entry,
+// get_page, ...) with the arguments Execution::step passes, and the xarray
+// store or erase that goes with it, on `world`, which must be current on this
+// thread (kshim::world_scope). No model, no checks: the concurrency engine
+// (race/) runs two of these at once. Throws kshim::kernel_bug as a port does.
+void run_port_call(const Variant& variant, kshim::kernel_world& world, const model::Op& op);
+
 // "A:0 B:2 shared pins=1" or "free": one pfn's model state for traces.
 std::string describe(const model::PfnState& p);
 

@@ -386,6 +386,65 @@ Expectation fs_expectation_for(const Variant& v, const std::string& property,
     return {};
 }
 
+// SPEC 10. No version serialises two files' updates of one page: the only
+// locks on the paths are each file's xarray lock and inode MMAPLOCK. So a
+// version fails wherever two files can reach one page with plain
+// read-modify-writes or with plain stores of fields that must agree. Rows
+// carry the profile "reflink": only shared blocks reach one page from two files.
+const std::vector<ExpectedFailure>& expected_race_failures() {
+    static const std::vector<ExpectedFailure> rows = [] {
+        std::vector<ExpectedFailure> r;
+        auto both_levels = [&](const char* v, const char* function_why, const char* fs_why) {
+            r.push_back({v, "race", "reflink", function_why});
+            r.push_back({v, "fs:race", "reflink", fs_why});
+        };
+        const char* torn_exclusive =
+            "two files associate one block exclusively at once (no caller passes the shared flag "
+            "for a read fault): plain stores of page->mapping and page->index interleave, leaving "
+            "one file's mapping with the other's index";
+        both_levels("pre-reflink",
+                    "no shared path: two files' associations of one pfn store page->mapping and "
+                    "page->index with no common lock; interleaved, the page holds one file's "
+                    "mapping and the other's index",
+                    torn_exclusive);
+        for (const char* v : {"v10", "v10-only-byvalue", "v10-only-inverted", "v10-only-postdec",
+                              "v10-fixed", "v12", "v6.0"})
+            both_levels(v,
+                        "the share count (page->index under the CoW flag) is a plain "
+                        "read-modify-write under each file's own xarray lock: two files' updates "
+                        "of one shared page lose one (share count drift)",
+                        torn_exclusive);
+        both_levels("v6.2",
+                    "page->share++ / --page->share are plain read-modify-writes under each file's "
+                    "own xarray lock: two files' updates of one shared page lose one (the drifting "
+                    "share count of the 2-vCPU reproducer; a page left shared after both files "
+                    "let go warns WARN_ON_ONCE(page->mapping) at the next owner's fault)",
+                    "two files' faults of a reflinked block each release and re-associate the "
+                    "shared entry (6.2 on): their share++ / --share interleave and lose an update");
+        for (const char* v : {"v6.15", "v6.15+debug_vm", "v7.1", "v7.1+debug_vm", "v7.2",
+                              "v7.2+debug_vm"})
+            both_levels(v,
+                        "folio->share++ / --folio->share are plain read-modify-writes under each "
+                        "file's own xarray lock, and the last release resets the folio (mapping, "
+                        "share, order) while another file may be re-associating it: a lost share "
+                        "update, or a folio reset under the other file",
+                        "two files' faults of a reflinked block release and re-associate the "
+                        "shared folio at once: a lost share update, or one file's release resets "
+                        "the folio the other is associating (the torn folio of the 7.2 reproducer)");
+        return r;
+    }();
+    return rows;
+}
+
+Expectation race_expectation_for(const Variant& v, bool fs_level) {
+    const std::string key = fs_level ? "fs:race" : "race";
+    for (const auto& [k, why] : v.expected_failures)
+        if (k == key + "/reflink") return {false, why};
+    for (const auto& row : expected_race_failures())
+        if (row.variant == v.name && row.property == key) return {false, row.why};
+    return {};
+}
+
 Expectation expectation_for(const Variant& v, const std::string& property,
                             const std::string& profile) {
     for (const auto& [key, why] : v.expected_failures)

@@ -35,4 +35,11 @@ const std::vector<ExpectedFailure>& expected_fs_failures();
 Expectation fs_expectation_for(const Variant& v, const std::string& property,
                                const std::string& profile);
 
+// Two operations of two different files run concurrently (docs/contract.md
+// section 10, `./daxcheck race`), at the function level or, `fs_level`,
+// through each version's fault path. Out-of-tree variants list theirs in
+// .expected_failures as "race/reflink" and "fs:race/reflink".
+const std::vector<ExpectedFailure>& expected_race_failures();
+Expectation race_expectation_for(const Variant& v, bool fs_level);
+
 }  // namespace daxcheck

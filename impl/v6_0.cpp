@@ -28,7 +28,7 @@ static inline bool dax_mapping_is_cow(struct address_space *mapping)
 // Set or update the CoW flag and count this association in page->index.
 static inline void dax_mapping_set_cow(struct page *page)
 {
-    if (reinterpret_cast<unsigned long>(page->mapping) != PAGE_MAPPING_DAX_COW) {
+    if ((uintptr_t)page->mapping != PAGE_MAPPING_DAX_COW) {
         // mapped normally before: count that owner
         if (page->mapping)
             page->index = 1;

@@ -55,13 +55,16 @@ class BootResult:
         self.wedged = False           # finished, but never powered off (ended after a grace)
 
 
-def qemu_command(vmlinuz, initrd, console_file, pmem=PMEM, memory=MEMORY):
+def qemu_command(vmlinuz, initrd, console_file, pmem=PMEM, memory=MEMORY, cpus=1):
     append = " ".join([
         "console=ttyS0", f"memmap={pmem}",
         "panic=-1",            # reboot at once on panic; -no-reboot turns that into an exit
         "nokaslr", "tsc=reliable", "no_timer_check",
     ])
-    return ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-smp", "1", "-m", memory,
+    # More than one vCPU (a race reproducer's two processes): multi-threaded
+    # TCG, so the guest's CPUs really run at once on the host's cores.
+    accel = "tcg,thread=multi" if cpus > 1 else "tcg"
+    return ["qemu-system-x86_64", "-accel", accel, "-cpu", "max", "-smp", str(cpus), "-m", memory,
             "-nodefaults", "-nographic", "-no-reboot", "-display", "none", "-monitor", "none",
             "-serial", f"file:{console_file}",
             "-kernel", vmlinuz, "-initrd", initrd, "-append", append]
@@ -82,8 +85,8 @@ def _said_finished(console_file):
         return False
 
 
-def boot(vmlinuz, initrd, console_file, timeout, pmem=PMEM, memory=MEMORY):
-    cmd = qemu_command(vmlinuz, initrd, console_file, pmem, memory)
+def boot(vmlinuz, initrd, console_file, timeout, pmem=PMEM, memory=MEMORY, cpus=1):
+    cmd = qemu_command(vmlinuz, initrd, console_file, pmem, memory, cpus)
     start = time.monotonic()
     out = tempfile.TemporaryFile()  # QEMU's own messages; a pipe nobody reads could fill up
     try:

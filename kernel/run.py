@@ -2,7 +2,7 @@
 """./daxcheck kernel: boot each reproducer on real kernels and compare what the
 kernel does with what the port predicts (README "On a running kernel").
 
-  run.py [--kernel 6.1|6.12|sid|PATH]... [--jobs N] [--timeout S] [--json FILE]
+  run.py [--kernel 6.1|6.12|sid|PATH]... [--jobs N] [--timeout S] [--cpus N] [--json FILE]
          [--cache DIR] [--out DIR] [--daxcheck BIN] [--no-source]
          [FILE.dax | DIR | REPRO.sh]...
 
@@ -71,6 +71,8 @@ def parse_args(argv):
                    help="boots at a time (default: nproc, at most 2)")
     p.add_argument("--timeout", type=float, default=90.0, help="seconds before a boot is killed (90)")
     p.add_argument("--json", metavar="FILE", help="write the results as JSON")
+    p.add_argument("--cpus", type=int, default=1,
+                   help="guest vCPUs (1; 2 for a race reproducer's two processes: multi-threaded TCG)")
     p.add_argument("--cache", default=os.environ.get("DAXCHECK_KERNEL_CACHE") or default_cache(),
                    help="kernel and initramfs cache (default ~/.cache/daxcheck/kernels)")
     p.add_argument("--out", default="reports/kernel", help="console logs go here (reports/kernel)")
@@ -88,6 +90,8 @@ def parse_args(argv):
                         "or the path of a vmlinuz or of a directory with boot/ and lib/modules/)")
     if a.jobs < 1:
         raise Usage("--jobs wants a positive number")
+    if not 1 <= a.cpus <= 8:
+        raise Usage("--cpus wants 1 to 8 vCPUs")
     if a.timeout <= 0:
         raise Usage("--timeout wants a positive number of seconds")
     if not a.inputs and not a.from_json:
@@ -184,7 +188,7 @@ def run_job(job, args, ports):
         initrd = initramfs.with_script(pk.initrd, script, os.path.join(tmp, "initrd.img"))
         if os.path.exists(console_file):
             os.remove(console_file)
-        b = boot.boot(pk.kernel.vmlinuz, initrd, console_file, args.timeout)
+        b = boot.boot(pk.kernel.vmlinuz, initrd, console_file, args.timeout, cpus=args.cpus)
     res["seconds"] = round(b.seconds, 1)
     res["console"] = console_file
     log = console_log.parse(b.console)

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "cli/race_command.h"
 #include "cli/replay_command.h"
 #include "engines/corpus_file.h"
 #include "harness/op_text.h"
@@ -204,6 +205,8 @@ TEST(CorpusFile, RandomBytesNeverCrash) {
 }
 
 TEST(CorpusReplay, SeedCorpusPasses) {
+    // The race: files replay in the concurrency build, as in the daxcheck binary.
+    set_race_replayer(race_cli::replay_corpus_file);
     const auto [rc, out] = replay_output({kSeed});
     EXPECT_EQ(rc, 0) << out;
     EXPECT_NE(out.find(" passed, 0 failed\n"), std::string::npos) << out;

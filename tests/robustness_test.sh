@@ -195,7 +195,7 @@ usage_names --walks swarm --variant v10 --walks 5 --seconds 2
 usage_names --walk-seed swarm --variant v10 --walk-seed 5 --seed 3
 usage_names --walk-seed swarm --variant v10 --walk-seed 5 --walks 3
 check "an unknown subcommand" 2 "$bin" frobnicate
-expect_in "$tmp/err" "unknown subcommand 'frobnicate' (known: run, report, emit, reach, replay, list, swarm, explore)" "an unknown subcommand"
+expect_in "$tmp/err" "unknown subcommand 'frobnicate' (known: run, report, emit, reach, replay, list, swarm, race, explore)" "an unknown subcommand"
 
 # --- 7. Signals: partial table, seed, reproduce line, partial JSON, 130/143.
 interrupt() {  # interrupt SIGNAL WANT_RC COMMAND...

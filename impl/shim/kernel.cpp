@@ -230,7 +230,7 @@ kernel_world &kernel_world::operator=(const kernel_world &other) {
     free_zone_device_folio = other.free_zone_device_folio;
     for (auto &page : memmap)
         if (page.compound_head)
-            page.compound_head = &memmap[static_cast<const folio *>(page.compound_head) -
+            page.compound_head = &memmap[static_cast<const folio *>(static_cast<const struct page *>(page.compound_head)) -
                                          other.memmap.data()];
     return *this;
 }

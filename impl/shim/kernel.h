@@ -12,6 +12,18 @@
 #include <string>
 #include <vector>
 
+// The concurrency build (KSHIM_RACE, only the daxcheck_race libraries of
+// cmake/race.cmake) makes the page and folio fields scheduling points
+// (impl/shim/shared_field.h); every other build has the plain types.
+#ifdef KSHIM_RACE
+#include "impl/shim/shared_field.h"
+#define KSHIM_FIELD(T, name) ::kshim::shared_field<T, name>
+#define KSHIM_ATOMIC(T, name) ::kshim::shared_atomic<T, name>
+#else
+#define KSHIM_FIELD(T, name) T
+#define KSHIM_ATOMIC(T, name) T
+#endif
+
 namespace kshim {
 
 // ---- configuration: IS_ENABLED(CONFIG_FOO) is 1 when CONFIG_FOO is defined to 1
@@ -82,22 +94,24 @@ static inline void INIT_LIST_HEAD(struct list_head *) {}
 
 // ---- struct page. Fields the versions use, all zero when idle except the
 // refcount and the pgmap the world sets up.
+// (KSHIM_FIELD(T, "name") is T; in the concurrency build each load and
+// store of it is a scheduling point, KSHIM_ATOMIC's accesses atomic steps.)
 struct page {
-    struct address_space *mapping = nullptr;
+    KSHIM_FIELD(struct address_space *, "mapping") mapping{nullptr};
     union {                         // 6.2+: share overlays index
-        unsigned long index = 0;
-        unsigned long share;
+        KSHIM_FIELD(unsigned long, "index") index{0};
+        KSHIM_FIELD(unsigned long, "share") share;
     };
-    int _refcount = 0;
+    KSHIM_ATOMIC(int, "_refcount") _refcount{0};
     // Compound folio state (6.15): a tail points at its head; the head knows
     // the folio's order.
-    struct page *compound_head = nullptr;  // set on tail pages only
-    unsigned int compound_order = 0;       // set on the head only
-    bool head = false;
+    KSHIM_FIELD(struct page *, "compound_head") compound_head{nullptr};  // set on tail pages only
+    KSHIM_FIELD(unsigned int, "compound_order") compound_order{0};      // set on the head only
+    KSHIM_FIELD(bool, "head") head{false};
     // ZONE_DEVICE pages (6.15+ read it as folio->pgmap). In the kernel a
     // tail's pgmap word is overwritten by its compound_head: prep_compound_page
     // clears it here, and a split must restore it.
-    struct dev_pagemap *pgmap = nullptr;
+    KSHIM_FIELD(struct dev_pagemap *, "pgmap") pgmap{nullptr};
     [[no_unique_address]] struct list_head _deferred_list;  // (on the first tail in the kernel)
 };
 // `&folio->page`: the folio's first page, which in the shim is the folio itself.
@@ -160,6 +174,24 @@ void prep_compound_page(struct page *page, unsigned int order);
 void folio_reset_order(struct folio *folio);
 static inline void ClearPageHead(struct page *page) { page->head = false; }
 static inline void clear_compound_head(struct page *page) { page->compound_head = nullptr; }
+
+// ---- spinlock_t (include/linux/spinlock.h), for ports that serialise with
+// a lock of their own. In the concurrency build a spin_lock waits (is not
+// scheduled) while another operation holds the lock.
+struct spinlock_t {
+    KSHIM_ATOMIC(int, "lock") locked{0};
+};
+#ifdef KSHIM_RACE
+static inline void spin_lock(spinlock_t *lock) {
+    with_hook(access_kind::lock, &lock->locked, "lock", 1, [&] { return lock->locked.v = 1; });
+}
+static inline void spin_unlock(spinlock_t *lock) {
+    with_hook(access_kind::unlock, &lock->locked, "lock", 0, [&] { return lock->locked.v = 0; });
+}
+#else
+static inline void spin_lock(spinlock_t *lock) { lock->locked = 1; }
+static inline void spin_unlock(spinlock_t *lock) { lock->locked = 0; }
+#endif
 
 // ---- DAX entries: xarray value entries holding a pfn and flags
 constexpr unsigned long DAX_LOCKED = 1UL << 0;
@@ -243,7 +275,7 @@ static inline void mem_cgroup_uncharge(struct folio *) {}
 static inline void __ClearPageAnonExclusive(struct page *) {}
 static inline void folio_set_count(struct folio *folio, int v) { folio->_refcount = v; }
 static inline bool folio_test_anon(const struct folio *folio) {
-    return reinterpret_cast<std::uintptr_t>(folio->mapping) & 0x1;  // PAGE_MAPPING_ANON
+    return reinterpret_cast<std::uintptr_t>(static_cast<struct address_space *>(folio->mapping)) & 0x1;  // PAGE_MAPPING_ANON
 }
 
 // ---- the fault path's view of the page cache (fs/dax.c around

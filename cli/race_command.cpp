@@ -1,0 +1,304 @@
+#include "cli/race_command.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <random>
+#include <set>
+
+#include "cli/flag_checks.h"
+#include "cli/output_file.h"
+#include "cli/shell_words.h"
+#include "cli/universe_flags.h"
+#include "engines/corpus_file.h"
+#include "harness/printable.h"
+#include "impl/expectations.h"
+#include "race/prefixes.h"
+#include "race/race_corpus.h"
+#include "race/race_text.h"
+#include "race/stress_script.h"
+
+namespace race_cli {
+
+using namespace daxcheck;
+
+struct RaceCommand::Flags {
+    std::string variant, level = "function", json_path, emit_path, corpus_dir;
+    std::optional<unsigned> depth, preemptions;
+    std::optional<std::uint64_t> seed;
+    std::uint64_t max_runs = 1000000;
+    double seconds = 0;
+    bool no_sleep_sets = false, save = false;
+    UniverseFlags universe;
+};
+
+RaceCommand::RaceCommand() : flags_(std::make_unique<Flags>()) {}
+RaceCommand::~RaceCommand() = default;
+
+namespace {
+
+constexpr int kUsageError = 2;
+constexpr unsigned kDefaultDepth = 2;
+
+int usage(const std::string& message) {
+    fmt::print(stderr, "daxcheck: {}\n", message);
+    return kUsageError;
+}
+
+// The universe `race` searches unless told otherwise: two files (a race
+// needs two), two pfns and two offsets (one PMD block of order 1).
+model::Universe default_universe() {
+    model::Universe u = model::Universe::with_pmd_order(1);
+    u.files = 2;
+    u.pfns = 2;
+    u.offsets = 2;
+    u.max_pins = 1;
+    return u;
+}
+
+std::string known_variants() {
+    std::string out;
+    for (const auto& v : variants()) out += (out.empty() ? "" : ", ") + v.name;
+    return out;
+}
+
+}  // namespace
+
+void RaceCommand::add_to(CLI::App& app) {
+    Flags& f = *flags_;
+    command_ = app.add_subcommand(
+        "race", "run two operations of two different files concurrently in every interleaving of "
+                "their page and folio field accesses, and check each ends where a serial order ends");
+    command_->add_option("--variant", f.variant, "the variant to check")->required();
+    command_->add_option("--level", f.level, "function (dax_associate_entry calls) or fs (filesystem "
+                                             "operations through the version's fault path)")
+        ->check(CLI::IsMember({"function", "fs"}));
+    command_->add_option("--depth", f.depth,
+                         fmt::format("longest prefix: every state reachable in this many operations "
+                                     "(default {})", kDefaultDepth))
+        ->check(CLI::Range(0, 12));
+    command_->add_option("--preemptions", f.preemptions,
+                         "preemption bound per pair (default: none, every interleaving)")
+        ->check(CLI::Range(0, 1000));
+    command_->add_option("--seed", f.seed, "orders the states of one prefix length (default: random, printed)")
+        ->check(flag_checks::seed());
+    command_->add_option("--max-runs", f.max_runs, "interleavings per pair at most (default 1000000)")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+    command_->add_option("--seconds", f.seconds, "stop after S seconds (default: none)")
+        ->check(flag_checks::finite(0, 1e6));
+    command_->add_flag("--no-sleep-sets", f.no_sleep_sets, "no partial-order reduction");
+    command_->add_option("--json", f.json_path, "also write the result as JSON to FILE")
+        ->check(flag_checks::name());
+    command_->add_option("--emit", f.emit_path,
+                         "--level fs: write the failure's stress reproducer for ./daxcheck kernel to FILE.sh")
+        ->check(flag_checks::name());
+    command_->add_flag("--save-failures", f.save, "save the failure as a race: corpus file");
+    command_->add_option("--corpus-dir", f.corpus_dir, "where --save-failures writes (default: corpus/)")
+        ->check(flag_checks::name());
+    f.universe.add_to(*command_);
+}
+
+bool RaceCommand::parsed() const { return command_ && command_->parsed(); }
+
+int RaceCommand::run() {
+    const Flags& f = *flags_;
+    const Variant* v = find_variant(f.variant);
+    if (!v) return usage(fmt::format("--variant: unknown variant '{}' (known: {})", f.variant, known_variants()));
+    const model::Universe u = f.universe.universe_from(default_universe());
+    if (auto problem = model::universe_problem(u); !problem.empty()) return usage("bad universe: " + problem);
+    if (u.files < 2) return usage("--files: a race needs two files");
+    const bool fs = f.level == "fs";
+    if (!f.emit_path.empty()) {
+        if (!fs) return usage("--emit: the stress reproducer is filesystem operations: give --level fs");
+        if (auto e = output_path_problem("--emit", f.emit_path); !e.empty()) return usage(e);
+    }
+    if (!f.json_path.empty())
+        if (auto e = output_path_problem("--json", f.json_path); !e.empty()) return usage(e);
+    const std::string corpus_dir = f.corpus_dir.empty() ? std::string(DAXCHECK_SOURCE_DIR) + "/corpus" : f.corpus_dir;
+    if (f.save)
+        if (auto e = output_dir_problem("--corpus-dir", corpus_dir); !e.empty()) return usage(e);
+    if (fs && !fault_path_of(*v)) return usage(fmt::format("--level fs: variant '{}' has no fault path", v->name));
+    const unsigned depth = f.depth.value_or(kDefaultDepth);
+    const std::uint64_t seed = f.seed ? *f.seed : std::random_device{}() % 1000000000;
+
+    // The command that reruns exactly this.
+    std::string reproduce = fmt::format("./daxcheck race --variant {} --level {} --depth {} --seed {}",
+                                        shell_quoted(v->name), f.level, depth, seed);
+    if (f.preemptions) reproduce += fmt::format(" --preemptions {}", *f.preemptions);
+    if (f.no_sleep_sets) reproduce += " --no-sleep-sets";
+    if (f.max_runs != 1000000) reproduce += fmt::format(" --max-runs {}", f.max_runs);
+    if (f.seconds > 0) reproduce += fmt::format(" --seconds {}", f.seconds);
+    reproduce += fmt::format(" --files {} --pfns {} --offsets {} --pmd-order {} --max-pins {}", u.files,
+                             u.pfns, u.offsets, u.pmd_order, u.max_pins);
+    if (!v->port_file.empty()) reproduce += " --port " + shell_quoted(v->port_file);
+    fmt::print("daxcheck race: {} ({} level), seed {}, prefixes of up to {} operations, universe {}\n",
+               v->name, f.level, seed, depth, universe_text(u));
+    std::fflush(stdout);
+
+    race::RaceOptions options;
+    options.enumerate.sleep_sets = !f.no_sleep_sets;
+    options.enumerate.preemption_bound = f.preemptions;
+    options.max_runs_per_pair = f.max_runs;
+    options.time_budget_s = f.seconds;
+    const race::PrefixSource prefixes =
+        fs ? race::fs_prefixes(*v, u, depth, seed) : race::function_prefixes(*v, u, depth, seed);
+    const race::RaceResult r = race::race(*v, prefixes, options);
+    const race::RaceStats& s = r.stats;
+    const Expectation expected = race_expectation_for(*v, fs);
+    const bool failed = r.failure.has_value();
+    const bool as_expected = failed != expected.pass;
+
+    fmt::print("\n== {} / race ({} level): {} ({})\n", v->name, f.level, failed ? "fail" : "pass",
+               as_expected ? "expected" : fmt::format("UNEXPECTED: expected {}", expected.pass ? "pass" : "fail"));
+    if (failed) {
+        fmt::print("{}", race::failure_text(*r.failure));
+        if (!expected.pass) fmt::print("  why expected: {}\n", expected.why);
+    }
+    fmt::print("  reproduce: {}\n", reproduce);
+    fmt::print("\n{} prefix states, {} pairs of operations of two files ({} without a conflicting access), "
+               "{} interleavings checked ({} cut by sleep sets), {:.2f} s{}{}\n",
+               s.prefixes, s.pairs, s.independent_pairs, s.interleavings, s.redundant, s.seconds,
+               s.budget_hits ? fmt::format("; {} pairs hit --max-runs", s.budget_hits) : "",
+               s.time_hit ? "; stopped by --seconds" : "");
+
+    if (failed && f.save) {
+        const CorpusFile file = race::race_corpus_file(*v, u, fs, *r.failure, r.failure->why);
+        std::uint64_t h = 0xcbf29ce484222325ull;
+        for (unsigned char c : corpus_text(file)) h = (h ^ c) * 0x100000001b3ull;
+        std::string name = fmt::format("race-{}{}-{:08x}.dax", v->name, fs ? "-fs" : "", static_cast<std::uint32_t>(h));
+        for (char& c : name) if (c == '+' ) c = '_';
+        const std::string path = corpus_dir + "/" + name;
+        const std::string written = write_output_file(path, corpus_text(file, {"Saved by: " + reproduce + " --save-failures"}), Existing::Keep);
+        if (written == "exists") fmt::print("kept {} (already there)\n", path);
+        else if (!written.empty()) return usage(written);
+        else fmt::print("saved {}\n", path);
+    }
+    if (failed && !f.emit_path.empty()) {
+        const std::string script = race::stress_script(*r.failure, u, v->name);
+        if (auto e = write_output_file(f.emit_path, script); !e.empty()) return usage(e);
+        const std::string base = f.emit_path.size() > 3 && f.emit_path.ends_with(".sh")
+                                     ? f.emit_path.substr(0, f.emit_path.size() - 3)
+                                     : f.emit_path;
+        const nlohmann::json predictions = race::stress_predictions(*r.failure, v->name, reproduce);
+        if (auto e = write_output_file(base + ".json", predictions.dump(2) + "\n"); !e.empty()) return usage(e);
+        fmt::print("wrote {} and {}.json (run it: ./daxcheck kernel --cpus 2 {})\n", f.emit_path, base,
+                   shell_quoted(f.emit_path));
+    } else if (!f.emit_path.empty()) {
+        fmt::print("no failure: no stress reproducer written to {}\n", f.emit_path);
+    }
+    if (!f.json_path.empty()) {
+        nlohmann::json j = {{"variant", v->name}, {"level", f.level}, {"seed", seed}, {"depth", depth},
+                            {"universe", universe_text(u)},
+                            {"verdict", failed ? "fail" : "pass"},
+                            {"expected", expected.pass ? "pass" : "fail"}, {"as_expected", as_expected},
+                            {"prefixes", s.prefixes}, {"pairs", s.pairs},
+                            {"independent_pairs", s.independent_pairs},
+                            {"interleavings", s.interleavings}, {"redundant", s.redundant},
+                            {"seconds", s.seconds}, {"reproduce", reproduce}, {"failure", nullptr}};
+        if (failed) {
+            const auto& x = *r.failure;
+            nlohmann::json steps = nlohmann::json::array();
+            for (std::size_t i = 0; i < x.schedule.size() && i < x.step_text.size(); i++)
+                steps.push_back({{"operation", x.schedule[i] ? x.pair.b.text : x.pair.a.text},
+                                 {"access", x.step_text[i]}});
+            j["failure"] = {{"prefix", x.prefix}, {"operations", {x.pair.a.text, x.pair.b.text}},
+                            {"steps", steps}, {"preemptions", x.preemptions}, {"why", x.why},
+                            {"serial_ab", x.serial_ab.pfns}, {"serial_ba", x.serial_ba.pfns},
+                            {"interleaved", x.outcome.pfns}};
+        }
+        if (auto e = write_output_file(f.json_path, j.dump(2) + "\n"); !e.empty()) return usage(e);
+        fmt::print("wrote {}\n", f.json_path);
+    }
+    return as_expected ? 0 : 1;
+}
+
+std::pair<int, int> replay_corpus_file(const std::string& path) {
+    const CorpusParse parsed = load_corpus(path);
+    if (!parsed.file) {
+        for (const auto& e : parsed.errors) fmt::print("{}\n", e.text());
+        return {0, 1};
+    }
+    const CorpusFile& f = *parsed.file;
+    int passed = 0, failed = 0;
+    for (const auto& e : f.expect) {
+        const Variant* v = find_variant(e.variant);
+        std::string error;
+        std::optional<race::Prefix> prefix = v ? race::prefix_of(*v, f, error) : std::nullopt;
+        if (!prefix) {
+            fmt::print("FAIL  {}  {:<20} {}:{}: {}\n", printable(path), e.variant, printable(path),
+                       e.line, v ? error : "no such variant in the concurrency build");
+            failed++;
+            continue;
+        }
+        const auto failure = race::replay_race(*v, f, *prefix, race::RaceOptions{});
+        const bool ok = failure.has_value() != e.pass;
+        fmt::print("{:<5} {}  {:<20} {:<4} (expected {})\n", ok ? "ok" : "FAIL", printable(path), e.variant,
+                   failure ? "fail" : "pass", e.pass ? "pass" : "fail");
+        if (ok) {
+            passed++;
+            continue;
+        }
+        failed++;
+        if (failure) fmt::print("{}", race::failure_text(*failure, "      "));
+        else fmt::print("      every interleaving of the race ends where a serial order ends on {}; the file shows: {}\n",
+                        e.variant, f.shows);
+        fmt::print("      reproduce: ./daxcheck replay {}\n", shell_quoted(path));
+    }
+    return {passed, failed};
+}
+
+int emit_race_file(const std::string& path, const std::string& variant,
+                   const std::string& script_out, const std::string& predictions_out) {
+    const CorpusParse parsed = load_corpus(path);
+    if (!parsed.file) {
+        for (const auto& e : parsed.errors) fmt::print(stderr, "{}\n", e.text());
+        return kUsageError;
+    }
+    const CorpusFile& f = *parsed.file;
+    const std::string name = variant.empty() ? f.expect.front().variant : variant;
+    const Variant* v = find_variant(name);
+    if (!v) return usage(fmt::format("emit: unknown variant '{}' (known: {})", name, known_variants()));
+    std::string error;
+    const auto prefix = race::prefix_of(*v, f, error);
+    if (!prefix) return usage(fmt::format("{}: {}", path, error));
+    // The recorded interleaving's outcome, for the race step's predicted warnings.
+    race::RaceFailure failure;
+    if (auto failed = race::check_interleaving(*v, prefix->world, prefix->pairs.front(), f.race->schedule))
+        failure = std::move(*failed);
+    failure.prefix = prefix->ops;
+    failure.pair = prefix->pairs.front();
+    const std::string script = race::stress_script(failure, f.universe, v->name);
+    if (script_out.empty()) fmt::print("{}", script);
+    else if (auto e = write_output_file(script_out, script); !e.empty()) return usage(e);
+    if (!predictions_out.empty()) {
+        nlohmann::json p = race::stress_predictions(failure, v->name, path);
+        nlohmann::json expect = nlohmann::json::array();
+        for (const auto& k : f.kernel) {
+            if (k.clean) expect.push_back({{"kernel", k.kernel}, {"clean", true}});
+            else expect.push_back({{"kernel", k.kernel}, {"warns", k.warns}});
+        }
+        p["kernel_expect"] = expect;
+        if (auto e = write_output_file(predictions_out, p.dump(2) + "\n"); !e.empty()) return usage(e);
+    }
+    return 0;
+}
+
+RaceFigures race_figures(const std::string& variant, bool fs_level, unsigned files, unsigned pfns,
+                         unsigned offsets, unsigned pmd_order, unsigned max_pins, unsigned depth) {
+    const Variant* v = find_variant(variant);
+    if (!v) throw std::invalid_argument("race_figures: no variant " + variant);
+    model::Universe u = model::Universe::with_pmd_order(pmd_order);
+    u.files = files;
+    u.pfns = pfns;
+    u.offsets = offsets;
+    u.max_pins = max_pins;
+    const race::PrefixSource p = fs_level ? race::fs_prefixes(*v, u, depth, 1) : race::function_prefixes(*v, u, depth, 1);
+    const race::RaceResult r = race::race(*v, p, race::RaceOptions{});
+    return {r.failure.has_value(), r.stats.prefixes, r.stats.pairs,
+            r.stats.pairs - r.stats.independent_pairs, r.stats.interleavings, r.stats.redundant,
+            r.stats.seconds};
+}
+
+}  // namespace race_cli

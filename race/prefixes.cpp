@@ -1,0 +1,187 @@
+#include "race/prefixes.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "engines/op_enumeration.h"
+#include "fslevel/fs_execution.h"
+#include "fslevel/fs_text.h"
+#include "fslevel/reachability.h"
+#include "harness/op_text.h"
+#include "harness/wyrand.h"
+#include "model/overloaded.h"
+
+namespace daxcheck::race {
+
+namespace {
+
+// Breadth-first over distinct states: `expand(node, emit)` emits successors,
+// `key(node)` names a state, `make(node)` builds its Prefix.
+template <class Node, class Expand, class Key, class Make>
+void breadth_first(Node root, unsigned depth, std::uint64_t seed, Expand expand, Key key, Make make,
+                   const std::function<bool(const Prefix&)>& visit) {
+    std::unordered_set<std::string> seen{key(root)};
+    std::vector<Node> level;
+    level.push_back(std::move(root));
+    Rng rng(seed);
+    for (unsigned d = 0;; d++) {
+        std::vector<std::size_t> order(level.size());
+        for (std::size_t i = 0; i < order.size(); i++) order[i] = i;
+        for (std::size_t i = order.size(); i > 1; i--) std::swap(order[i - 1], order[rng.below(i)]);
+        for (std::size_t i : order)
+            if (!visit(make(level[i]))) return;
+        if (d == depth) return;
+        std::vector<Node> next;
+        for (const Node& n : level)
+            expand(n, [&](Node child) {
+                if (seen.insert(key(child)).second) next.push_back(std::move(child));
+            });
+        level = std::move(next);
+    }
+}
+
+model::FileId file_of(const model::Op& op) {
+    return std::visit(overloaded{[](const model::Associate& a) { return a.file; },
+                                 [](const model::Disassociate& d) { return d.file; },
+                                 [](const model::Truncate& t) { return t.file; },
+                                 [](const auto&) { return model::FileId{255}; }},
+                      op);
+}
+
+struct FunctionNode {
+    Execution ex;
+    std::vector<model::Op> path;
+};
+
+std::string function_key(const FunctionNode& n) {
+    std::string k;
+    const auto& m = n.ex.model();
+    for (model::Pfn p = 0; p < m.pfns.size(); p++) k += describe(m.pfns[p]) + "|" + n.ex.raw_fields(p) + "\n";
+    for (const auto& f : m.files) {
+        for (const auto& [o, sl] : f.slots)
+            k += std::to_string(o) + ":" + std::to_string(sl.pfn) + "/" + std::to_string(sl.order) +
+                 (sl.shared ? "s" : "") + std::to_string(static_cast<int>(sl.kind)) + " ";
+        k += "\n";
+    }
+    return k;
+}
+
+std::vector<std::string> texts(const std::vector<model::Op>& ops) {
+    std::vector<std::string> out;
+    for (const auto& op : ops) out.push_back(to_text(op));
+    return out;
+}
+
+}  // namespace
+
+PrefixSource function_prefixes(const Variant& v, const model::Universe& u, unsigned depth,
+                               std::uint64_t seed) {
+    return [&v, u, depth, seed](const std::function<bool(const Prefix&)>& visit) {
+        std::vector<model::Op> ops;
+        const auto expand = [&](const FunctionNode& n, const auto& emit) {
+            enumerate_ops(n.ex.model(), Profile::Reflink, false, ops);
+            for (const auto& op : ops) {
+                FunctionNode child{n.ex, n.path};
+                child.ex.step(op);
+                child.path.push_back(op);
+                emit(std::move(child));
+            }
+        };
+        const auto make = [&](const FunctionNode& n) {
+            Prefix p{texts(n.path), n.ex.world(), {}};
+            std::vector<model::Op> all;
+            enumerate_ops(n.ex.model(), Profile::Reflink, false, all);
+            std::erase_if(all, [](const model::Op& op) { return file_of(op) == 255; });
+            for (const auto& x : all)
+                for (const auto& y : all) {
+                    if (file_of(x) >= file_of(y)) continue;
+                    model::ModelState xy = n.ex.model(), yx = n.ex.model();
+                    model::apply_legal(xy, x);
+                    model::apply_legal(yx, y);
+                    if (!model::is_legal(xy, y) || !model::is_legal(yx, x)) continue;
+                    p.pairs.push_back(Pair{Side{to_text(x), file_of(x), {x}}, Side{to_text(y), file_of(y), {y}}});
+                }
+            return p;
+        };
+        breadth_first(FunctionNode{Execution(v, u), {}}, depth, seed, expand, function_key, make, visit);
+    };
+}
+
+namespace {
+
+struct FsNode {
+    fslevel::FsExecution ex;
+    std::vector<fslevel::Op> path;
+};
+
+// The operations of one file that race/ pairs: those that fault or release entries.
+std::optional<model::FileId> racing_file(const fslevel::Op& op) {
+    return std::visit(
+        overloaded{[](const fslevel::ReadFault& o) -> std::optional<model::FileId> { return o.file; },
+                   [](const fslevel::WriteFault& o) -> std::optional<model::FileId> { return o.file; },
+                   [](const fslevel::TruncateFile& o) -> std::optional<model::FileId> { return o.file; },
+                   [](const fslevel::Punch& o) -> std::optional<model::FileId> { return o.file; },
+                   [](const fslevel::Unshare& o) -> std::optional<model::FileId> { return o.file; },
+                   [](const fslevel::Invalidate& o) -> std::optional<model::FileId> { return o.file; },
+                   [](const auto&) -> std::optional<model::FileId> { return std::nullopt; }},
+        op);
+}
+
+const fslevel::CallCheck& no_check() {
+    static const fslevel::CallCheck check = [](const StepView&) -> std::optional<std::string> {
+        return std::nullopt;
+    };
+    return check;
+}
+
+// The calls `op` derives from `ex` (which it changes), or nullopt when illegal.
+std::optional<std::vector<model::Op>> derived_calls(fslevel::FsExecution& ex, const fslevel::Op& op) {
+    if (fslevel::illegal_reason(ex.fs(), op)) return std::nullopt;
+    const fslevel::FsStepOutcome out = ex.step(op, no_check(), true, true, true);
+    std::vector<model::Op> calls;
+    for (const auto& c : out.calls) calls.push_back(c.op);
+    return calls;
+}
+
+}  // namespace
+
+PrefixSource fs_prefixes(const Variant& v, const model::Universe& u, unsigned depth,
+                         std::uint64_t seed) {
+    fslevel::FsExecution root(v, u);  // throws without a fault path
+    return [&v, u, depth, seed](const std::function<bool(const Prefix&)>& visit) {
+        const std::vector<fslevel::Op> all = fslevel::all_ops(u, true);
+        const auto expand = [&](const FsNode& n, const auto& emit) {
+            for (const auto& op : all) {
+                if (fslevel::illegal_reason(n.ex.fs(), op)) continue;
+                FsNode child{n.ex, n.path};
+                child.ex.step(op, no_check(), false, false, true);
+                child.path.push_back(op);
+                emit(std::move(child));
+            }
+        };
+        const auto make = [&](const FsNode& n) {
+            Prefix p{{}, n.ex.exec().world(), {}};
+            for (const auto& op : n.path) p.ops.push_back(fslevel::to_text(op));
+            for (const auto& x : all)
+                for (const auto& y : all) {
+                    const auto fx = racing_file(x), fy = racing_file(y);
+                    if (!fx || !fy || *fx >= *fy) continue;
+                    fslevel::FsExecution xy = n.ex, yx = n.ex, lone_x = n.ex, lone_y = n.ex;
+                    const auto x_alone = derived_calls(lone_x, x);
+                    if (!x_alone) continue;
+                    const auto y_alone = derived_calls(lone_y, y);
+                    if (!y_alone) continue;
+                    derived_calls(xy, x);
+                    derived_calls(yx, y);
+                    if (derived_calls(xy, y) != y_alone || derived_calls(yx, x) != x_alone) continue;
+                    p.pairs.push_back(Pair{Side{fslevel::to_text(x), *fx, *x_alone},
+                                           Side{fslevel::to_text(y), *fy, *y_alone}});
+                }
+            return p;
+        };
+        breadth_first(FsNode{fslevel::FsExecution(v, u), {}}, depth, seed, expand,
+                      [](const FsNode& n) { return fslevel::state_key(n.ex); }, make, visit);
+    };
+}
+
+}  // namespace daxcheck::race

@@ -1,0 +1,107 @@
+#include "race/race_corpus.h"
+
+#include <fmt/format.h>
+
+#include "fslevel/fs_execution.h"
+#include "fslevel/fs_text.h"
+#include "harness/op_text.h"
+
+namespace daxcheck::race {
+
+namespace {
+
+const fslevel::CallCheck& no_check() {
+    static const fslevel::CallCheck check = [](const StepView&) -> std::optional<std::string> {
+        return std::nullopt;
+    };
+    return check;
+}
+
+}  // namespace
+
+std::optional<Prefix> prefix_of(const Variant& v, const CorpusFile& f, std::string& error) {
+    const CorpusRace& r = *f.race;
+    if (!f.fs_level) {
+        Execution ex(v, f.universe);
+        std::vector<std::string> texts;
+        for (const auto& op : f.operations()) {
+            ex.step(op);
+            texts.push_back(to_text(op));
+        }
+        Pair pair;
+        std::array<model::Op, 2> ops;
+        for (int s = 0; s < 2; s++) ops[s] = std::get<model::Op>(parse_op(r.sides[s]));
+        model::ModelState ab = ex.model(), ba = ex.model();
+        if (!model::is_legal(ab, ops[0]) || !model::is_legal(ba, ops[1])) {
+            error = fmt::format("line {}: the race's operations are not both legal after the prefix", r.line);
+            return std::nullopt;
+        }
+        model::apply_legal(ab, ops[0]);
+        model::apply_legal(ba, ops[1]);
+        if (!model::is_legal(ab, ops[1]) || !model::is_legal(ba, ops[0])) {
+            error = fmt::format("line {}: the race's operations are not legal in both orders", r.line);
+            return std::nullopt;
+        }
+        pair.a = Side{r.sides[0], r.files[0], {ops[0]}};
+        pair.b = Side{r.sides[1], r.files[1], {ops[1]}};
+        return Prefix{texts, ex.world(), {pair}};
+    }
+    if (!fault_path_of(v)) {
+        error = "variant " + v.name + " has no fault path";
+        return std::nullopt;
+    }
+    fslevel::FsExecution ex(v, f.universe);
+    std::vector<std::string> texts;
+    for (const auto& op : f.fs_operations()) {
+        ex.step(op, no_check(), false, false, true);
+        texts.push_back(fslevel::to_text(op));
+    }
+    Prefix p{texts, ex.exec().world(), {}};
+    std::array<Side, 2> sides;
+    for (int s = 0; s < 2; s++) {
+        const fslevel::Op op = std::get<fslevel::Op>(fslevel::parse_op(r.sides[s]));
+        if (auto why = fslevel::illegal_reason(ex.fs(), op)) {
+            error = fmt::format("line {}: {} is not legal after the prefix: {}", r.line, r.sides[s], *why);
+            return std::nullopt;
+        }
+        fslevel::FsExecution alone = ex;
+        sides[s] = Side{r.sides[s], r.files[s], {}};
+        for (const auto& c : alone.step(op, no_check(), true, true, true).calls) sides[s].calls.push_back(c.op);
+    }
+    p.pairs.push_back(Pair{sides[0], sides[1]});
+    return p;
+}
+
+std::optional<RaceFailure> replay_race(const Variant& v, const CorpusFile& f, const Prefix& p,
+                                       const RaceOptions& options) {
+    if (auto failure = check_interleaving(v, p.world, p.pairs.front(), f.race->schedule)) {
+        failure->prefix = p.ops;
+        return failure;
+    }
+    RaceResult r = race(v, [&](const std::function<bool(const Prefix&)>& visit) { visit(p); }, options);
+    return std::move(r.failure);
+}
+
+CorpusFile race_corpus_file(const Variant& v, const model::Universe& u, bool fs_level,
+                            const RaceFailure& failure, const std::string& shows) {
+    CorpusFile f;
+    f.universe = u;
+    f.fs_level = fs_level;
+    f.property = "race";
+    f.profile = Profile::Reflink;
+    f.shows = shows;
+    f.expect.push_back({v.name, false, 0});
+    int line = 0;
+    for (const auto& text : failure.prefix) {
+        if (fs_level) f.fs_ops.push_back({std::get<fslevel::Op>(fslevel::parse_op(text)), ++line});
+        else f.ops.push_back({std::get<model::Op>(parse_op(text)), ++line});
+    }
+    CorpusRace r;
+    r.sides = {failure.pair.a.text, failure.pair.b.text};
+    r.files = {failure.pair.a.file, failure.pair.b.file};
+    r.schedule = failure.schedule;
+    f.race = r;
+    return f;
+}
+
+}  // namespace daxcheck::race
