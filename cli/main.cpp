@@ -113,6 +113,8 @@ int daxcheck_main(int argc, char** argv) {
     UniverseFlags uflags;
     bool save = false, report = false, no_minimise = false;
     std::string corpus_dir, reports_dir;
+    unsigned classes = kDefaultClasses;
+    std::optional<std::string> base_name;
     // `report` is `run` that also writes reports/<timestamp>/ (cli/report_command.h).
     auto* report_cmd = app.add_subcommand(
         "report", "run like `run`, then write reports/<timestamp>/ (index.html, summary.md, "
@@ -136,6 +138,12 @@ int daxcheck_main(int argc, char** argv) {
             ->check(flag_checks::name());
         c->add_option("--reports-dir", reports_dir, "where the report goes (default: reports/)")
             ->check(flag_checks::name());
+        c->add_option("--classes", classes, "distinct failure classes to find per cell (default 5)")
+            ->check(CLI::Range(1, 100));
+        c->add_option("--base", base_name,
+                      "compare each cell with the same cell of VARIANT, by failure class; without a "
+                      "value, each port's own base (its .base)")
+            ->expected(0, 1);
         c->add_flag("--no-minimise", no_minimise,
                     "keep RapidCheck's shrunk counterexample: no breadth-first search for a "
                     "shorter one");
@@ -290,6 +298,21 @@ int daxcheck_main(int argc, char** argv) {
     if (!json_path.empty()) opts.json_path = json_path;
     opts.minimise = !no_minimise;
     opts.walks = walks;
+    opts.classes = classes;
+    if (base_name) {
+        if (base_name->empty()) {
+            opts.base_from_ports = true;
+        } else {
+            opts.base = find_variant(*base_name);
+            if (!opts.base)
+                return usage(fmt::format("--base: unknown variant '{}' (known: {})", *base_name,
+                                         names_of_variants()));
+        }
+        for (const Variant* v : opts.variants) {
+            std::string why;
+            if (!base_for(opts, *v, &why) && !why.empty()) return usage("--base: " + why);
+        }
+    }
     const std::string save_dir = corpus_dir.empty() ? default_corpus_dir() : corpus_dir;
     const bool reporting = report || app.got_subcommand("report");
     if (opts.json_path)
@@ -316,11 +339,13 @@ int daxcheck_main(int argc, char** argv) {
     install_interrupt_handlers();
     print_run_header(opts);
     const auto rows = run_cells(opts);
+    const auto diffs = opts.diffing() ? diff_with_base(opts, rows) : std::vector<BaseDiffRow>{};
+    print_base_diff(diffs);
     print_run(opts, rows);
     if (interrupted()) print_interrupted(opts, rows.size(), "run " + run_flags(opts));
     if (opts.json_path) {
         std::string error;
-        if (!write_run_json(opts, rows, *opts.json_path, error)) return usage(error);
+        if (!write_run_json(opts, rows, *opts.json_path, error, diffs)) return usage(error);
         fmt::print("wrote {}\n", *opts.json_path);
     }
     if (interrupted()) return interrupt_exit_code();
@@ -328,10 +353,12 @@ int daxcheck_main(int argc, char** argv) {
         return usage("cannot save the counterexamples");
     if (reporting) {
         const auto written =
-            write_report(opts, rows, reports_dir.empty() ? default_reports_dir() : reports_dir);
+            write_report(opts, rows, reports_dir.empty() ? default_reports_dir() : reports_dir, diffs);
         if (!written.error.empty()) return usage(written.error);
         fmt::print("wrote {}/index.html, summary.md, results.json (and latest)\n", written.dir);
     }
+    // Against a base only what the patch changed for the worse fails the run.
+    if (opts.diffing()) return base_diff_regressed(diffs) ? 1 : 0;
     for (const auto& r : rows)
         if (!r.as_expected()) return 1;
     return 0;

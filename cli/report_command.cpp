@@ -61,7 +61,7 @@ std::string reports_dir_problem(const std::string& reports_dir) {
 }
 
 ReportWritten write_report(const RunOptions& opts, const std::vector<RunRow>& rows,
-                           const std::string& reports_dir) {
+                           const std::string& reports_dir, const std::vector<BaseDiffRow>& diffs) {
     ReportWritten out;
     const fs::path reports(reports_dir);
     std::error_code ec;
@@ -88,10 +88,10 @@ ReportWritten write_report(const RunOptions& opts, const std::vector<RunRow>& ro
     }
     const fs::path dir = reports / name;
     out.dir = dir.string();
-    out.error = write_output_file((dir / "index.html").string(), report_html(opts, rows, shown));
+    out.error = write_output_file((dir / "index.html").string(), report_html(opts, rows, shown, diffs));
     if (out.error.empty())
         out.error = write_output_file((dir / "summary.md").string(), report_markdown(opts, rows, shown));
-    if (out.error.empty()) write_run_json(opts, rows, (dir / "results.json").string(), out.error);
+    if (out.error.empty()) write_run_json(opts, rows, (dir / "results.json").string(), out.error, diffs);
     if (out.error.empty()) out.error = point_latest_at(reports, name);
     // A report that could not be written whole is not left behind.
     if (!out.error.empty()) fs::remove_all(dir, ec);

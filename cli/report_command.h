@@ -24,7 +24,8 @@ std::string reports_dir_problem(const std::string& reports_dir);
 
 // Creates REPORTS/<timestamp>[-N] (never reusing a directory), writes the
 // three files and replaces REPORTS/latest (a relative symlink) atomically.
+// With --base, `diffs` comes first in the report.
 ReportWritten write_report(const RunOptions& opts, const std::vector<RunRow>& rows,
-                           const std::string& reports_dir);
+                           const std::string& reports_dir, const std::vector<BaseDiffRow>& diffs = {});
 
 }  // namespace daxcheck

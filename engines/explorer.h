@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "properties/failure_class.h"
 #include "properties/property.h"
 
 namespace daxcheck {
@@ -40,6 +41,11 @@ struct ExploreOptions {
     std::uint64_t state_budget = 0;         // 0: none; unlike time, the same on every machine
     bool symmetry = true;                  // store one state per orbit of files / pfn blocks
     unsigned threads = 1;                  // expansion threads (level-synchronous)
+    // Which failures are counterexamples (properties/failure_class.h): one of
+    // a class it does not count is a leaf (not expanded) and the search goes
+    // on, so the result is the shortest failure among sequences that avoid
+    // the known classes.
+    ClassFilter failures;
 };
 
 enum class ExploreStop {

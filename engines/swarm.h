@@ -30,6 +30,10 @@ struct SwarmOptions {
     double seconds = 1;       // per cell, when `walks` is 0
     std::uint64_t walks = 0;  // an exact number of walks per cell (0: run for `seconds`)
     std::optional<std::uint64_t> walk_seed;  // run only this one walk
+    // Which failures count (properties/failure_class.h): a walk failing with
+    // a class it does not count is a passing walk. A counted failing walk is
+    // shrunk keeping its own class.
+    ClassFilter failures;
 };
 
 std::uint64_t walk_seed(std::uint64_t seed, std::uint64_t walk);
@@ -54,7 +58,7 @@ bool ops_fail(const Variant& v, const Property& p, const model::Universe& u,
 // Shrinks a failing list: fewer operations while it still fails and stays
 // legal, then the smallest values (engines/simplify.h).
 std::vector<model::Op> shrink_ops(const Variant& v, const Property& p, const model::Universe& u,
-                                  std::vector<model::Op> ops);
+                                  std::vector<model::Op> ops, const ClassFilter& failures = {});
 
 struct SwarmCellResult {
     CellResult cell;  // tests_run is the number of walks run
