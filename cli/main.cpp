@@ -211,6 +211,16 @@ int daxcheck_main(int argc, char** argv) {
                         "MB of memory per cell, 0 for none (default 4096)")
         ->check(flag_checks::finite(0.0, 1e7));
     explore->add_option("--threads", x_threads, "expansion threads")->check(CLI::Range(1, 256));
+    unsigned x_classes = kDefaultClasses;
+    std::optional<std::string> x_base;
+    explore->add_option("--classes", x_classes,
+                        "distinct failure classes per cell, each the shortest among sequences "
+                        "avoiding the ones before (default 5)")
+        ->check(CLI::Range(1, 100));
+    explore->add_option("--base", x_base,
+                        "compare each cell with the same cell of VARIANT, by failure class; "
+                        "without a value, each port's own base")
+        ->expected(0, 1);
     explore->add_flag("--no-symmetry", x_no_symmetry,
                       "store every state, not one per orbit of files and pfn blocks");
     explore->add_option("--json", x_json, "also write the results as JSON to FILE")
@@ -273,6 +283,13 @@ int daxcheck_main(int argc, char** argv) {
         xo.explore.memory_budget_bytes = static_cast<std::uint64_t>(x_memory_mb * (1 << 20));
         xo.explore.symmetry = !x_no_symmetry;
         xo.explore.threads = x_threads;
+        xo.classes = x_classes;
+        xo.base = x_base;
+        {
+            RunOptions check;
+            check.variants = xo.variants;
+            if (auto e = set_base(check, xo.base); !e.empty()) return usage(e);
+        }
         if (!x_json.empty()) xo.json_path = x_json;
         if (x_save) xo.save_dir = x_corpus_dir.empty() ? default_corpus_dir() : x_corpus_dir;
         if (xo.json_path)
@@ -299,20 +316,7 @@ int daxcheck_main(int argc, char** argv) {
     opts.minimise = !no_minimise;
     opts.walks = walks;
     opts.classes = classes;
-    if (base_name) {
-        if (base_name->empty()) {
-            opts.base_from_ports = true;
-        } else {
-            opts.base = find_variant(*base_name);
-            if (!opts.base)
-                return usage(fmt::format("--base: unknown variant '{}' (known: {})", *base_name,
-                                         names_of_variants()));
-        }
-        for (const Variant* v : opts.variants) {
-            std::string why;
-            if (!base_for(opts, *v, &why) && !why.empty()) return usage("--base: " + why);
-        }
-    }
+    if (auto e = set_base(opts, base_name); !e.empty()) return usage(e);
     const std::string save_dir = corpus_dir.empty() ? default_corpus_dir() : corpus_dir;
     const bool reporting = report || app.got_subcommand("report");
     if (opts.json_path)

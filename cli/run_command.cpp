@@ -464,7 +464,27 @@ const Variant* base_for(const RunOptions& opts, const Variant& v, std::string* w
     return b;
 }
 
-std::vector<BaseDiffRow> diff_with_base(const RunOptions& opts, const std::vector<RunRow>& rows) {
+std::string set_base(RunOptions& opts, const std::optional<std::string>& base) {
+    if (!base) return "";
+    if (base->empty()) {
+        opts.base_from_ports = true;
+    } else {
+        opts.base = find_variant(*base);
+        if (!opts.base) {
+            std::string known;
+            for (const auto& v : variants()) known += (known.empty() ? "" : ", ") + v.name;
+            return fmt::format("--base: unknown variant '{}' (known: {})", *base, known);
+        }
+    }
+    for (const Variant* v : opts.variants) {
+        std::string why;
+        if (!base_for(opts, *v, &why) && !why.empty()) return "--base: " + why;
+    }
+    return "";
+}
+
+std::vector<BaseDiffRow> diff_with_base(const RunOptions& opts, const std::vector<RunRow>& rows,
+                                        const BaseCellRunner& run_base) {
     std::vector<BaseDiffRow> out;
     // Each base cell runs once, with the run's own seed and budgets.
     std::map<std::tuple<std::string, std::string, Profile>, RunRow> base_rows;
@@ -475,13 +495,17 @@ std::vector<BaseDiffRow> diff_with_base(const RunOptions& opts, const std::vecto
         auto it = base_rows.find(key);
         if (it == base_rows.end()) {
             if (interrupted()) break;
-            RunOptions one = opts;
-            one.variants = {b};
-            one.properties = {r.property};
-            one.profiles = {r.profile};
-            auto ran = run_cells(one);
-            if (ran.empty()) break;
-            it = base_rows.emplace(key, std::move(ran.front())).first;
+            if (run_base) {
+                it = base_rows.emplace(key, run_base(*b, *r.property, r.profile)).first;
+            } else {
+                RunOptions one = opts;
+                one.variants = {b};
+                one.properties = {r.property};
+                one.profiles = {r.profile};
+                auto ran = run_cells(one);
+                if (ran.empty()) break;
+                it = base_rows.emplace(key, std::move(ran.front())).first;
+            }
         }
         const RunRow& base = it->second;
         const auto& u = opts.cell.universe;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -82,8 +83,16 @@ struct BaseDiffRow {
 // The variant `v` is compared with under `opts`; nullptr when none (with
 // `why` set when the user asked for one: a variant that names no base).
 const Variant* base_for(const RunOptions& opts, const Variant& v, std::string* why = nullptr);
-// Runs the base cells of `rows` (each once) and compares them.
-std::vector<BaseDiffRow> diff_with_base(const RunOptions& opts, const std::vector<RunRow>& rows);
+// Runs one base cell the way the command ran the patch's (run: RapidCheck
+// and walks; swarm: walks), with its classes.
+using BaseCellRunner = std::function<RunRow(const Variant&, const Property&, Profile)>;
+// Runs the base cells of `rows` (each once; by default as `run` does) and
+// compares them.
+std::vector<BaseDiffRow> diff_with_base(const RunOptions& opts, const std::vector<RunRow>& rows,
+                                        const BaseCellRunner& run_base = {});
+// --base as given (nullopt: not given; "": each port's own base) into
+// opts; "" or a usage error naming the flag.
+std::string set_base(RunOptions& opts, const std::optional<std::string>& base);
 // The diff, first in the output: one line per cell, then each cell's classes.
 void print_base_diff(const std::vector<BaseDiffRow>& diffs);
 nlohmann::json base_diff_json(const std::vector<BaseDiffRow>& diffs);
