@@ -14,6 +14,7 @@
 #include "cli/interrupt_handler.h"
 #include "cli/output_file.h"
 #include "cli/run_command.h"
+#include "properties/warnings.h"
 #include "cli/swarm_command.h"
 #include "cli/universe_flags.h"
 #include "harness/op_text.h"
@@ -81,12 +82,7 @@ int list_command() {
         std::string checks;
         for (const auto& c : v.checks)
             checks += fmt::format("{}{}: WARN_ON_ONCE({}) in {}", checks.empty() ? "" : "; ",
-                                  c.check == model::DefensiveCheck::TruncatePinned
-                                      ? "truncate of a pinned page"
-                                  : c.check == model::DefensiveCheck::SecondExclusiveOwner
-                                      ? "second exclusive owner"
-                                      : "mapping mismatch",
-                                  c.condition, c.function);
+                                  check_name(c), c.condition, c.function);
         fmt::print("  {:<20} checks: {}\n", "", checks.empty() ? "none" : checks);
     }
     fmt::print("\nproperties:\n");
@@ -185,6 +181,14 @@ int daxcheck_main(int argc, char** argv) {
     auto* replay_cmd = app.add_subcommand("replay", "replay corpus files, check expected verdicts");
     std::vector<std::string> replay_paths;
     replay_cmd->add_option("paths", replay_paths, "corpus files or directories (default: corpus/)");
+    ReplayOptions replay_opts;
+    replay_cmd->add_option("--variant", replay_opts.variant,
+                           "replay every file against this variant, with its base's expectations "
+                           "where the file has none for it");
+    replay_cmd->add_option("--base", replay_opts.base,
+                           "with --variant: compare it with VARIANT (default: its own base) file by "
+                           "file, by failure class")
+        ->expected(0, 1);
 
     app.add_subcommand("list", "list variants, properties and profiles");
 
@@ -255,7 +259,7 @@ int daxcheck_main(int argc, char** argv) {
     if (app.got_subcommand("emit"))
         return emit_command(emit_file, emit_variant, emit_script, emit_predictions, emit_calls);
     if (app.got_subcommand("reach")) return reach_command(reach_paths, reach_depth, reach_states);
-    if (app.got_subcommand("replay")) return replay_command(replay_paths);
+    if (app.got_subcommand("replay")) return replay_command(replay_paths, replay_opts);
     if (app.got_subcommand("swarm")) return swarm.run();
 
     if (app.got_subcommand("explore")) {
