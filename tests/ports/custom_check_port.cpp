@@ -44,6 +44,18 @@ void associate_checking_first(void *entry, struct address_space *mapping, struct
     base().associate(entry, mapping, vma, address, shared);
 }
 
+// v6.2's own declared checks (impl/v6_2.cpp), which its functions raise, and
+// the port's own.
+std::vector<daxcheck::DeclaredCheck> with_v6_2_checks(daxcheck::DeclaredCheck own)
+{
+    using daxcheck::model::DefensiveCheck;
+    return {{DefensiveCheck::TruncatePinned, "dax_disassociate_entry", "trunc && page_ref_count(page) > 1"},
+            {DefensiveCheck::SecondExclusiveOwner, "dax_associate_entry", "page->mapping"},
+            {DefensiveCheck::MappingMismatch, "dax_disassociate_entry",
+             "page->mapping && page->mapping != mapping"},
+            std::move(own)};
+}
+
 void disassociate(void *entry, struct address_space *mapping, bool trunc)
 {
     base().disassociate(entry, mapping, trunc);
@@ -56,9 +68,9 @@ DAXCHECK_REGISTER_VARIANT({
     .name = "custom-check",
     .upstream = "test-only",
     .summary = "v6.2 with a declared check of its own kind: associate of a pinned page",
-    .checks = {{daxcheck::model::DefensiveCheck::Custom, "associate_checking_all",
-                "page_ref_count(pfn_to_page(pfn)) > 1", "associate-of-a-pinned-page",
-                associates_pinned_page}},
+    .checks = with_v6_2_checks({daxcheck::model::DefensiveCheck::Custom, "associate_checking_all",
+                                "page_ref_count(pfn_to_page(pfn)) > 1", "associate-of-a-pinned-page",
+                                associates_pinned_page}),
     .associate = associate_checking_all,
     .disassociate = disassociate,
     .decode = decode,
@@ -69,9 +81,9 @@ DAXCHECK_REGISTER_VARIANT({
     .name = "custom-check-first-page-only",
     .upstream = "test-only",
     .summary = "custom-check looking at the entry's first page only",
-    .checks = {{daxcheck::model::DefensiveCheck::Custom, "associate_checking_first",
-                "page_ref_count(pfn_to_page(dax_to_pfn(entry))) > 1", "associate-of-a-pinned-page",
-                associates_pinned_page}},
+    .checks = with_v6_2_checks({daxcheck::model::DefensiveCheck::Custom, "associate_checking_first",
+                                "page_ref_count(pfn_to_page(dax_to_pfn(entry))) > 1",
+                                "associate-of-a-pinned-page", associates_pinned_page}),
     .associate = associate_checking_first,
     .disassociate = disassociate,
     .decode = decode,
