@@ -25,6 +25,9 @@ struct ExploreRow {
     ExploreResult result;
     Expectation expected;
     std::string reproduce;
+    // Each further class's shortest counterexample, avoiding the ones before.
+    std::vector<ExploreResult> more;
+    std::vector<FailureClass> classes;  // of result, then of each of more
 
     // A budget that stopped the search before depth 1 left nothing checked:
     // never a pass.
@@ -99,7 +102,17 @@ void print_row(const ExploreRow& row) {
                    "transitions, {:.2f} s)\n",
                    r.depth_completed, r.depth_completed == 1 ? "" : "s", grouped(r.states),
                    grouped(r.transitions), r.seconds);
+        if (!row.classes.empty()) fmt::print("  failure class: {}\n", row.classes[0].key());
         if (!row.expected.pass) fmt::print("  why expected: {}\n", row.expected.why);
+        for (std::size_t i = 0; i < row.more.size(); i++) {
+            const ExploreResult& m = row.more[i];
+            fmt::print("  failure class {} of {}: {}\n    shortest among sequences that avoid "
+                       "the classes before it, {} operation{}:\n",
+                       i + 2, row.more.size() + 1, row.classes[i + 1].key(), m.counterexample.size(),
+                       m.counterexample.size() == 1 ? "" : "s");
+            for (const auto& op : m.counterexample) fmt::print("    {}\n", to_text(op));
+            fmt::print("    {}\n", m.failure.value_or(""));
+        }
     } else {
         fmt::print("no counterexample up to depth {} {}\n", r.depth_completed, verdict_note);
         fmt::print("  distinct states {}, transitions {}, depth completed {}, exhausted {} ({})\n",
@@ -119,8 +132,22 @@ void print_row(const ExploreRow& row) {
     fmt::print("  reproduce: {}\n", row.reproduce);
 }
 
+nlohmann::json classes_json(const ExploreRow& row) {
+    using nlohmann::json;
+    json out = json::array();
+    for (std::size_t i = 0; i < row.classes.size(); i++) {
+        const ExploreResult& r = i == 0 ? row.result : row.more[i - 1];
+        json ops = json::array();
+        for (const auto& op : r.counterexample) ops.push_back(to_text(op));
+        out.push_back({{"class", row.classes[i].key()}, {"failure", r.failure.value_or("")},
+                       {"counterexample", ops}});
+    }
+    return out;
+}
+
 bool write_json(const ExploreCommandOptions& opts, const std::vector<ExploreRow>& rows,
-                const std::string& path, std::string& error) {
+                const std::string& path, std::string& error,
+                const std::vector<BaseDiffRow>& diffs, bool diffing) {
     using nlohmann::json;
     const auto& u = opts.explore.universe;
     json doc;
@@ -160,12 +187,15 @@ bool write_json(const ExploreCommandOptions& opts, const std::vector<ExploreRow>
                                       : json(nullptr)},
             {"counterexample", ops},
             {"reproduce", row.reproduce},
+            {"classes", classes_json(row)},
         });
         good += row.as_expected();
     }
     doc["results"] = results;
     doc["summary"] = {{"cells", rows.size()}, {"as_expected", good},
                       {"unexpected", rows.size() - good}};
+    doc["classes_per_cell"] = opts.classes;
+    if (diffing) doc["base_diff"] = base_diff_json(diffs);
     return write_json_file(doc, path, error);
 }
 
@@ -205,6 +235,56 @@ ExploreResult explore_or_error(const Variant& v, const Property& p, const Explor
     }
 }
 
+// One cell: the shortest counterexample, then up to opts.classes - 1 more,
+// each the shortest among sequences avoiding the classes before it, all
+// within the cell's time budget.
+ExploreRow explore_cell(const ExploreCommandOptions& opts, const Variant& v, const Property& p,
+                        Profile profile) {
+    ExploreOptions cell = opts.explore;
+    cell.profile = profile;
+    ExploreRow row{&v, &p, profile, explore_or_error(v, p, cell),
+                   expectation_for(v, p.name, to_string(profile)), reproduce_line(opts, v, p, profile),
+                   {}, {}};
+    double spent = row.result.seconds;
+    const ExploreResult* last = &row.result;
+    while (last->found()) {
+        const auto c = failure_class_of(v, p, cell.universe, last->counterexample);
+        if (!c) break;
+        row.classes.push_back(*c);
+        if (row.classes.size() >= opts.classes) break;
+        if (cell.time_budget_s > 0 && spent >= cell.time_budget_s) break;
+        ExploreOptions next = cell;
+        next.failures.known = row.classes;
+        if (cell.time_budget_s > 0) next.time_budget_s = cell.time_budget_s - spent;
+        ExploreResult r = explore_or_error(v, p, next);
+        spent += r.seconds;
+        if (!r.found()) break;
+        row.more.push_back(std::move(r));
+        last = &row.more.back();
+    }
+    return row;
+}
+
+// An explored cell as a `run` row with its classes (for --base).
+RunRow as_run_row(const ExploreRow& row, const model::Universe& u) {
+    auto one = [&](const ExploreResult& r, const FailureClass* c) {
+        CellResult cell;
+        cell.verdict = r.found() ? CellResult::Verdict::Fail
+                                 : r.stop == ExploreStop::Error ? CellResult::Verdict::Error
+                                                                : CellResult::Verdict::Pass;
+        cell.counterexample = r.counterexample;
+        cell.message = r.failure.value_or(r.error);
+        RunRow out{row.variant, row.property, row.profile, std::move(cell), row.expected, {}, row.reproduce};
+        if (c) out.failure_class = *c;
+        out.trace = replay(*row.variant, *row.property, u, r.counterexample).trace;
+        return out;
+    };
+    RunRow out = one(row.result, row.classes.empty() ? nullptr : &row.classes[0]);
+    for (std::size_t i = 0; i < row.more.size() && i + 1 < row.classes.size(); i++)
+        out.more_classes.push_back(one(row.more[i], &row.classes[i + 1]));
+    return out;
+}
+
 }  // namespace
 
 model::Universe default_explore_universe() {
@@ -230,11 +310,7 @@ int explore_command(const ExploreCommandOptions& opts) {
     for (const Variant* v : opts.variants)
         for (const Property* p : opts.properties)
             for (Profile profile : opts.profiles) {
-                ExploreOptions cell = e;
-                cell.profile = profile;
-                ExploreRow row{v, p, profile, explore_or_error(*v, *p, cell),
-                               expectation_for(*v, p->name, to_string(profile)),
-                               reproduce_line(opts, *v, *p, profile)};
+                ExploreRow row = explore_cell(opts, *v, *p, profile);
                 print_row(row);
                 std::fflush(stdout);
                 rows.push_back(std::move(row));
@@ -256,11 +332,30 @@ int explore_command(const ExploreCommandOptions& opts) {
     }
     fmt::print("(depth: =N a shortest counterexample of N operations; N* exhausted after N)\n");
     fmt::print("\n{} cells: {} as expected, {} unexpected\n", rows.size(), good, rows.size() - good);
+    // --base: the same cells explored on the base, compared by class.
+    RunOptions run;
+    run.variants = opts.variants;
+    run.cell.universe = e.universe;
+    if (auto problem = set_base(run, opts.base); !problem.empty()) {
+        fmt::print(stderr, "daxcheck: {}\n", problem);
+        return 2;
+    }
+    std::vector<RunRow> as_run;
+    for (const auto& row : rows) as_run.push_back(as_run_row(row, e.universe));
+    const auto diffs = run.diffing() ? diff_with_base(run, as_run,
+                                                      [&](const Variant& b, const Property& p, Profile profile) {
+                                                          return as_run_row(explore_cell(opts, b, p, profile), e.universe);
+                                                      })
+                                     : std::vector<BaseDiffRow>{};
+    if (run.diffing()) {
+        fmt::print("\n");
+        print_base_diff(diffs);
+    }
     // Under MPI every process holds the same rows: the first one writes.
     const bool writes = !e.cluster || e.cluster->rank() == 0;
     if (opts.json_path && writes) {
         std::string error;
-        if (!write_json(opts, rows, *opts.json_path, error)) {
+        if (!write_json(opts, rows, *opts.json_path, error, diffs, run.diffing())) {
             fmt::print(stderr, "daxcheck: {}\n", error);
             return 2;
         }
@@ -270,6 +365,7 @@ int explore_command(const ExploreCommandOptions& opts) {
         fmt::print(stderr, "daxcheck: cannot save the counterexamples\n");
         return 2;
     }
+    if (run.diffing()) return base_diff_regressed(diffs) ? 1 : 0;
     return good == rows.size() ? 0 : 1;
 }
 

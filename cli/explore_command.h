@@ -20,6 +20,11 @@ struct ExploreCommandOptions {
     bool depth_given = false;
     std::optional<std::string> json_path;
     std::optional<std::string> save_dir;  // --save-failures: write counterexamples there
+    // Distinct failure classes per cell (--classes): each next one is the
+    // shortest counterexample among sequences that avoid the earlier classes.
+    // The cell's time budget covers all of its searches.
+    unsigned classes = 5;
+    std::optional<std::string> base;  // --base [VARIANT] (cli/run_command.h set_base)
 };
 
 // The universe `explore` uses when no universe flag is given: the issue's

@@ -17,6 +17,7 @@
 #include "cli/output_file.h"
 #include "cli/race_command.h"
 #include "cli/run_command.h"
+#include "properties/warnings.h"
 #include "cli/swarm_command.h"
 #include "cli/universe_flags.h"
 #include "harness/op_text.h"
@@ -84,12 +85,7 @@ int list_command() {
         std::string checks;
         for (const auto& c : v.checks)
             checks += fmt::format("{}{}: WARN_ON_ONCE({}) in {}", checks.empty() ? "" : "; ",
-                                  c.check == model::DefensiveCheck::TruncatePinned
-                                      ? "truncate of a pinned page"
-                                  : c.check == model::DefensiveCheck::SecondExclusiveOwner
-                                      ? "second exclusive owner"
-                                      : "mapping mismatch",
-                                  c.condition, c.function);
+                                  check_name(c), c.condition, c.function);
         fmt::print("  {:<20} checks: {}\n", "", checks.empty() ? "none" : checks);
     }
     fmt::print("\nproperties:\n");
@@ -116,6 +112,8 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     bool save = false, report = false, no_minimise = false;
     std::string corpus_dir, reports_dir;
     std::vector<std::string> kernel_jsons;
+    unsigned classes = kDefaultClasses;
+    std::optional<std::string> base_name;
     // `report` is `run` that also writes reports/<timestamp>/ (cli/report_command.h).
     auto* report_cmd = app.add_subcommand(
         "report", "run like `run`, then write reports/<timestamp>/ (index.html, summary.md, "
@@ -144,6 +142,12 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
                       "--level fs --report: what `./daxcheck kernel --json FILE` saw, for the "
                       "report's \"on a running kernel\" column (repeatable)")
             ->check(CLI::ExistingFile);
+        c->add_option("--classes", classes, "distinct failure classes to find per cell (default 5)")
+            ->check(CLI::Range(1, 100));
+        c->add_option("--base", base_name,
+                      "compare each cell with the same cell of VARIANT, by failure class; without a "
+                      "value, each port's own base (its .base)")
+            ->expected(0, 1);
         c->add_flag("--no-minimise", no_minimise,
                     "keep RapidCheck's shrunk counterexample: no breadth-first search for a "
                     "shorter one");
@@ -185,6 +189,14 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     auto* replay_cmd = app.add_subcommand("replay", "replay corpus files, check expected verdicts");
     std::vector<std::string> replay_paths;
     replay_cmd->add_option("paths", replay_paths, "corpus files or directories (default: corpus/)");
+    ReplayOptions replay_opts;
+    replay_cmd->add_option("--variant", replay_opts.variant,
+                           "replay every file against this variant, with its base's expectations "
+                           "where the file has none for it");
+    replay_cmd->add_option("--base", replay_opts.base,
+                           "with --variant: compare it with VARIANT (default: its own base) file by "
+                           "file, by failure class")
+        ->expected(0, 1);
 
     app.add_subcommand("list", "list variants, properties and profiles");
 
@@ -216,6 +228,16 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
                         "MB of memory per cell, 0 for none (default 4096)")
         ->check(flag_checks::finite(0.0, 1e7));
     explore->add_option("--threads", x_threads, "expansion threads")->check(CLI::Range(1, 256));
+    unsigned x_classes = kDefaultClasses;
+    std::optional<std::string> x_base;
+    explore->add_option("--classes", x_classes,
+                        "distinct failure classes per cell, each the shortest among sequences "
+                        "avoiding the ones before (default 5)")
+        ->check(CLI::Range(1, 100));
+    explore->add_option("--base", x_base,
+                        "compare each cell with the same cell of VARIANT, by failure class; "
+                        "without a value, each port's own base")
+        ->expected(0, 1);
     explore->add_flag("--no-symmetry", x_no_symmetry,
                       "store every state, not one per orbit of files and pfn blocks");
     explore->add_option("--json", x_json, "also write the results as JSON to FILE")
@@ -250,7 +272,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     if (app.got_subcommand("emit"))
         return emit_command(emit_file, emit_variant, emit_script, emit_predictions, emit_calls);
     if (app.got_subcommand("reach")) return reach_command(reach_paths, reach_depth, reach_states);
-    if (app.got_subcommand("replay")) return replay_command(replay_paths);
+    if (app.got_subcommand("replay")) return replay_command(replay_paths, replay_opts);
     swarm.cluster = cluster;
     if (app.got_subcommand("swarm")) return swarm.run();
     if (race.parsed()) return race.run();
@@ -290,6 +312,13 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         xo.explore.cluster = cluster;
         if (cluster && x_threads != 1)
             return usage("explore --threads: one thread per process under MPI (run more ranks)");
+        xo.classes = x_classes;
+        xo.base = x_base;
+        {
+            RunOptions check;
+            check.variants = xo.variants;
+            if (auto e = set_base(check, xo.base); !e.empty()) return usage(e);
+        }
         if (!x_json.empty()) xo.json_path = x_json;
         if (x_save) xo.save_dir = x_corpus_dir.empty() ? default_corpus_dir() : x_corpus_dir;
         if (xo.json_path)
@@ -318,6 +347,8 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     opts.cluster = cluster;
     // Under MPI every process holds the same rows: the first one writes.
     const bool writes = !cluster || cluster->rank() == 0;
+    opts.classes = classes;
+    if (auto e = set_base(opts, base_name); !e.empty()) return usage(e);
     const std::string save_dir = corpus_dir.empty() ? default_corpus_dir() : corpus_dir;
     const bool reporting = report || app.got_subcommand("report");
     if (opts.json_path)
@@ -350,11 +381,13 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     install_interrupt_handlers();
     print_run_header(opts);
     const auto rows = run_cells(opts);
+    const auto diffs = opts.diffing() ? diff_with_base(opts, rows) : std::vector<BaseDiffRow>{};
+    print_base_diff(diffs);
     print_run(opts, rows);
     if (interrupted()) print_interrupted(opts, rows.size(), "run " + run_flags(opts));
     if (opts.json_path && writes) {
         std::string error;
-        if (!write_run_json(opts, rows, *opts.json_path, error)) return usage(error);
+        if (!write_run_json(opts, rows, *opts.json_path, error, diffs)) return usage(error);
         fmt::print("wrote {}\n", *opts.json_path);
     }
     if (interrupted()) return interrupt_exit_code();
@@ -362,10 +395,12 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         return usage("cannot save the counterexamples");
     if (reporting && writes) {
         const auto written =
-            write_report(opts, rows, reports_dir.empty() ? default_reports_dir() : reports_dir);
+            write_report(opts, rows, reports_dir.empty() ? default_reports_dir() : reports_dir, diffs);
         if (!written.error.empty()) return usage(written.error);
         fmt::print("wrote {}/index.html, summary.md, results.json (and latest)\n", written.dir);
     }
+    // Against a base only what the patch changed for the worse fails the run.
+    if (opts.diffing()) return base_diff_regressed(diffs) ? 1 : 0;
     for (const auto& r : rows)
         if (!r.as_expected()) return 1;
     return 0;

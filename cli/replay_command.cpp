@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <map>
 #include <fstream>
 #include <set>
@@ -17,6 +19,7 @@
 #include "cli/shell_words.h"
 #include "engines/corpus_file.h"
 #include "fslevel/fs_replay.h"
+#include "fslevel/reachability.h"
 #include "harness/op_text.h"
 #include "harness/printable.h"
 
@@ -61,78 +64,151 @@ void print_steps(const Trace& trace) {
     if (trace.end_failure) fmt::print("        at the end: {}\n", *trace.end_failure);
 }
 
-// A file with `level: fs` (SPEC 8): each variant runs the filesystem
-// operations through its own fault path.
-std::pair<int, int> replay_fs_file(const CorpusFile& f) {
-    int passed = 0, failed = 0;
-    const Property* property = find_property(f.property);
-    const auto ops = f.fs_operations();
-    for (const auto& e : f.expect) {
-        const Variant* v = find_variant(e.variant);
+// One check of a file: a variant and the verdict it must give, and where
+// that expectation comes from when it is not the variant's own line.
+struct Check {
+    const Variant* variant;
+    bool pass;
+    int line;
+    std::string from;  // "" or "v6.15's expectation"
+};
+
+// What one replay of a file on one variant did.
+struct Replayed {
+    bool fail = false;
+    std::optional<std::string> invalid;
+    std::string failure;     // the trace's failure
+    std::string class_key;   // its class ("" when it passed)
+    std::function<void()> print_trace;
+};
+
+Replayed replay_on(const CorpusFile& f, const Variant& v) {
+    Replayed out;
+    const Property& property = *find_property(f.property);
+    if (f.fs_level) {
         std::string why;
-        if (!fault_path_of(*v, &why)) {
-            fmt::print("FAIL  {}  {:<20} {}:{}: {}\n", f.path, e.variant, f.path, e.line, why);
-            failed++;
-            continue;
+        if (!fault_path_of(v, &why)) {
+            out.invalid = why;
+            return out;
         }
-        const auto r = daxcheck::fslevel::replay(*v, *property, f.universe, ops);
-        const bool fail = r.invalid || r.trace.failed();
-        const bool ok = fail != e.pass && !r.invalid;
-        fmt::print("{:<5} {}  {:<20} {:<4} (expected {})\n", ok ? "ok" : "FAIL", f.path, e.variant,
-                   r.invalid ? "invalid" : fail ? "fail" : "pass", e.pass ? "pass" : "fail");
-        if (ok) {
-            passed++;
-            continue;
-        }
-        failed++;
-        if (r.invalid) fmt::print("      {}:{}: {}\n", f.path, f.fs_ops[r.invalid_index].line, *r.invalid);
-        else if (fail) fmt::print("      {}\n{}", r.trace.failure(), daxcheck::fslevel::format_trace(r.trace, "      "));
-        else
-            fmt::print("      {} filesystem operations kept {} on {}; the file shows: {}\n", ops.size(),
-                       f.property, e.variant, f.shows);
-        fmt::print("      reproduce: ./daxcheck replay {}\n", f.path);
+        auto r = std::make_shared<fslevel::FsReplayResult>(daxcheck::fslevel::replay(v, property, f.universe, f.fs_operations()));
+        out.fail = r->invalid || r->trace.failed();
+        if (r->invalid) out.invalid = fmt::format("{}:{}: {}", f.path, f.fs_ops[r->invalid_index].line, *r->invalid);
+        out.failure = r->trace.failure();
+        if (out.fail && !r->invalid) out.class_key = fslevel::failure_class(property.name, out.failure);
+        out.print_trace = [r] { fmt::print("{}", daxcheck::fslevel::format_trace(r->trace, "      ")); };
+        return out;
     }
-    return {passed, failed};
+    const auto ops = f.operations();
+    auto r = std::make_shared<ReplayResult>(replay(v, property, f.universe, ops));
+    out.fail = r->invalid || r->trace.failed();
+    out.invalid = r->invalid;
+    out.failure = r->trace.failure();
+    if (out.fail && !r->invalid)
+        if (auto c = failure_class_of(v, property, f.universe, ops)) out.class_key = c->key();
+    out.print_trace = [r] { print_steps(r->trace); };
+    return out;
+}
+
+struct FileCounts {
+    int passed = 0, failed = 0, skipped = 0;
+};
+
+void skip(const CorpusFile& f, const std::string& variant, const std::string& why, FileCounts& n) {
+    fmt::print("skip  {}  {:<20} {}\n", printable(f.path), variant, why);
+    n.skipped++;
+}
+
+// The checks of `f`: its expect: lines, or with `only` that variant against
+// its own line or its base's.
+std::vector<Check> checks_of(const CorpusFile& f, const Variant* only, const Variant* base, FileCounts& n) {
+    std::vector<Check> out;
+    if (!only) {
+        for (const auto& e : f.expect) {
+            if (!e.registered) {
+                std::string ports;
+                for (const auto& p : f.ports) ports += " --port " + shell_quoted(p);
+                skip(f, e.variant,
+                     fmt::format("not in this binary (an out-of-tree port): ./daxcheck{} replay {}", ports,
+                                 shell_quoted(f.path)),
+                     n);
+                continue;
+            }
+            out.push_back({find_variant(e.variant), e.pass, e.line, ""});
+        }
+        return out;
+    }
+    for (const auto& e : f.expect)
+        if (e.variant == only->name) return {{only, e.pass, e.line, ""}};
+    if (base)
+        for (const auto& e : f.expect)
+            if (e.variant == base->name) return {{only, e.pass, e.line, base->name + "'s expectation"}};
+    skip(f, only->name,
+         base ? fmt::format("no expect: line for it or its base {}", base->name)
+              : "no expect: line for it, and it names no base (--base VARIANT)",
+         n);
+    return out;
 }
 
 RaceReplayer g_race_replayer = nullptr;
 
-// Replays one parsed file; returns (passed, failed) counts.
-std::pair<int, int> replay_file(const CorpusFile& f) {
-    if (f.race) {
-        if (g_race_replayer) return g_race_replayer(f.path);
+void replay_file(const CorpusFile& f, const Variant* only, const Variant* base, FileCounts& n) {
+    if (f.race) {  // two operations at once: `daxcheck race` replays them (race/)
+        if (only) {
+            skip(f, only->name, "a race: file replays the variants it names (./daxcheck replay FILE)", n);
+            return;
+        }
+        if (g_race_replayer) {
+            const auto [passed, failed] = g_race_replayer(f.path);
+            n.passed += passed;
+            n.failed += failed;
+            return;
+        }
         fmt::print("FAIL  {}  a race: file needs the daxcheck binary (the concurrency build)\n",
                    printable(f.path));
-        return {0, static_cast<int>(f.expect.size())};
+        n.failed += static_cast<int>(f.expect.size());
+        return;
     }
-    if (f.fs_level) return replay_fs_file(f);
-    int passed = 0, failed = 0;
-    const Property* property = find_property(f.property);
-    const auto ops = f.operations();
-    for (const auto& e : f.expect) {
-        const Variant* v = find_variant(e.variant);
-        const auto r = replay(*v, *property, f.universe, ops);
-        const bool fail = r.invalid || r.trace.failed();
-        const bool ok = fail != e.pass && !r.invalid;
-        fmt::print("{:<5} {}  {:<20} {:<4} (expected {})\n", ok ? "ok" : "FAIL", printable(f.path), e.variant,
-                   fail ? "fail" : "pass", e.pass ? "pass" : "fail");
+    for (const Check& c : checks_of(f, only, base, n)) {
+        const Replayed r = replay_on(f, *c.variant);
+        const bool ok = r.fail != c.pass && !r.invalid;
+        fmt::print("{:<5} {}  {:<20} {:<4} (expected {}{})\n", ok ? "ok" : "FAIL", printable(f.path),
+                   c.variant->name, r.invalid ? "invalid" : r.fail ? "fail" : "pass",
+                   c.pass ? "pass" : "fail", c.from.empty() ? "" : ", " + c.from);
         if (ok) {
-            passed++;
+            n.passed++;
             continue;
         }
-        failed++;
+        n.failed++;
         if (r.invalid) {
-            fmt::print("      {}:{}: {}\n", printable(f.path), e.line, *r.invalid);
-        } else if (fail) {
-            fmt::print("      {}\n", r.trace.failure());
-            print_steps(r.trace);
+            fmt::print("      {}:{}: {}\n", printable(f.path), c.line, *r.invalid);
+        } else if (r.fail) {
+            fmt::print("      {}\n", r.failure);
+            r.print_trace();
         } else {
-            fmt::print("      {} operations kept {} on {}; the file shows: {}\n", ops.size(),
-                       f.property, e.variant, f.shows);
+            fmt::print("      {} operations kept {} on {}; the file shows: {}\n",
+                       f.fs_level ? f.fs_ops.size() : f.ops.size(), f.property, c.variant->name, f.shows);
         }
-        fmt::print("      reproduce: ./daxcheck replay {}\n", shell_quoted(f.path));
+        fmt::print("      reproduce: {} replay {}{}\n", daxcheck_prefix({c.variant}),
+                   only ? "--variant " + shell_quoted(only->name) + " " : "", shell_quoted(f.path));
     }
-    return {passed, failed};
+}
+
+// --base: the file on the variant and on its base, compared by failure class.
+struct FileDiff {
+    std::string path;
+    CellChange change;
+    std::string patch_class, base_class;
+};
+
+FileDiff diff_file(const CorpusFile& f, const Variant& v, const Variant& base) {
+    const Replayed a = replay_on(f, v), b = replay_on(f, base);
+    FileDiff d{f.path, CellChange::Passing, a.class_key, b.class_key};
+    const bool af = a.fail && !a.invalid, bf = b.fail && !b.invalid;
+    if (!bf) d.change = af ? CellChange::NewFailure : CellChange::Passing;
+    else if (!af) d.change = CellChange::Fixed;
+    else d.change = a.class_key == b.class_key ? CellChange::SameCause : CellChange::DifferentCause;
+    return d;
 }
 
 std::string sanitise(const std::string& s) {
@@ -190,7 +266,35 @@ std::string default_corpus_dir() {
     return "corpus";
 }
 
-int replay_command(const std::vector<std::string>& given) {
+int replay_command(const std::vector<std::string>& given, const ReplayOptions& opts) {
+    const Variant* only = nullptr;
+    const Variant* base = nullptr;
+    if (!opts.variant.empty()) {
+        only = find_variant(opts.variant);
+        if (!only) {
+            std::string known;
+            for (const auto& v : variants()) known += (known.empty() ? "" : ", ") + v.name;
+            fmt::print(stderr, "daxcheck: --variant: unknown variant '{}' (known: {})\n", opts.variant, known);
+            return 2;
+        }
+        RunOptions run;
+        run.variants = {only};
+        run.base_from_ports = true;
+        base = base_for(run, *only);
+    }
+    if (opts.base) {
+        if (!only) {
+            fmt::print(stderr, "daxcheck: replay --base compares one variant with its base: give --variant\n");
+            return 2;
+        }
+        RunOptions run;
+        run.variants = {only};
+        if (auto e = set_base(run, opts.base); !e.empty()) {
+            fmt::print(stderr, "daxcheck: {}\n", e);
+            return 2;
+        }
+        base = base_for(run, *only);
+    }
     std::vector<std::string> paths = given;
     if (paths.empty()) {
         // Shown relative to the working directory, as a user would type it.
@@ -198,28 +302,61 @@ int replay_command(const std::vector<std::string>& given) {
         const auto shown = fs::proximate(default_corpus_dir(), ec);
         paths.push_back(ec ? default_corpus_dir() : shown.string());
     }
-    int passed = 0, failed = 0;
+    FileCounts n;
+    std::vector<FileDiff> diffs;
+    std::set<std::string> named;  // variants some expect: line names
     for (const auto& path : paths) {
         std::vector<CorpusError> errors;
         const auto files = expand(path, errors);
         for (const auto& e : errors) {
             fmt::print("{}\n", e.text());
-            failed++;
+            n.failed++;
         }
         for (const auto& file : files) {
             const CorpusParse parsed = load_corpus(file);
             if (!parsed.file) {
                 for (const auto& e : parsed.errors) fmt::print("{}\n", e.text());
-                failed++;
+                n.failed++;
                 continue;
             }
-            const auto [p, f] = replay_file(*parsed.file);
-            passed += p;
-            failed += f;
+            for (const auto& e : parsed.file->expect) named.insert(e.variant);
+            if (opts.base && parsed.file->race) {  // two operations at once: race/ replays those
+                skip(*parsed.file, only->name, "a race: file is not compared with a base (./daxcheck race --variant)", n);
+                continue;
+            }
+            if (opts.base) diffs.push_back(diff_file(*parsed.file, *only, *base));
+            else replay_file(*parsed.file, only, base, n);
         }
     }
-    fmt::print("{} passed, {} failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    if (opts.base) {
+        fmt::print("{} against {}, by failure class:\n", only->name, base->name);
+        std::size_t regressions = 0;
+        for (const auto& d : diffs) {
+            const bool bad = is_regression(d.change);
+            regressions += bad;
+            fmt::print("{:<34} {}{}\n", to_string(d.change), printable(d.path), bad ? "   <-" : "");
+            if (d.change == CellChange::DifferentCause || d.change == CellChange::NewFailure)
+                fmt::print("      {}: {}\n", only->name, d.patch_class);
+            if (d.change == CellChange::DifferentCause || d.change == CellChange::Fixed)
+                fmt::print("      {}: {}\n", base->name, d.base_class);
+        }
+        fmt::print("{} files, {} failed to parse: {} new failures or changed causes\n", diffs.size(),
+                   n.failed, regressions);
+        return regressions || n.failed ? 1 : 0;
+    }
+    // Never a silent pass over a port: say which variants of this binary no
+    // file checked.
+    if (!only)
+        for (const auto& v : variants())
+            if (!v.port_file.empty() && !named.count(v.name)) {
+                fmt::print("not replayed: {} (an out-of-tree port no expect: line names; "
+                           "{} replay --variant {} replays the corpus against it with its base's "
+                           "expectations)\n",
+                           v.name, daxcheck_prefix({&v}), shell_quoted(v.name));
+                n.skipped++;
+            }
+    fmt::print("{} passed, {} failed, {} skipped\n", n.passed, n.failed, n.skipped);
+    return n.failed == 0 ? 0 : 1;
 }
 
 bool write_corpus_file(const std::string& dir, const std::string& name, const std::string& text) {
@@ -274,6 +411,9 @@ bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, cons
         std::replace(f.shows.begin(), f.shows.end(), '\n', ' ');
         if (f.shows.size() > 400) f.shows = f.shows.substr(0, 400) + " ...";
         f.expect.push_back({row.variant->name, false, 0});
+        // A port's variant reads back with its port named (replay skips it,
+        // saying so, in a binary without the port).
+        if (!row.variant->port_file.empty()) f.ports.push_back(row.variant->port_file);
         for (const auto& op : ops) f.ops.push_back({op, 0});
         std::vector<std::string> comment = {"Saved by ./daxcheck " + command + " --save-failures from:",
                                             "  " + row.reproduce};

@@ -3,6 +3,7 @@
 // `run --save-failures`: turns new counterexamples into corpus files.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -18,9 +19,22 @@ std::string default_corpus_dir();
 // skipped with a printed line naming it. `ec` is set when `dir` cannot be listed.
 std::vector<std::string> corpus_files_in(const std::string& dir, std::error_code& ec);
 
+struct ReplayOptions {
+    // --variant NAME: replay every file against this variant only, with its
+    // own expect: line or else its base's (Variant::base, or --base).
+    std::string variant;
+    // --base [VARIANT]: compare the variant with its base file by file, by
+    // failure class (cli/run_command.h); exit 1 only for new failures and
+    // changed causes.
+    std::optional<std::string> base;
+};
+
 // Prints one line per (file, variant), every bad file as FILE:LINE: message,
-// and "N passed, M failed". Returns the exit code: 0 when all match, else 1.
-int replay_command(const std::vector<std::string>& paths);
+// each skipped check with why ("skip" lines: a variant of an out-of-tree
+// port this binary lacks, a file with no expectation for --variant) and
+// every out-of-tree variant no file names, then "N passed, M failed, K
+// skipped". Returns the exit code: 0 when none failed, else 1 (2: a bad flag).
+int replay_command(const std::vector<std::string>& paths, const ReplayOptions& opts = {});
 
 // Replays a `race:` corpus file (property race) by its path, printing as
 // replay does; returns (passed, failed) expectations. The daxcheck binary sets

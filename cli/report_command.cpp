@@ -61,11 +61,11 @@ std::string reports_dir_problem(const std::string& reports_dir) {
 }
 
 ReportWritten write_report(const RunOptions& opts, const std::vector<RunRow>& rows,
-                           const std::string& reports_dir) {
+                           const std::string& reports_dir, const std::vector<BaseDiffRow>& diffs) {
     return write_report_dir(reports_dir, [&](const std::string& dir, const std::string& shown) {
-        std::string error = write_output_file(dir + "/index.html", report_html(opts, rows, shown));
+        std::string error = write_output_file(dir + "/index.html", report_html(opts, rows, shown, diffs));
         if (error.empty()) error = write_output_file(dir + "/summary.md", report_markdown(opts, rows, shown));
-        if (error.empty()) write_run_json(opts, rows, dir + "/results.json", error);
+        if (error.empty()) write_run_json(opts, rows, dir + "/results.json", error, diffs);
         return error;
     });
 }

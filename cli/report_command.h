@@ -25,8 +25,9 @@ std::string reports_dir_problem(const std::string& reports_dir);
 
 // Creates REPORTS/<timestamp>[-N] (never reusing a directory), writes the
 // three files and replaces REPORTS/latest (a relative symlink) atomically.
+// With --base, `diffs` comes first in the report.
 ReportWritten write_report(const RunOptions& opts, const std::vector<RunRow>& rows,
-                           const std::string& reports_dir);
+                           const std::string& reports_dir, const std::vector<BaseDiffRow>& diffs = {});
 
 // The same for any report: `write(dir, generated_at)` writes the files into
 // the new directory and returns "" or the error (then the directory is

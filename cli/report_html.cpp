@@ -455,8 +455,39 @@ std::vector<std::string> failure_anchors(const std::vector<RunRow>& rows) {
     return out;
 }
 
+namespace {
+
+// The --base section: each cell's change, then each class and what became of it.
+void base_diff_html(std::string& out, const std::vector<BaseDiffRow>& diffs) {
+    if (diffs.empty()) return;
+    out += fmt::format("<h2 id=\"base-diff\">Against the base ({} new failures or changed causes)</h2>\n",
+                       std::count_if(diffs.begin(), diffs.end(), [](const BaseDiffRow& d) {
+                           return d.error || is_regression(d.diff.change);
+                       }));
+    out += "<table class=\"variants\"><thead><tr><th>variant</th><th>base</th><th>property</th>"
+           "<th>profile</th><th>change</th><th>classes</th></tr></thead><tbody>\n";
+    for (const auto& d : diffs) {
+        std::string classes;
+        for (const auto& c : d.diff.classes)
+        {
+            classes += fmt::format("<div><b>{}</b>: <code>{}</code></div>", html_escape(to_string(c.change)),
+                                   html_escape(c.cls.key()));
+            for (const auto& q : c.new_parts)
+                classes += fmt::format("<div>&nbsp;&nbsp;new: <code>{}</code></div>", html_escape(q));
+        }
+        out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>\n",
+                           html_escape(d.row->variant->name), html_escape(d.base->name),
+                           html_escape(d.row->property->name), html_escape(to_string(d.row->profile)),
+                           d.error ? "error" : html_escape(to_string(d.diff.change)),
+                           d.error || is_regression(d.diff.change) ? " &#9888;" : "", classes);
+    }
+    out += "</tbody></table>\n";
+}
+
+}  // namespace
+
 std::string report_html(const RunOptions& opts, const std::vector<RunRow>& rows,
-                        const std::string& generated_at) {
+                        const std::string& generated_at, const std::vector<BaseDiffRow>& diffs) {
     const auto anchors = failure_anchors(rows);
     const std::size_t good = count_as_expected(rows);
     std::string out = report_page_start("daxcheck report", "daxcheck: fsdax page ownership, ports against the model");
@@ -464,6 +495,7 @@ std::string report_html(const RunOptions& opts, const std::vector<RunRow>& rows,
                        html_escape(header_line(opts)));
     out += fmt::format("<p class=\"meta\">Regenerate: <code>{}</code></p>\n",
                        html_escape(regenerate_command(opts)));
+    base_diff_html(out, diffs);
     out += fmt::format("<p class=\"summary\">{} cells: {} as expected, {} unexpected.</p>\n",
                        rows.size(), good, rows.size() - good);
 

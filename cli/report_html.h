@@ -24,8 +24,10 @@ std::string report_page_start(const std::string& title, const std::string& headi
 std::vector<std::string> failure_anchors(const std::vector<RunRow>& rows);
 
 // `generated_at` is shown in the header ("2025-01-31 12:00:00").
+// With --base, `diffs` is the first section (the change of each cell and
+// its classes).
 std::string report_html(const RunOptions& opts, const std::vector<RunRow>& rows,
-                        const std::string& generated_at);
+                        const std::string& generated_at, const std::vector<BaseDiffRow>& diffs = {});
 std::string report_markdown(const RunOptions& opts, const std::vector<RunRow>& rows,
                             const std::string& generated_at);
 

@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
 #include "cli/json_file.h"
@@ -23,6 +25,7 @@ std::string reproduce_line(const RunOptions& opts, const RunRow& row) {
         daxcheck_prefix({row.variant}), shell_quoted(row.variant->name), row.property->name,
         to_string(row.profile), opts.cell.seed, opts.cell.tests);
     if (opts.walks != kDefaultRunWalks) line += fmt::format(" --walks {}", opts.walks);
+    if (opts.classes != kDefaultClasses) line += fmt::format(" --classes {}", opts.classes);
     if (row.universe) line += " " + universe_flags(*row.universe);
     else if (opts.universe_given) line += " " + universe_flags(opts.cell.universe);
     return line;
@@ -44,7 +47,7 @@ std::uint64_t walks_run(const SwarmCellResult& s) {
 
 // Swarm walks for a cell RapidCheck passed. A failing walk becomes the row's
 // failure, counted after RapidCheck's tests.
-void walk_after_rapidcheck(const RunOptions& opts, RunRow& row) {
+void walk_after_rapidcheck(const RunOptions& opts, RunRow& row, const ClassFilter& failures) {
     if (!opts.walks || row.result.verdict != CellResult::Verdict::Pass) return;
     SwarmOptions so;
     so.universe = opts.cell.universe;
@@ -52,6 +55,7 @@ void walk_after_rapidcheck(const RunOptions& opts, RunRow& row) {
     so.threads = 1;
     so.walks = opts.walks;
     so.cluster = opts.cluster;
+    so.failures = failures;
     row.swarm = run_swarm_cell(*row.variant, *row.property, row.profile, so);
     row.result.time_ms += row.swarm->cell.time_ms;
     // The default run also walks the other PMD orders, unless the user chose
@@ -81,6 +85,40 @@ void walk_after_rapidcheck(const RunOptions& opts, RunRow& row) {
     row.result.time_ms = ms;
     row.result.generation = generation;
     row.shrinker = "delta debugging";
+}
+
+// The class of a failing row's counterexample, in the universe it fails in.
+void note_class(const RunOptions& opts, RunRow& row) {
+    if (row.result.verdict != CellResult::Verdict::Fail) return;
+    const auto& u = row.universe ? *row.universe : opts.cell.universe;
+    row.failure_class = failure_class_of(*row.variant, *row.property, u, row.result.counterexample);
+}
+
+// After the first class: RapidCheck and the walks again with every class found
+// so far counted as a pass, until opts.classes classes or nothing new. Each
+// new one is shrunk and searched for a shorter one keeping its own class.
+void find_more_classes(const RunOptions& opts, RunRow& row) {
+    note_class(opts, row);
+    if (!row.failure_class) return;
+    ClassFilter known;
+    known.known.push_back(*row.failure_class);
+    while (known.known.size() < opts.classes && !interrupted()) {
+        CellConfig cell = opts.cell;
+        cell.failures = known;
+        RunRow more{row.variant, row.property, row.profile,
+                    run_cell(*row.variant, *row.property, row.profile, cell), row.expected, {}, {}};
+        more.reproduce = row.reproduce;
+        walk_after_rapidcheck(opts, more, known);
+        if (more.result.verdict != CellResult::Verdict::Fail) break;
+        note_class(opts, more);
+        if (!more.failure_class || !known.counts(*more.failure_class)) break;
+        ClassFilter own;
+        own.target = *more.failure_class;
+        confirm_failure(opts, more, own);
+        if (more.result.verdict != CellResult::Verdict::Fail) break;
+        known.known.push_back(*more.failure_class);
+        row.more_classes.push_back(std::move(more));
+    }
 }
 
 void print_trace(const RunRow& row) {
@@ -122,6 +160,9 @@ std::string run_flags(const RunOptions& opts) {
         for (Profile p : opts.profiles) out += " --profile " + to_string(p);
     out += fmt::format(" --seed {} --tests {}", opts.cell.seed, opts.cell.tests);
     if (opts.walks != kDefaultRunWalks) out += fmt::format(" --walks {}", opts.walks);
+    if (opts.classes != kDefaultClasses) out += fmt::format(" --classes {}", opts.classes);
+    if (opts.base) out += " --base " + shell_quoted(opts.base->name);
+    else if (opts.base_from_ports) out += " --base";
     if (opts.universe_given) out += " " + universe_flags(opts.cell.universe);
     if (!opts.minimise) out += " --no-minimise";
     return out.substr(1);
@@ -141,8 +182,9 @@ std::vector<RunRow> run_cells(const RunOptions& opts) {
                 RunRow row{v, p, profile, run_cell(*v, *p, profile, opts.cell),
                            expectation_for(*v, p->name, to_string(profile)), {}, {}};
                 row.reproduce = reproduce_line(opts, row);
-                walk_after_rapidcheck(opts, row);
+                walk_after_rapidcheck(opts, row, {});
                 confirm_failure(opts, row);
+                find_more_classes(opts, row);
                 // A cell a signal cut short claims nothing, unless it failed.
                 if (interrupted() && row.result.verdict != CellResult::Verdict::Fail) return rows;
                 rows.push_back(std::move(row));
@@ -150,7 +192,7 @@ std::vector<RunRow> run_cells(const RunOptions& opts) {
     return rows;
 }
 
-void confirm_failure(const RunOptions& opts, RunRow& row) {
+void confirm_failure(const RunOptions& opts, RunRow& row, const ClassFilter& failures) {
     if (row.result.verdict != CellResult::Verdict::Fail) return;
     const auto& u = row.universe ? *row.universe : opts.cell.universe;
     auto replayed = replay(*row.variant, *row.property, u, row.result.counterexample);
@@ -163,7 +205,8 @@ void confirm_failure(const RunOptions& opts, RunRow& row) {
     }
     if (!opts.minimise) return;
     row.minimisation = minimise_globally(*row.variant, *row.property, row.profile, u,
-                                         row.result.counterexample);
+                                         row.result.counterexample, kMinimiseStateBudget,
+                                         kMinimiseMemoryBudget, failures);
     if (row.minimisation->shorter.empty()) return;
     row.result.counterexample = row.minimisation->shorter;
     row.trace = replay(*row.variant, *row.property, u, row.result.counterexample).trace;
@@ -216,6 +259,7 @@ void print_cell_details(const RunRow& r, const char* test_word) {
         fmt::print("  error: {}\n", r.result.message);
     } else {
         fmt::print("  {}\n", r.trace.failure());
+        if (r.failure_class) fmt::print("  failure class: {}\n", r.failure_class->key());
         fmt::print("  failed at {}; {}:\n", failed_at(r, test_word), shrink_words(r));
         if (r.swarm && r.swarm->failing_walk)
             fmt::print("  the walk's swarm configuration: {}\n", r.swarm->failing_configuration);
@@ -223,6 +267,19 @@ void print_cell_details(const RunRow& r, const char* test_word) {
         if (!r.expected.pass) fmt::print("  why expected: {}\n", r.expected.why);
     }
     fmt::print("  reproduce: {}\n", r.reproduce);
+    for (std::size_t i = 0; i < r.more_classes.size(); i++) {
+        const RunRow& m = r.more_classes[i];
+        fmt::print("\n== {} / {} / {}: failure class {} of {} (the search went on past the "
+                   "classes before it)\n",
+                   m.variant->name, m.property->name, to_string(m.profile), i + 2,
+                   r.more_classes.size() + 1);
+        fmt::print("  {}\n  failure class: {}\n", m.trace.failure(), m.failure_class->key());
+        fmt::print("  failed at {}; {}:\n", failed_at(m, test_word), shrink_words(m));
+        if (m.swarm && m.swarm->failing_walk)
+            fmt::print("  the walk's swarm configuration: {}\n", m.swarm->failing_configuration);
+        print_trace(m);
+        fmt::print("  reproduce: {}\n", m.reproduce);
+    }
 }
 
 void print_run_header(const RunOptions& opts) {
@@ -289,12 +346,39 @@ nlohmann::json shrinking_json(const RunRow& r) {
 
 }  // namespace
 
-bool write_run_json(const RunOptions& opts, const std::vector<RunRow>& rows,
-                    const std::string& path, std::string& error) {
-    return write_json_file(run_json(opts, rows), path, error);
+namespace {
+
+// Every class found in the cell, the first one's counterexample first.
+nlohmann::json classes_json(const RunRow& r) {
+    using nlohmann::json;
+    json out = json::array();
+    if (!r.failure_class) return out;
+    auto one = [&](const RunRow& x) {
+        json ops = json::array();
+        for (const auto& op : x.result.counterexample) ops.push_back(to_text(op));
+        out.push_back({{"class", x.failure_class->key()},
+                       {"property", x.failure_class->property},
+                       {"warning_sites", x.failure_class->warning_sites},
+                       {"pfn_pairs", x.failure_class->pfn_pairs},
+                       {"shape", x.failure_class->shape},
+                       {"failure", x.trace.failure()},
+                       {"counterexample", ops}});
+    };
+    one(r);
+    for (const auto& m : r.more_classes) one(m);
+    return out;
 }
 
-nlohmann::json run_json(const RunOptions& opts, const std::vector<RunRow>& rows) {
+}  // namespace
+
+bool write_run_json(const RunOptions& opts, const std::vector<RunRow>& rows,
+                    const std::string& path, std::string& error,
+                    const std::vector<BaseDiffRow>& diffs) {
+    return write_json_file(run_json(opts, rows, diffs), path, error);
+}
+
+nlohmann::json run_json(const RunOptions& opts, const std::vector<RunRow>& rows,
+                        const std::vector<BaseDiffRow>& diffs) {
     using nlohmann::json;
     json doc;
     doc["interrupted"] = interrupted();  // SIGINT/SIGTERM: the cells run before it
@@ -337,13 +421,157 @@ nlohmann::json run_json(const RunOptions& opts, const std::vector<RunRow>& rows)
             {"shrinking", shrinking_json(r)},
             {"trace", trace},
             {"reproduce", r.reproduce},
+            {"classes", classes_json(r)},
         });
         good += r.as_expected();
     }
     doc["results"] = results;
+    doc["classes_per_cell"] = opts.classes;
+    if (opts.diffing()) doc["base_diff"] = base_diff_json(diffs);
     doc["summary"] = {{"cells", rows.size()}, {"as_expected", good},
                       {"unexpected", rows.size() - good}};
     return doc;
+}
+
+}  // namespace daxcheck
+
+namespace daxcheck {
+
+std::vector<FoundClass> RunRow::found_classes(const model::Universe& run_universe) const {
+    std::vector<FoundClass> out;
+    auto one = [&](const RunRow& x) {
+        if (x.result.verdict == CellResult::Verdict::Fail && x.failure_class)
+            out.push_back({*x.failure_class, x.result.counterexample,
+                           x.universe ? *x.universe : run_universe});
+    };
+    one(*this);
+    for (const auto& m : more_classes) one(m);
+    return out;
+}
+
+const Variant* base_for(const RunOptions& opts, const Variant& v, std::string* why) {
+    if (opts.base) return opts.base;
+    if (!opts.base_from_ports) return nullptr;
+    if (v.base.empty()) {
+        if (why) *why = fmt::format("variant '{}' names no base: give --base VARIANT", v.name);
+        return nullptr;
+    }
+    // A port's "+debug_vm" build compares with its base's "+debug_vm" build.
+    const auto plus = v.name.find('+');
+    if (plus != std::string::npos)
+        if (const Variant* b = find_variant(v.base + v.name.substr(plus))) return b;
+    const Variant* b = find_variant(v.base);
+    if (!b && why) *why = fmt::format("variant '{}' names base '{}', which is no variant", v.name, v.base);
+    return b;
+}
+
+std::string set_base(RunOptions& opts, const std::optional<std::string>& base) {
+    if (!base) return "";
+    if (base->empty()) {
+        opts.base_from_ports = true;
+    } else {
+        opts.base = find_variant(*base);
+        if (!opts.base) {
+            std::string known;
+            for (const auto& v : variants()) known += (known.empty() ? "" : ", ") + v.name;
+            return fmt::format("--base: unknown variant '{}' (known: {})", *base, known);
+        }
+    }
+    for (const Variant* v : opts.variants) {
+        std::string why;
+        if (!base_for(opts, *v, &why) && !why.empty()) return "--base: " + why;
+    }
+    return "";
+}
+
+std::vector<BaseDiffRow> diff_with_base(const RunOptions& opts, const std::vector<RunRow>& rows,
+                                        const BaseCellRunner& run_base) {
+    std::vector<BaseDiffRow> out;
+    // Each base cell runs once, with the run's own seed and budgets.
+    std::map<std::tuple<std::string, std::string, Profile>, RunRow> base_rows;
+    for (const RunRow& r : rows) {
+        const Variant* b = base_for(opts, *r.variant);
+        if (!b) continue;
+        const auto key = std::make_tuple(b->name, r.property->name, r.profile);
+        auto it = base_rows.find(key);
+        if (it == base_rows.end()) {
+            if (interrupted()) break;
+            if (run_base) {
+                it = base_rows.emplace(key, run_base(*b, *r.property, r.profile)).first;
+            } else {
+                RunOptions one = opts;
+                one.variants = {b};
+                one.properties = {r.property};
+                one.profiles = {r.profile};
+                auto ran = run_cells(one);
+                if (ran.empty()) break;
+                it = base_rows.emplace(key, std::move(ran.front())).first;
+            }
+        }
+        const RunRow& base = it->second;
+        const auto& u = opts.cell.universe;
+        BaseDiffRow d{&r, b, diff_cell(*r.variant, *b, *r.property, r.profile, r.found_classes(u), base.found_classes(u))};
+        d.error = r.result.verdict == CellResult::Verdict::Error ||
+                  base.result.verdict == CellResult::Verdict::Error;
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+void print_base_diff(const std::vector<BaseDiffRow>& diffs) {
+    if (diffs.empty()) return;
+    fmt::print("Against the base, by failure class:\n");
+    fmt::print("{:<20} {:<12} {:<18} {:<10} {}\n", "variant", "base", "property", "profile", "change");
+    std::size_t regressions = 0;
+    for (const auto& d : diffs) {
+        const bool bad = is_regression(d.diff.change) || d.error;
+        regressions += bad;
+        fmt::print("{:<20} {:<12} {:<18} {:<10} {}{}\n", d.row->variant->name, d.base->name,
+                   d.row->property->name, to_string(d.row->profile),
+                   d.error ? "error" : to_string(d.diff.change), bad ? "   <-" : "");
+    }
+    for (const auto& d : diffs) {
+        if (d.diff.classes.empty()) continue;
+        fmt::print("\n-- {} / {} / {} against {}: {}\n", d.row->variant->name, d.row->property->name,
+                   to_string(d.row->profile), d.base->name, to_string(d.diff.change));
+        for (const auto& c : d.diff.classes) {
+            fmt::print("  {:<34} {}\n", to_string(c.change), c.cls.key());
+            for (const auto& q : c.new_parts) fmt::print("  {:<34} new: {}\n", "", q);
+            for (const auto& q : c.gone_parts) fmt::print("  {:<34} no longer: {}\n", "", q);
+            std::string ops;
+            for (const auto& op : c.counterexample) ops += (ops.empty() ? "" : "; ") + to_text(op);
+            fmt::print("  {:<34} {}: {}\n", "", c.change == ClassChange::Fixed ? "base's" : "e.g.", ops);
+        }
+    }
+    fmt::print("\n{} cells against the base: {} new failures or changed causes\n\n", diffs.size(),
+               regressions);
+}
+
+nlohmann::json base_diff_json(const std::vector<BaseDiffRow>& diffs) {
+    using nlohmann::json;
+    json out = json::array();
+    for (const auto& d : diffs) {
+        json classes = json::array();
+        for (const auto& c : d.diff.classes) {
+            json ops = json::array();
+            for (const auto& op : c.counterexample) ops.push_back(to_text(op));
+            classes.push_back({{"class", c.cls.key()}, {"change", to_string(c.change)},
+                               {"new_parts", c.new_parts}, {"gone_parts", c.gone_parts}, {"counterexample", ops}});
+        }
+        out.push_back({{"variant", d.row->variant->name},
+                       {"base", d.base->name},
+                       {"property", d.row->property->name},
+                       {"profile", to_string(d.row->profile)},
+                       {"change", d.error ? "error" : to_string(d.diff.change)},
+                       {"regression", is_regression(d.diff.change) || d.error},
+                       {"classes", classes}});
+    }
+    return out;
+}
+
+bool base_diff_regressed(const std::vector<BaseDiffRow>& diffs) {
+    return std::any_of(diffs.begin(), diffs.end(),
+                       [](const BaseDiffRow& d) { return d.error || is_regression(d.diff.change); });
 }
 
 }  // namespace daxcheck

@@ -3,12 +3,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "engines/base_diff.h"
 #include "engines/minimise.h"
 #include "engines/rc_runner.h"
 #include "engines/swarm.h"
@@ -21,6 +23,7 @@ class Cluster;
 
 // Swarm walks per cell after RapidCheck: about 20 ms a cell.
 inline constexpr std::uint64_t kDefaultRunWalks = 2000;
+inline constexpr unsigned kDefaultClasses = 5;
 
 struct RunOptions {
     std::vector<const Variant*> variants;
@@ -35,6 +38,15 @@ struct RunOptions {
     std::uint64_t walks = kDefaultRunWalks;
     // The processes the swarm walks are spread over (engines/swarm.h); nullptr: this one.
     Cluster* cluster = nullptr;
+    // Distinct failure classes to find per cell (--classes): after the first,
+    // the search goes on with the classes found so far counted as passes.
+    unsigned classes = kDefaultClasses;
+    // --base: compare each cell with the same cell of a base variant
+    // (engines/base_diff.h): `base`, or with base_from_ports each variant's
+    // own Variant::base (a port file names it).
+    const Variant* base = nullptr;
+    bool base_from_ports = false;
+    bool diffing() const { return base || base_from_ports; }
 };
 
 struct RunRow {
@@ -55,13 +67,46 @@ struct RunRow {
     // The universe the failure was found in when it is not the run's own: a
     // default run also walks other PMD orders (engines/order_walks.h).
     std::optional<model::Universe> universe;
+    // The class of the counterexample (properties/failure_class.h), when it failed.
+    std::optional<FailureClass> failure_class;
+    // Further distinct classes the search found in this cell, each a row of
+    // its own (same variant, property and profile), in the order found.
+    std::vector<RunRow> more_classes;
     bool as_expected() const;
+    // Every class found, with its counterexample and universe.
+    std::vector<FoundClass> found_classes(const model::Universe& run_universe) const;
 };
+
+// One cell compared with its base (--base).
+struct BaseDiffRow {
+    const RunRow* row;
+    const Variant* base;
+    CellDiff diff;
+    bool error = false;  // the cell or its base had an error verdict
+};
+// The variant `v` is compared with under `opts`; nullptr when none (with
+// `why` set when the user asked for one: a variant that names no base).
+const Variant* base_for(const RunOptions& opts, const Variant& v, std::string* why = nullptr);
+// Runs one base cell the way the command ran the patch's (run: RapidCheck
+// and walks; swarm: walks), with its classes.
+using BaseCellRunner = std::function<RunRow(const Variant&, const Property&, Profile)>;
+// Runs the base cells of `rows` (each once; by default as `run` does) and
+// compares them.
+std::vector<BaseDiffRow> diff_with_base(const RunOptions& opts, const std::vector<RunRow>& rows,
+                                        const BaseCellRunner& run_base = {});
+// --base as given (nullopt: not given; "": each port's own base) into
+// opts; "" or a usage error naming the flag.
+std::string set_base(RunOptions& opts, const std::optional<std::string>& base);
+// The diff, first in the output: one line per cell, then each cell's classes.
+void print_base_diff(const std::vector<BaseDiffRow>& diffs);
+nlohmann::json base_diff_json(const std::vector<BaseDiffRow>& diffs);
+// Non-zero only for new failures, changed causes and errors.
+bool base_diff_regressed(const std::vector<BaseDiffRow>& diffs);
 
 std::vector<RunRow> run_cells(const RunOptions& opts);
 // Replays a failing row's counterexample into its trace (an Error when it does
 // not fail again) and, with opts.minimise, runs the global minimisation.
-void confirm_failure(const RunOptions& opts, RunRow& row);
+void confirm_failure(const RunOptions& opts, RunRow& row, const ClassFilter& failures = {});
 // "shrunk by RapidCheck to 2 operations, the shortest: ...": who shrank a
 // failing row's counterexample, and whether the explorer made or proved it shortest.
 std::string shrink_words(const RunRow& row);
@@ -80,9 +125,12 @@ void print_run(const RunOptions& opts, const std::vector<RunRow>& rows);
 void print_cell_details(const RunRow& row, const char* test_word = "test");
 // Writes the JSON document; false (with `error` set) when the file cannot be written.
 bool write_run_json(const RunOptions& opts, const std::vector<RunRow>& rows,
-                    const std::string& path, std::string& error);
+                    const std::string& path, std::string& error,
+                    const std::vector<BaseDiffRow>& diffs = {});
 // The document write_run_json writes ("interrupted" true after SIGINT/SIGTERM).
-nlohmann::json run_json(const RunOptions& opts, const std::vector<RunRow>& rows);
+// With --base, "base_diff" holds `diffs` (base_diff_json).
+nlohmann::json run_json(const RunOptions& opts, const std::vector<RunRow>& rows,
+                        const std::vector<BaseDiffRow>& diffs = {});
 
 std::string universe_flags(const model::Universe& u);
 // "./daxcheck", with --port FILE for each out-of-tree port among `variants`.

@@ -70,6 +70,63 @@ void walk_other_orders(const SwarmOptions& opts, const Variant& v, const Propert
     }
 }
 
+// One cell: walks (and the other PMD orders), the reproduce lines, the
+// shrunk and confirmed counterexample. With opts.failures set, walks failing
+// with a class it does not count are passes.
+SwarmRow swarm_cell(const Variant& v, const Property& p, Profile profile, const SwarmOptions& opts,
+                    const RunOptions& run, const std::optional<std::uint64_t>& walk_seed) {
+    SwarmRow s;
+    s.swarm = run_swarm_cell(v, p, profile, opts);
+    s.row = RunRow{&v, &p, profile, s.swarm.cell, expectation_for(v, p.name, to_string(profile)), {}, {}};
+    RunRow& r = s.row;
+    if (interrupted() && s.swarm.cell.verdict != CellResult::Verdict::Fail) return s;
+    if (!run.universe_given) {
+        walk_other_orders(opts, v, p, profile, s.swarm, r);
+        r.result = s.swarm.cell;
+    }
+    const std::string flags = cell_flags(r, run);
+    const std::string prefix = daxcheck_prefix({&v});
+    if (s.swarm.failing_walk) {
+        r.reproduce = fmt::format("{} swarm {} --walk-seed {}", prefix, flags, s.swarm.failing_walk_seed);
+        if (!walk_seed && !r.universe)
+            s.rerun = fmt::format("{} swarm {} --seed {} --walks {}", prefix, flags, run.cell.seed,
+                                  *s.swarm.failing_walk + 1);
+    } else {
+        r.reproduce = walk_seed ? fmt::format("{} swarm {} --walk-seed {}", prefix, flags, *walk_seed)
+                                : fmt::format("{} swarm {} --seed {} --walks {}", prefix, flags,
+                                              run.cell.seed, s.swarm.walks);
+    }
+    r.shrinker = "delta debugging";
+    ClassFilter own;
+    if (!opts.failures.counts_everything() && r.result.verdict == CellResult::Verdict::Fail)
+        own.target = failure_class_of(v, p, r.universe ? *r.universe : run.cell.universe,
+                                      r.result.counterexample);
+    confirm_failure(run, r, own);
+    if (r.result.verdict == CellResult::Verdict::Fail)
+        r.failure_class = failure_class_of(v, p, r.universe ? *r.universe : run.cell.universe,
+                                           r.result.counterexample);
+    return s;
+}
+
+// Walks again with the classes found so far counted as passes, up to
+// run.classes classes (the walk seeds are the same; a walk failing with a
+// known class is passed over).
+void find_more_classes(const SwarmOptions& opts, const RunOptions& run, SwarmRow& s) {
+    if (!s.row.failure_class || opts.walk_seed) return;
+    SwarmOptions more = opts;
+    more.failures.known.push_back(*s.row.failure_class);
+    while (more.failures.known.size() < run.classes && !interrupted()) {
+        SwarmRow next = swarm_cell(*s.row.variant, *s.row.property, s.row.profile, more, run, std::nullopt);
+        if (next.row.result.verdict != CellResult::Verdict::Fail || !next.row.failure_class ||
+            !more.failures.counts(*next.row.failure_class))
+            break;
+        more.failures.known.push_back(*next.row.failure_class);
+        s.swarm.walks += next.swarm.walks;
+        s.swarm.operations += next.swarm.operations;
+        s.row.more_classes.push_back(std::move(next.row));
+    }
+}
+
 }  // namespace
 
 void SwarmCommand::add_to(CLI::App& app) {
@@ -100,6 +157,12 @@ void SwarmCommand::add_to(CLI::App& app) {
     cmd->add_flag("--save-failures", save_, "save each new shrunk counterexample as a corpus file");
     cmd->add_option("--corpus-dir", corpus_dir_, "where --save-failures writes (default: corpus/)")
         ->check(flag_checks::name());
+    cmd->add_option("--classes", classes_, "distinct failure classes to find per cell (default 5)")
+        ->check(CLI::Range(1, 100));
+    cmd->add_option("--base", base_,
+                    "compare each cell with the same cell of VARIANT, by failure class; without a "
+                    "value, each port's own base (its .base)")
+        ->expected(0, 1);
     cmd->add_flag("--no-minimise", no_minimise_,
                   "keep the delta-debugged counterexample: no breadth-first search for a "
                   "shorter one");
@@ -117,6 +180,9 @@ std::string SwarmCommand::whole_run_flags(const RunOptions& run) const {
     if (!walk_seed_) out += fmt::format(" --threads {}", threads_);
     if (run.universe_given) out += " " + universe_flags(run.cell.universe);
     if (!run.minimise) out += " --no-minimise";
+    if (run.classes != kDefaultClasses) out += fmt::format(" --classes {}", run.classes);
+    if (run.base) out += " --base " + shell_quoted(run.base->name);
+    else if (run.base_from_ports) out += " --base";
     return out.substr(1);
 }
 
@@ -163,6 +229,8 @@ int SwarmCommand::run() const {
         return fs_run_command(fo);
     }
     run.minimise = !no_minimise_;
+    run.classes = classes_;
+    if (auto e = set_base(run, base_); !e.empty()) return usage(e);
     const std::string save_dir = corpus_dir_.empty() ? default_corpus_dir() : corpus_dir_;
     if (run.json_path)
         if (auto e = output_path_problem("--json", *run.json_path); !e.empty()) return usage(e);
@@ -198,34 +266,11 @@ int SwarmCommand::run() const {
         for (const Property* p : run.properties)
             for (Profile profile : run.profiles) {
                 if (interrupted()) break;
-                SwarmRow s;
-                s.swarm = run_swarm_cell(*v, *p, profile, opts);
+                SwarmRow s = swarm_cell(*v, *p, profile, opts, run, walk_seed_);
                 // A cell a signal cut short claims nothing, unless it failed.
                 if (interrupted() && s.swarm.cell.verdict != CellResult::Verdict::Fail) break;
-                s.row = RunRow{v, p, profile, s.swarm.cell,
-                               expectation_for(*v, p->name, to_string(profile)), {}, {}};
                 RunRow& r = s.row;
-                if (!run.universe_given) {
-                    walk_other_orders(opts, *v, *p, profile, s.swarm, r);
-                    r.result = s.swarm.cell;
-                }
-                const std::string flags = cell_flags(r, run);
-                const std::string prefix = daxcheck_prefix({v});
-                if (s.swarm.failing_walk) {
-                    r.reproduce = fmt::format("{} swarm {} --walk-seed {}", prefix, flags,
-                                              s.swarm.failing_walk_seed);
-                    if (!walk_seed_ && !r.universe)
-                        s.rerun = fmt::format("{} swarm {} --seed {} --walks {}", prefix, flags,
-                                              run.cell.seed, *s.swarm.failing_walk + 1);
-                } else {
-                    r.reproduce = walk_seed_ ? fmt::format("{} swarm {} --walk-seed {}", prefix,
-                                                           flags, *walk_seed_)
-                                             : fmt::format("{} swarm {} --seed {} --walks {}",
-                                                           prefix, flags, run.cell.seed,
-                                                           s.swarm.walks);
-                }
-                r.shrinker = "delta debugging";
-                confirm_failure(run, r);
+                find_more_classes(opts, run, s);
                 const char* verdict = r.result.verdict == CellResult::Verdict::Pass   ? "pass"
                                       : r.result.verdict == CellResult::Verdict::Fail ? "fail"
                                                                                       : "error";
@@ -241,6 +286,16 @@ int SwarmCommand::run() const {
                 rows.push_back(std::move(s));
             }
 
+    std::vector<RunRow> plain;
+    for (const auto& s : rows) plain.push_back(s.row);
+    // The base's cells walk as the patch's did (same seed and budget).
+    const auto diffs = run.diffing() ? diff_with_base(run, plain, [&](const Variant& b, const Property& p, Profile profile) {
+        SwarmRow base = swarm_cell(b, p, profile, opts, run, walk_seed_);
+        find_more_classes(opts, run, base);
+        return base.row;
+    }) : std::vector<BaseDiffRow>{};
+    fmt::print("\n");
+    print_base_diff(diffs);
     for (const auto& s : rows) {
         print_cell_details(s.row, "walk");
         if (!s.swarm.failing_walk) continue;
@@ -257,13 +312,11 @@ int SwarmCommand::run() const {
 
     if (interrupted()) print_interrupted(run, rows.size(), "swarm " + whole_run_flags(run));
 
-    std::vector<RunRow> plain;
-    for (const auto& s : rows) plain.push_back(s.row);
     // Under MPI every process holds the same rows: the first one writes.
     const bool writes = !cluster || cluster->rank() == 0;
     if (run.json_path && writes) {
         // run's document with the swarm's own counts: the figures printed above.
-        nlohmann::json doc = run_json(run, plain);
+        nlohmann::json doc = run_json(run, plain, diffs);
         doc["tests"] = nullptr;
         doc["walks"] = walks_ ? nlohmann::json(*walks_) : nlohmann::json(nullptr);
         doc["seconds"] = walks_ || walk_seed_ ? nlohmann::json(nullptr) : nlohmann::json(seconds_);
@@ -289,6 +342,7 @@ int SwarmCommand::run() const {
     if (interrupted()) return interrupt_exit_code();
     if (save_ && writes && !save_failures(run, plain, save_dir, "swarm"))
         return usage("cannot save the counterexamples");
+    if (run.diffing()) return base_diff_regressed(diffs) ? 1 : 0;
     return good == rows.size() ? 0 : 1;
 }
 

@@ -35,6 +35,8 @@ private:
     unsigned threads_ = 2;
     std::string json_path_, corpus_dir_;
     bool save_ = false, no_minimise_ = false;
+    unsigned classes_ = 5;                // --classes (cli/run_command.h kDefaultClasses)
+    std::optional<std::string> base_;     // --base [VARIANT]
     std::string level_ = "function";  // or fs (cli/fs_command.h)
     UniverseFlags universe_;
 };

@@ -7,56 +7,8 @@
 # "+debug_vm" (DAXCHECK_VARIANT_SUFFIX, impl/variant.h). The v10 port is
 # compiled once per bug toggle combination the same way.
 
-# Compiles `source` into `interface` with the compile definitions in ARGN;
-# `tag` makes the object library's name unique.
-function(daxcheck_port_build interface source tag)
-  string(MAKE_C_IDENTIFIER "${interface}_${tag}" target)
-  add_library(${target} OBJECT ${source})
-  target_link_libraries(${target} PRIVATE daxcheck_shim)
-  target_compile_definitions(${target} PRIVATE ${ARGN})
-  # The kernel builds without -Wsign-compare: its loops compare int with 1UL << order.
-  target_compile_options(${target} PRIVATE -Wno-sign-compare)
-  target_sources(${interface} INTERFACE $<TARGET_OBJECTS:${target}>)
-endfunction()
-
-# The config options `source` lists on its `daxcheck-configs:` line, in `out`.
-function(daxcheck_port_configs source out)
-  file(STRINGS "${source}" lines REGEX "^// daxcheck-configs:")
-  set(options "")
-  foreach(line IN LISTS lines)
-    string(REGEX REPLACE "^// daxcheck-configs:[ ]*" "" rest "${line}")
-    string(REPLACE " " ";" rest "${rest}")
-    list(APPEND options ${rest})
-  endforeach()
-  list(REMOVE_ITEM options "")
-  set(${out} "${options}" PARENT_SCOPE)
-endfunction()
-
-# Builds `source` into `interface` under every combination of its config
-# options: the empty combination first (variant names unchanged).
-function(daxcheck_port_matrix interface source tag)
-  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${source}")
-  daxcheck_port_configs("${source}" options)
-  list(LENGTH options n)
-  math(EXPR combinations "1 << ${n}")
-  math(EXPR last "${combinations} - 1")
-  foreach(mask RANGE 0 ${last})
-    set(defs "")
-    set(suffix "")
-    set(i 0)
-    foreach(option IN LISTS options)
-      math(EXPR enabled "(${mask} >> ${i}) & 1")
-      if(enabled)
-        list(APPEND defs CONFIG_${option}=1)
-        string(TOLOWER "${option}" lower)
-        string(APPEND suffix "+${lower}")
-      endif()
-      math(EXPR i "${i} + 1")
-    endforeach()
-    daxcheck_port_build(${interface} "${source}" "${tag}${suffix}" ${defs} ${ARGN}
-                        DAXCHECK_VARIANT_SUFFIX="${suffix}")
-  endforeach()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/port_build.cmake)
+set(DAXCHECK_SHIM_TARGET daxcheck_shim)
 
 function(daxcheck_v10_variant interface name summary)
   daxcheck_port_build(${interface} impl/v10.cpp port_${name}

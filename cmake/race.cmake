@@ -18,7 +18,7 @@ add_library(daxcheck_race STATIC
   properties/catalog.cpp properties/relation.cpp properties/refcount_relation.cpp
   properties/warnings.cpp properties/refinement.cpp properties/no_spurious_warn.cpp
   properties/pin_warning.cpp properties/drain.cpp properties/order_independence.cpp
-  properties/misuse_detected.cpp
+  properties/misuse_detected.cpp properties/failure_class.cpp
   fslevel/fs_model.cpp fslevel/fs_text.cpp fslevel/fs_execution.cpp fslevel/reachability.cpp
   fslevel/xfs_io.cpp
   race/scheduler.cpp race/enumerator.cpp race/linearizability.cpp race/race.cpp
@@ -26,7 +26,8 @@ add_library(daxcheck_race STATIC
   cli/race_command.cpp cli/output_file.cpp cli/flag_checks.cpp)
 target_compile_definitions(daxcheck_race PRIVATE ${DAXCHECK_RACE_DEFINITIONS}
                            DAXCHECK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-target_include_directories(daxcheck_race PUBLIC ${PROJECT_SOURCE_DIR})
+target_include_directories(daxcheck_race PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}>
+                           $<INSTALL_INTERFACE:include/daxcheck>)
 target_link_libraries(daxcheck_race PUBLIC Boost::headers Boost::context fmt::fmt
                       nlohmann_json::nlohmann_json CLI11::CLI11 Threads::Threads)
 

@@ -24,7 +24,7 @@ namespace {
 namespace m = model;
 
 const char* const kHeaderKeys[] = {"universe", "level", "property", "profile", "shows", "expect", "kernel",
-                                   "race", "schedule"};
+                                   "race", "schedule", "port"};
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -133,7 +133,7 @@ public:
                                     key, ops_started_line_));
             return;
         }
-        if (key != "expect" && key != "kernel" && seen_.count(std::string(key))) {
+        if (key != "expect" && key != "kernel" && key != "port" && seen_.count(std::string(key))) {
             error(line, fmt::format("duplicate '{}:' header (first on line {})", key,
                                     seen_[std::string(key)]));
             return;
@@ -171,6 +171,9 @@ public:
                 return error(line, fmt::format("unknown level '{}' (known: function, fs)", value));
         } else if (key == "kernel") {
             kernel(line, value);
+        } else if (key == "port") {
+            if (value.empty()) return error(line, "'port:' takes the path of an out-of-tree port file");
+            file_.ports.emplace_back(value);
         }
     }
 
@@ -282,6 +285,13 @@ public:
             error(file_.race->line, "a 'race:' line needs 'property: race'");
         if (file_.race && file_.race->schedule.empty())
             error(file_.race->line, "a 'race:' line needs a 'schedule:' line after it");
+        // A variant this binary lacks is an out-of-tree port's only when the
+        // file names the port (`port: FILE`); else it is a typo.
+        if (file_.ports.empty())
+            for (const auto& [name, line] : unregistered_)
+                error(line, fmt::format("unknown variant '{}' (known: {}; a variant of an "
+                                        "out-of-tree port needs a 'port: FILE' header)",
+                                        name, known_variants()));
         if (!errors.empty()) return;
         check_legality();
     }
@@ -341,8 +351,8 @@ private:
                                            printable(value)));
         const std::string variant(trim(value.substr(0, value.size() - w.back().size())));
         const bool pass = w.back() == "pass";
-        if (!find_variant(variant))
-            return error(line, fmt::format("unknown variant '{}' (known: {})", variant, known_variants()));
+        const bool registered = find_variant(variant) != nullptr;
+        if (!registered) unregistered_.push_back({variant, line});
         for (const auto& e : file_.expect) {
             if (e.variant != variant) continue;
             if (e.pass != pass)
@@ -350,7 +360,7 @@ private:
                                                variant, w.back(), e.pass ? "pass" : "fail", e.line));
             return error(line, fmt::format("{} expected twice (also on line {})", variant, e.line));
         }
-        file_.expect.push_back({variant, pass, line});
+        file_.expect.push_back({variant, pass, line, registered});
     }
 
     // Range first (clearer than the model's wording), then the model's
@@ -448,6 +458,7 @@ private:
     std::string_view path_;
     CorpusFile& file_;
     std::map<std::string, int> seen_;  // header key -> first line
+    std::vector<std::pair<std::string, int>> unregistered_;  // expect: names this binary lacks
     int ops_started_line_ = 0;
     bool too_many_ops_ = false;
     std::size_t op_lines_ = 0;
@@ -516,7 +527,7 @@ CorpusParse parse_corpus(std::string_view path, std::string_view content) {
             if (!known) {
                 parser.error(line, fmt::format("unknown header '{}:' (known: universe, level, "
                                                "property, profile, shows, expect, kernel, race, "
-                                               "schedule)",
+                                               "schedule, port)",
                                                key));
                 continue;
             }
@@ -592,6 +603,7 @@ std::string corpus_text(const CorpusFile& f, const std::vector<std::string>& com
     out += "property: " + f.property + "\n";
     if (f.profile) out += "profile: " + to_string(*f.profile) + "\n";
     out += "shows: " + f.shows + "\n";
+    for (const auto& p : f.ports) out += "port: " + p + "\n";
     for (const auto& e : f.expect) out += fmt::format("expect: {} {}\n", e.variant, e.pass ? "pass" : "fail");
     for (const auto& k : f.kernel) {
         out += "kernel: " + k.kernel + (k.clean ? " clean" : k.bugs ? " bugs" : " warns");

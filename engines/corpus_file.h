@@ -31,6 +31,9 @@ struct CorpusExpect {
     std::string variant;
     bool pass = true;
     int line = 0;
+    // False for a variant this binary does not have: an out-of-tree port's,
+    // named by a `port: FILE` header (replay says it skipped it and how to run it).
+    bool registered = true;
 };
 
 struct CorpusOp {
@@ -77,6 +80,9 @@ struct CorpusFile {
     std::vector<CorpusFsOp> fs_ops;
     std::vector<CorpusKernelExpect> kernel;
     std::optional<CorpusRace> race;
+    // `port: FILE` headers: out-of-tree port files whose variants `expect:`
+    // lines may name (as written; relative to the corpus file's directory).
+    std::vector<std::string> ports;
 
     std::vector<model::Op> operations() const;
     std::vector<fslevel::Op> fs_operations() const;

@@ -229,7 +229,7 @@ public:
         r_.states_per_depth.push_back(1);
         if (p_.at_end) {
             copy_state(w.parent, w.scratch);
-            if (p_.at_end(w.scratch)) return finish_with_counterexample(kNoParent, 0, false);
+            if (end_fails(w.scratch)) return finish_with_counterexample(kNoParent, 0, false);
         }
         for (unsigned depth = 0;; depth++) {
             if (depth >= o_.max_depth) return finish(ExploreStop::DepthLimit);
@@ -513,7 +513,11 @@ private:
                 break;
             }
             const StepOutcome outcome = w.child.step(w.ops[k]);
-            if (step_failure(p_, w.parent.model(), w.ops[k], outcome, w.child)) {
+            if (auto f = step_failure(p_, w.parent.model(), w.ops[k], outcome, w.child)) {
+                if (!counted(*f, outcome, w.child)) {  // a known class: a leaf
+                    undo(w, w.ops[k], outcome);  // the child is the parent again for the next op
+                    continue;
+                }
                 w.step_failure_key = std::min(w.step_failure_key, key);
                 record_failure(key);
                 undo(w, w.ops[k], outcome);
@@ -579,7 +583,7 @@ private:
             // its verdict is the concrete state's (replay confirms it).
             if (p_.at_end) {
                 unpack_state(packed, w.scratch);
-                n.end_fails = p_.at_end(w.scratch).has_value();
+                n.end_fails = end_fails(w.scratch);
             }
             w.keep(n);
             if (n.end_fails) {
@@ -717,8 +721,9 @@ private:
                 const auto last = first_op_that(x.model(), op, [&](const Op& o) {
                     copy_state(x, y);
                     const StepOutcome outcome = y.step(o);
-                    return step ? step_failure(p_, x.model(), o, outcome, y).has_value()
-                                : p_.at_end(y).has_value();
+                    if (!step) return end_fails(y);
+                    const auto f = step_failure(p_, x.model(), o, outcome, y);
+                    return f && counted(*f, outcome, y);
                 });
                 ok = last.has_value();
                 if (ok) path.push_back(*last);
@@ -742,6 +747,19 @@ private:
         }
         out.counterexample = std::move(path);
         return out;
+    }
+
+    // Failures of a class the options' filter does not count (one already
+    // reported) are no counterexample: the search goes on past them.
+    bool counted(const std::string& failure, const StepOutcome& outcome, const Execution& after) const {
+        return o_.failures.counts_everything() ||
+               o_.failures.counts(classify(p_, after, outcome.warnings, after.step_pfns(), failure));
+    }
+    bool end_fails(Execution& e) const {
+        const std::size_t warned = e.world().warnings.size();
+        const auto f = p_.at_end(e);
+        return f && (o_.failures.counts_everything() ||
+                     o_.failures.counts(classify_end(p_, e, warned, *f)));
     }
 
     const Variant& v_;

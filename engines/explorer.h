@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "engines/op_enumeration.h"
+#include "properties/failure_class.h"
 #include "properties/property.h"
 
 namespace daxcheck {
@@ -49,6 +50,11 @@ struct ExploreOptions {
     // (memory_bytes aside: then the sum over the processes). nullptr: this
     // process alone. With a cluster, threads must be 1.
     Cluster* cluster = nullptr;
+    // Which failures are counterexamples (properties/failure_class.h): one of
+    // a class it does not count is a leaf (not expanded) and the search goes
+    // on, so the result is the shortest failure among sequences that avoid
+    // the known classes.
+    ClassFilter failures;
 };
 
 enum class ExploreStop {

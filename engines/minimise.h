@@ -43,6 +43,7 @@ model::Universe spanned_universe(const model::Universe& full, const std::vector<
 Minimisation minimise_globally(const Variant& v, const Property& p, Profile profile,
                                const model::Universe& full, const std::vector<model::Op>& ops,
                                std::uint64_t state_budget = kMinimiseStateBudget,
-                               std::uint64_t memory_budget = kMinimiseMemoryBudget);
+                               std::uint64_t memory_budget = kMinimiseMemoryBudget,
+                               const ClassFilter& failures = {});  // e.g. only `ops`' own class
 
 }  // namespace daxcheck

@@ -29,6 +29,28 @@ struct Sut {
     FailureSink* sink;
     std::vector<model::Op> ops;
     TestStats* stats = nullptr;  // null while shrinking: only generated tests count
+    const ClassFilter* failures = nullptr;
+    bool ignored = false;  // failed with a class the filter does not count: the rest passes
+
+    // Fails the test unless the filter does not count this failure's class.
+    void fail_unless_ignored(const std::string& why, const std::vector<kshim::warning_record>& warnings,
+                             const std::vector<model::Pfn>& pfns) {
+        if (!failures->counts_everything() &&
+            !failures->counts(classify(*property, exec, warnings, pfns, why))) {
+            ignored = true;
+            return;
+        }
+        fail(why);
+    }
+
+    void fail_at_end_unless_ignored(const std::string& why, std::size_t warnings_before) {
+        if (!failures->counts_everything() &&
+            !failures->counts(classify_end(*property, exec, warnings_before, why))) {
+            ignored = true;
+            return;
+        }
+        fail(why);
+    }
 
     [[noreturn]] void fail(const std::string& why) {
         sink->ops = ops;
@@ -49,12 +71,15 @@ struct OpCommand : rc::state::Command<model::ModelState, Sut> {
     }
     void apply(model::ModelState& s) const override { s = model::apply(std::move(s), op); }
     void run(const model::ModelState& before, Sut& sut) const override {
+        if (sut.ignored) return;
         sut.ops.push_back(op);
         const StepOutcome outcome = sut.exec.step(op);
         if (sut.stats) sut.stats->note_step(before, op, outcome.legal, sut.exec.model());
-        if (auto bug = kernel_bug_failure(outcome)) sut.fail(*bug);
-        if (auto why = sut.property->after_step(StepView{before, op, outcome, sut.exec}))
-            sut.fail("after #" + std::to_string(sut.ops.size()) + ": " + *why);
+        auto why = kernel_bug_failure(outcome);
+        if (!why) why = sut.property->after_step(StepView{before, op, outcome, sut.exec});
+        if (why)
+            sut.fail_unless_ignored("after #" + std::to_string(sut.ops.size()) + ": " + *why,
+                                    outcome.warnings, sut.exec.step_pfns());
     }
     void show(std::ostream& os) const override;
 };
@@ -123,11 +148,13 @@ CellResult run_cell(const Variant& v, const Property& p, Profile profile, const 
                 if (sink.seen) counting = false;
             }
         } count{test, generation, counting, sink};
-        Sut sut{Execution(v, cfg.universe), &p, &sink, {}, counting ? &test : nullptr};
+        Sut sut{Execution(v, cfg.universe), &p, &sink, {}, counting ? &test : nullptr,
+                &cfg.failures};
         rc::state::runAll(commands, initial, sut);
         if (sut.stats) sut.stats->note_end(sut.exec.model());
-        if (p.at_end) {
-            if (auto why = p.at_end(sut.exec)) sut.fail("at the end: " + *why);
+        if (p.at_end && !sut.ignored) {
+            const std::size_t warned = sut.exec.world().warnings.size();
+            if (auto why = p.at_end(sut.exec)) sut.fail_at_end_unless_ignored("at the end: " + *why, warned);
         }
     };
 
@@ -148,7 +175,7 @@ CellResult run_cell(const Variant& v, const Property& p, Profile profile, const 
         out.tests_run = bad.numSuccess + 1;
         if (sink.seen) {
             out.verdict = CellResult::Verdict::Fail;
-            out.counterexample = simplify_values(v, p, cfg.universe, sink.ops);
+            out.counterexample = simplify_values(v, p, cfg.universe, sink.ops, cfg.failures);
             const auto again = replay(v, p, cfg.universe, out.counterexample);
             out.message = again.trace.failed() ? again.trace.failure() : sink.message;
         } else {

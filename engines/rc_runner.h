@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engines/gen_stats.h"
+#include "properties/failure_class.h"
 #include "properties/property.h"
 
 namespace daxcheck {
@@ -15,6 +16,9 @@ struct CellConfig {
     model::Universe universe;
     int tests = 100;
     std::uint64_t seed = 1;
+    // Which failures count (properties/failure_class.h): a failure it does not
+    // count ends its test as a pass, and shrinking keeps to counted ones.
+    ClassFilter failures;
 };
 
 struct CellResult {

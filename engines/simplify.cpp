@@ -88,10 +88,11 @@ bool as_pte(Op& op) {
 }  // namespace
 
 std::vector<Op> simplify_values(const Variant& v, const Property& p, const Universe& u,
-                                std::vector<Op> ops) {
+                                std::vector<Op> ops, const ClassFilter& failures) {
     int replays = 0;
     auto still_fails = [&](const std::vector<Op>& candidate) {
         replays++;
+        if (!failures.counts_everything()) return fails_counted(v, p, u, candidate, failures);
         const auto r = replay(v, p, u, candidate);
         return !r.invalid && r.trace.failed();
     };

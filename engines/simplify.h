@@ -6,11 +6,13 @@
 
 #include <vector>
 
+#include "properties/failure_class.h"
 #include "properties/property.h"
 
 namespace daxcheck {
 
 std::vector<model::Op> simplify_values(const Variant& v, const Property& p, const model::Universe& u,
-                                       std::vector<model::Op> ops);
+                                       std::vector<model::Op> ops,
+                                       const ClassFilter& failures = {});  // which failures count
 
 }  // namespace daxcheck

@@ -397,13 +397,15 @@ bool ops_fail(const Variant& v, const Property& p, const Universe& u, const std:
 }
 
 std::vector<Op> shrink_ops(const Variant& v, const Property& p, const Universe& u,
-                           std::vector<Op> ops) {
+                           std::vector<Op> ops, const ClassFilter& failures) {
     int budget = kShrinkBudget;
     auto keep_if_fails = [&](std::vector<Op> candidate, bool cascade) {
         if (cascade) candidate = allowed_part(p, u, candidate);
         if (candidate.size() >= ops.size() || budget <= 0) return false;
         budget--;
-        if (!ops_fail(v, p, u, candidate)) return false;
+        if (failures.counts_everything() ? !ops_fail(v, p, u, candidate)
+                                         : !fails_counted(v, p, u, candidate, failures))
+            return false;
         ops = std::move(candidate);
         return true;
     };
@@ -442,7 +444,7 @@ std::vector<Op> shrink_ops(const Variant& v, const Property& p, const Universe& 
             } while (!found && std::prev_permutation(pick.begin(), pick.end()));
         }
     }
-    return simplify_values(v, p, u, std::move(ops));
+    return simplify_values(v, p, u, std::move(ops), failures);
 }
 
 namespace {
@@ -474,6 +476,12 @@ SwarmCellResult run_swarm_cell(const Variant& v, const Property& p, Profile prof
     SwarmCellResult out;
     std::optional<WalkResult> failure;
     std::string error;
+    // A failing walk counts when the filter counts its class.
+    const auto counted = [&](const WalkResult& r) {
+        if (opts.failures.counts_everything()) return true;
+        const auto c = failure_class_of(v, p, opts.universe, r.ops);
+        return c && opts.failures.counts(*c);
+    };
 
     if (opts.walk_seed) {
         try {
@@ -481,7 +489,7 @@ SwarmCellResult run_swarm_cell(const Variant& v, const Property& p, Profile prof
             auto r = walker.walk(*opts.walk_seed, false);
             out.walks = 1;
             out.operations = r.operations;
-            if (r.failure) {
+            if (r.failure && counted(r)) {
                 out.failing_walk = 0;
                 out.failing_walk_seed = *opts.walk_seed;
                 failure = std::move(r);
@@ -516,6 +524,7 @@ SwarmCellResult run_swarm_cell(const Variant& v, const Property& p, Profile prof
                     my_walks++;
                     my_ops += r.operations;
                     if (!r.failure) continue;
+                    if (!counted(r)) continue;
                     std::lock_guard lock(mutex);
                     if (w < failing_walk) {
                         failing_walk = w;
@@ -558,7 +567,11 @@ SwarmCellResult run_swarm_cell(const Variant& v, const Property& p, Profile prof
         out.failing_configuration = failure->configuration;
         out.failing_length = failure->ops.size();
         if (out.failing_walk) out.cell.tests_run = static_cast<int>(*out.failing_walk + 1);
-        out.cell.counterexample = shrink_ops(v, p, opts.universe, failure->ops);
+        // Shrunk keeping the walk's own class when classes are being told apart.
+        ClassFilter own;
+        if (!opts.failures.counts_everything())
+            own.target = failure_class_of(v, p, opts.universe, failure->ops);
+        out.cell.counterexample = shrink_ops(v, p, opts.universe, failure->ops, own);
         const auto again = replay(v, p, opts.universe, out.cell.counterexample);
         out.cell.message = again.trace.failed() ? again.trace.failure() : *failure->failure;
     }

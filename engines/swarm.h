@@ -38,6 +38,10 @@ struct SwarmOptions {
     // walk (each rank replays it) and its shrunk counterexample. nullptr:
     // this process alone.
     Cluster* cluster = nullptr;
+    // Which failures count (properties/failure_class.h): a walk failing with
+    // a class it does not count is a passing walk. A counted failing walk is
+    // shrunk keeping its own class.
+    ClassFilter failures;
 };
 
 std::uint64_t walk_seed(std::uint64_t seed, std::uint64_t walk);
@@ -62,7 +66,7 @@ bool ops_fail(const Variant& v, const Property& p, const model::Universe& u,
 // Shrinks a failing list: fewer operations while it still fails and stays
 // legal, then the smallest values (engines/simplify.h).
 std::vector<model::Op> shrink_ops(const Variant& v, const Property& p, const model::Universe& u,
-                                  std::vector<model::Op> ops);
+                                  std::vector<model::Op> ops, const ClassFilter& failures = {});
 
 struct SwarmCellResult {
     CellResult cell;  // tests_run is the number of walks run

@@ -2,12 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
 #include <chrono>
 #include <deque>
 #include <unordered_set>
 
 #include "fslevel/fs_execution.h"
+#include "properties/failure_class.h"
 
 namespace daxcheck::fslevel {
 std::string state_key(const FsExecution& ex) {
@@ -44,29 +44,7 @@ std::string state_key(const FsExecution& ex) {
 }
 
 std::string failure_class(const std::string& property, const std::string& message) {
-    std::string m = message;
-    // Drop "after #3 (read-fault B 0): " and "at the end: " prefixes.
-    if (m.rfind("after #", 0) == 0) {
-        auto colon = m.find("): ");
-        if (colon == std::string::npos) colon = m.find(": ");
-        else colon += 1;
-        if (colon != std::string::npos) m = m.substr(colon + 2);
-    }
-    if (m.rfind("at the end: ", 0) == 0) m = m.substr(12);
-    std::string out;
-    for (std::size_t i = 0; i < m.size(); i++) {
-        const unsigned char c = m[i];
-        if (std::isdigit(c)) {
-            out += 'N';
-            while (i + 1 < m.size() && std::isdigit(static_cast<unsigned char>(m[i + 1]))) i++;
-        } else if (std::isupper(c) && (i == 0 || !std::isalnum(static_cast<unsigned char>(m[i - 1]))) &&
-                   (i + 1 == m.size() || !std::isalnum(static_cast<unsigned char>(m[i + 1])))) {
-            out += 'F';  // a file letter
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return property + ": " + out;
+    return property + ": " + message_shape(message);
 }
 
 std::uint64_t operation_count(const model::Universe& u, bool reflink) {

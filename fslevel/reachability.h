@@ -16,9 +16,11 @@
 
 namespace daxcheck::fslevel {
 
-// A failure's class: its property and its message with the numbers, file
-// letters and owners taken out ("refinement: pfn N: model: free, decode must
-// be Free but is Shared(N)"). Two counterexamples of one class show one bug.
+// A failure's class as a message alone tells it (the filesystem level
+// compares failures of derived calls by their text): its property and
+// message_shape() of the message (properties/failure_class.h, the one
+// definition of a message's shape): "refinement: pfn N: model: free, decode
+// must be Free but is Shared(N)".
 std::string failure_class(const std::string& property, const std::string& message);
 
 struct ReachOptions {

@@ -50,10 +50,18 @@ std::string to_string(const Decoded& d);
 
 // A declared defensive check and the WARN_ON_ONCE that implements it: the
 // function it sits in and its condition text as written in the port.
+// The set is open (docs/contract.md section 5): a port may declare a kind the
+// contract does not list, with check = model::DefensiveCheck::Custom, a name
+// in `kind` and its own expected behaviour in `expected`: given the model
+// state before an operation and the operation, whether the check must fire.
+// misuse-detected then requires it to fire on exactly those steps, and
+// no-spurious-warn accepts it on a legal step where it must fire.
 struct DeclaredCheck {
     model::DefensiveCheck check;
     std::string function;
     std::string condition;
+    std::string kind;  // Custom: its name, e.g. "associate-of-a-pinned-page"
+    bool (*expected)(const model::ModelState& before, const model::Op& op) = nullptr;  // Custom
 };
 
 struct Variant {
@@ -117,8 +125,10 @@ const std::vector<std::string>& registration_problems();
 }  // namespace daxcheck
 
 namespace daxcheck {
-inline Variant with_port_file(Variant v, const char* file) {
+// `base`: daxcheck_add_port(... BASE V) for a port whose Variant names none.
+inline Variant with_port_file(Variant v, const char* file, const char* base = "") {
     v.port_file = file;
+    if (v.base.empty()) v.base = base;
     return v;
 }
 }  // namespace daxcheck
@@ -129,6 +139,10 @@ inline Variant with_port_file(Variant v, const char* file) {
 #else
 #define DAXCHECK_PORT_FILE_NAME ""
 #endif
+// cmake/daxcheck_add_port.cmake defines DAXCHECK_PORT_BASE from its BASE.
+#ifndef DAXCHECK_PORT_BASE
+#define DAXCHECK_PORT_BASE ""
+#endif
 
 #define DAXCHECK_CONCAT_(a, b) a##b
 #define DAXCHECK_CONCAT(a, b) DAXCHECK_CONCAT_(a, b)
@@ -137,5 +151,6 @@ inline Variant with_port_file(Variant v, const char* file) {
     namespace {                                                                      \
     const bool DAXCHECK_CONCAT(daxcheck_registered_, __LINE__) =                     \
         ::daxcheck::register_variant(                                                \
-            ::daxcheck::with_port_file(::daxcheck::Variant __VA_ARGS__, DAXCHECK_PORT_FILE_NAME)); \
+            ::daxcheck::with_port_file(::daxcheck::Variant __VA_ARGS__, DAXCHECK_PORT_FILE_NAME,  \
+                                         DAXCHECK_PORT_BASE));                           \
     }

@@ -61,6 +61,9 @@ enum class DefensiveCheck {
     TruncatePinned,        // warns when truncating a pinned page
     SecondExclusiveOwner,  // warns on a second exclusive owner
     MappingMismatch,       // warns when a file releases a page it does not own
+    // A kind the contract does not list: the port declares it with its own
+    // expected behaviour (impl/variant.h DeclaredCheck::expected).
+    Custom,
 };
 
 ModelState initial_state(const Universe& u);

@@ -17,22 +17,39 @@
 namespace daxcheck {
 namespace {
 
-std::string check_name(model::DefensiveCheck c) {
-    switch (c) {
-        case model::DefensiveCheck::TruncatePinned: return "truncate-of-a-pinned-page";
-        case model::DefensiveCheck::SecondExclusiveOwner: return "second-exclusive-owner";
-        case model::DefensiveCheck::MappingMismatch: return "mapping-mismatch";
-    }
-    return "?";
-}
-
 const DeclaredCheck* declared(const Variant& v, model::DefensiveCheck c) {
     for (const auto& d : v.checks)
         if (d.check == c) return &d;
     return nullptr;
 }
 
+// A declared check of the port's own kind fires on exactly the steps its
+// declared behaviour names (legal or misuse), on pfns no earlier misuse touched.
+std::optional<std::string> custom_checks(const StepView& step) {
+    const Variant& v = step.exec.variant();
+    for (model::Pfn p : model::touched_pfns(step.before, step.op))
+        if (step.exec.first_misuse(p) != 0 && step.exec.first_misuse(p) != step.exec.steps())
+            return std::nullopt;
+    for (const auto& d : v.checks) {
+        if (d.check != model::DefensiveCheck::Custom || !d.expected) continue;
+        bool fired = false;
+        for (const auto& w : step.outcome.warnings)
+            fired = fired || (w.function == d.function && w.condition == d.condition);
+        const bool want = d.expected(step.before, step.op);
+        if (want && !fired)
+            return fmt::format("{}: the port declares the {} check WARN_ON_ONCE({}) in {}, which "
+                               "did not fire",
+                               to_text(step.op), d.kind, d.condition, d.function);
+        if (fired && !want)
+            return fmt::format("{}: the declared {} check WARN_ON_ONCE({}) in {} fired where its "
+                               "declared behaviour says it must not",
+                               to_text(step.op), d.kind, d.condition, d.function);
+    }
+    return std::nullopt;
+}
+
 std::optional<std::string> after_step(const StepView& step) {
+    if (auto why = custom_checks(step)) return why;
     if (step.outcome.legal) return std::nullopt;
     const auto check = model::misuse_check(step.before, step.op);
     const Variant& v = step.exec.variant();
@@ -44,7 +61,7 @@ std::optional<std::string> after_step(const StepView& step) {
     const DeclaredCheck* d = declared(v, *check);
     return fmt::format("misuse ({}) was not flagged: the port declares the {} check "
                        "WARN_ON_ONCE({}) in {}, which did not fire",
-                       step.outcome.illegal_reason, check_name(*check), d->condition, d->function);
+                       step.outcome.illegal_reason, check_name(*d), d->condition, d->function);
 }
 
 }  // namespace

@@ -9,5 +9,9 @@ namespace daxcheck {
 
 bool is_check(const Variant& v, model::DefensiveCheck check, const kshim::warning_record& w);
 std::string describe(const kshim::warning_record& w);
+// The declared check `w` is, if any.
+const DeclaredCheck* declared_check(const Variant& v, const kshim::warning_record& w);
+// "truncate-of-a-pinned-page", ..., or a custom check's own kind.
+std::string check_name(const DeclaredCheck& d);
 
 }  // namespace daxcheck

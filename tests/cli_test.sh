@@ -88,5 +88,23 @@ grep -q '"shortest_in_spanned_universe": true' "$tmp/m.json" || { echo "FAIL run
 grep -q "operations checked" "$tmp/out" || { echo "FAIL run: no operations-checked line"; fails=$((fails + 1)); }
 check "run --no-minimise" 0 "$bin" run --variant v10-only-postdec --property refinement --profile reflink --seed 1 --no-minimise
 grep -q "shrunk by RapidCheck to 2 operations:" "$tmp/out" || { echo "FAIL run --no-minimise still minimised"; fails=$((fails + 1)); }
+# Failure classes: a cell with two bugs prints both, each with the command
+# that reproduces it, and that command prints the same class again.
+check "run finds a second class" 0 "$bin" run --variant v6.15 --property refinement --profile exclusive --seed 1 --json "$tmp/c.json"
+second=$(sed -n '/failure class 2 of/,/reproduce:/p' "$tmp/out")
+class2=$(printf '%s\n' "$second" | sed -n 's/^  failure class: //p')
+repro=$(printf '%s\n' "$second" | sed -n 's/^  reproduce: \.\/daxcheck //p')
+{ [ -n "$class2" ] && [ -n "$repro" ]; } || { echo "FAIL run: no second class with a reproduce line"; fails=$((fails + 1)); }
+# shellcheck disable=SC2086
+eval "\"\$bin\" $repro" >"$tmp/again" 2>&1
+grep -qF "failure class: $class2" "$tmp/again" || { echo "FAIL the reproduce line does not give class 2 again"; fails=$((fails + 1)); }
+grep -q '"classes": \[' "$tmp/c.json" || { echo "FAIL run json lacks the classes"; fails=$((fails + 1)); }
+# --base: a version against itself changes nothing (exit 0); an unknown base is a usage error.
+check "run --base itself" 0 "$bin" run --variant v6.15 --base v6.15 --property drain --seed 1 --tests 30 --walks 100
+grep -q "still failing (same cause)" "$tmp/out" || { echo "FAIL run --base: no diff shown"; fails=$((fails + 1)); }
+check "run --base unknown exits 2" 2 "$bin" run --variant v6.15 --base v99
+grep -q -- "--base: unknown variant 'v99'" "$tmp/err" || { echo "FAIL --base v99 not named"; fails=$((fails + 1)); }
+check "run --base without a port base exits 2" 2 "$bin" run --variant v6.15 --base
+check "replay --variant unknown exits 2" 2 "$bin" replay --variant v99
 echo "$((fails == 0 ? 1 : 0)) passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -209,7 +209,7 @@ TEST(CorpusReplay, SeedCorpusPasses) {
     set_race_replayer(race_cli::replay_corpus_file);
     const auto [rc, out] = replay_output({kSeed});
     EXPECT_EQ(rc, 0) << out;
-    EXPECT_NE(out.find(" passed, 0 failed\n"), std::string::npos) << out;
+    EXPECT_NE(out.find(" passed, 0 failed, "), std::string::npos) << out;
 }
 
 TEST(CorpusReplay, FlippedExpectationFails) {
@@ -224,7 +224,7 @@ TEST(CorpusReplay, FlippedExpectationFails) {
     EXPECT_EQ(rc, 1);
     EXPECT_NE(out.find("FAIL  " + flipped.string() + "  v10-only-postdec"), std::string::npos) << out;
     EXPECT_NE(out.find("decode must be Free"), std::string::npos) << out;
-    EXPECT_NE(out.find(" passed, 1 failed\n"), std::string::npos) << out;
+    EXPECT_NE(out.find(" passed, 1 failed, "), std::string::npos) << out;
 }
 
 TEST(CorpusReplay, BadFilesAreReportedAndOthersStillRun) {
@@ -242,7 +242,29 @@ TEST(CorpusReplay, BadFilesAreReportedAndOthersStillRun) {
         << out;
     EXPECT_NE(out.find("ok    " + (dir.path / "a-good.dax").string()), std::string::npos) << out;
     EXPECT_NE(out.find("ok    " + (dir.path / "c-good.dax").string()), std::string::npos) << out;
-    EXPECT_NE(out.find(" passed, 2 failed\n"), std::string::npos) << out;
+    EXPECT_NE(out.find(" passed, 2 failed, "), std::string::npos) << out;
+}
+
+TEST(CorpusReplay, AVariantOfAPortThisBinaryLacksIsSkippedAndSaidSo) {
+    ScratchDir dir;
+    std::string text = read(kSeed + "postdec-last-sharer-release.dax");
+    const std::string from = "expect: v10-only-postdec fail";
+    text.replace(text.find(from), from.size(),
+                 "port: ../ports/my patch.cpp\nexpect: my-patch fail\nexpect: v10-only-postdec fail");
+    write(dir.path / "port.dax", text);
+    const auto [rc, out] = replay_output({(dir.path / "port.dax").string()});
+    EXPECT_EQ(rc, 0) << out;
+    EXPECT_NE(out.find("skip  " + (dir.path / "port.dax").string() + "  my-patch"), std::string::npos) << out;
+    EXPECT_NE(out.find("not in this binary (an out-of-tree port): ./daxcheck --port '../ports/my patch.cpp' replay"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find(" passed, 0 failed, 1 skipped"), std::string::npos) << out;
+    // Without a port: header the same name is an unknown variant.
+    text.replace(text.find("port: ../ports/my patch.cpp\n"), std::string("port: ../ports/my patch.cpp\n").size(), "");
+    const CorpusParse parsed = parse_corpus("noport.dax", text);
+    ASSERT_FALSE(parsed.errors.empty());
+    EXPECT_NE(parsed.errors[0].message.find("unknown variant 'my-patch'"), std::string::npos);
+    EXPECT_NE(parsed.errors[0].message.find("'port: FILE' header"), std::string::npos);
 }
 
 TEST(CorpusSave, WritesEachNewCounterexampleOnce) {

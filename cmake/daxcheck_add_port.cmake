@@ -1,0 +1,43 @@
+# daxcheck_add_port(FILE... [BASE VARIANT] [TARGET NAME]): a daxcheck binary
+# (target NAME, default `daxcheck`) with every in-tree variant and the
+# variants of the given out-of-tree port files registered, as
+# `./daxcheck --port FILE` builds it. BASE is the variant a port that names no
+# .base of its own inherits its fault path from and is compared with by
+# `--base` (docs/contract.md). Comes with find_package(daxcheck).
+include(${CMAKE_CURRENT_LIST_DIR}/port_build.cmake)
+
+function(daxcheck_add_port)
+  cmake_parse_arguments(arg "" "BASE;TARGET" "" ${ARGN})
+  if(NOT arg_TARGET)
+    set(arg_TARGET daxcheck)
+  endif()
+  if(NOT arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "daxcheck_add_port: no port file given")
+  endif()
+  if(arg_BASE AND NOT arg_BASE MATCHES "^[A-Za-z0-9.+_-]+$")
+    message(FATAL_ERROR "daxcheck_add_port: BASE '${arg_BASE}' is not a variant name")
+  endif()
+  set(DAXCHECK_SHIM_TARGET daxcheck::shim)
+  set(ports ${arg_TARGET}_port_objects)
+  add_library(${ports} INTERFACE)
+  set(n 0)
+  foreach(file IN LISTS arg_UNPARSED_ARGUMENTS)
+    get_filename_component(path "${file}" ABSOLUTE)
+    if(NOT EXISTS "${path}")
+      message(FATAL_ERROR "daxcheck_add_port: no such file: ${file}")
+    endif()
+    math(EXPR n "${n} + 1")
+    daxcheck_port_matrix(${ports} "${path}" port_${n} DAXCHECK_PORT_FILE="${path}"
+                         DAXCHECK_PORT_BASE="${arg_BASE}")
+  endforeach()
+  # main() comes from daxcheck::main; every in-tree port's registration from
+  # the whole daxcheck::ports archive.
+  set(stub "${CMAKE_CURRENT_BINARY_DIR}/${arg_TARGET}_ports.cpp")
+  file(WRITE "${stub}" "// the port objects are linked in through ${ports}\n")
+  add_executable(${arg_TARGET} "${stub}")
+  # (`race` knows the in-tree ports only: the concurrency build of a port
+  # file is ./daxcheck --port's.)
+  target_link_libraries(${arg_TARGET} PRIVATE ${ports} daxcheck::main
+                        "$<LINK_LIBRARY:WHOLE_ARCHIVE,daxcheck::ports>"
+                        "$<LINK_LIBRARY:WHOLE_ARCHIVE,daxcheck::race_ports>" daxcheck::core)
+endfunction()

@@ -1,0 +1,59 @@
+# How a port file is compiled: once per kernel configuration it lists on a
+# line of its own
+#     // daxcheck-configs: DEBUG_VM
+# (every listed option off, then each combination on). Shared by the
+# in-tree build (cmake/ports.cmake) and the installed package
+# (cmake/daxcheck_add_port.cmake). DAXCHECK_SHIM_TARGET names the shim
+# library ports compile against (daxcheck_shim, or daxcheck::shim).
+
+# Compiles `source` into `interface` with the compile definitions in ARGN;
+# `tag` makes the object library's name unique.
+function(daxcheck_port_build interface source tag)
+  string(MAKE_C_IDENTIFIER "${interface}_${tag}" target)
+  add_library(${target} OBJECT ${source})
+  target_link_libraries(${target} PRIVATE ${DAXCHECK_SHIM_TARGET})
+  target_compile_definitions(${target} PRIVATE ${ARGN})
+  # The kernel builds without -Wsign-compare: its loops compare int with 1UL << order.
+  target_compile_options(${target} PRIVATE -Wno-sign-compare)
+  target_sources(${interface} INTERFACE $<TARGET_OBJECTS:${target}>)
+endfunction()
+
+# The config options `source` lists on its `daxcheck-configs:` line, in `out`.
+function(daxcheck_port_configs source out)
+  file(STRINGS "${source}" lines REGEX "^// daxcheck-configs:")
+  set(options "")
+  foreach(line IN LISTS lines)
+    string(REGEX REPLACE "^// daxcheck-configs:[ ]*" "" rest "${line}")
+    string(REPLACE " " ";" rest "${rest}")
+    list(APPEND options ${rest})
+  endforeach()
+  list(REMOVE_ITEM options "")
+  set(${out} "${options}" PARENT_SCOPE)
+endfunction()
+
+# Builds `source` into `interface` under every combination of its config
+# options: the empty combination first (variant names unchanged).
+function(daxcheck_port_matrix interface source tag)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${source}")
+  daxcheck_port_configs("${source}" options)
+  list(LENGTH options n)
+  math(EXPR combinations "1 << ${n}")
+  math(EXPR last "${combinations} - 1")
+  foreach(mask RANGE 0 ${last})
+    set(defs "")
+    set(suffix "")
+    set(i 0)
+    foreach(option IN LISTS options)
+      math(EXPR enabled "(${mask} >> ${i}) & 1")
+      if(enabled)
+        list(APPEND defs CONFIG_${option}=1)
+        string(TOLOWER "${option}" lower)
+        string(APPEND suffix "+${lower}")
+      endif()
+      math(EXPR i "${i} + 1")
+    endforeach()
+    daxcheck_port_build(${interface} "${source}" "${tag}${suffix}" ${defs} ${ARGN}
+                        DAXCHECK_VARIANT_SUFFIX="${suffix}")
+  endforeach()
+endfunction()
+

@@ -1,0 +1,147 @@
+#include "engines/base_diff.h"
+
+#include <algorithm>
+
+#include "engines/explorer.h"
+#include "engines/minimise.h"
+
+namespace daxcheck {
+namespace {
+
+const FoundClass* find(const std::vector<FoundClass>& found, const FailureClass& c) {
+    for (const auto& f : found)
+        if (f.cls == c) return &f;
+    return nullptr;
+}
+
+// A search of `v` for a failure of exactly `f`'s class, breadth-first in the
+// universe f's counterexample spans, up to two operations longer: for a
+// class whose own counterexample shows something else first on `v` (an
+// earlier failure of another class on the same pfn).
+std::optional<std::vector<model::Op>> search_for(const Variant& v, const Property& p,
+                                                 Profile profile, const FoundClass& f) {
+    ExploreOptions o;
+    o.universe = spanned_universe(f.universe, f.counterexample);
+    if (std::uint64_t{o.universe.files} * o.universe.pfns * o.universe.offsets > kMinimiseUniverseLimit)
+        return std::nullopt;
+    o.profile = profile;
+    o.max_depth = static_cast<unsigned>(f.counterexample.size() + 2);
+    o.state_budget = kMinimiseStateBudget;
+    o.memory_budget_bytes = kMinimiseMemoryBudget;
+    o.failures.target = f.cls;
+    const ExploreResult r = explore(v, p, o);
+    if (!r.found()) return std::nullopt;
+    return r.counterexample;
+}
+
+// The parts of `big` that `small` lacks.
+std::vector<std::string> extra_parts(const FailureClass& big, const FailureClass& small);
+
+std::size_t common_parts(const FailureClass& a, const FailureClass& b) {
+    if (a.property != b.property) return 0;
+    return a.parts().size() - extra_parts(a, b).size();
+}
+
+// The parts of `big` that `small` lacks.
+std::vector<std::string> extra_parts(const FailureClass& big, const FailureClass& small) {
+    std::vector<std::string> out;
+    const auto have = small.parts();
+    for (const auto& q : big.parts())
+        if (std::find(have.begin(), have.end(), q) == have.end()) out.push_back(q);
+    return out;
+}
+
+// `f`'s counterexample on the other side: of the failures it shows there
+// (past earlier ones), the one sharing most parts with f's class; nullopt
+// when none shares any (the same sequence, the same property and a common
+// part: the same failure, with parts added or lost).
+std::optional<FailureClass> on_other(const Variant& other, const Property& p, const FoundClass& f) {
+    std::optional<FailureClass> best;
+    std::size_t best_common = 0;
+    for (const auto& c : failure_classes_along(other, p, f.universe, f.counterexample)) {
+        const std::size_t common = common_parts(c, f.cls);
+        if (common > best_common) best = c, best_common = common;
+    }
+    return best;
+}
+
+}  // namespace
+
+std::string to_string(CellChange c) {
+    switch (c) {
+        case CellChange::Passing: return "passing";
+        case CellChange::NewFailure: return "new failure";
+        case CellChange::Fixed: return "fixed";
+        case CellChange::SameCause: return "still failing (same cause)";
+        case CellChange::DifferentCause: return "still failing (different cause)";
+    }
+    return "?";
+}
+
+bool is_regression(CellChange c) {
+    return c == CellChange::NewFailure || c == CellChange::DifferentCause;
+}
+
+std::string to_string(ClassChange c) {
+    switch (c) {
+        case ClassChange::New: return "new";
+        case ClassChange::Fixed: return "fixed";
+        case ClassChange::Still: return "still failing";
+        case ClassChange::StillWithNew: return "still failing, with something new";
+    }
+    return "?";
+}
+
+CellDiff diff_cell(const Variant& patch, const Variant& base, const Property& p, Profile profile,
+                   const std::vector<FoundClass>& patch_found, const std::vector<FoundClass>& base_found) {
+    CellDiff out;
+    std::size_t fresh = 0, kept = 0;
+    // Base classes the patch still shows (found there, or inside a patch class).
+    std::vector<const FoundClass*> base_kept;
+    for (const FoundClass& f : patch_found) {
+        ClassDiff d{f.cls, ClassChange::New, f.counterexample, {}, {}};
+        if (const FoundClass* b = find(base_found, f.cls)) {
+            d.change = ClassChange::Still;
+            base_kept.push_back(b);
+        } else if (const auto there = on_other(base, p, f)) {
+            // The same sequence fails on the base with part of this class: the
+            // parts the base lacks are what the patch adds.
+            d.new_parts = extra_parts(f.cls, *there);
+            d.gone_parts = extra_parts(*there, f.cls);
+            d.change = d.new_parts.empty() ? ClassChange::Still : ClassChange::StillWithNew;
+            if (const FoundClass* b = find(base_found, *there)) base_kept.push_back(b);
+        }
+        fresh += d.change != ClassChange::Still;
+        kept += d.change != ClassChange::New;
+        out.classes.push_back(std::move(d));
+    }
+    for (const FoundClass& b : base_found) {
+        if (std::find(base_kept.begin(), base_kept.end(), &b) != base_kept.end()) continue;
+        // The base's counterexample on the patch: the same class, or one that
+        // has every part of it (and more, which the patch adds), is still there.
+        if (const auto here = on_other(patch, p, b)) {
+            const auto more = extra_parts(*here, b.cls);
+            if (!find(patch_found, *here)) {
+                out.classes.push_back({*here, more.empty() ? ClassChange::Still : ClassChange::StillWithNew,
+                                       b.counterexample, more, extra_parts(b.cls, *here)});
+                fresh += !more.empty();
+                kept++;
+            }
+            continue;
+        }
+        if (auto again = search_for(patch, p, profile, b)) {
+            out.classes.push_back({b.cls, ClassChange::Still, *again, {}, {}});
+            kept++;
+            continue;
+        }
+        out.classes.push_back({b.cls, ClassChange::Fixed, b.counterexample, {}, {}});
+    }
+    const bool base_fails = !base_found.empty(), patch_fails = !patch_found.empty();
+    if (!base_fails) out.change = patch_fails ? CellChange::NewFailure : CellChange::Passing;
+    else if (!patch_fails) out.change = CellChange::Fixed;
+    else if (fresh == 0) out.change = CellChange::SameCause;
+    else out.change = kept ? CellChange::NewFailure : CellChange::DifferentCause;
+    return out;
+}
+
+}  // namespace daxcheck

@@ -1,0 +1,66 @@
+// A patch against its base (issue 16): each cell's failure classes
+// (properties/failure_class.h) on the patched variant and on the base, and
+// what changed. A class counts as present on a side when that side's search
+// found it or when the other side's counterexample for it, replayed on this
+// side, fails with the same class (so a class one search happened not to
+// reach is not reported as fixed or new). When that replay fails with a
+// class sharing a part with it (same sequence, same property), the failure
+// is inherited: the parts only the patch shows are new, the parts only the
+// base shows are gone.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "properties/failure_class.h"
+
+namespace daxcheck {
+
+// One class a search found in a cell: its shrunk counterexample and the
+// universe it fails in.
+struct FoundClass {
+    FailureClass cls;
+    std::vector<model::Op> counterexample;
+    model::Universe universe;
+};
+
+enum class CellChange {
+    Passing,         // neither fails
+    NewFailure,      // the base passes and the patch fails, or the patch adds a class beside inherited ones
+    Fixed,           // the base fails and the patch passes
+    SameCause,       // both fail, the patch with no class the base lacks
+    DifferentCause,  // both fail, with no class in common
+};
+std::string to_string(CellChange c);  // "new failure", "fixed", "still failing (same cause)", ...
+// New failures and changed causes make the exit status non-zero.
+bool is_regression(CellChange c);
+
+// StillWithNew: the base fails the same counterexample with a class sharing
+// parts with this one; the others (new_parts) are what the patch adds, e.g. a stale
+// field the patch leaves on a page an inherited bug also breaks.
+enum class ClassChange { New, Fixed, Still, StillWithNew };
+std::string to_string(ClassChange c);  // "new", "fixed", "still failing", ...
+
+struct ClassDiff {
+    FailureClass cls;
+    ClassChange change;
+    // The counterexample shown for it: the patch's (new, still) or the base's (fixed).
+    std::vector<model::Op> counterexample;
+    std::vector<std::string> new_parts;   // the parts the base lacks (StillWithNew)
+    std::vector<std::string> gone_parts;  // the base's parts the same sequence no longer shows
+};
+
+struct CellDiff {
+    CellChange change = CellChange::Passing;
+    std::vector<ClassDiff> classes;  // the patch's classes first, then the fixed ones
+};
+
+// Compares the classes found on `patch` and on `base` for one property,
+// replaying each side's counterexamples on the other.
+// A base class neither found on the patch nor shown by its counterexample
+// there is searched for on the patch (breadth-first, in the universe its
+// counterexample spans, up to two operations longer) before it is called fixed.
+CellDiff diff_cell(const Variant& patch, const Variant& base, const Property& p, Profile profile,
+                   const std::vector<FoundClass>& patch_found, const std::vector<FoundClass>& base_found);
+
+}  // namespace daxcheck

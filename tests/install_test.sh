@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# cmake --install of this build into a temporary prefix, then the example
+# project examples/port_project built against it with find_package(daxcheck)
+# and daxcheck_add_port(): its binary lists the port and reports its stale
+# folio order as new against the base.
+#   install_test.sh BUILD_DIR SOURCE_DIR
+set -euo pipefail
+build=$1 src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+cmake --install "$build" --prefix "$tmp/prefix" >"$tmp/install.log" 2>&1 || { cat "$tmp/install.log"; fail "cmake --install"; }
+[ -x "$tmp/prefix/bin/daxcheck" ] || fail "no bin/daxcheck installed"
+[ -f "$tmp/prefix/include/daxcheck/impl/shim/kernel.h" ] || fail "no shim headers installed"
+[ -f "$tmp/prefix/lib/cmake/daxcheck/daxcheckConfig.cmake" ] || fail "no package config installed"
+"$tmp/prefix/bin/daxcheck" list | grep -q "v6.15" || fail "installed daxcheck list"
+
+cmake -S "$src/examples/port_project" -B "$tmp/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCMAKE_PREFIX_PATH="$tmp/prefix" >"$tmp/configure.log" 2>&1 || { cat "$tmp/configure.log"; fail "configure"; }
+cmake --build "$tmp/build" >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log"; fail "build"; }
+"$tmp/build/daxcheck" list >"$tmp/list.txt"
+grep -q "v6.15-rc1" "$tmp/list.txt" || fail "the port is not registered"
+grep -q "^v6.15 " "$tmp/list.txt" || grep -q "v6.15" "$tmp/list.txt" || fail "in-tree variants missing"
+set +e
+"$tmp/build/daxcheck" run --variant v6.15-rc1 --base --property drain --profile exclusive \
+    --seed 1 --tests 20 --walks 100 >"$tmp/run.txt" 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || { cat "$tmp/run.txt"; fail "run --base exit $rc, wanted 1 (a new failure)"; }
+grep -q "v6.15-rc1 *v6.15 *drain *exclusive *new failure" "$tmp/run.txt" || { cat "$tmp/run.txt"; fail "no new failure against v6.15"; }
+grep -q "stale folio order" "$tmp/run.txt" || { cat "$tmp/run.txt"; fail "the stale folio order is not shown"; }
+echo "install test: ok"

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# ./daxcheck --port in a read-only checkout, and concurrent calls (issue 16):
+# a copy of the checkout made read-only (chmod -R a-w) builds a port into the
+# cache and runs it, writing nothing into the checkout; two --port calls and a
+# plain call at the same time all succeed with their own results; a port
+# change rebuilds and its compiler warnings are shown. The checkout's package
+# comes from this build (DAXCHECK_PACKAGE_DIR) so only the port is compiled.
+#   port_build_test.sh SOURCE_DIR BUILD_DIR
+set -euo pipefail
+src=$1 build=$2
+tmp=$(mktemp -d)
+cleanup() { chmod -R u+w "$tmp" 2>/dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+mkdir "$tmp/checkout"
+tar -C "$src" --exclude=./build --exclude=./reports --exclude=./.git -cf - . | tar -C "$tmp/checkout" -xf -
+cp "$src/examples/my_patch.cpp" "$tmp/my.cpp"
+chmod -R a-w "$tmp/checkout"
+touch "$tmp/marker"
+export DAXCHECK_CACHE_DIR="$tmp/cache" DAXCHECK_PACKAGE_DIR="$build"
+dax="$tmp/checkout/daxcheck"
+run_args=(run --property refinement --profile reflink --seed 1 --tests 20 --walks 50)
+
+# A read-only checkout builds the port in the cache and runs it.
+"$dax" --port "$tmp/my.cpp" "${run_args[@]}" --variant example-cow-entry >"$tmp/ro.txt" 2>"$tmp/ro.err" \
+    || { cat "$tmp/ro.txt" "$tmp/ro.err"; fail "--port run in a read-only checkout"; }
+grep -q "example-cow-entry" "$tmp/ro.txt" || fail "the port's cells are missing"
+[ -z "$(find "$tmp/checkout" -newer "$tmp/marker" -print -quit)" ] || fail "something was written into the checkout"
+ls "$tmp/cache"/port-*/build/daxcheck >/dev/null || fail "the port binary is not in the cache"
+
+# Concurrent calls: two with the port (one build directory, one lock) and a
+# plain one, at the same time, on an empty cache: both port calls build it.
+export DAXCHECK_CACHE_DIR="$tmp/cache2"
+"$dax" --port "$tmp/my.cpp" "${run_args[@]}" --variant example-cow-entry >"$tmp/a.txt" 2>&1 &
+a=$!
+"$dax" --port "$tmp/my.cpp" "${run_args[@]}" --variant example-cow-entry --variant v6.2 >"$tmp/b.txt" 2>&1 &
+b=$!
+"$dax" "${run_args[@]}" --variant v6.2 >"$tmp/c.txt" 2>&1 &
+c=$!
+wait "$a" || { cat "$tmp/a.txt"; fail "concurrent --port call a"; }
+wait "$b" || { cat "$tmp/b.txt"; fail "concurrent --port call b"; }
+wait "$c" || { cat "$tmp/c.txt"; fail "concurrent plain call"; }
+grep -q "^example-cow-entry .* pass" "$tmp/a.txt" || { cat "$tmp/a.txt"; fail "call a's result"; }
+grep -q "^example-cow-entry .* pass" "$tmp/b.txt" && grep -q "^v6.2 .* pass" "$tmp/b.txt" || { cat "$tmp/b.txt"; fail "call b's result"; }
+grep -q "^v6.2 .* pass" "$tmp/c.txt" || { cat "$tmp/c.txt"; fail "the plain call's result"; }
+! grep -q "example-cow-entry" "$tmp/c.txt" || fail "the plain call sees the port"
+"$dax" list >"$tmp/list.txt" 2>&1 && ! grep -q "example-cow-entry" "$tmp/list.txt" || fail "plain list sees the port"
+
+# A port change rebuilds the port, and its warnings are shown, also on the
+# next call that compiles nothing.
+chmod u+w "$tmp/my.cpp"
+printf '\nstatic int daxcheck_test_unused_function() { int x; return x; }\n' >>"$tmp/my.cpp"
+"$dax" --port "$tmp/my.cpp" list >"$tmp/w1.txt" 2>"$tmp/w1.err" || { cat "$tmp/w1.err"; fail "rebuild after a change"; }
+grep -q "warning" "$tmp/w1.err" || { cat "$tmp/w1.err"; fail "the port's warnings are not shown"; }
+"$dax" --port "$tmp/my.cpp" list >/dev/null 2>"$tmp/w2.err"
+grep -q "warning" "$tmp/w2.err" || fail "the port's warnings are not shown on the next call"
+echo "port build test: ok"
