@@ -15,7 +15,7 @@ check() {  # check NAME EXPECTED_RC COMMAND...
         echo "ok   $name"
     fi
 }
-check "run as expected exits 0" 0 "$bin" run --seed 3 --tests 50
+check "run as expected exits 0" 0 "$bin" run --seed 3 --tests 50 --classes 1
 check "bad flag exits 2" 2 "$bin" run --no-such-flag
 grep -q "no-such-flag" "$tmp/err" || { echo "FAIL bad flag not named"; fails=$((fails + 1)); }
 check "unknown variant exits 2" 2 "$bin" run --variant v99
@@ -30,8 +30,8 @@ check "list exits 0" 0 "$bin" list
 # An expectation that does not hold exits 1: v10 cannot pass with 1 test
 # per cell only if it fails; use a variant that passes but is expected to fail? No:
 # the opposite direction is covered by tests/verdicts_test.cpp.
-check "json run A" 0 "$bin" run --variant v10 --variant v10-fixed --seed 11 --tests 60 --json "$tmp/a.json"
-check "json run B" 0 "$bin" run --variant v10 --variant v10-fixed --seed 11 --tests 60 --json "$tmp/b.json"
+check "json run A" 0 "$bin" run --variant v10 --variant v10-fixed --seed 11 --tests 60 --classes 1 --json "$tmp/a.json"
+check "json run B" 0 "$bin" run --variant v10 --variant v10-fixed --seed 11 --tests 60 --classes 1 --json "$tmp/b.json"
 if diff <(grep -v '"time_ms"' "$tmp/a.json") <(grep -v '"time_ms"' "$tmp/b.json") >/dev/null; then
     echo "ok   same seed, same JSON (time_ms aside)"
 else
@@ -55,7 +55,7 @@ else
     echo "FAIL swarm: same seed and walks gave different JSON"; fails=$((fails + 1))
 fi
 # report: writes reports/<timestamp>/ with its three files and the latest link.
-check "report exits 0" 0 "$bin" report --variant v10 --variant v10-fixed --seed 1 --tests 20 --reports-dir "$tmp/reports"
+check "report exits 0" 0 "$bin" report --variant v10 --variant v10-fixed --seed 1 --tests 20 --classes 1 --reports-dir "$tmp/reports"
 for f in index.html summary.md results.json; do
     [ -s "$tmp/reports/latest/$f" ] || { echo "FAIL report wrote no $f"; fails=$((fails + 1)); }
 done
