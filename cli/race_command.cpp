@@ -47,17 +47,6 @@ int usage(const std::string& message) {
     return kUsageError;
 }
 
-// The universe `race` searches unless told otherwise: two files (a race
-// needs two), two pfns and two offsets (one PMD block of order 1).
-model::Universe default_universe() {
-    model::Universe u = model::Universe::with_pmd_order(1);
-    u.files = 2;
-    u.pfns = 2;
-    u.offsets = 2;
-    u.max_pins = 1;
-    return u;
-}
-
 std::string known_variants() {
     std::string out;
     for (const auto& v : variants()) out += (out.empty() ? "" : ", ") + v.name;
@@ -106,7 +95,7 @@ int RaceCommand::run() {
     const Flags& f = *flags_;
     const Variant* v = find_variant(f.variant);
     if (!v) return usage(fmt::format("--variant: unknown variant '{}' (known: {})", f.variant, known_variants()));
-    const model::Universe u = f.universe.universe_from(default_universe());
+    const model::Universe u = f.universe.universe_from(race::default_race_universe());
     if (auto problem = model::universe_problem(u); !problem.empty()) return usage("bad universe: " + problem);
     if (u.files < 2) return usage("--files: a race needs two files");
     const bool fs = f.level == "fs";

@@ -159,6 +159,15 @@ PairCheck check_pair(const Variant& v, const kshim::kernel_world& start, kshim::
 
 }  // namespace
 
+model::Universe default_race_universe() {
+    model::Universe u = model::Universe::with_pmd_order(1);
+    u.files = 2;
+    u.pfns = 2;
+    u.offsets = 2;
+    u.max_pins = 1;
+    return u;
+}
+
 RaceResult race(const Variant& v, const PrefixSource& prefixes, const RaceOptions& options) {
     RaceResult result;
     RaceStats& stats = result.stats;

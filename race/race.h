@@ -85,6 +85,10 @@ struct RaceResult {
 
 RaceResult race(const Variant& v, const PrefixSource& prefixes, const RaceOptions& options);
 
+// The universe `race` searches unless told otherwise: two files (a race
+// needs two), two pfns and two offsets (one PMD block of order 1), one pin.
+model::Universe default_race_universe();
+
 // Runs `pair` from `world` in the interleaving `schedule` and checks it:
 // the replay of a corpus `race:` section. The failure (nullopt: linearizable).
 std::optional<RaceFailure> check_interleaving(const Variant& v, const kshim::kernel_world& world,

@@ -5,16 +5,7 @@ bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
-check() {  # check NAME EXPECTED_RC COMMAND...
-    local name=$1 want=$2; shift 2
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local rc=$?
-    if [ "$rc" -ne "$want" ]; then
-        echo "FAIL $name: exit $rc, wanted $want"; cat "$tmp/out" "$tmp/err" | head -20; fails=$((fails + 1))
-    else
-        echo "ok   $name"
-    fi
-}
+. "$(dirname "$0")/check_lib.sh"
 check "run as expected exits 0" 0 "$bin" run --seed 3 --tests 50 --classes 1
 check "bad flag exits 2" 2 "$bin" run --no-such-flag
 grep -q "no-such-flag" "$tmp/err" || { echo "FAIL bad flag not named"; fails=$((fails + 1)); }

@@ -8,19 +8,7 @@ src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
-check() {  # check NAME EXPECTED_RC COMMAND...
-    local name=$1 want=$2; shift 2
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local rc=$?
-    if [ "$rc" -ne "$want" ]; then
-        echo "FAIL $name: exit $rc, wanted $want"; cat "$tmp/out" "$tmp/err" | head -20; fails=$((fails + 1))
-    else
-        echo "ok   $name"
-    fi
-}
-want() {  # want NAME PATTERN FILE
-    grep -q -- "$2" "$3" || { echo "FAIL $1: no '$2' in $3"; head -20 "$3"; fails=$((fails + 1)); }
-}
+. "$(dirname "$0")/check_lib.sh"
 check "run --level fs as expected" 0 "$bin" run --level fs --seed 3
 want "run --level fs counts" " as expected, 0 unexpected" "$tmp/out"
 check "run --level fs v6.0 finding" 0 "$bin" run --level fs --variant v6.0 --property no-spurious-warn --profile reflink --seed 5

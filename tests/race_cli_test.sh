@@ -9,19 +9,7 @@ src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
-check() {  # check NAME EXPECTED_RC COMMAND...
-    local name=$1 want=$2; shift 2
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local rc=$?
-    if [ "$rc" -ne "$want" ]; then
-        echo "FAIL $name: exit $rc, wanted $want"; cat "$tmp/out" "$tmp/err" | head -30; fails=$((fails + 1))
-    else
-        echo "ok   $name"
-    fi
-}
-want() {  # want NAME PATTERN FILE
-    grep -q -- "$2" "$3" || { echo "FAIL $1: no '$2' in $3"; head -30 "$3"; fails=$((fails + 1)); }
-}
+. "$(dirname "$0")/check_lib.sh"
 # The interleaving as printed: the two-column lines and the results.
 interleaving() { sed -n '/two processes at once/,/^  why:/p' "$1"; }
 

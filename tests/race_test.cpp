@@ -149,14 +149,7 @@ TEST(RaceLinearizability, EndingWhereASerialOrderEndsIsLinearizable) {
     EXPECT_TRUE(not_linearizable(run, ab, ba));
 }
 
-model::Universe small() {
-    model::Universe u = model::Universe::with_pmd_order(1);
-    u.files = 2;
-    u.pfns = 2;
-    u.offsets = 2;
-    u.max_pins = 1;
-    return u;
-}
+model::Universe small() { return default_race_universe(); }
 
 RaceResult run_race(const std::string& name, bool fs, unsigned depth) {
     const Variant* v = find_variant(name);
