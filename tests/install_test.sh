@@ -6,9 +6,12 @@
 #   install_test.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$1 src=$2
-tmp=$(mktemp -d)
+# The work goes under the build directory, not /tmp: it holds a whole
+# installed package and a second linked binary (hundreds of MB), and it runs
+# binaries, which a small or noexec /tmp would refuse.
+tmp=$(mktemp -d "$build/install-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+fail() { echo "FAIL: $*" >&2; df -h "$tmp" >&2 || true; exit 1; }
 
 cmake --install "$build" --prefix "$tmp/prefix" >"$tmp/install.log" 2>&1 || { cat "$tmp/install.log"; fail "cmake --install"; }
 [ -x "$tmp/prefix/bin/daxcheck" ] || fail "no bin/daxcheck installed"

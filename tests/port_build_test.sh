@@ -8,10 +8,13 @@
 #   port_build_test.sh SOURCE_DIR BUILD_DIR
 set -euo pipefail
 src=$1 build=$2
-tmp=$(mktemp -d)
+# Under the build directory, not /tmp: two port builds (hundreds of MB) whose
+# binaries run, which a small or noexec /tmp would refuse. The checkout copy
+# leaves build/ out, so it never copies itself.
+tmp=$(mktemp -d "$build/port-build-test.XXXXXX")
 cleanup() { chmod -R u+w "$tmp" 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+fail() { echo "FAIL: $*" >&2; df -h "$tmp" >&2 || true; exit 1; }
 
 mkdir "$tmp/checkout"
 tar -C "$src" --exclude=./build --exclude=./reports --exclude=./.git -cf - . | tar -C "$tmp/checkout" -xf -
