@@ -109,7 +109,11 @@ std::optional<Op> ChoiceDecoder::decode_kind(Kind k, const ModelBefore& before, 
 std::optional<Op> ChoiceDecoder::associate(const ModelState& s, Fields f) const {
     const Order drawn_order = order_of(f.next(4));
     const auto file = static_cast<FileId>(f.next(u_.files));
-    const unsigned flags = reflink_ ? 2 : 1;  // exclusive, then shared
+    // Exclusive (half the time), then shared onto an owned pfn, then shared
+    // onto the drawn pfn whatever it holds. Sharing "an owned pfn" rather
+    // than a fixed one keeps a failing sequence failing when the shrinker
+    // drops an earlier association that moved which pfn is owned.
+    const unsigned flags = reflink_ ? 4 : 1;
     const auto flag = static_cast<unsigned>(f.next(flags));
     const int first = drawn_order == 0 ? 0 : 1;
     std::uint64_t offset_at = f.next(offsets_[first].size());
@@ -122,17 +126,20 @@ std::optional<Op> ChoiceDecoder::associate(const ModelState& s, Fields f) const 
         const auto free_pfn =
             next_ok(pfns_[list], pfn_at, [&](Pfn p) { return pfns_free(s, p, pages); });
         // (file, flag) pairs in turn from the drawn one.
+        const auto owned_pfn =
+            next_ok(pfns_[list], pfn_at, [&](Pfn p) { return !pfns_free(s, p, pages); });
         for (unsigned j = 0; j < u_.files * flags; j++) {
             const unsigned pair = (file * flags + flag + j) % (u_.files * flags);
             const auto fi = static_cast<FileId>(pair / flags);
-            const bool shared = pair % flags == 1;
+            const unsigned how = pair % flags;
+            const bool shared = how >= 2;
             if (!shared && !free_pfn) continue;
             const auto offset = next_ok(offsets_[list], offset_at, [&](PageOffset o) {
                 return offsets_free(s.files[fi], o, pages, u_);
             });
             if (!offset) continue;
-            const Pfn pfn = shared ? pfns_[list][pfn_at] : pfns_[list][*free_pfn];
-            return Associate{fi, offsets_[list][*offset], pfn, order, shared};
+            const std::size_t at = !shared ? *free_pfn : how == 2 && owned_pfn ? *owned_pfn : pfn_at;
+            return Associate{fi, offsets_[list][*offset], pfns_[list][at], order, shared};
         }
     }
     return std::nullopt;

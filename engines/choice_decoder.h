@@ -6,7 +6,7 @@
 // lowering one toward 0 therefore always leaves a valid test, and lower
 // choices name simpler operations: the kind first (associate; disassociate,
 // truncate, pin, unpin; then misuse), then the first file, PTE before PMD,
-// exclusive before shared, offset and pfn 0. Kinds are drawn with the weights
+// exclusive before shared (onto an owned pfn, then onto any), offset and pfn 0. Kinds are drawn with the weights
 // associate 4, disassociate 2, truncate 2, pin 1, unpin 1 (legal operations
 // three times as often as misuse ones; PTE entries three times as often as
 // PMD ones); offsets and pfns from candidate_starts. A drawn kind or position
