@@ -138,7 +138,9 @@ std::optional<Op> ChoiceDecoder::associate(const ModelState& s, Fields f) const 
                 return offsets_free(s.files[fi], o, pages, u_);
             });
             if (!offset) continue;
-            const std::size_t at = !shared ? *free_pfn : how == 2 && owned_pfn ? *owned_pfn : pfn_at;
+            const std::size_t at = !shared                 ? *free_pfn
+                                   : how == 2 && owned_pfn ? *owned_pfn
+                                                           : pfn_at;
             return Associate{fi, offsets_[list][*offset], pfns_[list][at], order, shared};
         }
     }

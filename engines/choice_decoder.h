@@ -5,12 +5,13 @@
 // `with_misuse`, a misuse a defensive check can see). Dropping a choice or
 // lowering one toward 0 therefore always leaves a valid test, and lower
 // choices name simpler operations: the kind first (associate; disassociate,
-// truncate, pin, unpin; then misuse), then the first file, PTE before PMD,
-// exclusive before shared (onto an owned pfn, then onto any), offset and pfn 0. Kinds are drawn with the weights
-// associate 4, disassociate 2, truncate 2, pin 1, unpin 1 (legal operations
-// three times as often as misuse ones; PTE entries three times as often as
-// PMD ones); offsets and pfns from candidate_starts. A drawn kind or position
-// that is not possible in the state moves on to the next possible one.
+// truncate, pin, unpin; then misuse), then PTE before PMD, the first file,
+// exclusive before shared (onto an owned pfn, then onto any), offset and pfn
+// 0. Kinds are drawn with the weights associate 4, disassociate 2, truncate
+// 2, pin 1, unpin 1 (legal operations three times as often as misuse ones;
+// PTE entries three times as often as PMD ones); offsets and pfns from
+// candidate_starts. A drawn kind or position that is not possible in the
+// state moves on to the next possible one.
 #pragma once
 
 #include <cstdint>

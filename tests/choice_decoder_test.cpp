@@ -119,7 +119,8 @@ TEST(ChoiceDecoder, ChoiceZeroIsTheSimplestOperation) {
             EXPECT_EQ(text(decode_all(d, u, {0})), "associate A 0 pfn=0 order=0 shared=0\n");
             // Then the next free offset and pfn.
             EXPECT_EQ(text(decode_all(d, u, {0, 0})),
-                      "associate A 0 pfn=0 order=0 shared=0\nassociate A 1 pfn=1 order=0 shared=0\n");
+                      "associate A 0 pfn=0 order=0 shared=0\n"
+                      "associate A 1 pfn=1 order=0 shared=0\n");
         }
 }
 
@@ -130,7 +131,8 @@ TEST(ChoiceDecoder, LowerChoicesNameKindsNoLaterInTheOrderOfSimplicity) {
     const ChoiceDecoder d(u, Profile::Reflink, false);
     std::vector<std::size_t> seen;
     for (std::uint64_t c = 0; c <= 0xffffffffu; c += 0x01000000u) {
-        const auto ops = decode_all(d, u, {0, 0xD0000000u /* pin */, static_cast<std::uint32_t>(c)});
+        const std::uint32_t pin = 0xD0000000u;
+        const auto ops = decode_all(d, u, {0, pin, static_cast<std::uint32_t>(c)});
         ASSERT_EQ(ops.size(), 3u);
         seen.push_back(ops[2].index());
     }
