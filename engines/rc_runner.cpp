@@ -151,8 +151,10 @@ CellResult run_cell(const Variant& v, const Property& p, Profile profile, const 
     bool counting = true;
     TestRun run(v, p, profile, cfg, sink);
     const auto property = [&] {
-        // 0..size choices, size growing over the tests, as for RapidCheck's command lists.
-        const auto choices = *rc::gen::container<std::vector<std::uint32_t>>(any_choice());
+        // 1..size choices (size grows over the tests), as RapidCheck's command
+        // lists were: a test with no operation checks nothing.
+        const auto choices =
+            *rc::gen::nonEmpty(rc::gen::container<std::vector<std::uint32_t>>(any_choice()));
         // Counted until the first failure; what follows is shrinking.
         TestStats test;
         struct Count {
