@@ -4,10 +4,11 @@
 #include <optional>
 #include <iostream>
 #include <sstream>
-#include <rapidcheck/state.h>
+#include <rapidcheck.h>
 #include <rapidcheck/detail/TestListenerAdapter.h>
 
-#include "engines/generators.h"
+#include "engines/choice_decoder.h"
+#include "engines/model_before.h"
 #include "engines/replay.h"
 #include "engines/simplify.h"
 
@@ -23,20 +24,67 @@ struct FailureSink {
     std::optional<std::chrono::steady_clock::time_point> first;  // the first failure
 };
 
-struct Sut {
+// One test: its choices decoded to operations and checked step by step. Kept
+// from test to test (Execution::reset costs what the last test changed; a new
+// Execution costs the whole universe).
+struct TestRun {
+    const Property& property;
+    const ClassFilter& failures;
+    FailureSink& sink;
     Execution exec;
-    const Property* property;
-    FailureSink* sink;
+    ModelBefore before;
+    ChoiceDecoder decoder;
     std::vector<model::Op> ops;
     TestStats* stats = nullptr;  // null while shrinking: only generated tests count
-    const ClassFilter* failures = nullptr;
     bool ignored = false;  // failed with a class the filter does not count: the rest passes
+
+    TestRun(const Variant& v, const Property& p, Profile profile, const CellConfig& cfg,
+            FailureSink& s)
+        : property(p), failures(cfg.failures), sink(s), exec(v, cfg.universe),
+          before(exec.model()), decoder(cfg.universe, profile, p.with_misuse) {}
+
+    // Runs the operations `choices` name until one fails (RC_FAIL), no
+    // operation is possible, or the choices run out; then the end checks.
+    void run(const std::vector<std::uint32_t>& choices, TestStats* counted) {
+        before.reset(exec.changed_pfns());
+        exec.reset();
+        ops.clear();
+        stats = counted;
+        ignored = false;
+        for (const std::uint32_t choice : choices) {
+            const auto op = decoder.decode(before, choice);
+            if (!op || !step(*op)) break;
+        }
+        if (stats) stats->note_end(exec.model());
+        if (property.at_end && !ignored) {
+            const std::size_t warned = exec.world().warnings.size();
+            if (auto why = property.at_end(exec))
+                fail_at_end_unless_ignored("at the end: " + *why, warned);
+        }
+    }
+
+    // False when the step failed with a class the filter does not count.
+    bool step(const model::Op& op) {
+        ops.push_back(op);
+        const ModelBefore::Change change = before.change_of(op);
+        const StepOutcome outcome = exec.step(op);
+        if (stats) stats->note_step(before.state(), op, outcome.legal, exec.model());
+        auto why = kernel_bug_failure(outcome);
+        if (!why) why = property.after_step(StepView{before.state(), op, outcome, exec});
+        if (why) {
+            fail_unless_ignored("after #" + std::to_string(ops.size()) + ": " + *why,
+                                outcome.warnings, exec.step_pfns());
+            return false;
+        }
+        before.catch_up(exec.model(), change);
+        return true;
+    }
 
     // Fails the test unless the filter does not count this failure's class.
     void fail_unless_ignored(const std::string& why, const std::vector<kshim::warning_record>& warnings,
                              const std::vector<model::Pfn>& pfns) {
-        if (!failures->counts_everything() &&
-            !failures->counts(classify(*property, exec, warnings, pfns, why))) {
+        if (!failures.counts_everything() &&
+            !failures.counts(classify(property, exec, warnings, pfns, why))) {
             ignored = true;
             return;
         }
@@ -44,8 +92,8 @@ struct Sut {
     }
 
     void fail_at_end_unless_ignored(const std::string& why, std::size_t warnings_before) {
-        if (!failures->counts_everything() &&
-            !failures->counts(classify_end(*property, exec, warnings_before, why))) {
+        if (!failures.counts_everything() &&
+            !failures.counts(classify_end(property, exec, warnings_before, why))) {
             ignored = true;
             return;
         }
@@ -53,46 +101,23 @@ struct Sut {
     }
 
     [[noreturn]] void fail(const std::string& why) {
-        sink->ops = ops;
-        sink->message = why;
-        sink->seen = true;
-        if (!sink->first) sink->first = std::chrono::steady_clock::now();
+        sink.ops = ops;
+        sink.message = why;
+        sink.seen = true;
+        if (!sink.first) sink.first = std::chrono::steady_clock::now();
         RC_FAIL(why);
     }
 };
 
-struct OpCommand : rc::state::Command<model::ModelState, Sut> {
-    model::Op op;
-    bool misuse_allowed;
-    OpCommand(model::Op o, bool misuse) : op(std::move(o)), misuse_allowed(misuse) {}
-
-    void checkPreconditions(const model::ModelState& s) const override {
-        RC_PRE(model::is_legal(s, op) || (misuse_allowed && model::misuse_check(s, op)));
-    }
-    void apply(model::ModelState& s) const override { s = model::apply(std::move(s), op); }
-    void run(const model::ModelState& before, Sut& sut) const override {
-        if (sut.ignored) return;
-        sut.ops.push_back(op);
-        const StepOutcome outcome = sut.exec.step(op);
-        if (sut.stats) sut.stats->note_step(before, op, outcome.legal, sut.exec.model());
-        auto why = kernel_bug_failure(outcome);
-        if (!why) why = sut.property->after_step(StepView{before, op, outcome, sut.exec});
-        if (why)
-            sut.fail_unless_ignored("after #" + std::to_string(sut.ops.size()) + ": " + *why,
-                                    outcome.warnings, sut.exec.step_pfns());
-    }
-    void show(std::ostream& os) const override;
-};
-
-}  // namespace
-}  // namespace daxcheck
-
-#include "harness/op_text.h"
-
-namespace daxcheck {
-namespace {
-
-void OpCommand::show(std::ostream& os) const { os << to_text(op); }
+// A choice drawn uniformly, not size-scaled (every kind and position from the
+// first test on, as the weights say), that shrinks toward 0.
+rc::Gen<std::uint32_t> any_choice() {
+    return rc::Gen<std::uint32_t>([](const rc::Random& random, int) {
+        const auto value = static_cast<std::uint32_t>(rc::Random(random).next());
+        return rc::shrinkable::shrinkRecur(
+            value, [](std::uint32_t x) { return rc::shrink::towards<std::uint32_t>(x, 0); });
+    });
+}
 
 }  // namespace
 
@@ -119,22 +144,17 @@ std::string to_string(CellResult::Verdict v) {
 }
 
 CellResult run_cell(const Variant& v, const Property& p, Profile profile, const CellConfig& cfg) {
-    using Cmd = rc::state::Command<model::ModelState, Sut>;
     load_rapidcheck_configuration_quietly();
     const auto start = std::chrono::steady_clock::now();
     FailureSink sink;
     GenerationStats generation;
     bool counting = true;
-    const bool misuse = p.with_misuse;
-    const auto generate = [profile, misuse](const model::ModelState& s) {
-        auto ops = misuse ? gen_op_with_misuse(s, profile) : gen_legal_op(s, profile);
-        return rc::gen::map(ops, [misuse](model::Op op) {
-            return std::shared_ptr<const Cmd>(std::make_shared<const OpCommand>(std::move(op), misuse));
-        });
-    };
+    TestRun run(v, p, profile, cfg, sink);
     const auto property = [&] {
-        const model::ModelState initial = model::initial_state(cfg.universe);
-        const auto commands = *rc::state::gen::commands(initial, generate);
+        // 1..size choices (size grows over the tests), as RapidCheck's command
+        // lists were: a test with no operation checks nothing.
+        const auto choices =
+            *rc::gen::nonEmpty(rc::gen::container<std::vector<std::uint32_t>>(any_choice()));
         // Counted until the first failure; what follows is shrinking.
         TestStats test;
         struct Count {
@@ -148,14 +168,7 @@ CellResult run_cell(const Variant& v, const Property& p, Profile profile, const 
                 if (sink.seen) counting = false;
             }
         } count{test, generation, counting, sink};
-        Sut sut{Execution(v, cfg.universe), &p, &sink, {}, counting ? &test : nullptr,
-                &cfg.failures};
-        rc::state::runAll(commands, initial, sut);
-        if (sut.stats) sut.stats->note_end(sut.exec.model());
-        if (p.at_end && !sut.ignored) {
-            const std::size_t warned = sut.exec.world().warnings.size();
-            if (auto why = p.at_end(sut.exec)) sut.fail_at_end_unless_ignored("at the end: " + *why, warned);
-        }
+        run.run(choices, counting ? &test : nullptr);
     };
 
     rc::detail::TestParams params;

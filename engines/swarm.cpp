@@ -13,8 +13,9 @@
 #include <stdexcept>
 #include <thread>
 
-#include "engines/generators.h"
+#include "engines/candidate_starts.h"
 #include "engines/interrupt.h"
+#include "engines/model_before.h"
 #include "engines/replay.h"
 #include "engines/simplify.h"
 
@@ -124,26 +125,26 @@ public:
         Execution& exec = exec_;
         Op op;
         for (std::uint64_t i = 0; i < config_.length; i++) {
-            if (!next_op(rng, before_, op)) break;
+            if (!next_op(rng, before_.state(), op)) break;
             ops_.push_back(op);
-            const Change change = change_of(before_, op);
+            const ModelBefore::Change change = before_.change_of(op);
             const StepOutcome outcome = exec.step(op);
             out.operations++;
             if (!outcome.legal && !is_misuse_kind_)
                 throw std::logic_error("swarm generated an illegal operation: " +
                                        outcome.illegal_reason);
             std::optional<std::string> why = kernel_bug_failure(outcome);
-            if (!why) why = p_.after_step(StepView{before_, op, outcome, exec});
+            if (!why) why = p_.after_step(StepView{before_.state(), op, outcome, exec});
             if (why) {
                 out.failure = fmt::format("after #{}: {}", ops_.size(), *why);
                 break;
             }
-            catch_up(exec.model(), change);
+            before_.catch_up(exec.model(), change);
         }
         // catch_up relies on an operation changing only its file and its
         // entry's pfns: check that once per walk (the model can differ from
         // its initial state only at the changed pfns).
-        if (!out.failure && !caught_up())
+        if (!out.failure && !before_.caught_up(exec_.model(), exec_.changed_pfns()))
             throw std::logic_error("swarm: the model changed outside the operation's file and pfns");
         if (!out.failure && p_.at_end)
             if (auto why = p_.at_end(exec)) out.failure = "at the end: " + *why;
@@ -153,71 +154,11 @@ public:
     }
 
 private:
-    // What a step can change in the model: one file's slots and a pfn range.
-    struct Change {
-        FileId file = 0;
-        bool has_file = false;
-        Pfn first = 0;
-        std::uint64_t count = 0;
-    };
-
-    Change change_of(const ModelState& s, const Op& op) const {
-        Change c;
-        std::visit(
-            [&](const auto& o) {
-                if constexpr (requires { o.file; }) {
-                    c.file = o.file;
-                    c.has_file = true;
-                }
-            },
-            op);
-        if (const auto e = entry_of(s, op)) {
-            c.first = e->pfn;
-            c.count = u_.pages(e->order);
-        } else if (const auto* p = std::get_if<Pin>(&op)) {
-            c.first = p->pfn;
-            c.count = 1;
-        } else if (const auto* q = std::get_if<Unpin>(&op)) {
-            c.first = q->pfn;
-            c.count = 1;
-        }
-        return c;
-    }
-
-    // Brings before_ up to `now` by copying only what the step could change:
-    // copying the whole state every step would cost more than the step.
-    void catch_up(const ModelState& now, const Change& c) {
-        if (c.has_file) before_.files[c.file] = now.files[c.file];
-        for (std::uint64_t i = 0; i < c.count; i++) {
-            const Pfn p = c.first + i;
-            const bool was = before_.pfns[p].pins > 0, is = now.pfns[p].pins > 0;
-            before_.pfns[p] = now.pfns[p];
-            if (was == is) continue;
-            const auto at = std::lower_bound(pinned_.begin(), pinned_.end(), p);
-            if (is) pinned_.insert(at, p);
-            else pinned_.erase(at);
-        }
-    }
-
     // Back to the initial state in time proportional to what the last walk
     // changed: exec_ and before_ differ from it only at exec_'s changed pfns.
     void reset() {
-        for (Pfn p : exec_.changed_pfns()) {
-            PfnState& m = before_.pfns[p];
-            m.owners.clear();
-            m.shared = false;
-            m.pins = 0;
-        }
-        for (auto& f : before_.files) f.slots.clear();
-        pinned_.clear();
+        before_.reset(exec_.changed_pfns());
         exec_.reset();
-    }
-
-    bool caught_up() const {
-        const ModelState& now = exec_.model();
-        for (Pfn p : exec_.changed_pfns())
-            if (before_.pfns[p] != now.pfns[p]) return false;
-        return before_.files == now.files;
     }
 
     void draw_config(Rng& rng) {
@@ -307,11 +248,12 @@ private:
                 return false;
             case kUnpin: {
                 // Pins may outlive the mapping: the first pinned pfn from a
-                // random one on, wrapping around (pinned_ lists them, sorted).
+                // random one on, wrapping around.
                 const Pfn start = rng.below(s.pfns.size());
-                if (pinned_.empty()) return false;
-                const auto it = std::lower_bound(pinned_.begin(), pinned_.end(), start);
-                op = Unpin{it != pinned_.end() ? *it : pinned_.front()};
+                const auto& pinned = before_.pinned();
+                if (pinned.empty()) return false;
+                const auto it = std::lower_bound(pinned.begin(), pinned.end(), start);
+                op = Unpin{it != pinned.end() ? *it : pinned.front()};
                 return true;
             }
             case kMisuseStray:
@@ -344,8 +286,7 @@ private:
     Execution exec_;
     Config config_;
     std::vector<Op> ops_;
-    ModelState before_;           // the model before the step being run
-    std::vector<Pfn> pinned_;     // the pfns with pins in before_, sorted
+    ModelBefore before_;  // the model before the step being run
     bool is_misuse_kind_ = false;
 };
 

@@ -1,0 +1,53 @@
+// The model before the step being run, kept up to date by copying only what
+// a step can change (one file's slots and the pfns of the operation's entry):
+// copying the whole state every step would cost more than the step. The
+// engines that check a property step by step (swarm walks, RapidCheck runs)
+// need it for StepView::before and the generation statistics.
+#pragma once
+
+#include <vector>
+
+#include "model/state.h"
+
+namespace daxcheck {
+
+class ModelBefore {
+public:
+    // Starts at `initial` (a state with no owner and no pin anywhere).
+    explicit ModelBefore(const model::ModelState& initial);
+
+    // The model before the next step.
+    const model::ModelState& state() const { return state_; }
+    // The pfns of state() with at least one pin, and with at least one owner,
+    // each sorted ascending (for drawing an unpin or a pin without a scan).
+    const std::vector<model::Pfn>& pinned() const { return pinned_; }
+    const std::vector<model::Pfn>& owned() const { return owned_; }
+
+    // What `op` can change in state(): its file's slots and a pfn range.
+    struct Change {
+        model::FileId file = 0;
+        bool has_file = false;
+        model::Pfn first = 0;
+        std::uint64_t count = 0;
+    };
+    // Takes the operation about to run on state(); call before the step.
+    Change change_of(const model::Op& op) const;
+    // Takes the model after the step and the step's change_of: copies what
+    // changed, so state() equals `now` again.
+    void catch_up(const model::ModelState& now, const Change& c);
+
+    // Back to the initial state, in time proportional to `changed_pfns` (the
+    // pfns changed since the last reset: Execution::changed_pfns()).
+    void reset(const std::vector<model::Pfn>& changed_pfns);
+    // True when state() equals `now`, given that they can differ only at
+    // `changed_pfns` and in the files (a check that catch_up saw every change).
+    bool caught_up(const model::ModelState& now, const std::vector<model::Pfn>& changed_pfns) const;
+
+private:
+    static void note(std::vector<model::Pfn>& sorted, model::Pfn p, bool was, bool is);
+
+    model::ModelState state_;
+    std::vector<model::Pfn> pinned_, owned_;
+};
+
+}  // namespace daxcheck
