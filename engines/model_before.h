@@ -5,6 +5,8 @@
 // need it for StepView::before and the generation statistics.
 #pragma once
 
+#include <algorithm>
+#include <variant>
 #include <vector>
 
 #include "model/state.h"
@@ -49,5 +51,48 @@ private:
     model::ModelState state_;
     std::vector<model::Pfn> pinned_, owned_;
 };
+
+// Called on every step of a walk or a test: defined here so they inline.
+inline ModelBefore::Change ModelBefore::change_of(const model::Op& op) const {
+    Change c;
+    std::visit(
+        [&](const auto& o) {
+            if constexpr (requires { o.file; }) {
+                c.file = o.file;
+                c.has_file = true;
+            }
+        },
+        op);
+    if (const auto e = model::entry_of(state_, op)) {
+        c.first = e->pfn;
+        c.count = state_.universe.pages(e->order);
+    } else if (const auto* p = std::get_if<model::Pin>(&op)) {
+        c.first = p->pfn;
+        c.count = 1;
+    } else if (const auto* q = std::get_if<model::Unpin>(&op)) {
+        c.first = q->pfn;
+        c.count = 1;
+    }
+    return c;
+}
+
+inline void ModelBefore::note(std::vector<model::Pfn>& sorted, model::Pfn p, bool was, bool is) {
+    if (was == is) return;
+    const auto at = std::lower_bound(sorted.begin(), sorted.end(), p);
+    if (is) sorted.insert(at, p);
+    else sorted.erase(at);
+}
+
+inline void ModelBefore::catch_up(const model::ModelState& now, const Change& c) {
+    if (c.has_file) state_.files[c.file] = now.files[c.file];
+    for (std::uint64_t i = 0; i < c.count; i++) {
+        const model::Pfn p = c.first + i;
+        model::PfnState& before = state_.pfns[p];
+        const model::PfnState& after = now.pfns[p];
+        note(pinned_, p, before.pins > 0, after.pins > 0);
+        note(owned_, p, !before.owners.empty(), !after.owners.empty());
+        before = after;
+    }
+}
 
 }  // namespace daxcheck
