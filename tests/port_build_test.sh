@@ -10,14 +10,16 @@ set -euo pipefail
 src=$1 build=$2
 # Under the build directory, not /tmp: two port builds (hundreds of MB) whose
 # binaries run, which a small or noexec /tmp would refuse. The checkout copy
-# leaves build/ out, so it never copies itself.
+# leaves build/ and this directory out, so it never copies itself.
 tmp=$(mktemp -d "$build/port-build-test.XXXXXX")
+inside=$(realpath --relative-to="$src" "$tmp")
 cleanup() { chmod -R u+w "$tmp" 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; df -h "$tmp" >&2 || true; exit 1; }
 
 mkdir "$tmp/checkout"
-tar -C "$src" --exclude=./build --exclude=./reports --exclude=./.git -cf - . | tar -C "$tmp/checkout" -xf -
+tar -C "$src" --exclude=./build --exclude=./reports --exclude=./.git --exclude="./$inside" -cf - . |
+    tar -C "$tmp/checkout" -xf -
 cp "$src/examples/my_patch.cpp" "$tmp/my.cpp"
 chmod -R a-w "$tmp/checkout"
 touch "$tmp/marker"
