@@ -48,6 +48,9 @@ class Predictions:
                                "signal": s.get("signal")})
         # Optional: what unmounting (every remaining entry released) should raise.
         self.at_unmount = data.get("at_unmount")
+        # What unmounting raises in some inode eviction orders only (the
+        # kernel picks the order): either outcome agrees.
+        self.at_unmount_may = data.get("at_unmount_may") or []
         self.kernel_expect = data.get("kernel_expect", [])
 
     @classmethod
