@@ -19,6 +19,7 @@
 #include "cli/run_command.h"
 #include "properties/warnings.h"
 #include "cli/swarm_command.h"
+#include "cli/class_flags.h"
 #include "cli/universe_flags.h"
 #include "harness/op_text.h"
 
@@ -112,8 +113,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     bool save = false, report = false, no_minimise = false;
     std::string corpus_dir, reports_dir;
     std::vector<std::string> kernel_jsons;
-    unsigned classes = kDefaultClasses;
-    std::optional<std::string> base_name;
+    ClassFlags class_flags;
     // `report` is `run` that also writes reports/<timestamp>/ (cli/report_command.h).
     auto* report_cmd = app.add_subcommand(
         "report", "run like `run`, then write reports/<timestamp>/ (index.html, summary.md, "
@@ -142,12 +142,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
                       "--level fs --report: what `./daxcheck kernel --json FILE` saw, for the "
                       "report's \"on a running kernel\" column (repeatable)")
             ->check(CLI::ExistingFile);
-        c->add_option("--classes", classes, "distinct failure classes to find per cell (default 5)")
-            ->check(CLI::Range(1, 100));
-        c->add_option("--base", base_name,
-                      "compare each cell with the same cell of VARIANT, by failure class; without a "
-                      "value, each port's own base (its .base)")
-            ->expected(0, 1);
+        class_flags.add_to(*c, "distinct failure classes to find per cell (default 5)");
         c->add_flag("--no-minimise", no_minimise,
                     "keep RapidCheck's shrunk counterexample: no breadth-first search for a "
                     "shorter one");
@@ -228,16 +223,9 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
                         "MB of memory per cell, 0 for none (default 4096)")
         ->check(flag_checks::finite(0.0, 1e7));
     explore->add_option("--threads", x_threads, "expansion threads")->check(CLI::Range(1, 256));
-    unsigned x_classes = kDefaultClasses;
-    std::optional<std::string> x_base;
-    explore->add_option("--classes", x_classes,
-                        "distinct failure classes per cell, each the shortest among sequences "
-                        "avoiding the ones before (default 5)")
-        ->check(CLI::Range(1, 100));
-    explore->add_option("--base", x_base,
-                        "compare each cell with the same cell of VARIANT, by failure class; "
-                        "without a value, each port's own base")
-        ->expected(0, 1);
+    ClassFlags x_class_flags;
+    x_class_flags.add_to(*explore, "distinct failure classes per cell, each the shortest among "
+                                   "sequences avoiding the ones before (default 5)");
     explore->add_flag("--no-symmetry", x_no_symmetry,
                       "store every state, not one per orbit of files and pfn blocks");
     explore->add_option("--json", x_json, "also write the results as JSON to FILE")
@@ -312,8 +300,8 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         xo.explore.cluster = cluster;
         if (cluster && x_threads != 1)
             return usage("explore --threads: one thread per process under MPI (run more ranks)");
-        xo.classes = x_classes;
-        xo.base = x_base;
+        xo.classes = x_class_flags.classes;
+        xo.base = x_class_flags.base;
         {
             RunOptions check;
             check.variants = xo.variants;
@@ -347,8 +335,8 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     opts.cluster = cluster;
     // Under MPI every process holds the same rows: the first one writes.
     const bool writes = !cluster || cluster->rank() == 0;
-    opts.classes = classes;
-    if (auto e = set_base(opts, base_name); !e.empty()) return usage(e);
+    opts.classes = class_flags.classes;
+    if (auto e = set_base(opts, class_flags.base); !e.empty()) return usage(e);
     const std::string save_dir = corpus_dir.empty() ? default_corpus_dir() : corpus_dir;
     const bool reporting = report || app.got_subcommand("report");
     if (opts.json_path)

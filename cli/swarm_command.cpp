@@ -157,12 +157,7 @@ void SwarmCommand::add_to(CLI::App& app) {
     cmd->add_flag("--save-failures", save_, "save each new shrunk counterexample as a corpus file");
     cmd->add_option("--corpus-dir", corpus_dir_, "where --save-failures writes (default: corpus/)")
         ->check(flag_checks::name());
-    cmd->add_option("--classes", classes_, "distinct failure classes to find per cell (default 5)")
-        ->check(CLI::Range(1, 100));
-    cmd->add_option("--base", base_,
-                    "compare each cell with the same cell of VARIANT, by failure class; without a "
-                    "value, each port's own base (its .base)")
-        ->expected(0, 1);
+    classes_.add_to(*cmd, "distinct failure classes to find per cell (default 5)");
     cmd->add_flag("--no-minimise", no_minimise_,
                   "keep the delta-debugged counterexample: no breadth-first search for a "
                   "shorter one");
@@ -229,8 +224,8 @@ int SwarmCommand::run() const {
         return fs_run_command(fo);
     }
     run.minimise = !no_minimise_;
-    run.classes = classes_;
-    if (auto e = set_base(run, base_); !e.empty()) return usage(e);
+    run.classes = classes_.classes;
+    if (auto e = set_base(run, classes_.base); !e.empty()) return usage(e);
     const std::string save_dir = corpus_dir_.empty() ? default_corpus_dir() : corpus_dir_;
     if (run.json_path)
         if (auto e = output_path_problem("--json", *run.json_path); !e.empty()) return usage(e);

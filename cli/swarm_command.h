@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/class_flags.h"
 #include "cli/universe_flags.h"
 #include "engines/swarm.h"
 
@@ -35,8 +36,7 @@ private:
     unsigned threads_ = 2;
     std::string json_path_, corpus_dir_;
     bool save_ = false, no_minimise_ = false;
-    unsigned classes_ = 5;                // --classes (cli/run_command.h kDefaultClasses)
-    std::optional<std::string> base_;     // --base [VARIANT]
+    ClassFlags classes_;                  // --classes, --base [VARIANT]
     std::string level_ = "function";  // or fs (cli/fs_command.h)
     UniverseFlags universe_;
 };
