@@ -50,7 +50,21 @@ std::string reproduce_line(const ExploreCommandOptions& opts, const Variant& v, 
                                    universe_flags(opts.explore.universe));
     if (opts.depth_given) line += fmt::format(" --depth {}", opts.explore.max_depth);
     if (!opts.explore.symmetry) line += " --no-symmetry";
+    if (opts.explore.off_model != ExploreOptions::OffModel::WithinPins)
+        line += " --off-model " + to_string(opts.explore.off_model);
     return line;
+}
+
+// What the transitions --off-model left unexpanded were.
+std::string off_model_line(ExploreOptions::OffModel mode, std::uint64_t transitions) {
+    if (mode == ExploreOptions::OffModel::Once)
+        return fmt::format("{} transitions went from a state off the model (refinement fails "
+                           "there, SPEC 4 or 9) to another: checked, not expanded (--off-model once)",
+                           grouped(transitions));
+    return fmt::format("{} transitions reached states whose reference counts drifted from the "
+                       "model's pins by more than --max-pins (SPEC 9, refinement fails there): "
+                       "not expanded",
+                       grouped(transitions));
 }
 
 std::string symmetry_line(const ExploreResult& r) {
@@ -80,7 +94,7 @@ std::string stop_words(const ExploreResult& r) {
     }
 }
 
-void print_row(const ExploreRow& row) {
+void print_row(const ExploreCommandOptions& opts, const ExploreRow& row) {
     const ExploreResult& r = row.result;
     fmt::print("\n== {} / {} / {}: ", row.variant->name, row.property->name,
                to_string(row.profile));
@@ -120,10 +134,7 @@ void print_row(const ExploreRow& row) {
                    r.exhausted ? "yes" : "no", stop_words(r));
         fmt::print("  {}\n", symmetry_line(r));
         if (r.off_model_transitions)
-            fmt::print("  {} transitions reached states whose reference counts drifted from the "
-                       "model's pins by more than --max-pins (SPEC 9, refinement fails there): "
-                       "not expanded\n",
-                       grouped(r.off_model_transitions));
+            fmt::print("  {}\n", off_model_line(opts.explore.off_model, r.off_model_transitions));
         const double rate = r.seconds > 0 ? static_cast<double>(r.transitions) / r.seconds : 0;
         fmt::print("  time {:.2f} s ({:.2f} M transitions/s), memory {} (state store)\n",
                    r.seconds, rate / 1e6, megabytes(r.memory_bytes));
@@ -157,6 +168,7 @@ bool write_json(const ExploreCommandOptions& opts, const std::vector<ExploreRow>
                       {"time_budget_s", opts.explore.time_budget_s},
                       {"memory_budget_bytes", opts.explore.memory_budget_bytes},
                       {"symmetry", opts.explore.symmetry},
+                      {"off_model", to_string(opts.explore.off_model)},
                       {"threads", opts.explore.threads}};
     json results = json::array();
     std::size_t good = 0;
@@ -300,18 +312,19 @@ model::Universe default_explore_universe() {
 int explore_command(const ExploreCommandOptions& opts) {
     const ExploreOptions& e = opts.explore;
     fmt::print("daxcheck explore: universe {}, depth {}, time budget {}, memory budget {}, "
-               "symmetry {}, {} thread{}\n",
+               "symmetry {}, off-model {}, {} thread{}\n",
                universe_flags(e.universe),
                e.max_depth >= 1000 ? std::string("unlimited") : std::to_string(e.max_depth),
                e.time_budget_s > 0 ? fmt::format("{} s per cell", e.time_budget_s) : "none",
                e.memory_budget_bytes ? megabytes(e.memory_budget_bytes) : "none",
-               e.symmetry ? "on" : "off", e.threads, e.threads == 1 ? "" : "s");
+               e.symmetry ? "on" : "off", to_string(e.off_model), e.threads,
+               e.threads == 1 ? "" : "s");
     std::vector<ExploreRow> rows;
     for (const Variant* v : opts.variants)
         for (const Property* p : opts.properties)
             for (Profile profile : opts.profiles) {
                 ExploreRow row = explore_cell(opts, *v, *p, profile);
-                print_row(row);
+                print_row(opts, row);
                 std::fflush(stdout);
                 rows.push_back(std::move(row));
             }

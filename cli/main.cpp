@@ -228,6 +228,12 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
                                    "sequences avoiding the ones before (default 5)");
     explore->add_flag("--no-symmetry", x_no_symmetry,
                       "store every state, not one per orbit of files and pfn blocks");
+    std::string x_off_model = "pins";
+    explore->add_option("--off-model", x_off_model,
+                        "which states off the model (refinement fails there) the other properties "
+                        "expand: pins (default: all but counts drifted past --max-pins) or once "
+                        "(an off-model state's off-model children are checked, not expanded)")
+        ->check(CLI::IsMember({"pins", "once"}));
     explore->add_option("--json", x_json, "also write the results as JSON to FILE")
         ->check(flag_checks::name());
     x_uflags.add_to(*explore);
@@ -276,8 +282,9 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         if (auto problem = model::universe_problem(xo.explore.universe); !problem.empty())
             return usage("bad universe: " + problem);
         if (x_level == "fs") {
-            if (x_threads != 1 || x_no_symmetry || explore->count("--memory-budget"))
-                return usage("explore --level fs: --threads, --no-symmetry and --memory-budget are "
+            if (x_threads != 1 || x_no_symmetry || explore->count("--memory-budget") ||
+                explore->count("--off-model"))
+                return usage("explore --level fs: --threads, --no-symmetry, --off-model and --memory-budget are "
                              "function-level only for now (--max-states and --time-budget bound it)");
             FsRunOptions fo = fs_options(sel.variants, sel.properties, sel.profiles, xo.explore.universe);
             fo.command = "explore";
@@ -296,6 +303,8 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         xo.explore.time_budget_s = x_time_budget;
         xo.explore.memory_budget_bytes = static_cast<std::uint64_t>(x_memory_mb * (1 << 20));
         xo.explore.symmetry = !x_no_symmetry;
+        xo.explore.off_model = x_off_model == "once" ? ExploreOptions::OffModel::Once
+                                                     : ExploreOptions::OffModel::WithinPins;
         xo.explore.threads = x_threads;
         xo.explore.cluster = cluster;
         if (cluster && x_threads != 1)

@@ -1,6 +1,7 @@
 #include "engines/explorer.h"
 
 #include "properties/refcount_relation.h"
+#include "properties/relation.h"
 
 #include <algorithm>
 #include <atomic>
@@ -145,13 +146,18 @@ struct Worker {
     // Operations per batch: at most batch_cap (from the packed size and the
     // memory budget), halved when a batch is slow for the time budget.
     std::size_t batch_limit = 1, batch_cap = 1;
+    // Which pfns of the parent are off the model (1) and how many.
+    // With OffModel::Once: which pfns of the parent are off the model, and
+    // how many.
+    std::vector<std::uint8_t> off_model_pfn, off_model_scratch;
+    long parent_off_model = 0;
     LevelOutbox outbox;    // children other processes own (with a cluster)
     PackedList found;      // the states this worker found first in this level
     PackedList frontier;   // those of the previous level: the one being expanded
     std::deque<NewState> news;
     std::uint64_t step_failure_key = UINT64_MAX;
     std::uint64_t expanded = 0;  // parents fully expanded in this level
-    std::uint64_t off_model = 0;  // children left unexpanded: their counts left the model
+    std::uint64_t off_model = 0;  // children ExploreOptions::off_model leaves unexpanded
     std::atomic<std::uint64_t> bytes{0};  // found, news and the batch, for the memory budget
 
     std::uint64_t batch_bytes = 0;  // the batch buffers, counted once a batch
@@ -462,6 +468,8 @@ private:
         unpack_state(level_[i], w.parent);
         w.parent.mutable_world().op_number = depth;
         w.orbit.set_base(w.parent);
+        if (o_.off_model == ExploreOptions::OffModel::Once)
+            w.parent_off_model = off_model_pfns(w.parent, w.off_model_pfn);
         copy_state(w.parent, w.child);
         // A batch of at most ~1/64 of the budget (4 MB without one).
         const std::size_t room = o_.memory_budget_bytes
@@ -524,14 +532,9 @@ private:
                 failed = true;
                 break;
             }
-            // A state whose reference counts drifted from the model's pins
-            // (SPEC 9; refinement fails there) by more than a pfn's pin limit
-            // is not expanded for the other properties: counts that drift
-            // with every pin cycle make the state space unbounded. States
-            // within the limit are, so what follows a first drift (an unpin
-            // below zero, a BUG) is still found.
-            if (refcount_drift(w.child, w.child.step_pfns()) >
-                static_cast<long>(o_.universe.max_pins)) {
+            // States off the model that ExploreOptions::off_model leaves
+            // unexpanded (refinement fails there: this bounds the others).
+            if (leave_unexpanded(w, outcome)) {
                 w.off_model++;
                 undo(w, w.ops[k], outcome);
                 continue;
@@ -562,6 +565,46 @@ private:
         }
         w.count_bytes();
         return !failed;
+    }
+
+    // Whether pfn p of `e` is off the model: it fails refinement, and no
+    // misuse touched it (the model stopped describing those: misuse-detected
+    // judges the other pfns).
+    static bool off_model(const Execution& e, model::Pfn p) {
+        return !e.misuse_tainted(p) && !pfn_refines(e, p);
+    }
+    // How many pfns of `e` are off the model; sets `flags` per pfn. Time: pfns.
+    static long off_model_pfns(const Execution& e, std::vector<std::uint8_t>& flags) {
+        const std::size_t pfns = e.model().pfns.size();
+        flags.assign(pfns, 0);
+        long n = 0;
+        for (model::Pfn p = 0; p < pfns; p++)
+            if (off_model(e, p)) {
+                flags[p] = 1;
+                n++;
+            }
+        return n;
+    }
+    // How many pfns of w.child are off the model: the parent's count updated
+    // for the step's pfns (from scratch after a misuse, which may touch more).
+    static long child_off_model(Worker& w, const StepOutcome& outcome) {
+        if (!outcome.legal) return off_model_pfns(w.child, w.off_model_scratch);
+        long n = w.parent_off_model;
+        for (model::Pfn p : w.child.step_pfns())
+            n += (off_model(w.child, p) ? 1 : 0) - w.off_model_pfn[p];
+        return n;
+    }
+
+    // Whether w.child, one operation from w.parent, is left unexpanded.
+    bool leave_unexpanded(Worker& w, const StepOutcome& outcome) const {
+        if (o_.off_model == ExploreOptions::OffModel::Once)
+            return w.parent_off_model > 0 && child_off_model(w, outcome) > 0;
+        // Counts further from the model's pins than a pfn may hold pins: a
+        // drift that may grow with every pin cycle. Within that distance
+        // states are expanded, so what follows a first drift (an unpin
+        // below zero, a BUG) is still found.
+        return refcount_drift(w.child, w.child.step_pfns()) >
+               static_cast<long>(o_.universe.max_pins);
     }
 
     // Runs `op` from the parent again and packs the child canonically into
@@ -791,6 +834,10 @@ private:
 };
 
 }  // namespace
+
+std::string to_string(ExploreOptions::OffModel m) {
+    return m == ExploreOptions::OffModel::Once ? "once" : "pins";
+}
 
 std::string to_string(ExploreStop s) {
     switch (s) {

@@ -43,6 +43,19 @@ struct ExploreOptions {
     std::uint64_t memory_budget_bytes = 0;  // 0: none (state store only)
     std::uint64_t state_budget = 0;         // 0: none; unlike time, the same on every machine
     bool symmetry = true;                  // store one state per orbit of files / pfn blocks
+    // Which states off the model (a pfn fails refinement, SPEC 4 or 9, and
+    // no misuse touched it) are expanded, for properties other than
+    // refinement (which fails there):
+    //   WithinPins: all but those whose reference counts drifted from the
+    //     model's pins by more than max_pins (counts that drift with every
+    //     pin cycle have no bound). Every other sequence is checked.
+    //   Once: an off-model state is expanded, its off-model children are
+    //     step-checked but not kept: every sequence in which no two
+    //     consecutive states are off the model, plus one operation. Bounds
+    //     the fields 6.15-on ports leave behind, which multiply the states
+    //     (README, "Exploring").
+    enum class OffModel { WithinPins, Once };
+    OffModel off_model = OffModel::WithinPins;
     unsigned threads = 1;                  // expansion threads (level-synchronous)
     // The processes the search is spread over (engines/cluster.h; mpi/):
     // each stores and expands the states whose fingerprint it owns, and the
@@ -67,15 +80,15 @@ enum class ExploreStop {
     Error
 };
 std::string to_string(ExploreStop s);
+std::string to_string(ExploreOptions::OffModel m);  // "pins", "once"
 
 struct ExploreResult {
     ExploreStop stop = ExploreStop::Exhausted;
     std::uint64_t states = 0;           // distinct states stored (one per orbit with symmetry)
     std::uint64_t concrete_states = 0;  // distinct states they stand for (as without symmetry)
     std::uint64_t transitions = 0;      // (state, operation) pairs run
-    // Transitions to a state whose reference counts drifted from the model's
-    // pins by more than max_pins (SPEC 9): refinement fails there; the other
-    // properties do not expand it, since such counts may grow without bound.
+    // Transitions to states ExploreOptions::off_model does not expand:
+    // checked for the step's own failures, but not kept.
     std::uint64_t off_model_transitions = 0;
     unsigned depth_completed = 0;       // every sequence of up to this many operations checked
     bool exhausted = false;             // the last level reached no new state

@@ -79,6 +79,8 @@ long refcount_drift(const Execution& exec, const std::vector<model::Pfn>& pfns) 
     return worst;
 }
 
+bool refcount_holds(const Execution& exec, model::Pfn p) { return holds(exec, p); }
+
 bool refcounts_match(const Execution& exec) {
     for (model::Pfn p = 0; p < exec.model().pfns.size(); p++)
         if (!holds(exec, p)) return false;

@@ -23,6 +23,8 @@ std::optional<std::string> check_refcounts_all(const Execution& exec);
 // before any checking starts, never while threads check.
 void set_refcount_check_for_bench(bool on);
 
+// True when pfn p's count is what SPEC 9 requires.
+bool refcount_holds(const Execution& exec, model::Pfn p);
 // True when every pfn's count is what SPEC 9 requires.
 bool refcounts_match(const Execution& exec);
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "properties/refcount_relation.h"
+
 namespace daxcheck {
 
 namespace {
@@ -47,6 +49,14 @@ std::optional<std::string> check_relation(const Execution& exec,
     if (!worst) return std::nullopt;
     return fmt::format("pfn {}: {}", *worst,
                        *relation_mismatch(exec.model().pfns[*worst], exec.decode(*worst)));
+}
+
+bool relation_holds(const Execution& exec, model::Pfn p) {
+    return represents(exec.model().pfns[p], exec.decode(p));
+}
+
+bool pfn_refines(const Execution& exec, model::Pfn p) {
+    return represents(exec.model().pfns[p], exec.decode(p)) && refcount_holds(exec, p);
 }
 
 std::optional<std::string> check_relation_all(const Execution& exec) {

@@ -16,4 +16,12 @@ std::optional<std::string> relation_mismatch(const model::PfnState& pfn, const D
 std::optional<std::string> check_relation(const Execution& exec, const std::vector<model::Pfn>& pfns);
 std::optional<std::string> check_relation_all(const Execution& exec);
 
+// Whether pfn `p` is where refinement wants it: its decode represents its
+// model state (SPEC 4) and its reference count is the one SPEC 9 requires.
+// No words, no allocation: the explorer asks this per child.
+bool pfn_refines(const Execution& exec, model::Pfn p);
+
+// Whether pfn p's decode represents its model state (no words: cheap).
+bool relation_holds(const Execution& exec, model::Pfn p);
+
 }  // namespace daxcheck

@@ -132,3 +132,47 @@ TEST(Refcount, ExploreExhaustsASmallUniverseOnV615) {
     EXPECT_TRUE(r.exhausted);
     EXPECT_GT(r.off_model_transitions, 0u);
 }
+
+// --off-model once: the fields 6.15 leaves behind multiply the states of
+// order-independence/reflink (the default rule does not exhaust this
+// universe in minutes); expanding each off-model state once bounds them.
+TEST(Refcount, OffModelOnceExhaustsWhatLeftoverFieldsMultiply) {
+    ExploreOptions o;
+    o.universe = model::Universe{2, 3, 2, 1, 1};
+    o.profile = Profile::Reflink;
+    o.time_budget_s = 120;
+    o.off_model = ExploreOptions::OffModel::Once;
+    const ExploreResult one = explore(variant("v6.15"), *find_property("order-independence"), o);
+    EXPECT_EQ(one.stop, ExploreStop::Exhausted) << to_string(one.stop);
+    EXPECT_GT(one.off_model_transitions, 0u);
+    o.threads = 2;
+    const ExploreResult two = explore(variant("v6.15"), *find_property("order-independence"), o);
+    EXPECT_EQ(two.states, one.states);
+    EXPECT_EQ(two.transitions, one.transitions);
+    EXPECT_EQ(two.off_model_transitions, one.off_model_transitions);
+}
+
+// An off-model state is still expanded once: what its next operation does is
+// found. Here the unpin after a pin drifted to the former head is a BUG
+// (CONFIG_DEBUG_VM), four operations in, as with the default rule.
+TEST(Refcount, OffModelOnceStillFindsWhatFollowsTheFirstDrift) {
+    ExploreOptions o;
+    o.universe = model::Universe{2, 4, 2, 1, 1};
+    o.profile = Profile::Reflink;
+    o.max_depth = 6;
+    o.time_budget_s = 60;
+    const Property& p = *find_property("order-independence");
+    const ExploreResult pins = explore(variant("v6.15+debug_vm"), p, o);
+    o.off_model = ExploreOptions::OffModel::Once;
+    const ExploreResult once = explore(variant("v6.15+debug_vm"), p, o);
+    ASSERT_TRUE(pins.found()) << to_string(pins.stop);
+    ASSERT_TRUE(once.found()) << to_string(once.stop);
+    auto texts = [](const std::vector<model::Op>& ops) {
+        std::vector<std::string> out;
+        for (const auto& op : ops) out.push_back(to_text(op));
+        return out;
+    };
+    EXPECT_EQ(texts(once.counterexample), texts(pins.counterexample));
+    EXPECT_NE(once.failure.value_or("").find("folio_ref_count"), std::string::npos)
+        << once.failure.value_or("");
+}

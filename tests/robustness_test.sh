@@ -188,6 +188,8 @@ usage_names --time-budget explore --time-budget nan
 usage_names --memory-budget explore --memory-budget nan
 usage_names --memory-budget explore --memory-budget -1
 usage_names --depth explore --depth 0
+usage_names --off-model explore --off-model sometimes
+usage_names --off-model explore --level fs --off-model once
 usage_names --json run --json ""
 usage_names --json explore --json ""
 usage_names --corpus-dir swarm --variant v10 --corpus-dir ""
