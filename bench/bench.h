@@ -49,6 +49,11 @@ struct ReferenceSearch {
 ReferenceSearch reference_bfs(const Variant& v, const Property& p, const model::Universe& u,
                               Profile profile, double seconds);
 
+// Two fixed workloads that run no daxcheck code (bench/calibration.cpp): ns
+// per dependent integer step ("alu_ns_per_step") and per dependent load over
+// 64 MiB ("load_ns"). About one second.
+nlohmann::json machine_calibration();
+
 nlohmann::json detect_section(const Options& o);
 nlohmann::json throughput_section(const Options& o);
 nlohmann::json raw_section(const Options& o);

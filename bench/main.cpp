@@ -101,12 +101,18 @@ int main(int argc, char** argv) {
     const unsigned cores = std::thread::hardware_concurrency();
     const std::string cpu = first_line_of("/proc/cpuinfo", "model name");
     const std::string load = first_line_of("/proc/loadavg", "");
-    fmt::print("daxcheck bench: {} cores, {}; load average at start {}\n{}\n\n", cores, cpu, load,
+    fmt::print("daxcheck bench: {} cores, {}; load average at start {}\n{}\n", cores, cpu, load,
                command);
+    // Figures of two runs compare only when the machine ran as fast in both.
+    const nlohmann::json calibration = machine_calibration();
+    fmt::print("machine: {:.2f} ns per dependent integer step, {:.1f} ns per dependent load over "
+               "64 MiB (no daxcheck code)\n\n",
+               calibration["alu_ns_per_step"].get<double>(), calibration["load_ns"].get<double>());
 
     nlohmann::json doc = {
         {"command", command},
-        {"machine", {{"nproc", cores}, {"cpu", cpu}, {"loadavg_at_start", load}}},
+        {"machine",
+         {{"nproc", cores}, {"cpu", cpu}, {"loadavg_at_start", load}, {"calibration", calibration}}},
         {"options", {{"seeds", o.seeds}, {"depth_seeds", o.depth_seeds}, {"seconds", o.seconds},
                      {"explore_seconds", o.explore_seconds}, {"quick", quick}}},
         {"sections", nlohmann::json::object()}};
