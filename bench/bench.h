@@ -51,7 +51,7 @@ ReferenceSearch reference_bfs(const Variant& v, const Property& p, const model::
 
 // Two fixed workloads that run no daxcheck code (bench/calibration.cpp): ns
 // per dependent integer step ("alu_ns_per_step") and per dependent load over
-// 64 MiB ("load_ns"). About one second.
+// 64 MiB ("load_ns"). A few seconds.
 nlohmann::json machine_calibration();
 
 nlohmann::json detect_section(const Options& o);

@@ -59,7 +59,8 @@ std::string reproduce_line(const ExploreCommandOptions& opts, const Variant& v, 
 std::string off_model_line(ExploreOptions::OffModel mode, std::uint64_t transitions) {
     if (mode == ExploreOptions::OffModel::Once)
         return fmt::format("{} transitions went from a state off the model (refinement fails "
-                           "there, SPEC 4 or 9) to another: checked, not expanded (--off-model once)",
+                           "there, SPEC 4 or 9) to another: step and end checks run, the state "
+                           "is not kept or expanded (--off-model once)",
                            grouped(transitions));
     return fmt::format("{} transitions reached states whose reference counts drifted from the "
                        "model's pins by more than --max-pins (SPEC 9, refinement fails there): "
@@ -99,6 +100,7 @@ void print_row(const ExploreCommandOptions& opts, const ExploreRow& row) {
     fmt::print("\n== {} / {} / {}: ", row.variant->name, row.property->name,
                to_string(row.profile));
     const std::string verdict_note = row.as_expected() ? "(expected)" : "(NOT expected)";
+    const bool once = opts.explore.off_model == ExploreOptions::OffModel::Once;
     if (row.error()) {
         fmt::print("error {}\n  {}\n", verdict_note,
                    r.stop == ExploreStop::Error
@@ -108,14 +110,18 @@ void print_row(const ExploreCommandOptions& opts, const ExploreRow& row) {
                                      stop_words(r), grouped(r.states), grouped(r.transitions),
                                      r.seconds, megabytes(r.memory_bytes)));
     } else if (r.found()) {
-        fmt::print("shortest counterexample, {} operation{} {}\n", r.counterexample.size(),
-                   r.counterexample.size() == 1 ? "" : "s", verdict_note);
+        fmt::print("shortest counterexample{}, {} operation{} {}\n",
+                   once ? " among the sequences --off-model once checks" : "",
+                   r.counterexample.size(), r.counterexample.size() == 1 ? "" : "s", verdict_note);
         for (const auto& op : r.counterexample) fmt::print("  {}\n", to_text(op));
         fmt::print("  {}\n", r.failure.value_or(""));
-        fmt::print("  shortest: every sequence of up to {} operation{} passes ({} states, {} "
+        fmt::print("  shortest: every sequence of up to {} operation{}{} passes ({} states, {} "
                    "transitions, {:.2f} s)\n",
-                   r.depth_completed, r.depth_completed == 1 ? "" : "s", grouped(r.states),
+                   r.depth_completed, r.depth_completed == 1 ? "" : "s",
+                   once ? " that --off-model once checks" : "", grouped(r.states),
                    grouped(r.transitions), r.seconds);
+        if (r.off_model_transitions)
+            fmt::print("  {}\n", off_model_line(opts.explore.off_model, r.off_model_transitions));
         if (!row.classes.empty()) fmt::print("  failure class: {}\n", row.classes[0].key());
         if (!row.expected.pass) fmt::print("  why expected: {}\n", row.expected.why);
         for (std::size_t i = 0; i < row.more.size(); i++) {
@@ -135,6 +141,9 @@ void print_row(const ExploreCommandOptions& opts, const ExploreRow& row) {
         fmt::print("  {}\n", symmetry_line(r));
         if (r.off_model_transitions)
             fmt::print("  {}\n", off_model_line(opts.explore.off_model, r.off_model_transitions));
+        if (once)
+            fmt::print("  (a weaker claim than the default's: sequences that stay off the model "
+                       "for two operations or more are not checked; --off-model pins checks them)\n");
         const double rate = r.seconds > 0 ? static_cast<double>(r.transitions) / r.seconds : 0;
         fmt::print("  time {:.2f} s ({:.2f} M transitions/s), memory {} (state store)\n",
                    r.seconds, rate / 1e6, megabytes(r.memory_bytes));

@@ -283,7 +283,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
             return usage("bad universe: " + problem);
         if (x_level == "fs") {
             if (x_threads != 1 || x_no_symmetry || explore->count("--memory-budget") ||
-                explore->count("--off-model"))
+                x_off_model != "pins")
                 return usage("explore --level fs: --threads, --no-symmetry, --off-model and --memory-budget are "
                              "function-level only for now (--max-states and --time-budget bound it)");
             FsRunOptions fo = fs_options(sel.variants, sel.properties, sel.profiles, xo.explore.universe);

@@ -146,7 +146,6 @@ struct Worker {
     // Operations per batch: at most batch_cap (from the packed size and the
     // memory budget), halved when a batch is slow for the time budget.
     std::size_t batch_limit = 1, batch_cap = 1;
-    // Which pfns of the parent are off the model (1) and how many.
     // With OffModel::Once: which pfns of the parent are off the model, and
     // how many.
     std::vector<std::uint8_t> off_model_pfn, off_model_scratch;
@@ -156,6 +155,9 @@ struct Worker {
     PackedList frontier;   // those of the previous level: the one being expanded
     std::deque<NewState> news;
     std::uint64_t step_failure_key = UINT64_MAX;
+    // The smallest transition to a state left unexpanded whose end check
+    // failed (OffModel::Once end-checks those states).
+    std::uint64_t unkept_end_failure_key = UINT64_MAX;
     std::uint64_t expanded = 0;  // parents fully expanded in this level
     std::uint64_t off_model = 0;  // children ExploreOptions::off_model leaves unexpanded
     std::atomic<std::uint64_t> bytes{0};  // found, news and the batch, for the memory budget
@@ -289,6 +291,10 @@ private:
         bool step = true;
         for (auto& worker : workers_) {
             failure = std::min(failure, worker->step_failure_key);
+            if (worker->unkept_end_failure_key < failure) {
+                failure = worker->unkept_end_failure_key;
+                step = false;
+            }
             for (const NewState& n : worker->news) {
                 if (n.end_fails && n.key < failure) {
                     failure = n.key;
@@ -382,6 +388,7 @@ private:
             worker->found.clear();
             worker->news = {};
             worker->step_failure_key = UINT64_MAX;
+            worker->unkept_end_failure_key = UINT64_MAX;
             worker->expanded = 0;
             worker->count_bytes();
         }
@@ -536,6 +543,19 @@ private:
             // unexpanded (refinement fails there: this bounds the others).
             if (leave_unexpanded(w, outcome)) {
                 w.off_model++;
+                // Under OffModel::Once the state is not kept, but checked as
+                // a kept one would be: an end check is the whole of drain and
+                // order-independence.
+                if (o_.off_model == ExploreOptions::OffModel::Once && p_.at_end) {
+                    copy_state(w.child, w.scratch);
+                    if (end_fails(w.scratch)) {
+                        w.unkept_end_failure_key = std::min(w.unkept_end_failure_key, key);
+                        record_failure(key);
+                        undo(w, w.ops[k], outcome);
+                        failed = true;
+                        break;
+                    }
+                }
                 undo(w, w.ops[k], outcome);
                 continue;
             }

@@ -49,11 +49,11 @@ struct ExploreOptions {
     //   WithinPins: all but those whose reference counts drifted from the
     //     model's pins by more than max_pins (counts that drift with every
     //     pin cycle have no bound). Every other sequence is checked.
-    //   Once: an off-model state is expanded, its off-model children are
-    //     step-checked but not kept: every sequence in which no two
-    //     consecutive states are off the model, plus one operation. Bounds
-    //     the fields 6.15-on ports leave behind, which multiply the states
-    //     (README, "Exploring").
+    //   Once: an off-model state is expanded; its off-model children are
+    //     checked (step and end checks) but not kept or expanded: every
+    //     sequence in which no two consecutive states are off the model,
+    //     plus one operation. Bounds the fields 6.15-on ports leave behind,
+    //     which multiply the states (README, "Exhaustive exploration").
     enum class OffModel { WithinPins, Once };
     OffModel off_model = OffModel::WithinPins;
     unsigned threads = 1;                  // expansion threads (level-synchronous)

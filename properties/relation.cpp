@@ -51,10 +51,6 @@ std::optional<std::string> check_relation(const Execution& exec,
                        *relation_mismatch(exec.model().pfns[*worst], exec.decode(*worst)));
 }
 
-bool relation_holds(const Execution& exec, model::Pfn p) {
-    return represents(exec.model().pfns[p], exec.decode(p));
-}
-
 bool pfn_refines(const Execution& exec, model::Pfn p) {
     return represents(exec.model().pfns[p], exec.decode(p)) && refcount_holds(exec, p);
 }

@@ -21,7 +21,4 @@ std::optional<std::string> check_relation_all(const Execution& exec);
 // No words, no allocation: the explorer asks this per child.
 bool pfn_refines(const Execution& exec, model::Pfn p);
 
-// Whether pfn p's decode represents its model state (no words: cheap).
-bool relation_holds(const Execution& exec, model::Pfn p);
-
 }  // namespace daxcheck

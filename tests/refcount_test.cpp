@@ -7,10 +7,16 @@
 
 #include "engines/explorer.h"
 #include "engines/minimise.h"
+#include "engines/op_enumeration.h"
 #include "engines/rc_runner.h"
 #include "engines/replay.h"
+#include "engines/state_pack.h"
 #include "engines/swarm.h"
 #include "harness/op_text.h"
+#include "properties/relation.h"
+
+#include <deque>
+#include <set>
 
 using namespace daxcheck;
 
@@ -175,4 +181,91 @@ TEST(Refcount, OffModelOnceStillFindsWhatFollowsTheFirstDrift) {
     EXPECT_EQ(texts(once.counterexample), texts(pins.counterexample));
     EXPECT_NE(once.failure.value_or("").find("folio_ref_count"), std::string::npos)
         << once.failure.value_or("");
+}
+
+// The explorer counts a child's off-model pfns incrementally (the parent's
+// count, updated for the step's pfns). A search that recounts every pfn of
+// every state from scratch must keep exactly the same states and leave the
+// same transitions unexpanded: a rule that cut too much (every child of an
+// off-model state, say, including those back on the model) or a count that
+// missed a pfn would differ.
+TEST(Refcount, OffModelOnceKeepsTheStatesAFromScratchSearchKeeps) {
+    const model::Universe u{2, 2, 2, 1, 1};
+    const Variant& v = variant("v6.15");
+    const Property& p = *find_property("order-independence");
+    const auto off_model_pfns = [](const Execution& e) {
+        long n = 0;
+        for (model::Pfn q = 0; q < e.model().pfns.size(); q++)
+            n += !e.misuse_tainted(q) && !pfn_refines(e, q);
+        return n;
+    };
+    const Relabelling identity = relabellings(u, false).front();
+    PackedState packed;
+    const auto key = [&](const Execution& e) {
+        pack_state(e, identity, packed);
+        return std::basic_string<std::uint8_t>(packed.begin(), packed.end());
+    };
+    Execution x(v, u), y(v, u);
+    std::set<std::basic_string<std::uint8_t>> seen{key(x)};
+    std::deque<std::basic_string<std::uint8_t>> frontier{key(x)};
+    std::uint64_t transitions = 0, unkept = 0, back_on_model = 0;
+    while (!frontier.empty()) {
+        unpack_state(frontier.front(), x);
+        frontier.pop_front();
+        const long parent_off = off_model_pfns(x);
+        for_each_op(x.model(), Profile::Reflink, p.with_misuse, [&](const model::Op& op) {
+            transitions++;
+            copy_state(x, y);
+            y.step(op);
+            const long child_off = off_model_pfns(y);
+            if (parent_off > 0 && child_off > 0) {
+                unkept++;
+                return true;
+            }
+            if (parent_off > 0) back_on_model++;
+            if (seen.insert(key(y)).second) frontier.push_back(key(y));
+            return true;
+        });
+    }
+    ASSERT_GT(unkept, 0u);
+    ASSERT_GT(back_on_model, 0u);  // the universe has off -> on -> off paths
+    ExploreOptions o;
+    o.universe = u;
+    o.profile = Profile::Reflink;
+    o.symmetry = false;
+    o.time_budget_s = 60;
+    o.off_model = ExploreOptions::OffModel::Once;
+    const ExploreResult r = explore(v, p, o);
+    ASSERT_EQ(r.stop, ExploreStop::Exhausted) << to_string(r.stop);
+    EXPECT_EQ(r.states, seen.size());
+    EXPECT_EQ(r.transitions, transitions);
+    EXPECT_EQ(r.off_model_transitions, unkept);
+}
+
+// Under --off-model once a state that is not kept is still end-checked:
+// drain's failure classes on v10-only-byvalue include sequences that end in
+// two off-model states, and `once` finds the same classes at the same
+// lengths as the default rule.
+TEST(Refcount, OffModelOnceEndChecksTheStatesItDoesNotKeep) {
+    ExploreOptions o;
+    o.universe = model::Universe{2, 2, 2, 1, 1};
+    o.profile = Profile::Reflink;
+    o.time_budget_s = 60;
+    const Property& p = *find_property("drain");
+    const Variant& v = variant("v10-only-byvalue");
+    std::vector<std::size_t> lengths[2];
+    for (int once = 0; once < 2; once++) {
+        o.off_model = once ? ExploreOptions::OffModel::Once : ExploreOptions::OffModel::WithinPins;
+        o.failures = ClassFilter{};
+        for (int n = 0; n < 3; n++) {
+            const ExploreResult r = explore(v, p, o);
+            if (!r.found()) break;
+            lengths[once].push_back(r.counterexample.size());
+            const auto c = failure_class_of(v, p, o.universe, r.counterexample);
+            ASSERT_TRUE(c.has_value());
+            o.failures.known.push_back(*c);
+        }
+    }
+    EXPECT_EQ(lengths[1], lengths[0]);
+    EXPECT_EQ(lengths[0].size(), 3u);
 }

@@ -190,6 +190,7 @@ usage_names --memory-budget explore --memory-budget -1
 usage_names --depth explore --depth 0
 usage_names --off-model explore --off-model sometimes
 usage_names --off-model explore --level fs --off-model once
+check "explore --level fs takes the default --off-model pins" 0 "$bin" explore --level fs --variant v6.2 --property refinement --profile exclusive --depth 1 --off-model pins
 usage_names --json run --json ""
 usage_names --json explore --json ""
 usage_names --corpus-dir swarm --variant v10 --corpus-dir ""
