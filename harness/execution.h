@@ -40,13 +40,17 @@ public:
     long steps() const { return world_.op_number; }
 
     // The explorer (engines/explorer.cpp) restores stored states in place;
-    // from then on changed_pfns() no longer knows every changed pfn.
+    // from then on changed_pfns() no longer knows every changed pfn, and a
+    // restored state may hold folio heads and tails no step of this
+    // execution made (step_pfns() then lists the tails of every reached
+    // page, as after any step that left a head or a tail).
     model::ModelState& mutable_model() {
         tracking_ = false;
         return model_;
     }
     kshim::kernel_world& mutable_world() {
         tracking_ = false;
+        compound_seen_ = true;
         return world_;
     }
     // The world the fault path (impl/fault/) runs in at the filesystem level.
