@@ -28,6 +28,15 @@ const Variant& variant(const std::string& name) {
     return *v;
 }
 
+// An explore of `u` in `profile`, stopped after `seconds` at the latest.
+ExploreOptions explore_options(const model::Universe& u, Profile profile, double seconds) {
+    ExploreOptions o;
+    o.universe = u;
+    o.profile = profile;
+    o.time_budget_s = seconds;
+    return o;
+}
+
 std::string text(const std::vector<model::Op>& ops) {
     std::string out;
     for (const auto& op : ops) out += to_text(op) + "\n";
@@ -128,10 +137,7 @@ TEST(Refcount, TheFreePathRunsTheVersionsChecks) {
 // Counts that drift with every pin made the state space unbounded; states
 // whose counts left the model are no longer expanded, so the search ends.
 TEST(Refcount, ExploreExhaustsASmallUniverseOnV615) {
-    ExploreOptions o;
-    o.universe = model::Universe{2, 2, 2, 1, 1};
-    o.profile = Profile::Exclusive;
-    o.time_budget_s = 60;
+    const ExploreOptions o = explore_options({2, 2, 2, 1, 1}, Profile::Exclusive, 60);
     const ExploreResult r =
         explore(variant("v6.15"), *find_property("order-independence"), o);
     EXPECT_EQ(r.stop, ExploreStop::Exhausted) << to_string(r.stop);
@@ -143,10 +149,7 @@ TEST(Refcount, ExploreExhaustsASmallUniverseOnV615) {
 // order-independence/reflink (the default rule does not exhaust this
 // universe in minutes); expanding each off-model state once bounds them.
 TEST(Refcount, OffModelOnceExhaustsWhatLeftoverFieldsMultiply) {
-    ExploreOptions o;
-    o.universe = model::Universe{2, 3, 2, 1, 1};
-    o.profile = Profile::Reflink;
-    o.time_budget_s = 120;
+    ExploreOptions o = explore_options({2, 3, 2, 1, 1}, Profile::Reflink, 120);
     o.off_model = ExploreOptions::OffModel::Once;
     const ExploreResult r = explore(variant("v6.15"), *find_property("order-independence"), o);
     EXPECT_EQ(r.stop, ExploreStop::Exhausted) << to_string(r.stop);
@@ -157,23 +160,15 @@ TEST(Refcount, OffModelOnceExhaustsWhatLeftoverFieldsMultiply) {
 // found. Here the unpin after a pin drifted to the former head is a BUG
 // (CONFIG_DEBUG_VM), four operations in, as with the default rule.
 TEST(Refcount, OffModelOnceStillFindsWhatFollowsTheFirstDrift) {
-    ExploreOptions o;
-    o.universe = model::Universe{2, 4, 2, 1, 1};
-    o.profile = Profile::Reflink;
+    ExploreOptions o = explore_options({2, 4, 2, 1, 1}, Profile::Reflink, 60);
     o.max_depth = 6;
-    o.time_budget_s = 60;
     const Property& p = *find_property("order-independence");
     const ExploreResult pins = explore(variant("v6.15+debug_vm"), p, o);
     o.off_model = ExploreOptions::OffModel::Once;
     const ExploreResult once = explore(variant("v6.15+debug_vm"), p, o);
     ASSERT_TRUE(pins.found()) << to_string(pins.stop);
     ASSERT_TRUE(once.found()) << to_string(once.stop);
-    auto texts = [](const std::vector<model::Op>& ops) {
-        std::vector<std::string> out;
-        for (const auto& op : ops) out.push_back(to_text(op));
-        return out;
-    };
-    EXPECT_EQ(texts(once.counterexample), texts(pins.counterexample));
+    EXPECT_EQ(text(once.counterexample), text(pins.counterexample));
     EXPECT_NE(once.failure.value_or("").find("folio_ref_count"), std::string::npos)
         << once.failure.value_or("");
 }
@@ -224,11 +219,8 @@ TEST(Refcount, OffModelOnceKeepsTheStatesAFromScratchSearchKeeps) {
     }
     ASSERT_GT(unkept, 0u);
     ASSERT_GT(back_on_model, 0u);  // the universe has off -> on -> off paths
-    ExploreOptions o;
-    o.universe = u;
-    o.profile = Profile::Reflink;
+    ExploreOptions o = explore_options(u, Profile::Reflink, 60);
     o.symmetry = false;
-    o.time_budget_s = 60;
     o.off_model = ExploreOptions::OffModel::Once;
     for (unsigned threads : {1u, 2u}) {  // the same for any number of threads
         o.threads = threads;
@@ -245,10 +237,7 @@ TEST(Refcount, OffModelOnceKeepsTheStatesAFromScratchSearchKeeps) {
 // two off-model states, and `once` finds the same classes at the same
 // lengths as the default rule.
 TEST(Refcount, OffModelOnceEndChecksTheStatesItDoesNotKeep) {
-    ExploreOptions o;
-    o.universe = model::Universe{2, 2, 2, 1, 1};
-    o.profile = Profile::Reflink;
-    o.time_budget_s = 60;
+    ExploreOptions o = explore_options({2, 2, 2, 1, 1}, Profile::Reflink, 60);
     const Property& p = *find_property("drain");
     const Variant& v = variant("v10-only-byvalue");
     std::vector<std::size_t> lengths[2];
