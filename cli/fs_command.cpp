@@ -407,7 +407,7 @@ int emit_command(const std::string& path, const std::string& variant_name,
             fmt::print("{}\n", fslevel::to_text(op));
             for (const auto& c : ex.step(op, none, true).calls) {
                 std::string w;
-                for (const auto& x : c.outcome.warnings) w += " WARN_ON_ONCE(" + x.condition + ")";
+                for (const auto& x : c.outcome.warnings) w += fmt::format(" WARN_ON_ONCE({})", x.condition);
                 fmt::print("#   {}{}{}\n", daxcheck::to_text(c.op), c.outcome.legal ? "" : " (illegal)", w);
             }
         }
@@ -455,7 +455,7 @@ int emit_command(const std::string& path, const std::string& variant_name,
                 if (fslevel::illegal_reason(run.fs(), drop)) return std::nullopt;
                 for (const auto& c : run.step(drop, none, true).calls)
                     for (const auto& w : c.outcome.warnings)
-                        if (seen.insert({w.function, w.condition}).second)
+                        if (seen.insert({std::string(w.function), std::string(w.condition)}).second)
                             events.emplace_back(w.function, w.condition, false);
                 if (run.evict(file))  // clear_inode: pages still counted after the last entry
                     events.emplace_back("clear_inode", "inode->i_data.nrpages", true);

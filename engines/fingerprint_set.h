@@ -117,7 +117,7 @@ private:
         std::atomic<const Slot*> first{nullptr};  // slots.data(), for prefetch()
         std::atomic<std::size_t> mask{0};
     };
-    static constexpr unsigned kShardBits = 6;
+    static constexpr unsigned kShardBits = 3;
 
     Shard& shard(const Fingerprint& fp) const { return shards_[fp.hi >> (64 - kShardBits)]; }
     void grow(Shard& s);

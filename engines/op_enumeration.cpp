@@ -1,6 +1,7 @@
 #include "engines/op_enumeration.h"
 
 #include <algorithm>
+#include <span>
 
 namespace daxcheck {
 
@@ -9,9 +10,11 @@ using namespace model;
 bool for_each_op(const ModelState& s, Profile profile, bool with_misuse,
                  const std::function<bool(const Op&)>& emit) {
     const Universe& u = s.universe;
-    std::vector<Order> orders = {0};
+    // PTE, and PMD where a PMD fits (no vector: this runs for every parent
+    // the explorer expands).
     const auto pmd = static_cast<Order>(u.pmd_order);
-    if (u.pages(pmd) <= std::min(u.pfns, u.offsets)) orders.push_back(pmd);
+    const Order both[] = {0, pmd};
+    const std::span<const Order> orders(both, u.pages(pmd) <= std::min(u.pfns, u.offsets) ? 2 : 1);
     for (FileId f = 0; f < u.files; f++)
         for (Order order : orders) {
             const std::uint64_t n = u.pages(order);

@@ -5,119 +5,184 @@
 namespace daxcheck {
 namespace {
 
-// Component kinds, in a hash seed's top byte; the position below it.
-constexpr std::uint64_t kPfnSeed = std::uint64_t{1} << 56;
-constexpr std::uint64_t kFileSeed = std::uint64_t{2} << 56;
+// Component kinds, in a key's top two bits; the relabelled file (for slots
+// and entries) in the next six, the position below.
+constexpr std::uint64_t kPfnKey = std::uint64_t{1} << 62;
+constexpr std::uint64_t kSlotKey = std::uint64_t{2} << 62;
+constexpr std::uint64_t kEntryKey = std::uint64_t{3} << 62;
+constexpr unsigned kFileShift = 56;
+constexpr std::uint64_t kPositionMask = (std::uint64_t{1} << kFileShift) - 1;
+
+// wyhash's multiply-fold: one 64x64->128 multiply, its halves xored.
+inline std::uint64_t mum(std::uint64_t a, std::uint64_t b) {
+    const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
+    return static_cast<std::uint64_t>(r >> 64) ^ static_cast<std::uint64_t>(r);
+}
+
+// The 128-bit hash of a component: its key and up to three words of
+// content. Two lanes with their own constants, each two multiply-folds
+// deep: the hash is summed over a state's components, so it must look
+// random, not merely differ (a plain xor or sum of words would let
+// components cancel in the sum).
+OrbitFingerprint::Sum component(std::uint64_t key, std::uint64_t x, std::uint64_t y,
+                                std::uint64_t z) {
+    const std::uint64_t a = mum(key ^ 0xa0761d6478bd642fULL, x ^ 0xe7037ed1a0b428dbULL);
+    const std::uint64_t b = mum(key ^ 0x8ebc6af09c88c6e3ULL, x ^ 0x589965cc75374cc3ULL);
+    return {mum(a ^ y ^ 0x1d8e4e27c47d124fULL, z ^ 0x9e3779b97f4a7c15ULL),
+            mum(b ^ z ^ 0xc2b2ae3d27d4eb4fULL, y ^ 0x165667b19e3779f9ULL)};
+}
+
+// Calls change(i, j) for each key whose value differs between two sorted
+// maps, with its index in `before` (i) and in `after` (j), -1 where absent:
+// one walk over both.
+template <class Map, class Change>
+void for_each_difference(const Map& before, const Map& after, Change change) {
+    const auto b0 = before.begin(), a0 = after.begin();
+    auto b = b0, a = a0;
+    while (b != before.end() || a != after.end()) {
+        if (a == after.end() || (b != before.end() && b->first < a->first)) {
+            change(b++ - b0, -1);
+        } else if (b == before.end() || a->first < b->first) {
+            change(-1, a++ - a0);
+        } else {
+            if (!(b->second == a->second)) change(b - b0, a - a0);
+            ++b;
+            ++a;
+        }
+    }
+}
 
 }  // namespace
 
 OrbitFingerprint::OrbitFingerprint(const std::vector<Relabelling>& labels, const Execution& initial)
     : labels_(labels),
       pfns_(static_cast<std::size_t>(initial.model().universe.pfns)),
-      files_(initial.model().universe.files),
-      layout_(initial),
+      // Every pfn of a new execution is the same idle page: its parts name
+      // no file and no pfn.
+      idle_parts_(pfn_parts(initial, 0)),
+      pfn_scratch_(labels.size()),
       base_sums_(labels.size()),
       child_sums_(labels.size()),
-      file_hashes_(labels.size() * files_),
-      idle_parts_(pfn_parts(initial, labels[0], 0)) {
-    if (pfns_ <= kCacheEntries) idle_hashes_.resize(pfns_);
-    for (model::Pfn q = 0; q < pfns_; q++) {
-        const Sum h = idle_hash(q);
-        if (!idle_hashes_.empty()) idle_hashes_[q] = h;
-        idle_sum_.add(h);
-    }
-    if (pfns_ * labels_.size() <= kCacheEntries) {
-        base_excess_.resize(pfns_ * labels_.size());
-        base_stamp_.assign(pfns_, 0);
-    }
+      base_files_(initial.model().universe.files) {
+    if (pfns_ * labels_.size() <= kCacheEntries) base_pfn_.resize(pfns_ * labels_.size());
 }
 
-OrbitFingerprint::Sum OrbitFingerprint::idle_hash(std::uint64_t position) {
-    if (!idle_hashes_.empty() && idle_hashes_[position].hi != 0) return idle_hashes_[position];
-    // An idle pfn's parts name no pfn: the same at every position.
-    const Fingerprint h = hash_pfn(idle_parts_, layout_, labels_[0], kPfnSeed | position);
-    return {h.hi, h.lo};
+OrbitFingerprint::Sum OrbitFingerprint::pfn_hash(const PfnParts& parts, std::size_t g,
+                                                 model::Pfn p) const {
+    if (parts == idle_parts_) return {};
+    const Relabelling& r = labels_[g];
+    const std::uint64_t file = parts.file >= 0 ? 1 + r.file_to[static_cast<std::size_t>(parts.file)] : 0;
+    const std::uint64_t head = parts.head >= 0 ? 1 + r.pfn_to[static_cast<std::size_t>(parts.head)] : 0;
+    return component(kPfnKey | r.pfn_to[p], parts.rest.hi, parts.rest.lo, file << 32 | head);
 }
 
-const OrbitFingerprint::Sum* OrbitFingerprint::base_excesses(model::Pfn p) {
-    if (base_stamp_[p] != base_number_) {
-        base_stamp_[p] = base_number_;
-        const PfnParts parts = pfn_parts(*base_, labels_[0], p);
-        for (std::size_t g = 0; g < labels_.size(); g++)
-            base_excess_[p * labels_.size() + g] = pfn_excess(parts, *base_, g, p);
-    }
-    return &base_excess_[p * labels_.size()];
+OrbitFingerprint::Sum OrbitFingerprint::slot_hash(std::size_t g, model::FileId f,
+                                                  model::PageOffset offset,
+                                                  const model::Slot& slot) const {
+    const Relabelling& r = labels_[g];
+    // Zero and empty entries hold no pfn to relabel.
+    const std::uint64_t pfn = slot.covers_pfns() ? r.pfn_to[slot.pfn] : 0;
+    const std::uint64_t kind = static_cast<std::uint64_t>(slot.order) << 3 |
+                               static_cast<std::uint64_t>(slot.kind) << 1 | slot.shared;
+    return component(kSlotKey | std::uint64_t{r.file_to[f]} << kFileShift | (offset & kPositionMask),
+                     pfn, kind, offset >> kFileShift);
 }
 
-OrbitFingerprint::Sum OrbitFingerprint::pfn_excess(const PfnParts& parts, const Execution& e,
-                                                   std::size_t g, model::Pfn p) {
-    const model::Pfn at = labels_[g].pfn_to[p];
-    const Fingerprint h = hash_pfn(parts, e, labels_[g], kPfnSeed | at);
-    Sum s{h.hi, h.lo};
-    s.subtract(idle_hash(at));
-    return s;
+OrbitFingerprint::Sum OrbitFingerprint::entry_hash(std::size_t g, model::FileId f,
+                                                   unsigned long index, const void* entry) const {
+    const Relabelling& r = labels_[g];
+    return component(kEntryKey | std::uint64_t{r.file_to[f]} << kFileShift | (index & kPositionMask),
+                     relabelled_entry(entry, r), 0, index >> kFileShift);
 }
 
-OrbitFingerprint::Sum OrbitFingerprint::file_hash(const Execution& e, std::size_t g,
-                                                  model::FileId f) {
-    const Fingerprint h = hash_file(e, labels_[g], f, kFileSeed | labels_[g].file_to[f]);
-    return {h.hi, h.lo};
+void OrbitFingerprint::add_file_diff(std::vector<Sum>& sums, const Execution& child,
+                                     model::FileId f) const {
+    const std::size_t n = labels_.size();
+    const auto& slots = child.model().files[f].slots;
+    const FileHashes& base = base_files_[f];
+    for_each_difference(base_->model().files[f].slots, slots, [&](long was, long now) {
+        for (std::size_t g = 0; was >= 0 && g < n; g++)
+            sums[g].subtract(base.slots[static_cast<std::size_t>(was) * n + g]);
+        if (now < 0) return;
+        const auto& [offset, slot] = *(slots.begin() + now);
+        for (std::size_t g = 0; g < n; g++) sums[g].add(slot_hash(g, f, offset, slot));
+    });
+    const auto& entries = child.world().i_pages[f];
+    for_each_difference(base_->world().i_pages[f], entries, [&](long was, long now) {
+        for (std::size_t g = 0; was >= 0 && g < n; g++)
+            sums[g].subtract(base.entries[static_cast<std::size_t>(was) * n + g]);
+        if (now < 0) return;
+        const auto& [index, entry] = *(entries.begin() + now);
+        for (std::size_t g = 0; g < n; g++) sums[g].add(entry_hash(g, f, index, entry));
+    });
 }
 
-void OrbitFingerprint::sums_of(const Execution& e, std::vector<Sum>& sums,
-                               std::vector<Sum>* files) {
-    std::fill(sums.begin(), sums.end(), idle_sum_);
+void OrbitFingerprint::sums_of(const Execution& e, std::vector<Sum>& sums, bool base) {
+    const std::size_t n = labels_.size();
+    std::fill(sums.begin(), sums.end(), Sum{});
     for (model::Pfn p = 0; p < pfns_; p++) {
-        const PfnParts parts = pfn_parts(e, labels_[0], p);
-        if (idle(parts)) continue;  // adds nothing under any relabelling
-        for (std::size_t g = 0; g < labels_.size(); g++) sums[g].add(pfn_excess(parts, e, g, p));
-    }
-    for (std::size_t g = 0; g < labels_.size(); g++)
-        for (std::size_t f = 0; f < files_; f++) {
-            const Sum h = file_hash(e, g, static_cast<model::FileId>(f));
-            if (files) (*files)[g * files_ + f] = h;
+        const PfnParts parts = pfn_parts(e, p);
+        const bool idle = parts == idle_parts_;  // adds nothing under any relabelling
+        if (idle && !(base && cached())) continue;
+        for (std::size_t g = 0; g < n; g++) {
+            const Sum h = idle ? Sum{} : pfn_hash(parts, g, p);
             sums[g].add(h);
+            if (base && cached()) base_pfn_[p * n + g] = h;
         }
+    }
+    const auto& files = e.model().files;
+    for (std::size_t f = 0; f < files.size(); f++) {
+        const auto file = static_cast<model::FileId>(f);
+        FileHashes& kept = base_files_[f];
+        if (base) {
+            kept.slots.clear();
+            kept.entries.clear();
+        }
+        for (const auto& [offset, slot] : files[f].slots)
+            for (std::size_t g = 0; g < n; g++) {
+                const Sum h = slot_hash(g, file, offset, slot);
+                sums[g].add(h);
+                if (base) kept.slots.push_back(h);
+            }
+        for (const auto& [index, entry] : e.world().i_pages[f])
+            for (std::size_t g = 0; g < n; g++) {
+                const Sum h = entry_hash(g, file, index, entry);
+                sums[g].add(h);
+                if (base) kept.entries.push_back(h);
+            }
+    }
 }
 
-bool OrbitFingerprint::idle(const PfnParts& parts) const {
-    // An idle pfn names no file and no other pfn: it encodes the same under
-    // every relabelling.
-    return parts.mapping == idle_parts_.mapping && parts.head == idle_parts_.head &&
-           parts.rest == idle_parts_.rest;
+const OrbitFingerprint::Sum* OrbitFingerprint::base_pfn_hashes(model::Pfn p) {
+    if (cached()) return &base_pfn_[p * labels_.size()];
+    const PfnParts parts = pfn_parts(*base_, p);
+    for (std::size_t g = 0; g < labels_.size(); g++) pfn_scratch_[g] = pfn_hash(parts, g, p);
+    return pfn_scratch_.data();
 }
 
 void OrbitFingerprint::set_base(const Execution& e) {
     base_ = &e;
-    base_number_++;
-    sums_of(e, base_sums_, &file_hashes_);
+    sums_of(e, base_sums_, true);
 }
 
 Fingerprint OrbitFingerprint::base() const { return orbit(base_sums_); }
 
 Fingerprint OrbitFingerprint::of(const Execution& e) {
-    sums_of(e, child_sums_, nullptr);
+    sums_of(e, child_sums_, false);
     return orbit(child_sums_);
 }
 
 Fingerprint OrbitFingerprint::child(const Execution& child, int file) {
     child_sums_ = base_sums_;
     for (model::Pfn p : child.step_pfns()) {
-        const Sum* before = !base_excess_.empty() ? base_excesses(p) : nullptr;
-        const PfnParts was = before ? PfnParts{} : pfn_parts(*base_, labels_[0], p);
-        const PfnParts now = pfn_parts(child, labels_[0], p);
+        const PfnParts now = pfn_parts(child, p);
+        const Sum* before = base_pfn_hashes(p);
         for (std::size_t g = 0; g < labels_.size(); g++) {
-            child_sums_[g].subtract(before ? before[g] : pfn_excess(was, *base_, g, p));
-            child_sums_[g].add(pfn_excess(now, child, g, p));
+            child_sums_[g].subtract(before[g]);
+            child_sums_[g].add(pfn_hash(now, g, p));
         }
     }
-    if (file >= 0) {
-        const auto f = static_cast<model::FileId>(file);
-        for (std::size_t g = 0; g < labels_.size(); g++) {
-            child_sums_[g].subtract(file_hashes_[g * files_ + f]);
-            child_sums_[g].add(file_hash(child, g, f));
-        }
-    }
+    if (file >= 0) add_file_diff(child_sums_, child, static_cast<model::FileId>(file));
     return orbit(child_sums_);
 }
 

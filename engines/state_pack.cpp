@@ -111,17 +111,8 @@ struct Writer {
         const auto pfn = static_cast<const kshim::folio*>(p) - memmap;
         varint(1 + r.pfn_to[static_cast<std::size_t>(pfn)]);
     }
-    // A DAX entry names a pfn: relabel it. Zero-page, empty and non-value
-    // entries are kept as they are.
-    void entry(const void* e) {
-        const auto value = reinterpret_cast<std::uintptr_t>(e);
-        const std::uintptr_t flags = (value >> 1) & ((1u << kshim::DAX_SHIFT) - 1);
-        const std::uintptr_t pfn = value >> (1 + kshim::DAX_SHIFT);
-        if (!(value & 1) || (flags & (kshim::DAX_ZERO_PAGE | kshim::DAX_EMPTY)) ||
-            pfn >= r.pfn_to.size())
-            return varint(value);
-        varint(reinterpret_cast<std::uintptr_t>(kshim::dax_make_entry(r.pfn_to[pfn], flags)));
-    }
+    // A DAX entry names a pfn: relabel it.
+    void entry(const void* e) { varint(relabelled_entry(e, r)); }
 };
 
 // How many numbers page_fields() writes at most for one page.
@@ -410,45 +401,50 @@ void unpack_state(std::basic_string_view<std::uint8_t> bytes, Execution& e) {
 
 namespace {
 
-// page_fields() into a hash of the fields that name no file and no pfn,
-// keeping the two that do (mapping, compound head) to relabel later.
+// page_fields() into a hash of the fields that name no file of the universe
+// and no pfn, keeping the two that may (mapping, compound head) apart.
 struct PartsIo {
     Writer<FingerprintBuilder> rest;
     PfnParts& parts;
+    std::size_t files;  // the universe's
     template <class T>
     void number(T v) { rest.number(v); }
     void pgmap(const kshim::dev_pagemap* m) { rest.pgmap(m); }
-    void mapping(const kshim::address_space* m) { parts.mapping = m; }
-    void page_pointer(const kshim::page* p) { parts.head = p; }
+    void mapping(const kshim::address_space* m) {
+        const auto& table = mapping_table();
+        for (std::size_t f = 0; m && f < files; f++)
+            if (m == table[f]) {
+                parts.file = static_cast<int>(f);
+                return;
+            }
+        rest.mapping(m);  // NULL, a sentinel or a file outside the universe
+    }
+    void page_pointer(const kshim::page* p) {
+        if (p) parts.head = static_cast<const kshim::folio*>(p) - rest.memmap;
+    }
 };
 
 }  // namespace
 
-PfnParts pfn_parts(const Execution& e, const Relabelling& identity, model::Pfn p) {
+PfnParts pfn_parts(const Execution& e, model::Pfn p) {
+    static const Relabelling none;  // PartsIo relabels nothing itself
     PfnParts parts;
-    PartsIo io{{FingerprintBuilder(), identity, e.world().memmap.data()}, parts};
+    PartsIo io{{FingerprintBuilder(), none, e.world().memmap.data()}, parts,
+               e.model().universe.files};
     io.rest.varint(pfn_number(e.model().pfns[p], e.misuse_tainted(p)));
     page_fields(io, static_cast<const kshim::page&>(e.world().memmap[p]));
     parts.rest = io.rest.sink.done();
     return parts;
 }
 
-Fingerprint hash_pfn(const PfnParts& parts, const Execution& e, const Relabelling& r,
-                     std::uint64_t seed) {
-    Writer<FingerprintBuilder> io{FingerprintBuilder(seed), r, e.world().memmap.data()};
-    io.varint(parts.rest.hi);
-    io.varint(parts.rest.lo);
-    io.mapping(parts.mapping);
-    io.page_pointer(parts.head);
-    return io.sink.done();
-}
-
-Fingerprint hash_file(const Execution& e, const Relabelling& r, model::FileId f,
-                      std::uint64_t seed) {
-    Writer<FingerprintBuilder> io{FingerprintBuilder(seed), r, e.world().memmap.data()};
-    write_slots(io, e.model().files[f].slots, r);
-    write_xarray(io, e.world().i_pages[f]);
-    return io.sink.done();
+std::uint64_t relabelled_entry(const void* e, const Relabelling& r) {
+    const auto value = reinterpret_cast<std::uintptr_t>(e);
+    const std::uintptr_t flags = (value >> 1) & ((1u << kshim::DAX_SHIFT) - 1);
+    const std::uintptr_t pfn = value >> (1 + kshim::DAX_SHIFT);
+    if (!(value & 1) || (flags & (kshim::DAX_ZERO_PAGE | kshim::DAX_EMPTY)) ||
+        pfn >= r.pfn_to.size())
+        return value;
+    return reinterpret_cast<std::uintptr_t>(kshim::dax_make_entry(r.pfn_to[pfn], flags));
 }
 
 int op_file(const model::Op& op) {

@@ -75,23 +75,23 @@ int op_file(const model::Op& op);
 // (a misuse step may taint pfns beyond them: copy_state then).
 void undo_step(const Execution& from, Execution& to, int file);
 
-// A hash, seeded with `seed`, of one component of the encoding pack_state
-// writes under `r`: pfn p's pins, misuse taint, share flag and page fields,
-// or file f's slot list and xarray (the numbers the encoding holds, hashed
-// without writing them out). Two states have the same encoding under r
-// exactly when every component at every relabelled position is the same.
-// A pfn's component in two parts, so that hashing it under many
-// relabellings reads its fields once: a hash of every field that names no
-// file and no pfn, and the two that do.
+// One pfn's part of the encoding pack_state writes (pins, misuse taint,
+// share flag, page fields), split so that engines/orbit_fingerprint.cpp can
+// take it under many relabellings while reading the fields once: a hash of
+// every field that names no file of the universe and no pfn, and the two
+// that may (page->mapping, compound_head). Two pfns have the same encoding
+// under a relabelling exactly when their parts are equal (up to a collision
+// of the 128-bit `rest`).
 struct PfnParts {
     Fingerprint rest;
-    const kshim::address_space* mapping = nullptr;
-    const kshim::page* head = nullptr;  // compound_head
+    int file = -1;            // page->mapping's file of the universe; -1: none (in `rest`)
+    std::int64_t head = -1;   // compound_head's pfn; -1: NULL
+    friend bool operator==(const PfnParts&, const PfnParts&) = default;
 };
-PfnParts pfn_parts(const Execution& e, const Relabelling& identity, model::Pfn p);
-Fingerprint hash_pfn(const PfnParts& parts, const Execution& e, const Relabelling& r,
-                     std::uint64_t seed);
-Fingerprint hash_file(const Execution& e, const Relabelling& r, model::FileId f,
-                      std::uint64_t seed);
+PfnParts pfn_parts(const Execution& e, model::Pfn p);
+
+// An xarray entry's value as pack_state writes it under `r`: a DAX entry's
+// pfn relabelled; zero-page, empty and non-value entries as they are.
+std::uint64_t relabelled_entry(const void* entry, const Relabelling& r);
 
 }  // namespace daxcheck

@@ -124,7 +124,7 @@ TEST(Refcount, TheFreePathRunsTheVersionsChecks) {
         StepOutcome last;
         for (const auto& op : ops) last = e.step(op);
         std::vector<std::string> out;
-        for (const auto& w : last.warnings) out.push_back(w.function + ": " + w.condition);
+        for (const auto& w : last.warnings) out.push_back(std::string(w.function) + ": " + std::string(w.condition));
         return out;
     };
     EXPECT_EQ(warnings_on_unpin("v7.1+debug_vm"),

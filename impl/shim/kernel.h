@@ -10,6 +10,7 @@
 #include <boost/container/flat_map.hpp>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 // The concurrency build (KSHIM_RACE, only the daxcheck_race libraries of
@@ -214,10 +215,13 @@ unsigned long dax_end_pfn(void *entry);
     for (pfn = ::kshim::dax_to_pfn(entry); pfn < ::kshim::dax_end_pfn(entry); pfn++)
 
 // ---- warnings and BUG_ON: recorded, never printed or fatal
+// `function` and `condition` view the string literals WARN_ON_ONCE passes
+// (static storage): recording a warning allocates nothing, and the explorer
+// records hundreds of thousands of them per second.
 struct warning_record {
-    std::string function;
+    std::string_view function;
     int line = 0;
-    std::string condition;
+    std::string_view condition;
     long op_number = 0;
 };
 bool warn_on_once(bool fired, const char *condition, const char *function, int line);
