@@ -94,6 +94,7 @@ private:
     struct SlotArray {
         Slot* data = nullptr;
         std::size_t count = 0;
+        std::size_t bytes = 0;  // allocated: huge-page arrays are rounded up to 2 MB
         explicit SlotArray(std::size_t n = 0);
         ~SlotArray();
         SlotArray(const SlotArray&) = delete;
@@ -101,6 +102,7 @@ private:
         void swap(SlotArray& o) {
             std::swap(data, o.data);
             std::swap(count, o.count);
+            std::swap(bytes, o.bytes);
         }
         std::size_t size() const { return count; }
         Slot& operator[](std::size_t i) { return data[i]; }
@@ -117,6 +119,10 @@ private:
         std::atomic<const Slot*> first{nullptr};  // slots.data(), for prefetch()
         std::atomic<std::size_t> mask{0};
     };
+    // Few shards, so that each grows past 2 MB onto transparent huge pages
+    // (every probe is a random access: with 4 KiB pages nearly each one
+    // missed the TLB, and the prefetches stalled on page walks), yet enough
+    // that two threads seldom wait for the same lock.
     static constexpr unsigned kShardBits = 3;
 
     Shard& shard(const Fingerprint& fp) const { return shards_[fp.hi >> (64 - kShardBits)]; }

@@ -54,7 +54,8 @@ void for_each_difference(const Map& before, const Map& after, Change change) {
 
 }  // namespace
 
-OrbitFingerprint::OrbitFingerprint(const std::vector<Relabelling>& labels, const Execution& initial)
+OrbitFingerprint::OrbitFingerprint(const std::vector<Relabelling>& labels, const Execution& initial,
+                                   std::size_t cache_entries)
     : labels_(labels),
       pfns_(static_cast<std::size_t>(initial.model().universe.pfns)),
       // Every pfn of a new execution is the same idle page: its parts name
@@ -64,7 +65,7 @@ OrbitFingerprint::OrbitFingerprint(const std::vector<Relabelling>& labels, const
       base_sums_(labels.size()),
       child_sums_(labels.size()),
       base_files_(initial.model().universe.files) {
-    if (pfns_ * labels_.size() <= kCacheEntries) base_pfn_.resize(pfns_ * labels_.size());
+    if (pfns_ * labels_.size() <= cache_entries) base_pfn_.resize(pfns_ * labels_.size());
 }
 
 OrbitFingerprint::Sum OrbitFingerprint::pfn_hash(const PfnParts& parts, std::size_t g,

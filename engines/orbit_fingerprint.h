@@ -33,8 +33,12 @@ class OrbitFingerprint {
 public:
     // `labels`: the relabellings the search takes orbits over (identity
     // first); `initial`: a state whose every pfn is idle (a new Execution),
-    // read here only.
-    OrbitFingerprint(const std::vector<Relabelling>& labels, const Execution& initial);
+    // read here only. The base's pfn hashes are kept when pfns x relabellings
+    // is at most `cache_entries` (16 bytes each), else computed again per
+    // child (a wide universe).
+    static constexpr std::size_t kCacheEntries = std::size_t{1} << 16;
+    OrbitFingerprint(const std::vector<Relabelling>& labels, const Execution& initial,
+                     std::size_t cache_entries = kCacheEntries);
 
     // Takes `e` as the base that child() updates (kept by reference: it must
     // not change until the next set_base). Time: pfns + relabellings x
@@ -83,9 +87,7 @@ private:
     const std::vector<Relabelling>& labels_;
     std::size_t pfns_;
     PfnParts idle_parts_;  // an initial pfn's
-    // The base's pfn hashes, [p * relabellings + g], when pfns x
-    // relabellings <= kCacheEntries (a wide universe computes them again).
-    static constexpr std::size_t kCacheEntries = std::size_t{1} << 16;
+    // The base's pfn hashes, [p * relabellings + g], when cached.
     std::vector<Sum> base_pfn_, pfn_scratch_;
     // The base's slot and entry hashes per file, in map order, [i * relabellings + g].
     struct FileHashes {

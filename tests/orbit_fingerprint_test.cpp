@@ -27,7 +27,11 @@ PackedState packed(const Execution& e) {
 
 }  // namespace
 
-TEST(OrbitFingerprint, IncrementalEqualsFromScratchAndUndoRestores) {
+namespace {
+
+// `cache_entries` 0: the base's pfn hashes are computed again per child, as
+// in a universe too wide to keep them.
+void incremental_equals_from_scratch(std::size_t cache_entries) {
     const auto u = universe();
     const auto labels = relabellings(u, true);
     ASSERT_EQ(labels.size(), 4u);  // both files and both PMD blocks swap
@@ -35,7 +39,7 @@ TEST(OrbitFingerprint, IncrementalEqualsFromScratchAndUndoRestores) {
     for (const char* name : {"v6.2", "v6.15", "v7.1", "v10", "v10-only-postdec"}) {
         const Variant& v = *find_variant(name);
         const Execution initial(v, u);
-        OrbitFingerprint orbit(labels, initial);
+        OrbitFingerprint orbit(labels, initial, cache_entries);
         Execution parent(v, u), child(v, u), rep(v, u);
         std::vector<model::Op> ops;
         std::size_t distinct = 0;
@@ -72,6 +76,16 @@ TEST(OrbitFingerprint, IncrementalEqualsFromScratchAndUndoRestores) {
         }
         EXPECT_GT(distinct, 100u) << name;  // fingerprints tell children apart
     }
+}
+
+}  // namespace
+
+TEST(OrbitFingerprint, IncrementalEqualsFromScratchAndUndoRestores) {
+    incremental_equals_from_scratch(OrbitFingerprint::kCacheEntries);
+}
+
+TEST(OrbitFingerprint, IncrementalEqualsFromScratchWithoutTheParentsCache) {
+    incremental_equals_from_scratch(0);
 }
 
 TEST(OrbitFingerprint, DifferentOrbitsGetDifferentFingerprints) {
