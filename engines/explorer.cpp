@@ -158,6 +158,7 @@ struct Worker {
     // The smallest transition to a state left unexpanded whose end check
     // failed (OffModel::Once end-checks those states).
     std::uint64_t unkept_end_failure_key = UINT64_MAX;
+    Fingerprint fp_of_unkept;  // the last such state's (Explorer::end_passed_before)
     std::uint64_t expanded = 0;  // parents fully expanded in this level
     std::uint64_t off_model = 0;  // children ExploreOptions::off_model leaves unexpanded
     std::atomic<std::uint64_t> bytes{0};  // found, news and the batch, for the memory budget
@@ -192,6 +193,8 @@ public:
         if (o.memory_budget_bytes && fixed_bytes_ >= o.memory_budget_bytes) return;
         for (unsigned t = 0; t < std::max(1u, o.threads); t++)
             workers_.push_back(std::make_unique<Worker>(v, o.universe, uses_symmetry(p, o)));
+        if (o.off_model == ExploreOptions::OffModel::Once && p.at_end)
+            end_passed_ = std::make_unique<FingerprintSet>(o.threads > 1);
     }
 
     // What the search holds whatever it stores, estimated: per worker three
@@ -395,7 +398,8 @@ private:
     }
 
     std::uint64_t memory_bytes() const {
-        std::uint64_t n = fixed_bytes_ + seen_.memory_bytes() + level_.capacity() * sizeof(Bytes) +
+        std::uint64_t n = fixed_bytes_ + seen_.memory_bytes() + end_passed_bytes() +
+                          level_.capacity() * sizeof(Bytes) +
                           level_ids_.capacity() * sizeof(std::uint32_t) +
                           (parent_.size() + op_.size()) * sizeof(std::uint32_t) +
                           ops_per_parent_.capacity() * sizeof(std::uint32_t);
@@ -406,11 +410,14 @@ private:
 
     // Fingerprints, parent pointers and the packed states of the last level.
     std::uint64_t store_bytes() const {
-        std::uint64_t n = seen_.memory_bytes() + (parent_.size() + op_.size()) * sizeof(std::uint32_t);
+        std::uint64_t n = seen_.memory_bytes() + end_passed_bytes() +
+                          (parent_.size() + op_.size()) * sizeof(std::uint32_t);
         for (const Bytes& b : level_) n += b.size();
         for (const auto& worker : workers_) n += worker->found.payload;  // a level a budget stopped
         return n;
     }
+
+    std::uint64_t end_passed_bytes() const { return end_passed_ ? end_passed_->memory_bytes() : 0; }
 
     std::optional<ExploreStop> over_budget() {
         if (o_.memory_budget_bytes) {
@@ -546,7 +553,8 @@ private:
                 // Under OffModel::Once the state is not kept, but checked as
                 // a kept one would be: an end check is the whole of drain and
                 // order-independence.
-                if (o_.off_model == ExploreOptions::OffModel::Once && p_.at_end) {
+                if (o_.off_model == ExploreOptions::OffModel::Once && p_.at_end &&
+                    !end_passed_before(w, w.ops[k], outcome)) {
                     copy_state(w.child, w.scratch);
                     if (end_fails(w.scratch)) {
                         w.unkept_end_failure_key = std::min(w.unkept_end_failure_key, key);
@@ -555,6 +563,7 @@ private:
                         failed = true;
                         break;
                     }
+                    end_passed_->insert(w.fp_of_unkept, 0);
                 }
                 undo(w, w.ops[k], outcome);
                 continue;
@@ -613,6 +622,14 @@ private:
         for (model::Pfn p : w.child.step_pfns())
             n += (off_model(w.child, p) ? 1 : 0) - w.off_model_pfn[p];
         return n;
+    }
+
+    // Whether w.child, left unexpanded, is a state whose end check already
+    // passed; sets w.fp_of_unkept to its fingerprint. (The end check on an
+    // orbit's member stands for the orbit's, as for kept states.)
+    bool end_passed_before(Worker& w, const Op& op, const StepOutcome& outcome) const {
+        w.fp_of_unkept = outcome.legal ? w.orbit.child(w.child, op_file(op)) : w.orbit.of(w.child);
+        return end_passed_->contains(w.fp_of_unkept);
     }
 
     // Whether w.child, one operation from w.parent, is left unexpanded.
@@ -831,6 +848,12 @@ private:
     Clock::time_point start_;
     std::vector<std::unique_ptr<Worker>> workers_;
     FingerprintSet seen_;
+    // Under OffModel::Once with an end check: the states left unexpanded
+    // whose end check passed, so that one reached again (from another
+    // parent, or a later level) is not checked again. One that failed is
+    // never added: each transition to it records its own key, and the
+    // smallest wins as for any failure.
+    std::unique_ptr<FingerprintSet> end_passed_;
     Cluster* cluster_;  // nullptr: this process alone
     // Every stored state's parent and operation index, by id; ids run level
     // by level, in discovery-key order inside a level.

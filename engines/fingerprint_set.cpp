@@ -85,6 +85,17 @@ bool FingerprintSet::insert(const Fingerprint& fp, std::uint64_t key) {
     }
 }
 
+bool FingerprintSet::contains(const Fingerprint& fp) const {
+    Shard& s = shard(fp);
+    std::unique_lock<std::mutex> held;
+    if (concurrent_) held = std::unique_lock<std::mutex>(s.mutex);
+    const std::size_t mask = s.slots.size() - 1;
+    for (std::size_t i = fp.lo & mask;; i = (i + 1) & mask) {
+        if (s.slots[i].fp == fp) return true;
+        if (s.slots[i].fp == Fingerprint{}) return false;
+    }
+}
+
 std::uint64_t FingerprintSet::key(const Fingerprint& fp) const {
     const Shard& s = shard(fp);
     const std::size_t mask = s.slots.size() - 1;

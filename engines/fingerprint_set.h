@@ -78,8 +78,11 @@ public:
         __builtin_prefetch(s.first.load(std::memory_order_relaxed) +
                            (fp.lo & s.mask.load(std::memory_order_relaxed)));
     }
-    // The key of a fingerprint in the set (insert() must have added it).
+    // The key of a fingerprint in the set (insert() must have added it);
+    // UINT64_MAX if it is absent. Not safe while other threads insert.
     std::uint64_t key(const Fingerprint& fp) const;
+    // Whether `fp` is in the set; safe while other threads insert.
+    bool contains(const Fingerprint& fp) const;
 
     std::uint64_t size() const { return size_.load(std::memory_order_relaxed); }
     std::uint64_t memory_bytes() const { return bytes_.load(std::memory_order_relaxed); }
