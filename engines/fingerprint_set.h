@@ -119,7 +119,10 @@ private:
         std::mutex mutex;
         SlotArray slots;
         std::size_t used = 0;
-        std::atomic<const Slot*> first{nullptr};  // slots.data(), for prefetch()
+        // Read by every prefetch(), written only when the shard grows: on a
+        // line of their own, which the other thread's inserts (the lock,
+        // `used`) do not keep taking away.
+        alignas(64) std::atomic<const Slot*> first{nullptr};  // slots.data()
         std::atomic<std::size_t> mask{0};
     };
     // Few shards, so that each grows past 2 MB onto transparent huge pages
