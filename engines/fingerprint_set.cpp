@@ -26,17 +26,17 @@ Fingerprint fingerprint(const std::uint8_t* p, std::size_t n, std::uint64_t seed
 FingerprintSet::SlotArray::SlotArray(std::size_t n) : count(n) {
     if (n == 0) return;
     constexpr std::size_t kHuge = std::size_t{2} << 20;
-    const std::size_t used = n * sizeof(Slot);
-    if (used >= kHuge) {
-        bytes = (used + kHuge - 1) / kHuge * kHuge;
+    const std::size_t bytes = n * sizeof(Slot);
+    // Huge pages for a whole number of them (24-byte slots in a power of
+    // two: 6 MB, 12 MB, ...); 3 MB would leave a fourth of its 4 MB unused.
+    if (bytes >= kHuge && bytes % kHuge == 0) {
         data = static_cast<Slot*>(std::aligned_alloc(kHuge, bytes));
         if (data) madvise(data, bytes, MADV_HUGEPAGE);
     } else {
-        bytes = used;
         data = static_cast<Slot*>(std::malloc(bytes));
     }
     if (!data) throw std::bad_alloc();
-    std::memset(static_cast<void*>(data), 0, used);
+    std::memset(static_cast<void*>(data), 0, bytes);
 }
 
 FingerprintSet::SlotArray::~SlotArray() { std::free(data); }
@@ -57,7 +57,7 @@ void FingerprintSet::grow(Shard& s) {
         while (!(slots[i].fp == Fingerprint{})) i = (i + 1) & mask;
         slots[i] = old;
     }
-    bytes_ += slots.bytes - s.slots.bytes;
+    bytes_ += (slots.size() - s.slots.size()) * sizeof(Slot);
     s.slots.swap(slots);
     s.first = s.slots.data;
     s.mask = s.slots.size() - 1;

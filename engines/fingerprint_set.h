@@ -97,7 +97,6 @@ private:
     struct SlotArray {
         Slot* data = nullptr;
         std::size_t count = 0;
-        std::size_t bytes = 0;  // allocated: huge-page arrays are rounded up to 2 MB
         explicit SlotArray(std::size_t n = 0);
         ~SlotArray();
         SlotArray(const SlotArray&) = delete;
@@ -105,7 +104,6 @@ private:
         void swap(SlotArray& o) {
             std::swap(data, o.data);
             std::swap(count, o.count);
-            std::swap(bytes, o.bytes);
         }
         std::size_t size() const { return count; }
         Slot& operator[](std::size_t i) { return data[i]; }
