@@ -29,6 +29,8 @@ using Bytes = std::basic_string_view<std::uint8_t>;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::uint32_t kNoParent = UINT32_MAX;
+// The most operations a worker runs between two budget checks.
+constexpr std::size_t kBatchCap = 256;
 
 // A transition's discovery key: parents in id order, then operations in
 // enumerate_ops order. Breadth-first search in key order reaches each state
@@ -421,9 +423,13 @@ private:
 
     std::optional<ExploreStop> over_budget() {
         if (o_.memory_budget_bytes) {
-            const std::uint64_t bytes = memory_bytes();
+            // With what the table may allocate before the next check (a
+            // shard near its load limit doubles, its old array still held).
+            const std::uint64_t inserts = kBatchCap * workers_.size();
+            const std::uint64_t bytes = memory_bytes() + seen_.growth_bytes(inserts) +
+                                        (end_passed_ ? end_passed_->growth_bytes(inserts) : 0);
             if (bytes >= o_.memory_budget_bytes) {
-                peak_bytes_ = bytes;
+                peak_bytes_ = memory_bytes();
                 return ExploreStop::MemoryBudget;
             }
         }
@@ -490,7 +496,7 @@ private:
                                      ? std::max<std::uint64_t>(4096, o_.memory_budget_bytes / 64)
                                      : std::size_t{4} << 20;
         w.batch_cap = std::clamp<std::size_t>(
-            room / (sizeof(Op) + sizeof(Fingerprint) + sizeof(std::uint32_t)), 1, 256);
+            room / (sizeof(Op) + sizeof(Fingerprint) + sizeof(std::uint32_t)), 1, kBatchCap);
         w.batch_limit = std::min(w.batch_limit, w.batch_cap);
         std::uint32_t next = 0;  // the next operation's index
         bool go_on = true;
@@ -563,7 +569,7 @@ private:
                         failed = true;
                         break;
                     }
-                    end_passed_->insert(w.fp_of_unkept, 0);
+                    remember_end_passed(w.fp_of_unkept);
                 }
                 undo(w, w.ops[k], outcome);
                 continue;
@@ -630,6 +636,16 @@ private:
     bool end_passed_before(Worker& w, const Op& op, const StepOutcome& outcome) const {
         w.fp_of_unkept = outcome.legal ? w.orbit.child(w.child, op_file(op)) : w.orbit.of(w.child);
         return end_passed_->contains(w.fp_of_unkept);
+    }
+
+    // Adds an unexpanded state whose end check passed to end_passed_ while
+    // that set, doubled by its next growth, stays within an eighth of the
+    // memory budget: it only saves time, and the budget is for states (a
+    // state not remembered is simply checked again).
+    void remember_end_passed(const Fingerprint& fp) {
+        if (o_.memory_budget_bytes && 2 * end_passed_->memory_bytes() > o_.memory_budget_bytes / 8)
+            return;
+        end_passed_->insert(fp, 0);
     }
 
     // Whether w.child, one operation from w.parent, is left unexpanded.

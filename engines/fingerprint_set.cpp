@@ -68,7 +68,8 @@ bool FingerprintSet::insert(const Fingerprint& fp, std::uint64_t key) {
     std::unique_lock<std::mutex> held;
     if (concurrent_) held = std::unique_lock<std::mutex>(s.mutex);
     // Linear probing up to 5/8 full.
-    if ((s.used + 1) * 8 > s.slots.size() * 5) grow(s);
+    const std::size_t used = s.used.load(std::memory_order_relaxed);
+    if ((used + 1) * 8 > s.slots.size() * 5) grow(s);
     const std::size_t mask = s.slots.size() - 1;
     for (std::size_t i = fp.lo & mask;; i = (i + 1) & mask) {
         Slot& slot = s.slots[i];
@@ -78,11 +79,22 @@ bool FingerprintSet::insert(const Fingerprint& fp, std::uint64_t key) {
         }
         if (slot.fp == Fingerprint{}) {
             slot = Slot{fp, key};
-            s.used++;
+            s.used.store(used + 1, std::memory_order_relaxed);  // the lock orders writers
             size_.fetch_add(1, std::memory_order_relaxed);
             return true;
         }
     }
+}
+
+std::uint64_t FingerprintSet::growth_bytes(std::uint64_t inserts) const {
+    std::uint64_t bytes = 0;
+    for (std::size_t i = 0; i < (std::size_t{1} << kShardBits); i++) {
+        const Shard& s = shards_[i];
+        const std::uint64_t size = s.mask.load(std::memory_order_relaxed) + 1;
+        if ((s.used.load(std::memory_order_relaxed) + inserts) * 8 > size * 5)
+            bytes += 2 * size * sizeof(Slot);
+    }
+    return bytes;
 }
 
 bool FingerprintSet::contains(const Fingerprint& fp) const {

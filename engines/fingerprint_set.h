@@ -86,6 +86,11 @@ public:
 
     std::uint64_t size() const { return size_.load(std::memory_order_relaxed); }
     std::uint64_t memory_bytes() const { return bytes_.load(std::memory_order_relaxed); }
+    // The bytes growing the set may allocate within the next `inserts`
+    // insertions: each shard that many could take past its load limit
+    // allocates twice its array while still holding the old one. Safe while
+    // other threads insert (an estimate then).
+    std::uint64_t growth_bytes(std::uint64_t inserts) const;
 
 private:
     struct Slot {
@@ -116,7 +121,7 @@ private:
     struct alignas(64) Shard {
         std::mutex mutex;
         SlotArray slots;
-        std::size_t used = 0;
+        std::atomic<std::size_t> used{0};  // written under the lock; growth_bytes() reads it
         // Read by every prefetch(), written only when the shard grows: on a
         // line of their own, which the other thread's inserts (the lock,
         // `used`) do not keep taking away.

@@ -88,42 +88,35 @@ TEST(OrbitFingerprint, IncrementalEqualsFromScratchWithoutTheParentsCache) {
     incremental_equals_from_scratch(0);
 }
 
-TEST(OrbitFingerprint, DifferentOrbitsGetDifferentFingerprints) {
-    // Every state of a small exhausted search, from scratch: as many
-    // distinct fingerprints as the explorer counts orbits.
+namespace {
+
+// Every state of a breadth-first search to `depth` by hand, deduplicating on
+// canonical encodings: the number of distinct fingerprints, taken from
+// scratch, and of distinct orbits.
+std::pair<std::size_t, std::size_t> fingerprints_and_orbits(const Variant& v, bool with_misuse,
+                                                            unsigned depth) {
     const auto u = universe();
-    ExploreOptions o;
-    o.universe = u;
-    o.max_depth = 3;
-    const Variant& v = *find_variant("v6.2");
-    const auto r = explore(v, *find_property("refinement"), o);
-    ASSERT_EQ(r.stop, ExploreStop::DepthLimit);
-    // Breadth-first by hand, deduplicating on canonical encodings.
     const auto labels = relabellings(u, true);
     const Execution initial(v, u);
     OrbitFingerprint orbit(labels, initial);
     std::set<PackedState> seen_bytes;
     std::set<std::pair<std::uint64_t, std::uint64_t>> seen_fps;
+    CanonicalScratch buffers;
     std::vector<PackedState> level{{}};
-    {
-        CanonicalScratch buffers;
-        pack_canonical(initial, labels, level[0], buffers);
-    }
+    pack_canonical(initial, labels, level[0], buffers);
     seen_bytes.insert(level[0]);
     seen_fps.insert({orbit.of(initial).hi, orbit.of(initial).lo});
-    Execution e(v, u);
+    Execution e(v, u), c(v, u);
     std::vector<model::Op> ops;
-    for (unsigned depth = 0; depth < 3; depth++) {
+    for (unsigned d = 0; d < depth; d++) {
         std::vector<PackedState> next;
         for (const PackedState& s : level) {
             unpack_state({s.data(), s.size()}, e);
-            enumerate_ops(e.model(), Profile::Reflink, false, ops);
+            enumerate_ops(e.model(), Profile::Reflink, with_misuse, ops);
             for (const auto& op : ops) {
-                Execution c(v, u);
                 copy_state(e, c);
                 c.step(op);
                 PackedState canonical;
-                CanonicalScratch buffers;
                 pack_canonical(c, labels, canonical, buffers);
                 const Fingerprint fp = orbit.of(c);
                 seen_fps.insert({fp.hi, fp.lo});
@@ -132,6 +125,30 @@ TEST(OrbitFingerprint, DifferentOrbitsGetDifferentFingerprints) {
         }
         level = std::move(next);
     }
-    EXPECT_EQ(seen_bytes.size(), r.states);
-    EXPECT_EQ(seen_fps.size(), seen_bytes.size());
+    return {seen_fps.size(), seen_bytes.size()};
+}
+
+}  // namespace
+
+TEST(OrbitFingerprint, DifferentOrbitsGetDifferentFingerprints) {
+    // As many distinct fingerprints as the explorer counts orbits.
+    ExploreOptions o;
+    o.universe = universe();
+    o.max_depth = 3;
+    const Variant& v = *find_variant("v6.2");
+    const auto r = explore(v, *find_property("refinement"), o);
+    ASSERT_EQ(r.stop, ExploreStop::DepthLimit);
+    const auto [fps, orbits] = fingerprints_and_orbits(v, false, 3);
+    EXPECT_EQ(orbits, r.states);
+    EXPECT_EQ(fps, orbits);
+}
+
+TEST(OrbitFingerprint, StaleFieldsAndMisuseTellOrbitsApart) {
+    // 6.15-on ports leave page->mapping and folio heads behind, and misuse
+    // taints pfns: states that differ only there are different orbits.
+    for (const char* name : {"v6.15", "v7.1"}) {
+        const auto [fps, orbits] = fingerprints_and_orbits(*find_variant(name), true, 4);
+        EXPECT_EQ(fps, orbits) << name;
+        EXPECT_GT(orbits, 1000u) << name;
+    }
 }

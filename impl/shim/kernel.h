@@ -9,8 +9,7 @@
 #include <cstdint>
 #include <boost/container/flat_map.hpp>
 #include <stdexcept>
-#include <string>
-#include <string_view>
+#include <string>  // and std::string_view
 #include <vector>
 
 // The concurrency build (KSHIM_RACE, only the daxcheck_race libraries of
@@ -215,10 +214,7 @@ unsigned long dax_end_pfn(void *entry);
     for (pfn = ::kshim::dax_to_pfn(entry); pfn < ::kshim::dax_end_pfn(entry); pfn++)
 
 // ---- warnings and BUG_ON: recorded, never printed or fatal
-// `function` and `condition` view the string literals WARN_ON_ONCE passes
-// (static storage): recording a warning allocates nothing, and the explorer
-// records hundreds of thousands of them per second.
-struct warning_record {
+struct warning_record {  // views of WARN_ON_ONCE's literals: recording one allocates nothing
     std::string_view function;
     int line = 0;
     std::string_view condition;
