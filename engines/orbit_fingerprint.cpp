@@ -52,6 +52,36 @@ void for_each_difference(const Map& before, const Map& after, Change change) {
     }
 }
 
+using Sums = std::vector<OrbitFingerprint::Sum>;
+
+// Adds every (key, value) of a map (slots or xarray entries) to the sums,
+// hash(g, key, value) under each of the sums' relabellings, and keeps the
+// hashes in `kept` ([i * relabellings + g]) when it is not null.
+template <class Map, class Hash>
+void add_all(Sums& sums, const Map& map, Sums* kept, Hash hash) {
+    for (const auto& [key, value] : map)
+        for (std::size_t g = 0; g < sums.size(); g++) {
+            const OrbitFingerprint::Sum h = hash(g, key, value);
+            sums[g].add(h);
+            if (kept) kept->push_back(h);
+        }
+}
+
+// Moves the sums from `before` (whose hashes add_all kept) to `after`: the
+// hashes of the keys whose values differ.
+template <class Map, class Hash>
+void add_difference(Sums& sums, const Map& before, const Sums& kept, const Map& after,
+                    Hash hash) {
+    const std::size_t n = sums.size();
+    for_each_difference(before, after, [&](long was, long now) {
+        for (std::size_t g = 0; was >= 0 && g < n; g++)
+            sums[g].subtract(kept[static_cast<std::size_t>(was) * n + g]);
+        if (now < 0) return;
+        const auto& [key, value] = *(after.begin() + now);
+        for (std::size_t g = 0; g < n; g++) sums[g].add(hash(g, key, value));
+    });
+}
+
 }  // namespace
 
 OrbitFingerprint::OrbitFingerprint(const std::vector<Relabelling>& labels, const Execution& initial,
@@ -98,59 +128,46 @@ OrbitFingerprint::Sum OrbitFingerprint::entry_hash(std::size_t g, model::FileId 
 
 void OrbitFingerprint::add_file_diff(std::vector<Sum>& sums, const Execution& child,
                                      model::FileId f) const {
-    const std::size_t n = labels_.size();
-    const auto& slots = child.model().files[f].slots;
     const FileHashes& base = base_files_[f];
-    for_each_difference(base_->model().files[f].slots, slots, [&](long was, long now) {
-        for (std::size_t g = 0; was >= 0 && g < n; g++)
-            sums[g].subtract(base.slots[static_cast<std::size_t>(was) * n + g]);
-        if (now < 0) return;
-        const auto& [offset, slot] = *(slots.begin() + now);
-        for (std::size_t g = 0; g < n; g++) sums[g].add(slot_hash(g, f, offset, slot));
-    });
-    const auto& entries = child.world().i_pages[f];
-    for_each_difference(base_->world().i_pages[f], entries, [&](long was, long now) {
-        for (std::size_t g = 0; was >= 0 && g < n; g++)
-            sums[g].subtract(base.entries[static_cast<std::size_t>(was) * n + g]);
-        if (now < 0) return;
-        const auto& [index, entry] = *(entries.begin() + now);
-        for (std::size_t g = 0; g < n; g++) sums[g].add(entry_hash(g, f, index, entry));
-    });
+    add_difference(sums, base_->model().files[f].slots, base.slots, child.model().files[f].slots,
+                   [&](std::size_t g, model::PageOffset o, const model::Slot& slot) {
+                       return slot_hash(g, f, o, slot);
+                   });
+    add_difference(sums, base_->world().i_pages[f], base.entries, child.world().i_pages[f],
+                   [&](std::size_t g, unsigned long i, const void* entry) {
+                       return entry_hash(g, f, i, entry);
+                   });
 }
 
 void OrbitFingerprint::sums_of(const Execution& e, std::vector<Sum>& sums, bool base) {
     const std::size_t n = labels_.size();
     std::fill(sums.begin(), sums.end(), Sum{});
+    const bool keep_pfns = base && cached();
     for (model::Pfn p = 0; p < pfns_; p++) {
         const PfnParts parts = pfn_parts(e, p);
-        const bool idle = parts == idle_parts_;  // adds nothing under any relabelling
-        if (idle && !(base && cached())) continue;
+        // An idle pfn adds nothing under any relabelling (pfn_hash: zero).
+        if (parts == idle_parts_ && !keep_pfns) continue;
         for (std::size_t g = 0; g < n; g++) {
-            const Sum h = idle ? Sum{} : pfn_hash(parts, g, p);
+            const Sum h = pfn_hash(parts, g, p);
             sums[g].add(h);
-            if (base && cached()) base_pfn_[p * n + g] = h;
+            if (keep_pfns) base_pfn_[p * n + g] = h;
         }
     }
-    const auto& files = e.model().files;
-    for (std::size_t f = 0; f < files.size(); f++) {
-        const auto file = static_cast<model::FileId>(f);
-        FileHashes& kept = base_files_[f];
-        if (base) {
-            kept.slots.clear();
-            kept.entries.clear();
+    for (std::size_t i = 0; i < e.model().files.size(); i++) {
+        const auto f = static_cast<model::FileId>(i);
+        FileHashes* kept = base ? &base_files_[f] : nullptr;
+        if (kept) {
+            kept->slots.clear();
+            kept->entries.clear();
         }
-        for (const auto& [offset, slot] : files[f].slots)
-            for (std::size_t g = 0; g < n; g++) {
-                const Sum h = slot_hash(g, file, offset, slot);
-                sums[g].add(h);
-                if (base) kept.slots.push_back(h);
-            }
-        for (const auto& [index, entry] : e.world().i_pages[f])
-            for (std::size_t g = 0; g < n; g++) {
-                const Sum h = entry_hash(g, file, index, entry);
-                sums[g].add(h);
-                if (base) kept.entries.push_back(h);
-            }
+        add_all(sums, e.model().files[f].slots, kept ? &kept->slots : nullptr,
+                [&](std::size_t g, model::PageOffset o, const model::Slot& slot) {
+                    return slot_hash(g, f, o, slot);
+                });
+        add_all(sums, e.world().i_pages[f], kept ? &kept->entries : nullptr,
+                [&](std::size_t g, unsigned long index, const void* entry) {
+                    return entry_hash(g, f, index, entry);
+                });
     }
 }
 
