@@ -575,7 +575,7 @@ private:
                 continue;
             }
             // A misuse step may taint pfns beyond its step pfns: from scratch.
-            w.child_fps.push_back(outcome.legal ? w.orbit.child(w.child, op_file(w.ops[k]))
+            w.child_fps.push_back(outcome.legal ? w.orbit.child(w.child, op_slot(w.ops[k]))
                                                 : w.orbit.of(w.child));
             w.child_ops.push_back(k);
             seen_.prefetch(w.child_fps.back());
@@ -594,8 +594,10 @@ private:
             if (!seen_.insert(w.child_fps[c], key)) continue;
             // A new state (a few percent of the transitions): run its
             // operation again to store its canonical encoding.
-            const std::uint32_t weight = pack_child(w, w.ops[k], w.packed);
-            if (!add_new(w, w.child_fps[c], key, weight, Bytes(w.packed.data(), w.packed.size())))
+            bool end_failed = false;
+            const std::uint32_t weight = pack_child(w, w.ops[k], w.packed, &end_failed);
+            if (!add_new(w, w.child_fps[c], key, weight, Bytes(w.packed.data(), w.packed.size()),
+                         end_failed))
                 return false;
         }
         w.count_bytes();
@@ -634,7 +636,7 @@ private:
     // passed; sets w.fp_of_unkept to its fingerprint. (The end check on an
     // orbit's member stands for the orbit's, as for kept states.)
     bool end_passed_before(Worker& w, const Op& op, const StepOutcome& outcome) const {
-        w.fp_of_unkept = outcome.legal ? w.orbit.child(w.child, op_file(op)) : w.orbit.of(w.child);
+        w.fp_of_unkept = outcome.legal ? w.orbit.child(w.child, op_slot(op)) : w.orbit.of(w.child);
         return end_passed_->contains(w.fp_of_unkept);
     }
 
@@ -661,23 +663,35 @@ private:
     }
 
     // Runs `op` from the parent again and packs the child canonically into
-    // `out`; returns how many concrete states its orbit holds.
-    static std::uint32_t pack_child(Worker& w, const Op& op, PackedState& out) {
+    // `out`; returns how many concrete states its orbit holds. With
+    // `end_failed` (a state new to this process), also runs the property's
+    // end check on a copy of the child and says whether it failed: a copy
+    // costs a third of unpacking the encoding again.
+    std::uint32_t pack_child(Worker& w, const Op& op, PackedState& out,
+                             bool* end_failed = nullptr) const {
         const StepOutcome outcome = w.child.step(op);
         const std::size_t same = w.canon.canonical(w.child, out);
+        if (end_failed && p_.at_end) {
+            copy_state(w.child, w.scratch);
+            *end_failed = end_fails(w.scratch);
+        }
         undo(w, op, outcome);
         return static_cast<std::uint32_t>(w.canon.group_size() / same);
     }
 
     // Keeps a state new in this level; false when its end check fails.
+    // `end_failed`: the verdict pack_child took on the concrete child; none
+    // for a state another process sent, checked here on its encoding. (The
+    // child and the encoded representative are one orbit: by symmetry the
+    // end check's verdict is the same, and replay confirms a failure.)
     bool add_new(Worker& w, const Fingerprint& fp, std::uint64_t key, std::uint32_t weight,
-                 Bytes packed) {
+                 Bytes packed, std::optional<bool> end_failed = std::nullopt) {
         {
             NewState n{fp, 0, static_cast<std::uint32_t>(w.found.size()), weight, false};
             w.found.push(packed);
-            // The end check runs on the orbit's representative: by symmetry
-            // its verdict is the concrete state's (replay confirms it).
-            if (p_.at_end) {
+            if (p_.at_end && end_failed) {
+                n.end_fails = *end_failed;
+            } else if (p_.at_end) {
                 unpack_state(packed, w.scratch);
                 n.end_fails = end_fails(w.scratch);
             }
@@ -722,7 +736,7 @@ private:
 
     // Back from w.child to w.parent after one operation.
     static void undo(Worker& w, const Op& op, const StepOutcome& outcome) {
-        if (outcome.legal) undo_step(w.parent, w.child, op_file(op));
+        if (outcome.legal) undo_step(w.parent, w.child, op_slot(op));
         else copy_state(w.parent, w.child);  // a misuse may taint pfns beyond its step pfns
     }
 

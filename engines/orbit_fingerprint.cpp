@@ -32,26 +32,6 @@ OrbitFingerprint::Sum component(std::uint64_t key, std::uint64_t x, std::uint64_
             mum(b ^ z ^ 0xc2b2ae3d27d4eb4fULL, y ^ 0x165667b19e3779f9ULL)};
 }
 
-// Calls change(i, j) for each key whose value differs between two sorted
-// maps, with its index in `before` (i) and in `after` (j), -1 where absent:
-// one walk over both.
-template <class Map, class Change>
-void for_each_difference(const Map& before, const Map& after, Change change) {
-    const auto b0 = before.begin(), a0 = after.begin();
-    auto b = b0, a = a0;
-    while (b != before.end() || a != after.end()) {
-        if (a == after.end() || (b != before.end() && b->first < a->first)) {
-            change(b++ - b0, -1);
-        } else if (b == before.end() || a->first < b->first) {
-            change(-1, a++ - a0);
-        } else {
-            if (!(b->second == a->second)) change(b - b0, a - a0);
-            ++b;
-            ++a;
-        }
-    }
-}
-
 using Sums = std::vector<OrbitFingerprint::Sum>;
 
 // Adds every (key, value) of a map (slots or xarray entries) to the sums,
@@ -67,19 +47,28 @@ void add_all(Sums& sums, const Map& map, Sums* kept, Hash hash) {
         }
 }
 
-// Moves the sums from `before` (whose hashes add_all kept) to `after`: the
-// hashes of the keys whose values differ.
+// Moves the sums from `before` (whose hashes add_all kept) to `after` at one
+// key: the old value's hashes out and the new value's in, where they differ.
 template <class Map, class Hash>
 void add_difference(Sums& sums, const Map& before, const Sums& kept, const Map& after,
-                    Hash hash) {
+                    typename Map::key_type key, Hash hash) {
+    // A file holds a few entries: a linear scan beats a binary search.
+    const auto find = [key](const Map& m) {
+        auto it = m.begin();
+        for (const auto end = m.end(); it != end && it->first < key;) ++it;
+        return it;
+    };
+    const auto was = find(before), now = find(after);
+    const bool had = was != before.end() && was->first == key;
+    const bool has = now != after.end() && now->first == key;
+    if (had && has && was->second == now->second) return;
     const std::size_t n = sums.size();
-    for_each_difference(before, after, [&](long was, long now) {
-        for (std::size_t g = 0; was >= 0 && g < n; g++)
-            sums[g].subtract(kept[static_cast<std::size_t>(was) * n + g]);
-        if (now < 0) return;
-        const auto& [key, value] = *(after.begin() + now);
-        for (std::size_t g = 0; g < n; g++) sums[g].add(hash(g, key, value));
-    });
+    if (had) {
+        const auto i = static_cast<std::size_t>(was - before.begin());
+        for (std::size_t g = 0; g < n; g++) sums[g].subtract(kept[i * n + g]);
+    }
+    if (has)
+        for (std::size_t g = 0; g < n; g++) sums[g].add(hash(g, key, now->second));
 }
 
 }  // namespace
@@ -92,9 +81,9 @@ OrbitFingerprint::OrbitFingerprint(const std::vector<Relabelling>& labels, const
       // no file and no pfn.
       idle_parts_(pfn_parts(initial, 0)),
       pfn_scratch_(labels.size()),
+      base_files_(initial.model().universe.files),
       base_sums_(labels.size()),
-      child_sums_(labels.size()),
-      base_files_(initial.model().universe.files) {
+      child_sums_(labels.size()) {
     if (pfns_ * labels_.size() <= cache_entries) base_pfn_.resize(pfns_ * labels_.size());
 }
 
@@ -126,15 +115,16 @@ OrbitFingerprint::Sum OrbitFingerprint::entry_hash(std::size_t g, model::FileId 
                      relabelled_entry(entry, r), 0, index >> kFileShift);
 }
 
-void OrbitFingerprint::add_file_diff(std::vector<Sum>& sums, const Execution& child,
-                                     model::FileId f) const {
+void OrbitFingerprint::add_slot_diff(std::vector<Sum>& sums, const Execution& child,
+                                     SlotRef slot) const {
+    const auto f = static_cast<model::FileId>(slot.file);
     const FileHashes& base = base_files_[f];
     add_difference(sums, base_->model().files[f].slots, base.slots, child.model().files[f].slots,
-                   [&](std::size_t g, model::PageOffset o, const model::Slot& slot) {
-                       return slot_hash(g, f, o, slot);
+                   slot.offset, [&](std::size_t g, model::PageOffset o, const model::Slot& s) {
+                       return slot_hash(g, f, o, s);
                    });
     add_difference(sums, base_->world().i_pages[f], base.entries, child.world().i_pages[f],
-                   [&](std::size_t g, unsigned long i, const void* entry) {
+                   slot.offset, [&](std::size_t g, unsigned long i, const void* entry) {
                        return entry_hash(g, f, i, entry);
                    });
 }
@@ -190,7 +180,7 @@ Fingerprint OrbitFingerprint::of(const Execution& e) {
     return orbit(child_sums_);
 }
 
-Fingerprint OrbitFingerprint::child(const Execution& child, int file) {
+Fingerprint OrbitFingerprint::child(const Execution& child, SlotRef slot) {
     child_sums_ = base_sums_;
     for (model::Pfn p : child.step_pfns()) {
         const PfnParts now = pfn_parts(child, p);
@@ -200,7 +190,7 @@ Fingerprint OrbitFingerprint::child(const Execution& child, int file) {
             child_sums_[g].add(pfn_hash(now, g, p));
         }
     }
-    if (file >= 0) add_file_diff(child_sums_, child, static_cast<model::FileId>(file));
+    if (slot.file >= 0) add_slot_diff(child_sums_, child, slot);
     return orbit(child_sums_);
 }
 

@@ -10,8 +10,8 @@
 // g, keyed by the relabelled position (AdHash, Bellare and Micciancio 1997).
 // A step changes a few components, so a child's sums are the parent's minus
 // the old components' hashes plus the new ones': the pfns the step reached
-// and the slots and entries of its file that differ from the parent's (a
-// merge of two sorted lists, no hashing where they agree). The orbit's
+// and the one slot and xarray entry at its (file, offset), where they differ
+// from the parent's (op_slot: a step changes no other). The orbit's
 // fingerprint is the smallest sum over the relabellings, put through a
 // bijective mixer (the smallest of several values would otherwise crowd the
 // table's low shards).
@@ -47,10 +47,10 @@ public:
     // The base state's orbit fingerprint.
     Fingerprint base() const;
     // The orbit fingerprint of `child`, which equals the base state but for
-    // the pfns child.step_pfns() and file `file` (-1: none), as after one
-    // legal step from it. Time: that file's slots and entries, plus
-    // relabellings x the components that differ.
-    Fingerprint child(const Execution& child, int file);
+    // the pfns child.step_pfns() and the slot and xarray entry at `slot`
+    // (op_slot), as after one legal step from it. Time: relabellings x the
+    // components that differ, plus two lookups in that file's maps.
+    Fingerprint child(const Execution& child, SlotRef slot);
     // The orbit fingerprint of any state, from scratch (the base is kept).
     Fingerprint of(const Execution& e);
 
@@ -73,10 +73,10 @@ private:
     Sum slot_hash(std::size_t g, model::FileId f, model::PageOffset offset,
                   const model::Slot& slot) const;
     Sum entry_hash(std::size_t g, model::FileId f, unsigned long index, const void* entry) const;
-    // Adds to `sums` what `child` changed in file f: the hashes of the
-    // slots and entries that differ from the base's, the base's taken from
-    // base_files_.
-    void add_file_diff(std::vector<Sum>& sums, const Execution& child, model::FileId f) const;
+    // Adds to `sums` what `child` changed at `slot`: the hashes of the
+    // slot and xarray entry there where they differ from the base's, the
+    // base's taken from base_files_.
+    void add_slot_diff(std::vector<Sum>& sums, const Execution& child, SlotRef slot) const;
     // The sums of `e`; for the base (`base`), keeping its components'
     // hashes in base_pfn_ and base_files_.
     void sums_of(const Execution& e, std::vector<Sum>& sums, bool base);

@@ -447,14 +447,16 @@ std::uint64_t relabelled_entry(const void* e, const Relabelling& r) {
     return reinterpret_cast<std::uintptr_t>(kshim::dax_make_entry(r.pfn_to[pfn], flags));
 }
 
-int op_file(const model::Op& op) {
-    return std::visit(overloaded{[](const model::Pin&) { return -1; },
-                                 [](const model::Unpin&) { return -1; },
-                                 [](const auto& o) { return int{o.file}; }},
+SlotRef op_slot(const model::Op& op) {
+    return std::visit(overloaded{[](const model::Pin&) { return SlotRef{}; },
+                                 [](const model::Unpin&) { return SlotRef{}; },
+                                 [](const model::DisassociateStray&) { return SlotRef{}; },
+                                 [](const model::TruncateStray&) { return SlotRef{}; },
+                                 [](const auto& o) { return SlotRef{int{o.file}, o.offset}; }},
                       op);
 }
 
-void undo_step(const Execution& from, Execution& to, int file) {
+void undo_step(const Execution& from, Execution& to, SlotRef slot) {
     kshim::kernel_world& w = to.mutable_world();
     const kshim::kernel_world& src = from.world();
     model::ModelState& m = to.mutable_model();
@@ -466,8 +468,10 @@ void undo_step(const Execution& from, Execution& to, int file) {
                 w.memmap.data() + (static_cast<const kshim::folio*>(head) - src.memmap.data());
         to.set_misuse_tainted(p, from.misuse_tainted(p));
     }
-    if (file >= 0) {
-        const auto f = static_cast<std::size_t>(file);
+    if (slot.file >= 0) {
+        const auto f = static_cast<std::size_t>(slot.file);
+        // The whole file: a copy of a few sorted pairs costs less than
+        // finding, inserting or erasing the one that changed.
         m.files[f] = from.model().files[f];
         w.i_pages[f] = src.i_pages[f];
     }

@@ -65,15 +65,23 @@ void unpack_state(std::basic_string_view<std::uint8_t> bytes, Execution& e);
 // variant and universe, repointing compound heads into the target's memmap.
 void copy_state(const Execution& from, Execution& to);
 
-// The file whose slots and xarray an operation may change; -1 for none (pins).
-int op_file(const model::Op& op);
+// The one position whose model slot and xarray entry Execution::step(op)
+// may change: the operation's (file, offset). Execution::step stores or
+// erases the entry there and the model changes that slot only; no port
+// touches a mapping's xarray. Pins and stray releases change neither:
+// file -1.
+struct SlotRef {
+    int file = -1;
+    model::PageOffset offset = 0;
+};
+SlotRef op_slot(const model::Op& op);
 
 // Undoes the last step of `to`, which was a copy of `from` before it: copies
 // back only what a step can change, the pfns of to.step_pfns() (model, page
-// fields, misuse taint) and file `file`'s slots and xarray (none: -1), in time
+// fields, misuse taint) and the slots and xarray of `slot`'s file, in time
 // proportional to those and not to the universe. Valid after a legal step
 // (a misuse step may taint pfns beyond them: copy_state then).
-void undo_step(const Execution& from, Execution& to, int file);
+void undo_step(const Execution& from, Execution& to, SlotRef slot);
 
 // One pfn's part of the encoding pack_state writes (pins, misuse taint,
 // share flag, page fields), split so that engines/orbit_fingerprint.cpp can

@@ -62,33 +62,36 @@ void Execution::reset() {
     any_misuse_ = false;
 }
 
-void Execution::note_step_pfn(model::Pfn p) {
-    if (p >= step_mark_.size() || step_mark_[p] == serial_) return;
-    step_mark_[p] = serial_;
-    step_pfns_.push_back(p);
-    if (tracking_ && !changed_mark_[p]) {
-        changed_mark_[p] = true;
-        changed_pfns_.push_back(p);
-    }
-}
-
 void Execution::collect_step_pfns(const model::PfnRange& touched) {
     serial_++;
     step_pfns_.clear();
-    for (std::uint64_t i = 0; i < touched.count; i++) note_step_pfn(touched.first + i);
-    for (unsigned long p : world_.reached) note_step_pfn(p);
+    // Each pfn once (marked with this step's serial number: no clearing).
+    const auto note = [this](model::Pfn p) {
+        if (p >= step_mark_.size() || step_mark_[p] == serial_) return;
+        step_mark_[p] = serial_;
+        step_pfns_.push_back(p);
+    };
+    for (std::uint64_t i = 0; i < touched.count; i++) note(touched.first + i);
+    for (unsigned long p : world_.reached) note(p);
     const auto& memmap = world_.memmap;
     const std::size_t reached = step_pfns_.size();
     for (std::size_t i = 0; i < reached && !compound_seen_; i++)
         compound_seen_ = memmap[step_pfns_[i]].head || memmap[step_pfns_[i]].compound_head;
-    if (!compound_seen_) return;
-    // A tail's decode reads its head: a changed head changes its tails.
-    const std::uint64_t pages = std::uint64_t{1} << world_.pmd_order;
-    for (std::size_t i = 0; i < reached; i++) {
-        const model::Pfn h = step_pfns_[i];
-        for (std::uint64_t t = 1; t < pages && h + t < memmap.size(); t++)
-            if (memmap[h + t].compound_head == &memmap[h]) note_step_pfn(h + t);
+    if (compound_seen_) {
+        // A tail's decode reads its head: a changed head changes its tails.
+        const std::uint64_t pages = std::uint64_t{1} << world_.pmd_order;
+        for (std::size_t i = 0; i < reached; i++) {
+            const model::Pfn h = step_pfns_[i];
+            for (std::uint64_t t = 1; t < pages && h + t < memmap.size(); t++)
+                if (memmap[h + t].compound_head == &memmap[h]) note(h + t);
+        }
     }
+    if (!tracking_) return;
+    for (model::Pfn p : step_pfns_)
+        if (!changed_mark_[p]) {
+            changed_mark_[p] = true;
+            changed_pfns_.push_back(p);
+        }
 }
 
 namespace {
@@ -110,15 +113,8 @@ const char* no_pfn_entry_kind(const model::ModelState& s, const model::Op& op) {
 
 }  // namespace
 
-StepOutcome Execution::step(const model::Op& op) {
-    return step_with(op, [&] { run_port(op); });
-}
-
-StepOutcome Execution::step_call(const model::Op& op, const std::function<void()>& call) {
-    return step_with(op, call);
-}
-
-StepOutcome Execution::step_with(const model::Op& op, const std::function<void()>& run) {
+template <class Run>
+StepOutcome Execution::step_with(const model::Op& op, const Run& run) {
     StepOutcome out;
     const char* no_pfn_kind = no_pfn_entry_kind(model_, op);
     if (auto why = model::illegal_reason(model_, op)) {
@@ -181,6 +177,14 @@ StepOutcome Execution::step_with(const model::Op& op, const std::function<void()
         for (model::Pfn p : step_pfns_)
             if (first_misuse_[p] == 0) first_misuse_[p] = world_.op_number;
     return out;
+}
+
+StepOutcome Execution::step(const model::Op& op) {
+    return step_with(op, [&] { run_port(op); });
+}
+
+StepOutcome Execution::step_call(const model::Op& op, const std::function<void()>& call) {
+    return step_with(op, call);
 }
 
 void Execution::run_port(const model::Op& op) { run_port_call(*variant_, world_, op); }

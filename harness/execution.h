@@ -99,9 +99,11 @@ public:
     }
 
 private:
-    StepOutcome step_with(const model::Op& op, const std::function<void()>& run);
+    // `run` calls the port (a lambda: step() is the explorer's inner loop,
+    // and a std::function around it costs an indirect call per step).
+    template <class Run>
+    StepOutcome step_with(const model::Op& op, const Run& run);
     void run_port(const model::Op& op);
-    void note_step_pfn(model::Pfn pfn);
     void collect_step_pfns(const model::PfnRange& touched);
 
     const Variant* variant_;

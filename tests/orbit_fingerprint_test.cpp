@@ -57,7 +57,7 @@ void incremental_equals_from_scratch(std::size_t cache_entries) {
                 for (const model::Op& op : ops) {
                     const StepOutcome outcome = child.step(op);
                     const Fingerprint scratch = orbit.of(child);
-                    if (outcome.legal) EXPECT_EQ(orbit.child(child, op_file(op)), scratch) << name;
+                    if (outcome.legal) EXPECT_EQ(orbit.child(child, op_slot(op)), scratch) << name;
                     // The canonical representative is in the same orbit.
                     PackedState canonical;
                     CanonicalScratch buffers;
@@ -66,7 +66,7 @@ void incremental_equals_from_scratch(std::size_t cache_entries) {
                     EXPECT_EQ(orbit.of(rep), scratch) << name;
                     distinct += !(scratch == previous);
                     previous = scratch;
-                    if (outcome.legal) undo_step(parent, child, op_file(op));
+                    if (outcome.legal) undo_step(parent, child, op_slot(op));
                     else copy_state(parent, child);
                     EXPECT_EQ(packed(child), before) << name;
                 }
