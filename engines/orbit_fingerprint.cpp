@@ -5,11 +5,10 @@
 namespace daxcheck {
 namespace {
 
-// Component kinds, in a key's top two bits; the relabelled file (for slots
-// and entries) in the next six, the position below.
+// Component kinds, in a key's top two bits; the relabelled file (for
+// positions) in the next six, the offset below.
 constexpr std::uint64_t kPfnKey = std::uint64_t{1} << 62;
-constexpr std::uint64_t kSlotKey = std::uint64_t{2} << 62;
-constexpr std::uint64_t kEntryKey = std::uint64_t{3} << 62;
+constexpr std::uint64_t kPositionKey = std::uint64_t{2} << 62;
 constexpr unsigned kFileShift = 56;
 constexpr std::uint64_t kPositionMask = (std::uint64_t{1} << kFileShift) - 1;
 
@@ -32,43 +31,38 @@ OrbitFingerprint::Sum component(std::uint64_t key, std::uint64_t x, std::uint64_
             mum(b ^ z ^ 0xc2b2ae3d27d4eb4fULL, y ^ 0x165667b19e3779f9ULL)};
 }
 
-using Sums = std::vector<OrbitFingerprint::Sum>;
-
-// Adds every (key, value) of a map (slots or xarray entries) to the sums,
-// hash(g, key, value) under each of the sums' relabellings, and keeps the
-// hashes in `kept` ([i * relabellings + g]) when it is not null.
-template <class Map, class Hash>
-void add_all(Sums& sums, const Map& map, Sums* kept, Hash hash) {
-    for (const auto& [key, value] : map)
-        for (std::size_t g = 0; g < sums.size(); g++) {
-            const OrbitFingerprint::Sum h = hash(g, key, value);
-            sums[g].add(h);
-            if (kept) kept->push_back(h);
+// Calls visit(offset, slot, entry) for each offset of a file that holds a
+// model slot or an xarray entry, in offset order (null: none there).
+template <class Visit>
+void for_each_position(const model::FileState& file,
+                       const boost::container::flat_map<unsigned long, void*>& xarray,
+                       Visit visit) {
+    auto s = file.slots.begin();
+    auto x = xarray.begin();
+    const auto s_end = file.slots.end();
+    const auto x_end = xarray.end();
+    while (s != s_end || x != x_end) {
+        if (x == x_end || (s != s_end && s->first < x->first)) {
+            visit(s->first, &s->second, nullptr);
+            ++s;
+        } else if (s == s_end || x->first < s->first) {
+            visit(x->first, nullptr, &x->second);
+            ++x;
+        } else {
+            visit(s->first, &s->second, &x->second);
+            ++s;
+            ++x;
         }
+    }
 }
 
-// Moves the sums from `before` (whose hashes add_all kept) to `after` at one
-// key: the old value's hashes out and the new value's in, where they differ.
-template <class Map, class Hash>
-void add_difference(Sums& sums, const Map& before, const Sums& kept, const Map& after,
-                    typename Map::key_type key, Hash hash) {
-    // A file holds a few entries: a linear scan beats a binary search.
-    const auto find = [key](const Map& m) {
-        auto it = m.begin();
-        for (const auto end = m.end(); it != end && it->first < key;) ++it;
-        return it;
-    };
-    const auto was = find(before), now = find(after);
-    const bool had = was != before.end() && was->first == key;
-    const bool has = now != after.end() && now->first == key;
-    if (had && has && was->second == now->second) return;
-    const std::size_t n = sums.size();
-    if (had) {
-        const auto i = static_cast<std::size_t>(was - before.begin());
-        for (std::size_t g = 0; g < n; g++) sums[g].subtract(kept[i * n + g]);
-    }
-    if (has)
-        for (std::size_t g = 0; g < n; g++) sums[g].add(hash(g, key, now->second));
+// The value at `key` of a file's few sorted pairs (a linear scan beats a
+// binary search there); null when absent.
+template <class Map>
+const typename Map::mapped_type* find_small(const Map& map, typename Map::key_type key) {
+    for (auto it = map.begin(), end = map.end(); it != end && it->first <= key; ++it)
+        if (it->first == key) return &it->second;
+    return nullptr;
 }
 
 }  // namespace
@@ -96,37 +90,39 @@ OrbitFingerprint::Sum OrbitFingerprint::pfn_hash(const PfnParts& parts, std::siz
     return component(kPfnKey | r.pfn_to[p], parts.rest.hi, parts.rest.lo, file << 32 | head);
 }
 
-OrbitFingerprint::Sum OrbitFingerprint::slot_hash(std::size_t g, model::FileId f,
-                                                  model::PageOffset offset,
-                                                  const model::Slot& slot) const {
+OrbitFingerprint::Sum OrbitFingerprint::position_hash(std::size_t g, model::FileId f,
+                                                      model::PageOffset offset,
+                                                      const model::Slot* slot,
+                                                      void* const* entry) const {
     const Relabelling& r = labels_[g];
     // Zero and empty entries hold no pfn to relabel.
-    const std::uint64_t pfn = slot.covers_pfns() ? r.pfn_to[slot.pfn] : 0;
-    const std::uint64_t kind = static_cast<std::uint64_t>(slot.order) << 3 |
-                               static_cast<std::uint64_t>(slot.kind) << 1 | slot.shared;
-    return component(kSlotKey | std::uint64_t{r.file_to[f]} << kFileShift | (offset & kPositionMask),
-                     pfn, kind, offset >> kFileShift);
-}
-
-OrbitFingerprint::Sum OrbitFingerprint::entry_hash(std::size_t g, model::FileId f,
-                                                   unsigned long index, const void* entry) const {
-    const Relabelling& r = labels_[g];
-    return component(kEntryKey | std::uint64_t{r.file_to[f]} << kFileShift | (index & kPositionMask),
-                     relabelled_entry(entry, r), 0, index >> kFileShift);
+    const std::uint64_t pfn = slot && slot->covers_pfns() ? r.pfn_to[slot->pfn] : 0;
+    const std::uint64_t kind = slot ? static_cast<std::uint64_t>(slot->order) << 3 |
+                                          static_cast<std::uint64_t>(slot->kind) << 1 | slot->shared
+                                    : 0;
+    // What is there (bits 62, 63), the offset's top byte and the slot's kind.
+    const std::uint64_t what = std::uint64_t{slot != nullptr} << 63 |
+                               std::uint64_t{entry != nullptr} << 62 |
+                               (offset >> kFileShift) << 24 | kind;
+    return component(kPositionKey | std::uint64_t{r.file_to[f]} << kFileShift |
+                         (offset & kPositionMask),
+                     pfn, what, entry ? relabelled_entry(*entry, r) : 0);
 }
 
 void OrbitFingerprint::add_slot_diff(std::vector<Sum>& sums, const Execution& child,
                                      SlotRef slot) const {
     const auto f = static_cast<model::FileId>(slot.file);
     const FileHashes& base = base_files_[f];
-    add_difference(sums, base_->model().files[f].slots, base.slots, child.model().files[f].slots,
-                   slot.offset, [&](std::size_t g, model::PageOffset o, const model::Slot& s) {
-                       return slot_hash(g, f, o, s);
-                   });
-    add_difference(sums, base_->world().i_pages[f], base.entries, child.world().i_pages[f],
-                   slot.offset, [&](std::size_t g, unsigned long i, const void* entry) {
-                       return entry_hash(g, f, i, entry);
-                   });
+    const std::size_t n = sums.size();
+    // The base's component at the position, if any, out (the operation
+    // changed what is there: op_slot), the child's in.
+    for (std::size_t i = 0; i < base.positions.size() && base.positions[i] <= slot.offset; i++)
+        if (base.positions[i] == slot.offset)
+            for (std::size_t g = 0; g < n; g++) sums[g].subtract(base.hashes[i * n + g]);
+    const model::Slot* now = find_small(child.model().files[f].slots, slot.offset);
+    void* const* entry = find_small(child.world().i_pages[f], slot.offset);
+    if (!now && !entry) return;
+    for (std::size_t g = 0; g < n; g++) sums[g].add(position_hash(g, f, slot.offset, now, entry));
 }
 
 void OrbitFingerprint::sums_of(const Execution& e, std::vector<Sum>& sums, bool base) {
@@ -147,17 +143,18 @@ void OrbitFingerprint::sums_of(const Execution& e, std::vector<Sum>& sums, bool 
         const auto f = static_cast<model::FileId>(i);
         FileHashes* kept = base ? &base_files_[f] : nullptr;
         if (kept) {
-            kept->slots.clear();
-            kept->entries.clear();
+            kept->positions.clear();
+            kept->hashes.clear();
         }
-        add_all(sums, e.model().files[f].slots, kept ? &kept->slots : nullptr,
-                [&](std::size_t g, model::PageOffset o, const model::Slot& slot) {
-                    return slot_hash(g, f, o, slot);
-                });
-        add_all(sums, e.world().i_pages[f], kept ? &kept->entries : nullptr,
-                [&](std::size_t g, unsigned long index, const void* entry) {
-                    return entry_hash(g, f, index, entry);
-                });
+        for_each_position(e.model().files[f], e.world().i_pages[f],
+                          [&](model::PageOffset o, const model::Slot* slot, void* const* entry) {
+                              if (kept) kept->positions.push_back(o);
+                              for (std::size_t g = 0; g < n; g++) {
+                                  const Sum h = position_hash(g, f, o, slot, entry);
+                                  sums[g].add(h);
+                                  if (kept) kept->hashes.push_back(h);
+                              }
+                          });
     }
 }
 

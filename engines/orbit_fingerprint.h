@@ -1,17 +1,18 @@
 // The explorer's state fingerprint, updated per transition instead of
 // re-packing every child (issue 18).
 //
-// A state is a set of components, each at a position: a pfn that is not
-// idle (pins, misuse taint, share flag and page fields at pfn p), a model
-// slot (file f, offset o) and an xarray entry (file f, index i). An idle pfn
-// (as in a new Execution) and an absent slot or entry are no component: the
-// state is what differs from the initial one. Under a relabelling g its hash
+// A state is a set of components: a pfn that is not idle (pins, misuse
+// taint, share flag and page fields at pfn p) and a file position (file f,
+// offset o) holding a model slot, an xarray entry or both (the two a step
+// changes together). An idle pfn (as in a new Execution) and an empty
+// position are no component: the state is what differs from the initial
+// one. Under a relabelling g its hash
 // is the sum, per 64-bit lane, of every component's 128-bit hash taken under
 // g, keyed by the relabelled position (AdHash, Bellare and Micciancio 1997).
 // A step changes a few components, so a child's sums are the parent's minus
 // the old components' hashes plus the new ones': the pfns the step reached
-// and the one slot and xarray entry at its (file, offset), where they differ
-// from the parent's (op_slot: a step changes no other). The orbit's
+// and the one position at its (file, offset) (op_slot: a step changes no
+// other). The orbit's
 // fingerprint is the smallest sum over the relabellings, put through a
 // bijective mixer (the smallest of several values would otherwise crowd the
 // table's low shards).
@@ -42,14 +43,14 @@ public:
 
     // Takes `e` as the base that child() updates (kept by reference: it must
     // not change until the next set_base). Time: pfns + relabellings x
-    // (non-idle pfns + slots + xarray entries).
+    // (non-idle pfns + positions holding a slot or an entry).
     void set_base(const Execution& e);
     // The base state's orbit fingerprint.
     Fingerprint base() const;
     // The orbit fingerprint of `child`, which equals the base state but for
     // the pfns child.step_pfns() and the slot and xarray entry at `slot`
     // (op_slot), as after one legal step from it. Time: relabellings x the
-    // components that differ, plus two lookups in that file's maps.
+    // components that differ, plus three scans of that file's few entries.
     Fingerprint child(const Execution& child, SlotRef slot);
     // The orbit fingerprint of any state, from scratch (the base is kept).
     Fingerprint of(const Execution& e);
@@ -70,12 +71,12 @@ private:
     Fingerprint orbit(const std::vector<Sum>& sums) const;
     // Component hashes under relabelling g; a pfn's is zero when it is idle.
     Sum pfn_hash(const PfnParts& parts, std::size_t g, model::Pfn p) const;
-    Sum slot_hash(std::size_t g, model::FileId f, model::PageOffset offset,
-                  const model::Slot& slot) const;
-    Sum entry_hash(std::size_t g, model::FileId f, unsigned long index, const void* entry) const;
-    // Adds to `sums` what `child` changed at `slot`: the hashes of the
-    // slot and xarray entry there where they differ from the base's, the
-    // base's taken from base_files_.
+    // A position's: the model slot and the xarray entry at (f, offset),
+    // either null when absent (not both).
+    Sum position_hash(std::size_t g, model::FileId f, model::PageOffset offset,
+                      const model::Slot* slot, void* const* entry) const;
+    // Moves `sums` from the base's component at `slot`'s position (from
+    // base_files_) to the child's.
     void add_slot_diff(std::vector<Sum>& sums, const Execution& child, SlotRef slot) const;
     // The sums of `e`; for the base (`base`), keeping its components'
     // hashes in base_pfn_ and base_files_.
@@ -89,9 +90,11 @@ private:
     PfnParts idle_parts_;  // an initial pfn's
     // The base's pfn hashes, [p * relabellings + g], when cached.
     std::vector<Sum> base_pfn_, pfn_scratch_;
-    // The base's slot and entry hashes per file, in map order, [i * relabellings + g].
+    // The base's positions per file, in offset order, and their hashes,
+    // [i * relabellings + g].
     struct FileHashes {
-        std::vector<Sum> slots, entries;
+        std::vector<model::PageOffset> positions;
+        std::vector<Sum> hashes;
     };
     std::vector<FileHashes> base_files_;
     const Execution* base_ = nullptr;
