@@ -282,6 +282,7 @@ private:
     // the next level; a result when the search stops in this level.
     std::optional<ExploreResult> expand_level(unsigned depth) {
         ops_per_parent_.assign(level_.size(), 0);
+        unexpanded_per_parent_.assign(level_.size(), 0);
         first_unexpanded_ = UINT64_MAX;
         cursor_ = 0;
         on_every_worker([this, depth](Worker& w) { work(w, depth); });
@@ -319,6 +320,7 @@ private:
             // A budget stopped the level part-way: count, no next level.
             for (const auto& worker : workers_) r_.expanded_in_last_level += worker->expanded;
             for (std::uint32_t n : ops_per_parent_) r_.transitions += n;
+            for (std::uint32_t n : unexpanded_per_parent_) r_.off_model_transitions += n;
             for (const auto& worker : workers_) {
                 unfinished_states_ += worker->news.size();
                 for (const NewState& n : worker->news) r_.concrete_states += n.weight;
@@ -327,20 +329,30 @@ private:
         }
         // Count only what a one-thread search would have run: the
         // transitions up to the failing one (of this level's parents, which
-        // next_level replaces).
-        std::uint64_t up_to_failure = 0;
+        // next_level replaces), and those of them left unexpanded. Other
+        // threads and processes may have run past the failure before they
+        // learnt of it, and a batch's children are looked up after all of
+        // them ran: the failing parent's are counted again up to the failure.
+        std::uint64_t up_to_failure = 0, unexpanded_up_to_failure = 0;
         if (failure != UINT64_MAX) {
-            for (std::uint32_t i = 0; i < level_.size() && level_ids_[i] < parent_of(failure); i++)
+            std::uint32_t i = 0;
+            for (; i < level_.size() && level_ids_[i] < parent_of(failure); i++) {
                 up_to_failure += ops_per_parent_[i];
-            if (std::binary_search(level_ids_.begin(), level_ids_.end(), parent_of(failure)))
+                unexpanded_up_to_failure += unexpanded_per_parent_[i];
+            }
+            if (i < level_.size() && level_ids_[i] == parent_of(failure)) {
                 up_to_failure += op_of(failure) + 1;
+                unexpanded_up_to_failure += unexpanded_up_to(*workers_[0], depth, i, op_of(failure));
+            }
         }
         next_level(failure, step);
         if (failure != UINT64_MAX) {
             r_.transitions += up_to_failure;
+            r_.off_model_transitions += unexpanded_up_to_failure;
             return finish_with_counterexample(parent_of(failure), op_of(failure), step);
         }
         for (std::uint32_t n : ops_per_parent_) r_.transitions += n;
+        for (std::uint32_t n : unexpanded_per_parent_) r_.off_model_transitions += n;
         return std::nullopt;
     }
 
@@ -404,7 +416,8 @@ private:
                           level_.capacity() * sizeof(Bytes) +
                           level_ids_.capacity() * sizeof(std::uint32_t) +
                           (parent_.size() + op_.size()) * sizeof(std::uint32_t) +
-                          ops_per_parent_.capacity() * sizeof(std::uint32_t);
+                          (ops_per_parent_.capacity() + unexpanded_per_parent_.capacity()) *
+                              sizeof(std::uint32_t);
         for (const auto& worker : workers_)
             n += worker->frontier.memory_bytes() + worker->bytes.load(std::memory_order_relaxed);
         return n;
@@ -485,12 +498,9 @@ private:
         const std::uint32_t id = level_ids_[i];
         if (parent_of(found_key_.load(std::memory_order_relaxed)) < id) return false;
         if (stop_flag_.load(std::memory_order_relaxed) && budget_stops(i)) return false;
-        unpack_state(level_[i], w.parent);
-        w.parent.mutable_world().op_number = depth;
+        load_parent(w, depth, i);
         w.orbit.set_base(w.parent);
-        if (o_.off_model == ExploreOptions::OffModel::Once)
-            w.parent_off_model = off_model_pfns(w.parent, w.off_model_pfn);
-        copy_state(w.parent, w.child);
+        const std::uint64_t unexpanded_before = w.off_model;
         // A batch of at most ~1/64 of the budget (4 MB without one).
         const std::size_t room = o_.memory_budget_bytes
                                      ? std::max<std::uint64_t>(4096, o_.memory_budget_bytes / 64)
@@ -522,9 +532,38 @@ private:
         });
         if (go_on && !w.ops.empty()) run_batch();
         ops_per_parent_[i] = next;
+        unexpanded_per_parent_[i] = static_cast<std::uint32_t>(w.off_model - unexpanded_before);
         if (!go_on) return false;
         w.expanded++;
         return true;
+    }
+
+    // The level's i-th state into w.parent and w.child, with what
+    // leave_unexpanded needs of it.
+    void load_parent(Worker& w, unsigned depth, std::uint32_t i) const {
+        unpack_state(level_[i], w.parent);
+        w.parent.mutable_world().op_number = depth;
+        if (o_.off_model == ExploreOptions::OffModel::Once)
+            w.parent_off_model = off_model_pfns(w.parent, w.off_model_pfn);
+        copy_state(w.parent, w.child);
+    }
+
+    // How many of the level's i-th state's operations 0..last, run again,
+    // leave their child unexpanded as expand_batch does: those without a
+    // step failure (known class or not) that leave_unexpanded cuts.
+    std::uint32_t unexpanded_up_to(Worker& w, unsigned depth, std::uint32_t i,
+                                   std::uint32_t last) const {
+        load_parent(w, depth, i);
+        std::uint32_t k = 0, n = 0;
+        for_each_op(w.parent.model(), o_.profile, p_.with_misuse, [&](const Op& op) {
+            const StepOutcome outcome = w.child.step(op);
+            if (!step_failure(p_, w.parent.model(), op, outcome, w.child) &&
+                leave_unexpanded(w, outcome))
+                n++;
+            undo(w, op, outcome);
+            return ++k <= last;
+        });
+        return n;
     }
 
     // Runs the batch w.ops (operations first..first+n of parent `id`). The
@@ -593,7 +632,7 @@ private:
             }
             if (!seen_.insert(w.child_fps[c], key)) continue;
             // A new state (a few percent of the transitions): run its
-            // operation again to store its canonical encoding.
+            // operation again to store its canonical encoding and end-check it.
             bool end_failed = false;
             const std::uint32_t weight = pack_child(w, w.ops[k], w.packed, &end_failed);
             if (!add_new(w, w.child_fps[c], key, weight, Bytes(w.packed.data(), w.packed.size()),
@@ -683,7 +722,10 @@ private:
     // `end_failed`: the verdict pack_child took on the concrete child; none
     // for a state another process sent, checked here on its encoding. (The
     // child and the encoded representative are one orbit: by symmetry the
-    // end check's verdict is the same, and replay confirms a failure.)
+    // end check's verdict is the same, and replay confirms a failure. That
+    // also needs an end check to read nothing the encoding leaves out, such
+    // as Execution::steps() or first_misuse()'s step numbers: none does, and
+    // every property with one runs without misuse.)
     bool add_new(Worker& w, const Fingerprint& fp, std::uint64_t key, std::uint32_t weight,
                  Bytes packed, std::optional<bool> end_failed = std::nullopt) {
         {
@@ -742,7 +784,6 @@ private:
 
     ExploreResult finish(ExploreStop stop) {
         r_.stop = stop;
-        for (const auto& worker : workers_) r_.off_model_transitions += worker->off_model;
         if (cluster_) {
             r_.transitions = cluster_->sum(r_.transitions);
             r_.off_model_transitions = cluster_->sum(r_.off_model_transitions);
@@ -891,7 +932,8 @@ private:
     std::vector<Bytes> level_;  // the states being expanded (this process's, with a cluster)
     std::vector<std::uint32_t> level_ids_;  // their ids, ascending
     std::uint64_t level_size_ = 0;          // the level's states on every process
-    std::vector<std::uint32_t> ops_per_parent_;  // the level's, for transition counts
+    // The level's, for transition counts: all, and those left unexpanded.
+    std::vector<std::uint32_t> ops_per_parent_, unexpanded_per_parent_;
     ExploreResult r_;
     // Shared by the workers while a level is expanded.
     std::atomic<std::size_t> cursor_{0};

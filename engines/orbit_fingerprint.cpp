@@ -5,12 +5,12 @@
 namespace daxcheck {
 namespace {
 
-// Component kinds, in a key's top two bits; the relabelled file (for
-// positions) in the next six, the offset below.
+// Component kinds, in a key's top two bits; for a position the relabelled
+// file in the next six and the offset's low 56 bits below.
 constexpr std::uint64_t kPfnKey = std::uint64_t{1} << 62;
 constexpr std::uint64_t kPositionKey = std::uint64_t{2} << 62;
 constexpr unsigned kFileShift = 56;
-constexpr std::uint64_t kPositionMask = (std::uint64_t{1} << kFileShift) - 1;
+constexpr std::uint64_t kOffsetMask = (std::uint64_t{1} << kFileShift) - 1;
 
 // wyhash's multiply-fold: one 64x64->128 multiply, its halves xored.
 inline std::uint64_t mum(std::uint64_t a, std::uint64_t b) {
@@ -105,7 +105,7 @@ OrbitFingerprint::Sum OrbitFingerprint::position_hash(std::size_t g, model::File
                                std::uint64_t{entry != nullptr} << 62 |
                                (offset >> kFileShift) << 24 | kind;
     return component(kPositionKey | std::uint64_t{r.file_to[f]} << kFileShift |
-                         (offset & kPositionMask),
+                         (offset & kOffsetMask),
                      pfn, what, entry ? relabelled_entry(*entry, r) : 0);
 }
 

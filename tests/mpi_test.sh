@@ -52,6 +52,24 @@ for n in 2 4; do
     fi
 done
 
+# --off-model once: transitions left unexpanded are counted up to the
+# failure, as transitions are, though other ranks ran past it before the
+# level's end (the failing parent's are counted again).
+once=(explore --variant v10 --variant v10-only-byvalue --variant v6.15+debug_vm
+      --property no-spurious-warn --property drain --property order-independence
+      --profile reflink --files 2 --pfns 2 --offsets 2 --pmd-order 1 --max-pins 1
+      --off-model once --depth 6 --time-budget 0)
+timeout 120 "$plain" "${once[@]}" --json "$tmp/once1.json" >/dev/null
+for n in 2 4; do
+    ranks "$n" "$mpi" "${once[@]}" --json "$tmp/once$n.json" >/dev/null 2>&1
+    if diff <(without_times "$tmp/once1.json") <(without_times "$tmp/once$n.json") >"$tmp/diff"; then
+        ok "$n ranks, --off-model once: $(jq '[.results[].off_model_transitions] | add' \
+            "$tmp/once$n.json") unexpanded transitions, the same JSON as one process"
+    else
+        fail "$n ranks, --off-model once: JSON differs from one process"; head -20 "$tmp/diff"
+    fi
+done
+
 # The depth-limited small universe with a counterexample-free cell and
 # symmetry: per-depth counts of a larger search, 1 and 4 ranks.
 big=(explore --variant v6.2 --property refinement --profile reflink --depth 5)

@@ -11,6 +11,7 @@
 #include "engines/explorer.h"
 #include "engines/orbit_fingerprint.h"
 #include "engines/state_pack.h"
+#include "harness/op_text.h"
 
 using namespace daxcheck;
 
@@ -151,4 +152,43 @@ TEST(OrbitFingerprint, StaleFieldsAndMisuseTellOrbitsApart) {
         EXPECT_EQ(fps, orbits) << name;
         EXPECT_GT(orbits, 1000u) << name;
     }
+}
+
+TEST(OrbitFingerprint, AStepChangesSlotsAndEntriesOnlyAtItsOwnPosition) {
+    // The child's fingerprint and undo_step look at op_slot(op) alone: every
+    // in-tree port, PTE and PMD orders up to 2, misuse included, leaves
+    // every other model slot and xarray entry as it was.
+    std::mt19937_64 rng(18);
+    std::size_t checked = 0;
+    for (unsigned pmd_order : {0u, 1u, 2u}) {
+        const model::Universe u{2, 8, 8, pmd_order, 1};
+        for (const Variant& v : variants()) {
+            Execution e(v, u);
+            std::vector<model::Op> ops;
+            for (int step = 0; step < 300; step++) {
+                enumerate_ops(e.model(), Profile::Reflink, true, ops);
+                if (ops.empty() || step % 30 == 0) e = Execution(v, u);
+                if (ops.empty()) continue;
+                const model::Op op = ops[rng() % ops.size()];
+                const model::ModelState before = e.model();
+                const auto xarray_before = e.world().i_pages;
+                e.step(op);
+                const SlotRef at = op_slot(op);
+                for (std::size_t f = 0; f < before.files.size(); f++) {
+                    auto slots = before.files[f].slots, now_slots = e.model().files[f].slots;
+                    auto entries = xarray_before[f], now_entries = e.world().i_pages[f];
+                    if (static_cast<int>(f) == at.file) {
+                        slots.erase(at.offset);
+                        now_slots.erase(at.offset);
+                        entries.erase(at.offset);
+                        now_entries.erase(at.offset);
+                    }
+                    EXPECT_TRUE(slots == now_slots) << v.name << " " << to_text(op);
+                    EXPECT_TRUE(entries == now_entries) << v.name << " " << to_text(op);
+                }
+                checked++;
+            }
+        }
+    }
+    EXPECT_GT(checked, 10000u);
 }
