@@ -166,9 +166,12 @@ TEST(OrbitFingerprint, AStepChangesSlotsAndEntriesOnlyAtItsOwnPosition) {
             Execution e(v, u);
             std::vector<model::Op> ops;
             for (int step = 0; step < 300; step++) {
+                if (step % 30 == 0) e = Execution(v, u);  // walks of 30 operations
                 enumerate_ops(e.model(), Profile::Reflink, true, ops);
-                if (ops.empty() || step % 30 == 0) e = Execution(v, u);
-                if (ops.empty()) continue;
+                if (ops.empty()) {
+                    e = Execution(v, u);
+                    continue;
+                }
                 const model::Op op = ops[rng() % ops.size()];
                 const model::ModelState before = e.model();
                 const auto xarray_before = e.world().i_pages;
