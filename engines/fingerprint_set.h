@@ -34,6 +34,12 @@ inline std::uint64_t fmix64(std::uint64_t h) {
     return h ^ (h >> 33);
 }
 
+// wyhash's multiply-fold: one 64x64->128 multiply, its halves xored.
+inline std::uint64_t mum(std::uint64_t a, std::uint64_t b) {
+    const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
+    return static_cast<std::uint64_t>(r >> 64) ^ static_cast<std::uint64_t>(r);
+}
+
 // A 128-bit hash built from 64-bit words, one at a time: two independently
 // seeded multiply-rotate lanes, each finished with fmix64, then mixed
 // together. Each `seed` gives an independent hash.

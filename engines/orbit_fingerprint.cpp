@@ -12,12 +12,6 @@ constexpr std::uint64_t kPositionKey = std::uint64_t{2} << 62;
 constexpr unsigned kFileShift = 56;
 constexpr std::uint64_t kOffsetMask = (std::uint64_t{1} << kFileShift) - 1;
 
-// wyhash's multiply-fold: one 64x64->128 multiply, its halves xored.
-inline std::uint64_t mum(std::uint64_t a, std::uint64_t b) {
-    const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
-    return static_cast<std::uint64_t>(r >> 64) ^ static_cast<std::uint64_t>(r);
-}
-
 // The 128-bit hash of a component: its key and up to three words of
 // content. Two lanes with their own constants, each two multiply-folds
 // deep: the hash is summed over a state's components, so it must look

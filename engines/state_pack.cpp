@@ -62,7 +62,7 @@ struct ByteSink {
 };
 
 // Writes the numbers of a state's encoding under a relabelling into a sink:
-// bytes (ByteSink) or a hash of the same numbers (FingerprintBuilder).
+// bytes (ByteSink; pfn_parts below takes the page fields as words instead).
 template <class Sink>
 struct Writer {
     Sink sink;
@@ -401,39 +401,78 @@ void unpack_state(std::basic_string_view<std::uint8_t> bytes, Execution& e) {
 
 namespace {
 
-// page_fields() into a hash of the fields that name no file of the universe
-// and no pfn, keeping the two that may (mapping, compound head) apart.
+// page_fields() into a 128-bit hash of words of fixed width, the same number
+// for every page (so equal words mean equal fields), keeping the two fields
+// that may name a file of the universe or a pfn (mapping, compound head)
+// apart in `parts`. Files outside the universe and other pgmaps are hashed
+// by number or value, never by address, as the encoding writes them:
+// fingerprints must agree between processes. The hash: two lanes of
+// multiply-folds, each taking the words two at a time with its own
+// constants (the orbit fingerprint mixes the result again per relabelling).
 struct PartsIo {
-    Writer<FingerprintBuilder> rest;
     PfnParts& parts;
     std::size_t files;  // the universe's
+    const kshim::folio* memmap;
+    std::uint64_t a = 0x243f6a8885a308d3ULL, b = 0x13198a2e03707344ULL;
+    std::uint64_t pending = 0;
+    bool has_pending = false;  // known at each call once inlined: no branch
+
+    void word(std::uint64_t w) {
+        if (!has_pending) {
+            pending = w;
+            has_pending = true;
+            return;
+        }
+        a = mum(a ^ pending ^ 0xa0761d6478bd642fULL, w ^ 0xe7037ed1a0b428dbULL);
+        b = mum(b ^ w ^ 0x8ebc6af09c88c6e3ULL, pending ^ 0x589965cc75374cc3ULL);
+        has_pending = false;
+    }
+    Fingerprint done() {
+        if (has_pending) word(0);
+        return {a, b};
+    }
     template <class T>
-    void number(T v) { rest.number(v); }
-    void pgmap(const kshim::dev_pagemap* m) { rest.pgmap(m); }
+    void number(T v) { word(static_cast<std::uint64_t>(v)); }
+    // 0 NULL, 1 a file of the universe (parts.file), 2 and the number of a
+    // file outside it, 3 and the value of anything else (a sentinel).
     void mapping(const kshim::address_space* m) {
+        if (!m) return pair(0, 0);
         const auto& table = mapping_table();
-        for (std::size_t f = 0; m && f < files; f++)
+        for (std::size_t f = 0; f < files; f++)
             if (m == table[f]) {
                 parts.file = static_cast<int>(f);
-                return;
+                return pair(1, 0);
             }
-        rest.mapping(m);  // NULL, a sentinel or a file outside the universe
+        const auto at = reinterpret_cast<std::uintptr_t>(m);
+        const bool in_table = at >= reinterpret_cast<std::uintptr_t>(table.front()) &&
+                              at <= reinterpret_cast<std::uintptr_t>(table.back());
+        const int f = in_table ? kshim::mapping_file(m) : -1;
+        if (f >= 0) return pair(2, static_cast<std::uint64_t>(f));
+        pair(3, at);
+    }
+    // 0 NULL, 1 the device's, 2 and the value of anything else.
+    void pgmap(const kshim::dev_pagemap* m) {
+        if (!m) return pair(0, 0);
+        if (m == kshim::fsdax_pgmap()) return pair(1, 0);
+        pair(2, reinterpret_cast<std::uintptr_t>(m));
     }
     void page_pointer(const kshim::page* p) {
-        if (p) parts.head = static_cast<const kshim::folio*>(p) - rest.memmap;
+        if (p) parts.head = static_cast<const kshim::folio*>(p) - memmap;
+    }
+    void pair(std::uint64_t kind, std::uint64_t value) {
+        word(kind);
+        word(value);
     }
 };
 
 }  // namespace
 
 PfnParts pfn_parts(const Execution& e, model::Pfn p) {
-    static const Relabelling none;  // PartsIo relabels nothing itself
     PfnParts parts;
-    PartsIo io{{FingerprintBuilder(), none, e.world().memmap.data()}, parts,
-               e.model().universe.files};
-    io.rest.varint(pfn_number(e.model().pfns[p], e.misuse_tainted(p)));
+    PartsIo io{parts, e.model().universe.files, e.world().memmap.data()};
+    io.number(pfn_number(e.model().pfns[p], e.misuse_tainted(p)));
     page_fields(io, static_cast<const kshim::page&>(e.world().memmap[p]));
-    parts.rest = io.rest.sink.done();
+    parts.rest = io.done();
     return parts;
 }
 
