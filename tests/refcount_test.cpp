@@ -256,3 +256,58 @@ TEST(Refcount, OffModelOnceEndChecksTheStatesItDoesNotKeep) {
     EXPECT_EQ(lengths[1], lengths[0]);
     EXPECT_EQ(lengths[0].size(), 3u);
 }
+
+// Under --off-model once the unexpanded states whose end check passed are
+// remembered for every thread (end_passed_ in engines/explorer.cpp); one
+// whose check failed never is, so each transition to it records its own key
+// and the smallest wins, as for any failure. On two threads, whatever order
+// they reach such a state in, each failure class must come out as on one
+// thread; and at least one class here ends in a state that was not kept
+// (off the model, and its parent too), so that path is the one exercised.
+TEST(Refcount, OffModelOnceUnkeptEndFailuresAreTheSameOnTwoThreads) {
+    const model::Universe u{2, 2, 2, 1, 1};
+    ExploreOptions o = explore_options(u, Profile::Reflink, 60);
+    o.off_model = ExploreOptions::OffModel::Once;
+    const Property& p = *find_property("drain");
+    const Variant& v = variant("v10-only-byvalue");
+    const auto off_model_pfns = [](const Execution& e) {
+        long n = 0;
+        for (model::Pfn q = 0; q < e.model().pfns.size(); q++)
+            n += !e.misuse_tainted(q) && !pfn_refines(e, q);
+        return n;
+    };
+    std::vector<ExploreResult> one;
+    std::vector<FailureClass> classes;
+    o.threads = 1;
+    for (int n = 0; n < 3; n++) {
+        one.push_back(explore(v, p, o));
+        ASSERT_TRUE(one.back().found()) << n;
+        const auto c = failure_class_of(v, p, u, one.back().counterexample);
+        ASSERT_TRUE(c.has_value());
+        classes.push_back(*c);
+        o.failures.known.push_back(*c);
+    }
+    bool ends_unkept = false;
+    for (const ExploreResult& r : one) {
+        Execution e(v, u);
+        long before = 0;
+        for (const model::Op& op : r.counterexample) {
+            before = off_model_pfns(e);
+            e.step(op);
+        }
+        ends_unkept = ends_unkept || (before > 0 && off_model_pfns(e) > 0);
+    }
+    ASSERT_TRUE(ends_unkept);
+    o.threads = 2;
+    for (int run = 0; run < 5; run++) {
+        o.failures = ClassFilter{};
+        for (std::size_t n = 0; n < one.size(); n++) {
+            const ExploreResult r = explore(v, p, o);
+            EXPECT_EQ(text(r.counterexample), text(one[n].counterexample)) << run << " " << n;
+            EXPECT_EQ(r.failure, one[n].failure) << run << " " << n;
+            EXPECT_EQ(r.transitions, one[n].transitions) << run << " " << n;
+            EXPECT_EQ(r.off_model_transitions, one[n].off_model_transitions) << run << " " << n;
+            o.failures.known.push_back(classes[n]);
+        }
+    }
+}
