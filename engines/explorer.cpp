@@ -600,8 +600,7 @@ private:
                 // order-independence.
                 if (o_.off_model == ExploreOptions::OffModel::Once && p_.at_end &&
                     !end_passed_before(w, w.ops[k], outcome)) {
-                    copy_state(w.child, w.scratch);
-                    if (end_fails(w.scratch)) {
+                    if (child_end_fails(w)) {
                         w.unkept_end_failure_key = std::min(w.unkept_end_failure_key, key);
                         record_failure(key);
                         undo(w, w.ops[k], outcome);
@@ -704,16 +703,13 @@ private:
     // Runs `op` from the parent again and packs the child canonically into
     // `out`; returns how many concrete states its orbit holds. With
     // `end_failed` (a state new to this process), also runs the property's
-    // end check on a copy of the child and says whether it failed: a copy
-    // costs a third of unpacking the encoding again.
+    // end check on the child (child_end_fails) and says whether it failed:
+    // even a copy costs a third of unpacking the encoding again.
     std::uint32_t pack_child(Worker& w, const Op& op, PackedState& out,
                              bool* end_failed = nullptr) const {
         const StepOutcome outcome = w.child.step(op);
         const std::size_t same = w.canon.canonical(w.child, out);
-        if (end_failed && p_.at_end) {
-            copy_state(w.child, w.scratch);
-            *end_failed = end_fails(w.scratch);
-        }
+        if (end_failed && p_.at_end) *end_failed = child_end_fails(w);
         undo(w, op, outcome);
         return static_cast<std::uint32_t>(w.canon.group_size() / same);
     }
@@ -905,6 +901,12 @@ private:
     bool counted(const std::string& failure, const StepOutcome& outcome, const Execution& after) const {
         return o_.failures.counts_everything() ||
                o_.failures.counts(classify(p_, after, outcome.warnings, after.step_pfns(), failure));
+    }
+    // end_fails of w.child: on a copy, unless the end check only reads.
+    bool child_end_fails(Worker& w) const {
+        if (p_.end_only_reads) return end_fails(w.child);
+        copy_state(w.child, w.scratch);
+        return end_fails(w.scratch);
     }
     bool end_fails(Execution& e) const {
         const std::size_t warned = e.world().warnings.size();

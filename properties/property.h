@@ -37,6 +37,9 @@ struct Property {
     // at_end releases entries in file order, so relabelling files can change
     // its verdict: the explorer must not use symmetry reduction for it.
     bool end_follows_file_names = false;
+    // at_end only reads `exec` (no operation, no field written): the explorer
+    // may run it on the state in place rather than on a copy.
+    bool end_only_reads = false;
 };
 
 const std::vector<Property>& all_properties();

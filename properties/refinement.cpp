@@ -36,7 +36,7 @@ std::optional<std::string> at_end(Execution& exec) {
 
 Property refinement_property() {
     return {"refinement", "after every legal operation, every pfn satisfies the relation (SPEC 4)",
-            false, after_step, at_end};
+            false, after_step, at_end, false, /*end_only_reads=*/true};
 }
 
 }  // namespace daxcheck

@@ -160,6 +160,47 @@ TEST(Explorer, EnumeratesExactlyTheAllowedOperations) {
         }
 }
 
+// Property::end_only_reads lets the explorer run an end check on the state
+// in place (child_end_fails in engines/explorer.cpp): a check marked so must
+// change nothing (model, page fields, xarrays, warnings) on any in-tree
+// port, along random walks with pins and PMD entries. drain, which runs
+// operations at the end, shows that the comparison sees a change.
+TEST(Explorer, EndChecksMarkedReadOnlyChangeNothing) {
+    const Universe u = small_universe();
+    const Relabelling identity = relabellings(u, false).front();
+    // Whether p's end check changed the state at some point of a walk.
+    const auto end_check_writes = [&](const Property& p, const Variant& v, unsigned seed) {
+        std::mt19937 rng(seed);
+        Execution exec(v, u);
+        std::vector<Op> ops;
+        PackedState before, after;
+        for (int step = 0; step < 12; step++) {
+            enumerate_ops(exec.model(), Profile::Reflink, false, ops);
+            exec.step(ops[rng() % ops.size()]);
+            pack_state(exec.model(), exec.world(), identity, before);
+            const std::size_t warnings = exec.world().warnings.size();
+            p.at_end(exec);
+            pack_state(exec.model(), exec.world(), identity, after);
+            if (after != before || exec.world().warnings.size() != warnings) return true;
+        }
+        return false;
+    };
+    int marked = 0;
+    for (const Property& p : all_properties()) {
+        if (!p.end_only_reads) continue;
+        ASSERT_TRUE(p.at_end) << p.name;
+        marked++;
+        for (const std::string& name : in_tree_variant_order())
+            for (unsigned seed = 0; seed < 5; seed++)
+                EXPECT_FALSE(end_check_writes(p, variant(name), seed)) << p.name << " " << name;
+    }
+    EXPECT_GT(marked, 0);
+    bool drain_writes = false;
+    for (unsigned seed = 0; seed < 5; seed++)
+        drain_writes = drain_writes || end_check_writes(*find_property("drain"), variant("v6.2"), seed);
+    EXPECT_TRUE(drain_writes);
+}
+
 TEST(Explorer, FindsTheKnownShortestCounterexamples) {
     struct Case {
         const char* variant;
