@@ -404,10 +404,12 @@ namespace {
 // page_fields() into a 128-bit hash of words of fixed width, the same number
 // for every page (so equal words mean equal fields), keeping the two fields
 // that may name a file of the universe or a pfn (mapping, compound head)
-// apart in `parts`. Files outside the universe and other pgmaps are hashed
-// by number or value, never by address, as the encoding writes them:
-// fingerprints must agree between processes. The hash: two lanes of
-// multiply-folds, each taking the words two at a time with its own
+// apart in `parts`. As in the encoding, a file outside the universe is
+// hashed by its number and a sentinel mapping (a constant such as the CoW
+// flag) by its value, so fingerprints agree between processes; a pointer
+// that is neither (a pgmap other than the device's: no port makes one)
+// would be hashed by its address, as the encoding writes it. The hash: two
+// lanes of multiply-folds, each taking the words two at a time with its own
 // constants (the orbit fingerprint mixes the result again per relabelling).
 struct PartsIo {
     PfnParts& parts;
