@@ -13,9 +13,13 @@
 #include "engines/state_pack.h"
 #include "engines/swarm.h"
 #include "harness/op_text.h"
+#include "impl/expectations.h"
+#include "properties/refcount_relation.h"
 #include "properties/relation.h"
 
+#include <cstdlib>
 #include <deque>
+#include <random>
 #include <set>
 
 using namespace daxcheck;
@@ -171,6 +175,40 @@ TEST(Refcount, OffModelOnceStillFindsWhatFollowsTheFirstDrift) {
     EXPECT_EQ(text(once.counterexample), text(pins.counterexample));
     EXPECT_NE(once.failure.value_or("").find("folio_ref_count"), std::string::npos)
         << once.failure.value_or("");
+}
+
+// refcount_drift, which decides what the explorer leaves unexpanded, reads a
+// page's own count directly for ports before 6.15. On every in-tree port, along
+// random walks with pins, and with a count knocked off by hand, it must give
+// what the port's reference-count view gives: the distance of the count
+// covering each pfn from idle plus the pins held on the pages it covers.
+TEST(Refcount, DriftIsTheDistanceOfTheViewedCountFromIdlePlusPins) {
+    const model::Universe u{2, 4, 4, 1, 2};
+    const auto expected = [](const Execution& e, model::Pfn p) {
+        const RefcountView view = e.refcount(p);
+        long want = e.variant().idle_refcount;
+        for (std::uint64_t i = 0; i < view.pages; i++) want += e.model().pfns[view.first + i].pins;
+        return std::labs(view.count - want);
+    };
+    for (const std::string& name : in_tree_variant_order()) {
+        std::mt19937 rng(11);
+        Execution e(variant(name), u);
+        std::vector<model::Op> ops;
+        long pinned = 0;
+        for (int step = 0; step < 40; step++) {
+            enumerate_ops(e.model(), Profile::Reflink, false, ops);
+            e.step(ops[rng() % ops.size()]);
+            for (model::Pfn p = 0; p < u.pfns; p++) {
+                EXPECT_EQ(refcount_drift(e, {p}), expected(e, p)) << name << " step " << step;
+                pinned += e.model().pfns[p].pins;
+            }
+        }
+        EXPECT_GT(pinned, 0) << name;  // the walks held pins
+        const model::Pfn head = e.refcount(0).first;
+        e.mutable_world().memmap[head]._refcount += 5;
+        EXPECT_GT(expected(e, 0), 0) << name;
+        EXPECT_EQ(refcount_drift(e, {0}), expected(e, 0)) << name;
+    }
 }
 
 // The explorer counts a child's off-model pfns incrementally (the parent's
