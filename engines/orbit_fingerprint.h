@@ -6,13 +6,12 @@
 // offset o) holding a model slot, an xarray entry or both (the two a step
 // changes together). An idle pfn (as in a new Execution) and an empty
 // position are no component: the state is what differs from the initial
-// one. Under a relabelling g its hash
-// is the sum, per 64-bit lane, of every component's 128-bit hash taken under
-// g, keyed by the relabelled position (AdHash, Bellare and Micciancio 1997).
-// A step changes a few components, so a child's sums are the parent's minus
-// the old components' hashes plus the new ones': the pfns the step reached
-// and the one position at its (file, offset) (op_slot: a step changes no
-// other). The orbit's
+// one. Under a relabelling g its hash is the sum, per 64-bit lane, of every
+// component's 128-bit hash taken under g, keyed by the relabelled position
+// (AdHash, Bellare and Micciancio 1997). A step changes a few components,
+// so a child's sums are the parent's minus the old components' hashes plus
+// the new ones': the pfns the step reached and the one position at its
+// (file, offset) (op_slot: a step changes no other). The orbit's
 // fingerprint is the smallest sum over the relabellings, put through a
 // bijective mixer (the smallest of several values would otherwise crowd the
 // table's low shards).

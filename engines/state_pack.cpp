@@ -61,11 +61,10 @@ struct ByteSink {
     }
 };
 
-// Writes the numbers of a state's encoding under a relabelling into a sink:
-// bytes (ByteSink; pfn_parts below takes the page fields as words instead).
-template <class Sink>
+// Writes the numbers of a state's encoding under a relabelling as varint
+// bytes (pfn_parts below takes the page fields as words instead).
 struct Writer {
-    Sink sink;
+    ByteSink sink;
     const Relabelling& r;
     const kshim::folio* memmap;
     const MappingTable& files = mapping_table();
@@ -249,8 +248,7 @@ std::uint64_t pfn_number(const model::PfnState& p, bool tainted) {
 }
 
 // One file's slot list: offset, relabelled pfn, order/kind/shared per slot.
-template <class Sink>
-void write_slots(Writer<Sink>& io, const boost::container::flat_map<model::PageOffset, model::Slot>& slots,
+void write_slots(Writer& io, const boost::container::flat_map<model::PageOffset, model::Slot>& slots,
                  const Relabelling& r) {
     io.varint(slots.size());
     for (const auto& [offset, slot] : slots) {
@@ -262,8 +260,7 @@ void write_slots(Writer<Sink>& io, const boost::container::flat_map<model::PageO
     }
 }
 
-template <class Sink>
-void write_xarray(Writer<Sink>& io, const boost::container::flat_map<unsigned long, void*>& xarray) {
+void write_xarray(Writer& io, const boost::container::flat_map<unsigned long, void*>& xarray) {
     io.varint(xarray.size());
     for (const auto& [offset, entry] : xarray) {
         io.varint(offset);
@@ -284,7 +281,7 @@ void pack(const model::ModelState& m, const kshim::kernel_world& w, const Relabe
     // `out` up to the worst case would zero it on every call.
     thread_local std::vector<std::uint8_t> buffer;
     if (buffer.size() < 10 * numbers) buffer.resize(10 * numbers);
-    Writer<ByteSink> io{{buffer.data()}, r, w.memmap.data()};
+    Writer io{{buffer.data()}, r, w.memmap.data()};
     for (std::uint8_t file : r.file_from) {
         write_slots(io, m.files[file].slots, r);
     }

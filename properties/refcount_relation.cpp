@@ -19,27 +19,28 @@ long wanted(const Execution& exec, const RefcountView& view) {
     return exec.variant().idle_refcount + pins;
 }
 
-bool holds(const Execution& exec, model::Pfn p) {
-    // Every port before 6.15 counts each page for itself: read its count
-    // directly (this runs after every checked operation).
-    if (!exec.variant().refcount) {
-        const long count = exec.world().memmap[p]._refcount;
-        return count >= 0 &&
-               count == exec.variant().idle_refcount + static_cast<long>(exec.model().pfns[p].pins);
-    }
+// The count covering `p` and how far it is from what it must hold
+// (negative: below).
+struct Viewed {
+    long count, drift;
+};
+Viewed viewed_through_port(const Execution& exec, model::Pfn p) {
     const RefcountView view = exec.refcount(p);
-    return view.count >= 0 && view.count == wanted(exec, view);
+    return {view.count, view.count - wanted(exec, view)};
+}
+inline Viewed viewed(const Execution& exec, model::Pfn p) {
+    // Every port before 6.15 counts each page for itself: read its count
+    // directly (this runs for every checked operation and every transition
+    // the explorer makes; small enough to inline there).
+    if (exec.variant().refcount) return viewed_through_port(exec, p);
+    const long count = exec.world().memmap[p]._refcount;
+    return {count,
+            count - exec.variant().idle_refcount - static_cast<long>(exec.model().pfns[p].pins)};
 }
 
-// How far the count covering `p` is from what it must hold (negative: below).
-long drift(const Execution& exec, model::Pfn p) {
-    // Per page before 6.15, as in holds() (this runs for every transition the
-    // explorer makes).
-    if (!exec.variant().refcount)
-        return exec.world().memmap[p]._refcount - exec.variant().idle_refcount -
-               static_cast<long>(exec.model().pfns[p].pins);
-    const RefcountView view = exec.refcount(p);
-    return view.count - wanted(exec, view);
+bool holds(const Execution& exec, model::Pfn p) {
+    const Viewed v = viewed(exec, p);
+    return v.count >= 0 && v.drift == 0;
 }
 
 std::string mismatch(const Execution& exec, model::Pfn p) {
@@ -83,7 +84,7 @@ std::optional<std::string> check_refcounts_all(const Execution& exec) {
 
 long refcount_drift(const Execution& exec, const std::vector<model::Pfn>& pfns) {
     long worst = 0;
-    for (model::Pfn p : pfns) worst = std::max(worst, std::labs(drift(exec, p)));
+    for (model::Pfn p : pfns) worst = std::max(worst, std::labs(viewed(exec, p).drift));
     return worst;
 }
 
