@@ -148,6 +148,9 @@ struct Worker {
     // Operations per batch: at most batch_cap (from the packed size and the
     // memory budget), halved when a batch is slow for the time budget.
     std::size_t batch_limit = 1, batch_cap = 1;
+    // When the worker's last batch ended (with a time budget): a batch is
+    // timed from there, one clock read a batch.
+    Clock::time_point batch_ended;
     // With OffModel::Once: which pfns of the parent are off the model, and
     // how many.
     std::vector<std::uint8_t> off_model_pfn, off_model_scratch;
@@ -438,7 +441,8 @@ private:
 
     std::uint64_t end_passed_bytes() const { return end_passed_ ? end_passed_->memory_bytes() : 0; }
 
-    std::optional<ExploreStop> over_budget() {
+    // `now`: the time, when the caller has just read it.
+    std::optional<ExploreStop> over_budget(std::optional<Clock::time_point> now) {
         if (o_.memory_budget_bytes) {
             // With what the table may allocate before the next check (a
             // shard near its load limit doubles, its old array still held).
@@ -451,11 +455,12 @@ private:
             }
         }
         if (o_.state_budget && seen_.size() >= o_.state_budget) return ExploreStop::StateBudget;
-        if (o_.time_budget_s > 0 && elapsed() >= o_.time_budget_s) return ExploreStop::TimeBudget;
+        if (o_.time_budget_s > 0 && elapsed(now.value_or(Clock::now())) >= o_.time_budget_s)
+            return ExploreStop::TimeBudget;
         return std::nullopt;
     }
-    double elapsed() const {
-        return std::chrono::duration<double>(Clock::now() - start_).count();
+    double elapsed(Clock::time_point now = Clock::now()) const {
+        return std::chrono::duration<double>(now - start_).count();
     }
 
     // Lowers the smallest failing key seen so far to `key`.
@@ -467,9 +472,10 @@ private:
 
     // Sets the budget that stopped the search, if one did; checked after
     // every batch of operations, so one parent's expansion cannot overrun it.
-    bool budget_stops(std::uint32_t i) {
+    // `time`: the time, when the caller has just read it.
+    bool budget_stops(std::uint32_t i, std::optional<Clock::time_point> time = std::nullopt) {
         std::optional<ExploreStop> stop;
-        if (!stop_flag_.load(std::memory_order_relaxed)) stop = over_budget();
+        if (!stop_flag_.load(std::memory_order_relaxed)) stop = over_budget(time);
         if (!stop && !stop_flag_.load(std::memory_order_relaxed)) return false;
         std::uint64_t now = first_unexpanded_.load();
         while (i < now && !first_unexpanded_.compare_exchange_weak(now, i)) {
@@ -487,6 +493,7 @@ private:
     void work(Worker& w, unsigned depth) {
         constexpr std::size_t kChunk = 64;
         const std::size_t n = level_.size();
+        if (o_.time_budget_s > 0) w.batch_ended = Clock::now();
         for (;;) {
             if (stop_flag_.load(std::memory_order_relaxed)) return;
             const std::size_t begin = cursor_.fetch_add(kChunk);
@@ -516,16 +523,21 @@ private:
         bool go_on = true;
         w.ops.clear();
         const auto run_batch = [&] {
-            const Clock::time_point began = Clock::now();
             go_on = expand_batch(w, id, next);
             // A batch of at most ~1/100 of the time budget: a child of a wide
-            // universe takes milliseconds.
-            const bool slow = o_.time_budget_s > 0 &&
-                              std::chrono::duration<double>(Clock::now() - began).count() >
-                                  o_.time_budget_s / 100;
+            // universe takes milliseconds. (Timed from the last batch's end:
+            // the parent's loading counts too.)
+            std::optional<Clock::time_point> now;
+            bool slow = false;
+            if (o_.time_budget_s > 0) {
+                now = Clock::now();
+                slow = std::chrono::duration<double>(*now - w.batch_ended).count() >
+                       o_.time_budget_s / 100;
+                w.batch_ended = *now;
+            }
             w.batch_limit = slow ? std::max<std::size_t>(1, w.ops.size() / 2)
                                  : std::min(w.batch_cap, w.batch_limit * 2);
-            go_on = go_on && !budget_stops(i);
+            go_on = go_on && !budget_stops(i, now);
             next += static_cast<std::uint32_t>(w.ops.size());
             w.ops.clear();
             return go_on;
