@@ -42,14 +42,21 @@ double swarm_ops_per_second(const model::Universe& u, unsigned threads, double s
 std::pair<double, int> run_path_ops_per_second(const Variant& v, const Property& p,
                                                const model::Universe& u, double seconds);
 
-// bench/reference_bfs.cpp: a plain breadth-first search without symmetry.
+// bench/reference_bfs.cpp: a plain breadth-first search without symmetry,
+// for about `seconds`. With `floor`, each parent's operations also run once
+// as the harness alone runs them (the step, the property's step check and
+// the explorer's undo, nothing else), timed apart: `floor_seconds` over the
+// same `transitions`, which no explorer of these ports can beat on one core.
+// `seconds` is then the search's wall time with that pass included.
 struct ReferenceSearch {
     std::uint64_t states = 0, transitions = 0;
     double seconds = 0;
     bool exhausted = false;
+    double floor_seconds = 0;       // with `floor`
+    std::uint64_t floor_failures = 0;  // steps whose check failed in that pass
 };
 ReferenceSearch reference_bfs(const Variant& v, const Property& p, const model::Universe& u,
-                              Profile profile, double seconds);
+                              Profile profile, double seconds, bool floor = false);
 
 // Two fixed workloads that run no daxcheck code (bench/calibration.cpp): ns
 // per dependent integer step ("alu_ns_per_step") and per dependent load over

@@ -1,10 +1,11 @@
 // Section "explorer-speed" (issue 18): the explorer's transitions per second
 // on the issue's small universe (v6.2 / refinement / reflink, files 2, pfns
 // 3, offsets 3, PMD order 1, depth 30: exhausted at depth 17) with one and
-// two threads, next to a plain breadth-first search without symmetry; the
-// scaling over 1, 2 and 4 MPI ranks (daxcheck-mpi under mpirun, when built);
-// and RapidCheck's `run` path per checked operation against fast-check's
-// 0.44 M/s on the same model.
+// two threads, next to a plain breadth-first search without symmetry and
+// the harness's own part of each of that search's transitions (the floor
+// under any explorer of these ports); the scaling over 1, 2 and 4 MPI ranks
+// (daxcheck-mpi under mpirun, when built); and RapidCheck's `run` path per
+// checked operation against fast-check's 0.44 M/s on the same model.
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -72,6 +73,12 @@ nlohmann::json explorer_speed_section(const Options& o) {
     const auto ref = reference_bfs(*find_variant("v6.2"), *find_property("refinement"),
                                    universe(2, 3, 3), Profile::Reflink, budget);
     row("plain BFS, 1 thread, no symmetry (states)", ref.states, ref.transitions, ref.seconds);
+    // The same search again, timing apart what the harness alone does per
+    // transition: the explorer's own work comes on top of it.
+    const auto floor = reference_bfs(*find_variant("v6.2"), *find_property("refinement"),
+                                     universe(2, 3, 3), Profile::Reflink, budget, true);
+    row("harness alone: step, step check, undo", floor.states, floor.transitions,
+        floor.floor_seconds);
 
     nlohmann::json ranks = nlohmann::json::array();
 #ifdef DAXCHECK_MPI_BINARY
@@ -109,6 +116,9 @@ nlohmann::json explorer_speed_section(const Options& o) {
                              {"seconds", two.seconds}}},
             {"reference_bfs", {{"states", ref.states}, {"transitions", ref.transitions},
                                {"seconds", ref.seconds}}},
+            {"harness_floor", {{"transitions", floor.transitions},
+                               {"seconds", floor.floor_seconds},
+                               {"failing_steps", floor.floor_failures}}},
             {"ranks", ranks},
             {"run_path_ops_per_second", rc_rate},
             {"targets",
