@@ -290,9 +290,6 @@ private:
         cursor_ = 0;
         on_every_worker([this, depth](Worker& w) { work(w, depth); });
         if (cluster_) receive_children(*workers_[0]);
-        // No thread probes the sets now: the arrays they grew out of go.
-        seen_.reclaim();
-        if (end_passed_) end_passed_->reclaim();
         // Each new state's smallest key is final once every worker is done.
         on_every_worker([this](Worker& w) {
             for (NewState& n : w.news) n.key = seen_.key(n.fp);

@@ -2,25 +2,12 @@
 
 #include <sys/mman.h>
 
-#include <atomic>
 #include <bit>
 #include <cstdlib>
 #include <cstring>
 #include <new>
 
 namespace daxcheck {
-namespace {
-
-// A slot word, read or written while lock-free readers may read it.
-std::uint64_t load(const std::uint64_t& w, std::memory_order order = std::memory_order_relaxed) {
-    return std::atomic_ref<std::uint64_t>(const_cast<std::uint64_t&>(w)).load(order);
-}
-void store(std::uint64_t& w, std::uint64_t v, std::memory_order order = std::memory_order_relaxed) {
-    std::atomic_ref<std::uint64_t>(w).store(v, order);
-}
-Fingerprint load(const Fingerprint& fp) { return {load(fp.hi), load(fp.lo)}; }
-
-}  // namespace
 
 // The builder over the 8-byte words, the last one zero-padded.
 Fingerprint fingerprint(const std::uint8_t* p, std::size_t n, std::uint64_t seed) {
@@ -65,50 +52,19 @@ void FingerprintSet::grow(Shard& s) {
     SlotArray slots(std::max<std::size_t>(256, s.slots.size() * 2));
     const std::size_t mask = slots.size() - 1;
     for (const Slot& old : s.slots) {
-        const Slot copy{load(old.fp), load(old.key)};
-        if (copy.fp == Fingerprint{}) continue;
-        std::size_t i = copy.fp.lo & mask;
+        if (old.fp == Fingerprint{}) continue;
+        std::size_t i = old.fp.lo & mask;
         while (!(slots[i].fp == Fingerprint{})) i = (i + 1) & mask;
-        slots[i] = copy;  // not yet published: no reader
+        slots[i] = old;
     }
-    bytes_ += slots.size() * sizeof(Slot);
+    bytes_ += (slots.size() - s.slots.size()) * sizeof(Slot);
     s.slots.swap(slots);
-    // The array first, then its mask: a reader that sees the new mask sees
-    // the new array; one that sees the old mask stays within either.
-    s.first.store(s.slots.data, std::memory_order_release);
-    s.mask.store(s.slots.size() - 1, std::memory_order_release);
-    if (concurrent_) {
-        s.retired.push_back(std::move(slots));  // a reader may be probing it
-    } else {
-        bytes_ -= slots.size() * sizeof(Slot);
-    }
-}
-
-void FingerprintSet::reclaim() {
-    for (std::size_t i = 0; i < (std::size_t{1} << kShardBits); i++) {
-        for (const SlotArray& old : shards_[i].retired) bytes_ -= old.size() * sizeof(Slot);
-        shards_[i].retired.clear();
-    }
-}
-
-bool FingerprintSet::settled(const Shard& s, const Fingerprint& fp, std::uint64_t key) const {
-    const std::size_t mask = s.mask.load(std::memory_order_acquire);
-    const Slot* slots = s.first.load(std::memory_order_acquire);
-    // At most one pass: with the old mask on a new array the probe may
-    // never meet an empty slot.
-    for (std::size_t n = 0, i = fp.lo & mask; n <= mask; n++, i = (i + 1) & mask) {
-        // hi is written last, with release: zero is an empty slot or one
-        // being written (or a fingerprint whose hi is zero: the lock decides).
-        const std::uint64_t hi = load(slots[i].fp.hi, std::memory_order_acquire);
-        if (hi == 0) return false;
-        if (hi == fp.hi && load(slots[i].fp.lo) == fp.lo) return load(slots[i].key) <= key;
-    }
-    return false;
+    s.first = s.slots.data;
+    s.mask = s.slots.size() - 1;
 }
 
 bool FingerprintSet::insert(const Fingerprint& fp, std::uint64_t key) {
     Shard& s = shard(fp);
-    if (concurrent_ && settled(s, fp, key)) return false;
     std::unique_lock<std::mutex> held;
     if (concurrent_) held = std::unique_lock<std::mutex>(s.mutex);
     // Linear probing up to 5/8 full.
@@ -117,15 +73,12 @@ bool FingerprintSet::insert(const Fingerprint& fp, std::uint64_t key) {
     const std::size_t mask = s.slots.size() - 1;
     for (std::size_t i = fp.lo & mask;; i = (i + 1) & mask) {
         Slot& slot = s.slots[i];
-        const Fingerprint here = load(slot.fp);
-        if (here == fp) {
-            if (key < load(slot.key)) store(slot.key, key);
+        if (slot.fp == fp) {
+            if (key < slot.key) slot.key = key;
             return false;
         }
-        if (here == Fingerprint{}) {
-            store(slot.key, key);
-            store(slot.fp.lo, fp.lo);
-            store(slot.fp.hi, fp.hi, std::memory_order_release);  // publishes the slot
+        if (slot.fp == Fingerprint{}) {
+            slot = Slot{fp, key};
             s.used.store(used + 1, std::memory_order_relaxed);  // the lock orders writers
             size_.fetch_add(1, std::memory_order_relaxed);
             return true;
@@ -150,9 +103,8 @@ bool FingerprintSet::contains(const Fingerprint& fp) const {
     if (concurrent_) held = std::unique_lock<std::mutex>(s.mutex);
     const std::size_t mask = s.slots.size() - 1;
     for (std::size_t i = fp.lo & mask;; i = (i + 1) & mask) {
-        const Fingerprint here = load(s.slots[i].fp);
-        if (here == fp) return true;
-        if (here == Fingerprint{}) return false;
+        if (s.slots[i].fp == fp) return true;
+        if (s.slots[i].fp == Fingerprint{}) return false;
     }
 }
 
@@ -160,9 +112,8 @@ std::uint64_t FingerprintSet::key(const Fingerprint& fp) const {
     const Shard& s = shard(fp);
     const std::size_t mask = s.slots.size() - 1;
     for (std::size_t i = fp.lo & mask;; i = (i + 1) & mask) {
-        const Fingerprint here = load(s.slots[i].fp);
-        if (here == fp) return load(s.slots[i].key);
-        if (here == Fingerprint{}) return UINT64_MAX;
+        if (s.slots[i].fp == fp) return s.slots[i].key;
+        if (s.slots[i].fp == Fingerprint{}) return UINT64_MAX;
     }
 }
 

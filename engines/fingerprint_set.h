@@ -8,13 +8,6 @@
 // Two distinct states collide with probability about n^2 / 2^129 for n stored
 // states: below 10^-20 for a billion states, so a search that reports no
 // failure, or a shortest one, can be wrong only with that probability.
-//
-// Shared by threads, a lookup that finds its fingerprint with a key no larger
-// than its own (most transitions reach a state seen before) takes no lock: a
-// shard's mutex taken per transition kept moving between the two cores'
-// caches. Writers still lock; a slot is written key, lo, then hi (release),
-// so a reader that sees hi sees the rest. An array growth replaced stays
-// readable until reclaim().
 #pragma once
 
 #include <atomic>
@@ -24,7 +17,6 @@
 #include <memory>
 #include <mutex>
 #include <utility>
-#include <vector>
 
 namespace daxcheck {
 
@@ -85,9 +77,6 @@ public:
     // Adds `fp` with `key` and returns true when it is new; otherwise lowers
     // its key to `key` if that is smaller and returns false.
     bool insert(const Fingerprint& fp, std::uint64_t key);
-    // Frees the arrays growth replaced while other threads could be reading
-    // them. Call only when no other thread is inside insert() or prefetch().
-    void reclaim();
     // Starts loading the cache line insert(fp) will probe first. Safe while
     // other threads insert: a stale address only wastes the prefetch.
     void prefetch(const Fingerprint& fp) const {
@@ -123,10 +112,6 @@ private:
         ~SlotArray();
         SlotArray(const SlotArray&) = delete;
         SlotArray& operator=(const SlotArray&) = delete;
-        SlotArray(SlotArray&& o) noexcept : data(o.data), count(o.count) {
-            o.data = nullptr;
-            o.count = 0;
-        }
         void swap(SlotArray& o) {
             std::swap(data, o.data);
             std::swap(count, o.count);
@@ -142,7 +127,6 @@ private:
     struct alignas(64) Shard {
         std::mutex mutex;
         SlotArray slots;
-        std::vector<SlotArray> retired;  // replaced by growth, until reclaim()
         std::atomic<std::size_t> used{0};  // written under the lock; growth_bytes() reads it
         // Read by every prefetch(), written only when the shard grows: on a
         // line of their own, which the other thread's inserts (the lock,
@@ -158,10 +142,6 @@ private:
 
     Shard& shard(const Fingerprint& fp) const { return shards_[fp.hi >> (64 - kShardBits)]; }
     void grow(Shard& s);
-    // Whether `fp` is in the shard's array with a key at most `key`, read
-    // without the lock (false also when a probe cannot tell: the caller then
-    // locks).
-    bool settled(const Shard& s, const Fingerprint& fp, std::uint64_t key) const;
 
     const bool concurrent_;
     std::unique_ptr<Shard[]> shards_;
