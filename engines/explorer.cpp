@@ -381,7 +381,8 @@ private:
         }
         // One thread finds them in key order already (keys grow as it goes).
         const auto by_key = [](const Ref& a, const Ref& b) { return a.key < b.key; };
-        if (!std::is_sorted(refs.begin(), refs.end(), by_key)) std::sort(refs.begin(), refs.end(), by_key);
+        if (!std::is_sorted(refs.begin(), refs.end(), by_key))
+            std::sort(refs.begin(), refs.end(), by_key);
         // The next level points into the workers' lists, which become their
         // frontiers: no state's bytes are copied. Ids follow the keys of
         // every process's new states (with a cluster, all of them).
