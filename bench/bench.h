@@ -45,9 +45,10 @@ std::pair<double, int> run_path_ops_per_second(const Variant& v, const Property&
 // bench/reference_bfs.cpp: a plain breadth-first search without symmetry,
 // for about `seconds`. With `floor`, each parent's operations also run once
 // as the harness alone runs them (the step, the property's step check and
-// the explorer's undo, nothing else), timed apart: `floor_seconds` over the
-// same `transitions`, which no explorer of these ports can beat on one core.
-// `seconds` is then the search's wall time with that pass included.
+// the explorer's undo, nothing else), timed apart per parent:
+// `floor_seconds` over the same `transitions`, which no explorer that steps,
+// checks and undoes as this one does can beat on one core. `seconds` is then
+// the search's wall time with that pass included.
 struct ReferenceSearch {
     std::uint64_t states = 0, transitions = 0;
     double seconds = 0;
