@@ -3,9 +3,10 @@
 // 3, offsets 3, PMD order 1, depth 30: exhausted at depth 17) with one and
 // two threads, next to a plain breadth-first search without symmetry and
 // the harness's own part of each of that search's transitions (the floor
-// under any explorer of these ports); the scaling over 1, 2 and 4 MPI ranks
-// (daxcheck-mpi under mpirun, when built); and RapidCheck's `run` path per
-// checked operation against fast-check's 0.44 M/s on the same model.
+// under any explorer that steps, checks and undoes as this one does); the
+// scaling over 1, 2 and 4 MPI ranks (daxcheck-mpi under mpirun, when built);
+// and RapidCheck's `run` path per checked operation against fast-check's
+// 0.44 M/s on the same model.
 #include <fmt/format.h>
 
 #include <cstdio>
