@@ -47,9 +47,14 @@ public:
 
 private:
     static void note(std::vector<model::Pfn>& sorted, model::Pfn p, bool was, bool is);
+    // Makes the part of `sorted` within c's pfn range the pfns there whose
+    // state() `has` (a predicate on model::PfnState).
+    template <class Has>
+    void resync(std::vector<model::Pfn>& sorted, const Change& c, Has has);
 
     model::ModelState state_;
     std::vector<model::Pfn> pinned_, owned_;
+    std::vector<model::Pfn> range_;  // resync's
 };
 
 // Called on every step of a walk or a test: defined here so they inline.
@@ -83,16 +88,41 @@ inline void ModelBefore::note(std::vector<model::Pfn>& sorted, model::Pfn p, boo
     else sorted.erase(at);
 }
 
+template <class Has>
+void ModelBefore::resync(std::vector<model::Pfn>& sorted, const Change& c, Has has) {
+    const auto lo = std::lower_bound(sorted.begin(), sorted.end(), c.first);
+    const auto hi = std::lower_bound(lo, sorted.end(), c.first + c.count);
+    range_.clear();
+    for (std::uint64_t i = 0; i < c.count; i++)
+        if (has(state_.pfns[c.first + i])) range_.push_back(c.first + i);
+    // The old part of the range out, the new one in: one move of the tail.
+    const auto at = sorted.erase(lo, hi);
+    sorted.insert(at, range_.begin(), range_.end());
+}
+
 inline void ModelBefore::catch_up(const model::ModelState& now, const Change& c) {
     if (c.has_file) state_.files[c.file] = now.files[c.file];
+    if (c.count == 1) {  // a pin, an unpin or an order-0 entry
+        model::PfnState& before = state_.pfns[c.first];
+        const model::PfnState& after = now.pfns[c.first];
+        note(pinned_, c.first, before.pins > 0, after.pins > 0);
+        note(owned_, c.first, !before.owners.empty(), !after.owners.empty());
+        before = after;
+        return;
+    }
+    // A PMD entry: its pages' changes go into the sorted lists at once, not
+    // one insert each (the lists would move once per page).
+    bool pins_changed = false, owners_changed = false;
     for (std::uint64_t i = 0; i < c.count; i++) {
-        const model::Pfn p = c.first + i;
-        model::PfnState& before = state_.pfns[p];
-        const model::PfnState& after = now.pfns[p];
-        note(pinned_, p, before.pins > 0, after.pins > 0);
-        note(owned_, p, !before.owners.empty(), !after.owners.empty());
+        model::PfnState& before = state_.pfns[c.first + i];
+        const model::PfnState& after = now.pfns[c.first + i];
+        pins_changed = pins_changed || (before.pins > 0) != (after.pins > 0);
+        owners_changed = owners_changed || before.owners.empty() != after.owners.empty();
         before = after;
     }
+    if (pins_changed) resync(pinned_, c, [](const model::PfnState& p) { return p.pins > 0; });
+    if (owners_changed)
+        resync(owned_, c, [](const model::PfnState& p) { return !p.owners.empty(); });
 }
 
 }  // namespace daxcheck

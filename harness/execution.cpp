@@ -62,6 +62,33 @@ void Execution::reset() {
     any_misuse_ = false;
 }
 
+void Execution::heads_with_tails(std::size_t reached, std::uint64_t pages) {
+    const auto& memmap = world_.memmap;
+    std::vector<model::Pfn>& sorted = sorted_scratch_;
+    sorted.assign(step_pfns_.begin(), step_pfns_.begin() + static_cast<long>(reached));
+    if (!std::is_sorted(sorted.begin(), sorted.end())) std::sort(sorted.begin(), sorted.end());
+    // Each page of the union of the windows h+1 .. h+pages-1 once, in order
+    // (a PMD entry's step pfns overlap: scanning every window is quadratic).
+    std::vector<model::Pfn>& heads = heads_scratch_;
+    heads.clear();
+    model::Pfn next = 0;  // the windows before it are scanned
+    const auto base = reinterpret_cast<std::uintptr_t>(memmap.data());
+    for (model::Pfn h : sorted) {
+        const model::Pfn end = std::min<std::uint64_t>(h + pages, memmap.size());
+        for (model::Pfn q = std::max(h + 1, next); q < end; q++) {
+            const kshim::page* head = memmap[q].compound_head;
+            const auto at = reinterpret_cast<std::uintptr_t>(head);
+            if (!at || at < base || (at - base) % sizeof(kshim::folio) != 0) continue;
+            const model::Pfn x = (at - base) / sizeof(kshim::folio);
+            // A head of this step's (step_mark_ holds only the reached pfns yet).
+            if (x < q && q - x < pages && step_mark_[x] == serial_) heads.push_back(x);
+        }
+        next = std::max(next, end);
+    }
+    std::sort(heads.begin(), heads.end());
+    heads.erase(std::unique(heads.begin(), heads.end()), heads.end());
+}
+
 void Execution::collect_step_pfns(const model::PfnRange& touched) {
     serial_++;
     step_pfns_.clear();
@@ -78,10 +105,13 @@ void Execution::collect_step_pfns(const model::PfnRange& touched) {
     for (std::size_t i = 0; i < reached && !compound_seen_; i++)
         compound_seen_ = memmap[step_pfns_[i]].head || memmap[step_pfns_[i]].compound_head;
     if (compound_seen_) {
-        // A tail's decode reads its head: a changed head changes its tails.
+        // A tail's decode reads its head: a changed head changes its tails,
+        // the pages h+1 .. h+pages-1 that point at it.
         const std::uint64_t pages = std::uint64_t{1} << world_.pmd_order;
+        heads_with_tails(reached, pages);
         for (std::size_t i = 0; i < reached; i++) {
             const model::Pfn h = step_pfns_[i];
+            if (!std::binary_search(heads_scratch_.begin(), heads_scratch_.end(), h)) continue;
             for (std::uint64_t t = 1; t < pages && h + t < memmap.size(); t++)
                 if (memmap[h + t].compound_head == &memmap[h]) note(h + t);
         }

@@ -105,12 +105,16 @@ private:
     StepOutcome step_with(const model::Op& op, const Run& run);
     void run_port(const model::Op& op);
     void collect_step_pfns(const model::PfnRange& touched);
+    // Into heads_scratch_, sorted: the first `reached` step pfns that some
+    // page within `pages` after them names as its compound_head.
+    void heads_with_tails(std::size_t reached, std::uint64_t pages);
 
     const Variant* variant_;
     model::ModelState model_;
     kshim::kernel_world world_;
     std::vector<long> first_misuse_;  // per pfn
     std::vector<model::Pfn> step_pfns_, changed_pfns_;
+    std::vector<model::Pfn> sorted_scratch_, heads_scratch_;  // heads_with_tails'
     // Per pfn: the step number that last listed it in step_pfns_ (dedup
     // without clearing), and whether changed_pfns_ lists it.
     std::vector<std::uint64_t> step_mark_;

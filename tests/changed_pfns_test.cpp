@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 
+#include "engines/op_enumeration.h"
+#include "harness/op_text.h"
 #include "properties/property.h"
 
 using namespace daxcheck;
@@ -96,4 +99,48 @@ TEST(MisuseTaint, FollowsDecodeChangesAndLegalStepsOverTaintedPfns) {
     exec.step(Truncate{0, 0});  // legal, over tainted pfns
     EXPECT_TRUE(exec.misuse_tainted(3));
     EXPECT_FALSE(exec.misuse_tainted(0));
+}
+
+// Execution::step_pfns() is the set every engine checks and undoes: each pfn
+// outside it must keep its model state, raw page fields and decode. Random
+// walks on every in-tree port, misuse included, in a universe of 4-page
+// folios, where a PMD step changes a folio head whose tails it never reaches.
+TEST(StepPfns, ListEveryPageWhoseStateFieldsOrDecodeChanged) {
+    model::Universe u;
+    u.files = 2;
+    u.pfns = u.offsets = 16;
+    u.pmd_order = 2;
+    u.max_pins = 1;
+    std::mt19937 rng(11);
+    long pmd_steps = 0;
+    for (const Variant& v : variants())
+        for (int walk = 0; walk < 20; walk++) {
+            Execution exec(v, u);
+            for (int i = 0; i < 30; i++) {
+                std::vector<model::Op> ops;
+                enumerate_ops(exec.model(), Profile::Reflink, true, ops);
+                if (ops.empty()) break;
+                const model::Op op = ops[rng() % ops.size()];
+                const model::ModelState model_before = exec.model();
+                std::vector<std::string> fields;
+                std::vector<Decoded> decoded;
+                for (model::Pfn p = 0; p < u.pfns; p++) {
+                    fields.push_back(exec.raw_fields(p));
+                    decoded.push_back(exec.decode(p));
+                }
+                if (exec.step(op).kernel_bug) break;  // the walk ends there, as in swarm
+                if (const auto e = model::entry_of(model_before, op); e && e->order) pmd_steps++;
+                const auto& step = exec.step_pfns();
+                for (model::Pfn p = 0; p < u.pfns; p++) {
+                    if (std::find(step.begin(), step.end(), p) != step.end()) continue;
+                    ASSERT_EQ(exec.model().pfns[p], model_before.pfns[p])
+                        << v.name << ": pfn " << p << " after " << to_text(op);
+                    ASSERT_EQ(exec.raw_fields(p), fields[p])
+                        << v.name << ": pfn " << p << " after " << to_text(op);
+                    ASSERT_EQ(exec.decode(p), decoded[p])
+                        << v.name << ": pfn " << p << " after " << to_text(op);
+                }
+            }
+        }
+    EXPECT_GT(pmd_steps, 100);
 }
