@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "engines/model_before.h"
 #include "harness/op_text.h"
 #include "properties/relation.h"
 #include "properties/warnings.h"
@@ -78,8 +79,12 @@ ReplayResult replay(const Variant& v, const Property& p, const model::Universe& 
     ReplayResult out;
     Execution exec(v, u);
     const auto involved = involved_pfns(u, ops);
+    // The model before each step, without a copy of every pfn per step (a
+    // wide universe has a million).
+    ModelBefore model_before(exec.model());
     for (std::size_t i = 0; i < ops.size(); i++) {
-        const model::ModelState before = exec.model();
+        const model::ModelState& before = model_before.state();
+        const ModelBefore::Change change = model_before.change_of(ops[i]);
         const bool allowed =
             model::is_legal(before, ops[i]) || (p.with_misuse && model::misuse_check(before, ops[i]));
         if (!allowed) {
@@ -101,6 +106,7 @@ ReplayResult replay(const Variant& v, const Property& p, const model::Universe& 
         const bool stop = step.failure.has_value();
         out.trace.steps.push_back(std::move(step));
         if (stop) return out;
+        model_before.catch_up(exec.model(), change);
     }
     if (p.at_end) out.trace.end_failure = p.at_end(exec);
     return out;
