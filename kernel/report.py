@@ -1,8 +1,9 @@
 """What the runner prints: a progress line per boot, the summary table, and
-the --json document (written to a temporary name, then renamed into place)."""
+the --json document (written as kernel/output_file.py writes output files)."""
 
 import json
-import os
+
+import output_file
 
 
 def progress(job):
@@ -45,8 +46,4 @@ def write_json(path, kernels, jobs):
     doc = {"kernels": kernels,
            "results": [dict(j.result, reproducer=j.repro.name, input=j.repro.origin,
                             kernel=j.kernel_name) for j in jobs]}
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(doc, f, indent=2)
-        f.write("\n")
-    os.replace(tmp, path)
+    output_file.write(path, json.dumps(doc, indent=2) + "\n")

@@ -30,6 +30,7 @@ import initramfs                              # noqa: E402
 import kernel_fetch                           # noqa: E402
 import kernel_names                           # noqa: E402
 import kernel_source                          # noqa: E402
+import output_file                            # noqa: E402
 import report                                 # noqa: E402
 import reproducers                            # noqa: E402
 import run_json                               # noqa: E402
@@ -92,8 +93,12 @@ def parse_args(argv):
         raise Usage("--jobs wants a positive number")
     if not 1 <= a.cpus <= 8:
         raise Usage("--cpus wants 1 to 8 vCPUs")
-    if a.timeout <= 0:
-        raise Usage("--timeout wants a positive number of seconds")
+    if not (0 < a.timeout < float("inf")):  # also refuses nan
+        raise Usage(f"--timeout wants a positive, finite number of seconds, not {a.timeout}")
+    if a.json is not None:
+        why = output_file.problem("--json", a.json)
+        if why:
+            raise Usage(why)
     if not a.inputs and not a.from_json:
         raise Usage("nothing to run: give FILE.dax, a directory, or REPRO.sh with REPRO.json")
     return a
@@ -282,9 +287,13 @@ def main(argv):
     say(f"\n{len(jobs)} runs in {elapsed:.0f} s with {args.jobs} at a time: "
         f"{agree} agree, {len(jobs) - agree - skipped} not, {skipped} skipped")
     if args.json:
-        report.write_json(args.json, [{"name": pk.name, "release": pk.kernel and pk.kernel.release,
-                                       "debian_version": pk.kernel and pk.kernel.package_version,
-                                       "failure": pk.failure} for pk in prepared], jobs)
+        try:
+            report.write_json(args.json, [{"name": pk.name, "release": pk.kernel and pk.kernel.release,
+                                           "debian_version": pk.kernel and pk.kernel.package_version,
+                                           "failure": pk.failure} for pk in prepared], jobs)
+        except OSError as e:  # checked up front; a full disk still fails here
+            print(f"daxcheck kernel: {e.strerror or e}", file=sys.stderr)
+            return 2
     return 0 if agree + skipped == len(jobs) and agree > 0 else 1
 
 
