@@ -25,6 +25,15 @@ chmod -R a-w "$tmp/checkout"
 touch "$tmp/marker"
 export DAXCHECK_CACHE_DIR="$tmp/cache" DAXCHECK_PACKAGE_DIR="$build"
 dax="$tmp/checkout/daxcheck"
+
+# A package directory without a binary: one clear line and exit 2.
+set +e
+DAXCHECK_PACKAGE_DIR="$tmp/none" "$dax" list >"$tmp/none.txt" 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 2 ] && grep -q "DAXCHECK_PACKAGE_DIR=$tmp/none holds no daxcheck binary" "$tmp/none.txt" ||
+    { cat "$tmp/none.txt"; fail "a package directory without a binary: exit $rc"; }
+
 run_args=(run --property refinement --profile reflink --seed 1 --tests 20 --walks 50)
 
 # A read-only checkout builds the port in the cache and runs it.
