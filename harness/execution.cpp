@@ -81,7 +81,9 @@ void Execution::heads_with_tails(std::size_t reached, std::uint64_t pages) {
             if (!at || at < base || (at - base) % sizeof(kshim::folio) != 0) continue;
             const model::Pfn x = (at - base) / sizeof(kshim::folio);
             // A head of this step's (step_mark_ holds only the reached pfns yet).
-            if (x < q && q - x < pages && step_mark_[x] == serial_) heads.push_back(x);
+            if (x < q && q - x < pages && step_mark_[x] == serial_ &&
+                (heads.empty() || heads.back() != x))  // a folio's tails come together
+                heads.push_back(x);
         }
         next = std::max(next, end);
     }
@@ -111,7 +113,7 @@ void Execution::collect_step_pfns(const model::PfnRange& touched) {
         heads_with_tails(reached, pages);
         for (std::size_t i = 0; i < reached; i++) {
             const model::Pfn h = step_pfns_[i];
-            if (!std::binary_search(heads_scratch_.begin(), heads_scratch_.end(), h)) continue;
+            if (!is_head_with_tails(h)) continue;
             for (std::uint64_t t = 1; t < pages && h + t < memmap.size(); t++)
                 if (memmap[h + t].compound_head == &memmap[h]) note(h + t);
         }

@@ -2,6 +2,7 @@
 // same engine serves RapidCheck runs, printed traces and corpus replay.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 #include <string>
@@ -108,6 +109,13 @@ private:
     // Into heads_scratch_, sorted: the first `reached` step pfns that some
     // page within `pages` after them names as its compound_head.
     void heads_with_tails(std::size_t reached, std::uint64_t pages);
+    // Whether heads_with_tails() found `pfn` (a step touches one folio or
+    // two: a scan beats a binary search there).
+    bool is_head_with_tails(model::Pfn pfn) const {
+        const auto& heads = heads_scratch_;
+        if (heads.size() > 8) return std::binary_search(heads.begin(), heads.end(), pfn);
+        return std::find(heads.begin(), heads.end(), pfn) != heads.end();
+    }
 
     const Variant* variant_;
     model::ModelState model_;
