@@ -28,6 +28,7 @@ std::string reproduce_line(const RunOptions& opts, const RunRow& row) {
     if (opts.classes != kDefaultClasses) line += fmt::format(" --classes {}", opts.classes);
     if (row.universe) line += " " + universe_flags(*row.universe);
     else if (opts.universe_given) line += " " + universe_flags(opts.cell.universe);
+    if (!opts.minimise) line += " --no-minimise";  // else the counterexample printed differs
     return line;
 }
 
