@@ -35,6 +35,9 @@ struct ExploreRow {
     // the universe has no more ("" when they were not cut short): the time
     // budget, or the budget that stopped the last search.
     std::string classes_cut_short;
+    // How the class searches ended otherwise: "" (--classes reached or none
+    // run), else that the last one found no other class.
+    std::string classes_end;
 
     // A budget that stopped the search before depth 1 left nothing checked:
     // never a pass.
@@ -144,8 +147,9 @@ void print_row(const ExploreCommandOptions& opts, const ExploreRow& row) {
                        row.classes_cut_short, row.classes.size(), row.classes.size() == 1 ? "" : "es",
                        opts.classes, row.seconds);
         else if (opts.classes > 1)
-            fmt::print("  {} class{} in {:.2f} s (the first search and the class searches)\n",
-                       row.classes.size(), row.classes.size() == 1 ? "" : "es", row.seconds);
+            fmt::print("  {} class{} in {:.2f} s, the first search and the class searches{}\n",
+                       row.classes.size(), row.classes.size() == 1 ? "" : "es", row.seconds,
+                       row.classes_end.empty() ? "" : ": " + row.classes_end);
         if (!row.expected.pass) fmt::print("  why expected: {}\n", row.expected.why);
         for (std::size_t i = 0; i < row.more.size(); i++) {
             const ExploreResult& m = row.more[i];
@@ -225,7 +229,6 @@ bool write_json(const ExploreCommandOptions& opts, const std::vector<ExploreRow>
             {"off_model_transitions", r.off_model_transitions},
             {"states_per_depth", r.states_per_depth},
             {"time_ms", row.seconds * 1000},
-            {"first_search_time_ms", r.seconds * 1000},
             {"classes_cut_short", row.classes_cut_short.empty() ? nlohmann::json(nullptr)
                                                                 : nlohmann::json(row.classes_cut_short)},
             {"memory_bytes", r.memory_bytes},
@@ -313,8 +316,10 @@ ExploreRow explore_cell(const ExploreCommandOptions& opts, const Variant& v, con
         if (cell.time_budget_s > 0) next.time_budget_s = cell.time_budget_s - spent();
         ExploreResult r = explore_or_error(v, p, next);
         if (!r.found()) {
-            if (r.stop != ExploreStop::Exhausted && r.stop != ExploreStop::DepthLimit)
-                row.classes_cut_short = r.stop == ExploreStop::Error ? r.error : to_string(r.stop);
+            if (r.stop == ExploreStop::Exhausted) row.classes_end = "no other class in the universe";
+            else if (r.stop == ExploreStop::DepthLimit)
+                row.classes_end = fmt::format("no other class up to depth {}", r.depth_completed);
+            else row.classes_cut_short = r.stop == ExploreStop::Error ? r.error : to_string(r.stop);
             break;
         }
         row.more.push_back(std::move(r));
