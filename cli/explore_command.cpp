@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -28,6 +29,15 @@ struct ExploreRow {
     // Each further class's shortest counterexample, avoiding the ones before.
     std::vector<ExploreResult> more;
     std::vector<FailureClass> classes;  // of result, then of each of more
+    // The whole cell: the first search and every class search after it (s).
+    double seconds = 0;
+    // Why the class searches ended before --classes classes, when not because
+    // the universe has no more ("" when they were not cut short): the time
+    // budget, or the budget that stopped the last search.
+    std::string classes_cut_short;
+    // How the class searches ended otherwise: "" (--classes reached or none
+    // run), else that the last one found no other class.
+    std::string classes_end;
 
     // A budget that stopped the search before depth 1 left nothing checked:
     // never a pass.
@@ -52,6 +62,14 @@ std::string reproduce_line(const ExploreCommandOptions& opts, const Variant& v, 
     if (!opts.explore.symmetry) line += " --no-symmetry";
     if (opts.explore.off_model != ExploreOptions::OffModel::WithinPins)
         line += " --off-model " + to_string(opts.explore.off_model);
+    // Every flag that can change the row: a budget decides where a search
+    // stops, threads how far it gets in that time, --classes what is printed.
+    if (opts.explore.time_budget_s != kDefaultExploreTimeBudgetS)
+        line += fmt::format(" --time-budget {:g}", opts.explore.time_budget_s);
+    const double memory_mb = static_cast<double>(opts.explore.memory_budget_bytes) / (1 << 20);
+    if (memory_mb != kDefaultExploreMemoryMb) line += fmt::format(" --memory-budget {:g}", memory_mb);
+    if (opts.explore.threads != 1) line += fmt::format(" --threads {}", opts.explore.threads);
+    if (opts.classes != kDefaultClasses) line += fmt::format(" --classes {}", opts.classes);
     return line;
 }
 
@@ -123,6 +141,15 @@ void print_row(const ExploreCommandOptions& opts, const ExploreRow& row) {
         if (r.off_model_transitions)
             fmt::print("  {}\n", off_model_line(opts.explore.off_model, r.off_model_transitions));
         if (!row.classes.empty()) fmt::print("  failure class: {}\n", row.classes[0].key());
+        if (!row.classes_cut_short.empty())
+            fmt::print("  class search cut short by the {} after {} class{} (of --classes {}), {:.2f} s in "
+                       "all: more classes may exist\n",
+                       row.classes_cut_short, row.classes.size(), row.classes.size() == 1 ? "" : "es",
+                       opts.classes, row.seconds);
+        else if (opts.classes > 1)
+            fmt::print("  {} class{} in {:.2f} s, the first search and the class searches{}\n",
+                       row.classes.size(), row.classes.size() == 1 ? "" : "es", row.seconds,
+                       row.classes_end.empty() ? "" : ": " + row.classes_end);
         if (!row.expected.pass) fmt::print("  why expected: {}\n", row.expected.why);
         for (std::size_t i = 0; i < row.more.size(); i++) {
             const ExploreResult& m = row.more[i];
@@ -201,7 +228,9 @@ bool write_json(const ExploreCommandOptions& opts, const std::vector<ExploreRow>
             {"exhausted", r.exhausted},
             {"off_model_transitions", r.off_model_transitions},
             {"states_per_depth", r.states_per_depth},
-            {"time_ms", r.seconds * 1000},
+            {"time_ms", row.seconds * 1000},
+            {"classes_cut_short", row.classes_cut_short.empty() ? nlohmann::json(nullptr)
+                                                                : nlohmann::json(row.classes_cut_short)},
             {"memory_bytes", r.memory_bytes},
             {"failure", r.failure ? json(*r.failure)
                         : row.error() ? json(r.error)
@@ -261,28 +290,42 @@ ExploreResult explore_or_error(const Variant& v, const Property& p, const Explor
 // within the cell's time budget.
 ExploreRow explore_cell(const ExploreCommandOptions& opts, const Variant& v, const Property& p,
                         Profile profile) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto spent = [&] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
     ExploreOptions cell = opts.explore;
     cell.profile = profile;
     ExploreRow row{&v, &p, profile, explore_or_error(v, p, cell),
                    expectation_for(v, p.name, to_string(profile)), reproduce_line(opts, v, p, profile),
                    {}, {}};
-    double spent = row.result.seconds;
     const ExploreResult* last = &row.result;
     while (last->found()) {
         const auto c = failure_class_of(v, p, cell.universe, last->counterexample);
         if (!c) break;
         row.classes.push_back(*c);
         if (row.classes.size() >= opts.classes) break;
-        if (cell.time_budget_s > 0 && spent >= cell.time_budget_s) break;
+        // The cell's time budget covers every search of it, and what is
+        // between them.
+        if (cell.time_budget_s > 0 && spent() >= cell.time_budget_s) {
+            row.classes_cut_short = "time budget";
+            break;
+        }
         ExploreOptions next = cell;
         next.failures.known = row.classes;
-        if (cell.time_budget_s > 0) next.time_budget_s = cell.time_budget_s - spent;
+        if (cell.time_budget_s > 0) next.time_budget_s = cell.time_budget_s - spent();
         ExploreResult r = explore_or_error(v, p, next);
-        spent += r.seconds;
-        if (!r.found()) break;
+        if (!r.found()) {
+            if (r.stop == ExploreStop::Exhausted) row.classes_end = "no other class in the universe";
+            else if (r.stop == ExploreStop::DepthLimit)
+                row.classes_end = fmt::format("no other class up to depth {}", r.depth_completed);
+            else row.classes_cut_short = r.stop == ExploreStop::Error ? r.error : to_string(r.stop);
+            break;
+        }
         row.more.push_back(std::move(r));
         last = &row.more.back();
     }
+    row.seconds = spent();
     return row;
 }
 
@@ -349,7 +392,7 @@ int explore_command(const ExploreCommandOptions& opts) {
         fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>5} {:>11} {:>12} {:>7.2f} s{}\n",
                    row.variant->name, row.property->name, to_string(row.profile), row.verdict(),
                    row.expected.pass ? "pass" : "fail", depth, grouped(r.states),
-                   grouped(r.transitions), r.seconds, row.as_expected() ? "" : "   UNEXPECTED");
+                   grouped(r.transitions), row.seconds, row.as_expected() ? "" : "   UNEXPECTED");
         good += row.as_expected();
     }
     fmt::print("(depth: =N a shortest counterexample of N operations; N* exhausted after N)\n");

@@ -12,6 +12,10 @@
 
 namespace daxcheck {
 
+// explore's budgets when none is given (--time-budget, --memory-budget).
+constexpr double kDefaultExploreTimeBudgetS = 60;
+constexpr double kDefaultExploreMemoryMb = 4096;
+
 struct ExploreCommandOptions {
     std::vector<const Variant*> variants;
     std::vector<const Property*> properties;

@@ -4,6 +4,11 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
 #include <random>
 
 #include "cli/replay_command.h"
@@ -22,6 +27,7 @@
 #include "cli/class_flags.h"
 #include "cli/universe_flags.h"
 #include "harness/op_text.h"
+#include "harness/printable.h"
 
 using namespace daxcheck;
 
@@ -206,8 +212,8 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         "explore", "search every operation sequence of a small universe breadth-first");
     std::vector<std::string> x_variants, x_properties, x_profiles;
     std::optional<unsigned> x_depth;
-    double x_time_budget = 60;
-    double x_memory_mb = 4096;
+    double x_time_budget = kDefaultExploreTimeBudgetS;
+    double x_memory_mb = kDefaultExploreMemoryMb;
     unsigned x_threads = 1;
     bool x_no_symmetry = false, x_save = false;
     std::string x_json, x_corpus_dir;
@@ -236,7 +242,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         ->check(CLI::IsMember({"pins", "once"}));
     explore->add_option("--json", x_json, "also write the results as JSON to FILE")
         ->check(flag_checks::name());
-    x_uflags.add_to(*explore);
+    x_uflags.add_to(*explore, default_explore_universe());
     explore->add_flag("--save-failures", x_save,
                       "save each new shortest counterexample as a corpus file");
     std::string x_level = "function";
@@ -263,9 +269,24 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     if (!registration_problems().empty()) return usage(registration_problems().front());
 
     if (app.got_subcommand("list")) return list_command();
-    if (app.got_subcommand("emit"))
+    // A directory where one corpus file goes is a usage error for both (exit
+    // 2, the name with its control characters escaped), before anything runs.
+    const auto directory = [](const std::string& command, const std::string& path) -> std::string {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(path, ec)) return "";
+        return fmt::format("{}: {} is a directory: {}", command, printable(path),
+                           command == "emit" ? "emit takes one corpus file"
+                                             : "name the files (corpus/v6.15-*.dax)");
+    };
+    if (app.got_subcommand("emit")) {
+        if (auto e = directory("emit", emit_file); !e.empty()) return usage(e);
         return emit_command(emit_file, emit_variant, emit_script, emit_predictions, emit_calls);
-    if (app.got_subcommand("reach")) return reach_command(reach_paths, reach_depth, reach_states);
+    }
+    if (app.got_subcommand("reach")) {
+        for (const auto& path : reach_paths)
+            if (auto e = directory("reach", path); !e.empty()) return usage(e);
+        return reach_command(reach_paths, reach_depth, reach_states);
+    }
     if (app.got_subcommand("replay")) return replay_command(replay_paths, replay_opts);
     swarm.cluster = cluster;
     if (app.got_subcommand("swarm")) return swarm.run();
@@ -281,6 +302,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         xo.explore.universe = x_uflags.universe_from(default_explore_universe());
         if (auto problem = model::universe_problem(xo.explore.universe); !problem.empty())
             return usage("bad universe: " + problem);
+        if (auto e = x_uflags.pmd_order_problem(xo.explore.universe); !e.empty()) return usage(e);
         if (x_level == "fs") {
             if (x_threads != 1 || x_no_symmetry || explore->count("--memory-budget") ||
                 x_off_model != "pins")
@@ -404,10 +426,21 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
 }
 
 int daxcheck::cli_entry(int argc, char** argv, Cluster* cluster) {
+    int status = 0;
     try {
-        return cli_main(argc, argv, cluster);
+        status = cli_main(argc, argv, cluster);
     } catch (const std::system_error& e) {  // stdout or stderr on a full disk, a closed pipe
         std::fprintf(stderr, "daxcheck: cannot write the output: %s\n", e.what());
         return kUsageError;
     }
+    // What is still in stdout's buffer (every output under its size, --help's
+    // through std::cout) is written now: a failure there is the same error.
+    errno = 0;
+    std::cout.flush();
+    if (std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout.good()) {
+        std::fprintf(stderr, "daxcheck: cannot write the output: %s\n",
+                     errno ? std::strerror(errno) : "write error on standard output");
+        return kUsageError;
+    }
+    return status;
 }

@@ -103,6 +103,17 @@ std::string output_dir_problem(const std::string& flag, const std::string& dir) 
     }
 }
 
+bool same_file(const std::string& a, const std::string& b) {
+    struct stat sa {}, sb {};
+    if (::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    std::error_code ea, eb;
+    const fs::path ca = fs::weakly_canonical(fs::absolute(a, ea), ea);
+    const fs::path cb = fs::weakly_canonical(fs::absolute(b, eb), eb);
+    if (ea || eb) return a == b;
+    return ca.lexically_normal() == cb.lexically_normal();
+}
+
 std::string write_output_file(const std::string& path, std::string_view content, Existing existing) {
     struct stat st {};
     const bool exists = ::stat(path.c_str(), &st) == 0;
@@ -119,7 +130,7 @@ std::string write_output_file(const std::string& path, std::string_view content,
     const fs::path name = fs::path(target).filename();
     std::string tmp = (fs::path(directory_of(target)) / ("." + name.string() + ".XXXXXX")).string();
     const int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
-    if (fd < 0) return cannot(tmp, errno);
+    if (fd < 0) return cannot(path, errno);  // the name asked for, not the temporary one
     const mode_t mask = ::umask(0);
     ::umask(mask);
     ::fchmod(fd, exists ? (st.st_mode & 07777) : (0666 & ~mask));

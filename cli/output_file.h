@@ -16,6 +16,12 @@ std::string output_path_problem(const std::string& flag, const std::string& path
 // writable directory, or can be created in one.
 std::string output_dir_problem(const std::string& flag, const std::string& dir);
 
+// True when `a` and `b` name one file: the same path once made absolute and
+// normal with the symlinks of their existing parts resolved, or one existing
+// file (device and inode) under two names. For refusing an output flag that
+// names another output's file before anything runs.
+bool same_file(const std::string& a, const std::string& b);
+
 enum class Existing { Replace, Keep };
 
 // Writes `content` to `path`. A symlink is followed (its target is written,

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
@@ -47,6 +48,12 @@ int usage(const std::string& message) {
     return kUsageError;
 }
 
+// FILE.json for --emit FILE.sh, "" when the name does not end in .sh.
+std::string emit_predictions_path(const std::string& emit) {
+    if (emit.size() <= 3 || !emit.ends_with(".sh") || emit.ends_with("/.sh")) return "";
+    return emit.substr(0, emit.size() - 3) + ".json";
+}
+
 std::string known_variants() {
     std::string out;
     for (const auto& v : variants()) out += (out.empty() ? "" : ", ") + v.name;
@@ -81,12 +88,14 @@ void RaceCommand::add_to(CLI::App& app) {
     command_->add_option("--json", f.json_path, "also write the result as JSON to FILE")
         ->check(flag_checks::name());
     command_->add_option("--emit", f.emit_path,
-                         "--level fs: write the failure's stress reproducer for ./daxcheck kernel to FILE.sh")
+                         "--level fs: write the failure's stress reproducer for ./daxcheck kernel to "
+                         "FILE.sh (the name ends in .sh) and its predictions beside it to FILE.json "
+                         "(neither may be --json's file)")
         ->check(flag_checks::name());
     command_->add_flag("--save-failures", f.save, "save the failure as a race: corpus file");
     command_->add_option("--corpus-dir", f.corpus_dir, "where --save-failures writes (default: corpus/)")
         ->check(flag_checks::name());
-    f.universe.add_to(*command_);
+    f.universe.add_to(*command_, race::default_race_universe());
 }
 
 bool RaceCommand::parsed() const { return command_ && command_->parsed(); }
@@ -97,11 +106,24 @@ int RaceCommand::run() {
     if (!v) return usage(fmt::format("--variant: unknown variant '{}' (known: {})", f.variant, known_variants()));
     const model::Universe u = f.universe.universe_from(race::default_race_universe());
     if (auto problem = model::universe_problem(u); !problem.empty()) return usage("bad universe: " + problem);
+    if (auto e = f.universe.pmd_order_problem(u); !e.empty()) return usage(e);
     if (u.files < 2) return usage("--files: a race needs two files");
     const bool fs = f.level == "fs";
+    // --emit FILE.sh writes FILE.sh and FILE.json, the pair ./daxcheck kernel
+    // reads; --json may name neither.
+    const std::string predictions_path = emit_predictions_path(f.emit_path);
     if (!f.emit_path.empty()) {
         if (!fs) return usage("--emit: the stress reproducer is filesystem operations: give --level fs");
+        if (predictions_path.empty())
+            return usage(fmt::format("--emit {}: the stress reproducer's name ends in .sh (its predictions "
+                                     "go beside it, FILE.sh -> FILE.json, as ./daxcheck kernel reads them)",
+                                     printable(f.emit_path)));
         if (auto e = output_path_problem("--emit", f.emit_path); !e.empty()) return usage(e);
+        if (auto e = output_path_problem("--emit (its predictions)", predictions_path); !e.empty()) return usage(e);
+        if (!f.json_path.empty() && (same_file(f.json_path, f.emit_path) || same_file(f.json_path, predictions_path)))
+            return usage(fmt::format("--json {}: that is --emit's {} (give --json another name)",
+                                     printable(f.json_path),
+                                     same_file(f.json_path, f.emit_path) ? "script" : "predictions file"));
     }
     if (!f.json_path.empty())
         if (auto e = output_path_problem("--json", f.json_path); !e.empty()) return usage(e);
@@ -158,24 +180,23 @@ int RaceCommand::run() {
         for (unsigned char c : corpus_text(file)) h = (h ^ c) * 0x100000001b3ull;
         std::string name = fmt::format("race-{}{}-{:08x}.dax", v->name, fs ? "-fs" : "", static_cast<std::uint32_t>(h));
         for (char& c : name) if (c == '+' ) c = '_';
+        std::error_code ec;
+        std::filesystem::create_directories(corpus_dir, ec);  // as run, swarm and explore do
         const std::string path = corpus_dir + "/" + name;
         const std::string written = write_output_file(path, corpus_text(file, {"Saved by: " + reproduce + " --save-failures"}), Existing::Keep);
-        if (written == "exists") fmt::print("kept {} (already there)\n", path);
+        if (written == "exists") fmt::print("kept {} (already there)\n", printable(path));
         else if (!written.empty()) return usage(written);
-        else fmt::print("saved {}\n", path);
+        else fmt::print("saved {}\n", printable(path));
     }
     if (failed && !f.emit_path.empty()) {
         const std::string script = race::stress_script(*r.failure, u, v->name);
         if (auto e = write_output_file(f.emit_path, script); !e.empty()) return usage(e);
-        const std::string base = f.emit_path.size() > 3 && f.emit_path.ends_with(".sh")
-                                     ? f.emit_path.substr(0, f.emit_path.size() - 3)
-                                     : f.emit_path;
         const nlohmann::json predictions = race::stress_predictions(*r.failure, v->name, reproduce);
-        if (auto e = write_output_file(base + ".json", predictions.dump(2) + "\n"); !e.empty()) return usage(e);
-        fmt::print("wrote {} and {}.json (run it: ./daxcheck kernel --cpus 2 {})\n", f.emit_path, base,
-                   shell_quoted(f.emit_path));
+        if (auto e = write_output_file(predictions_path, predictions.dump(2) + "\n"); !e.empty()) return usage(e);
+        fmt::print("wrote {} and {} (run it: ./daxcheck kernel --cpus 2 {})\n", printable(f.emit_path),
+                   printable(predictions_path), shell_quoted(f.emit_path));
     } else if (!f.emit_path.empty()) {
-        fmt::print("no failure: no stress reproducer written to {}\n", f.emit_path);
+        fmt::print("no failure: no stress reproducer written to {}\n", printable(f.emit_path));
     }
     if (!f.json_path.empty()) {
         nlohmann::json j = {{"variant", v->name}, {"level", f.level}, {"seed", seed}, {"depth", depth},
@@ -198,7 +219,7 @@ int RaceCommand::run() {
                             {"interleaved", x.outcome.pfns}};
         }
         if (auto e = write_output_file(f.json_path, j.dump(2) + "\n"); !e.empty()) return usage(e);
-        fmt::print("wrote {}\n", f.json_path);
+        fmt::print("wrote {}\n", printable(f.json_path));
     }
     return as_expected ? 0 : 1;
 }
@@ -214,10 +235,11 @@ std::pair<int, int> replay_corpus_file(const std::string& path) {
     for (const auto& e : f.expect) {
         const Variant* v = find_variant(e.variant);
         std::string error;
-        std::optional<race::Prefix> prefix = v ? race::prefix_of(*v, f, error) : std::nullopt;
+        int line = 0;  // the line the error is about: the race: line, else the expect: line
+        std::optional<race::Prefix> prefix = v ? race::prefix_of(*v, f, error, &line) : std::nullopt;
         if (!prefix) {
             fmt::print("FAIL  {}  {:<20} {}:{}: {}\n", printable(path), e.variant, printable(path),
-                       e.line, v ? error : "no such variant in the concurrency build");
+                       line ? line : e.line, v ? error : "no such variant in the concurrency build");
             failed++;
             continue;
         }
@@ -250,8 +272,11 @@ int emit_race_file(const std::string& path, const std::string& variant,
     const Variant* v = find_variant(name);
     if (!v) return usage(fmt::format("emit: unknown variant '{}' (known: {})", name, known_variants()));
     std::string error;
-    const auto prefix = race::prefix_of(*v, f, error);
-    if (!prefix) return usage(fmt::format("{}: {}", path, error));
+    int line = 0;
+    const auto prefix = race::prefix_of(*v, f, error, &line);
+    if (!prefix)
+        return usage(line ? fmt::format("{}:{}: {}", printable(path), line, error)
+                          : fmt::format("{}: {}", printable(path), error));
     // The recorded interleaving's outcome, for the race step's predicted warnings.
     race::RaceFailure failure;
     if (auto failed = race::check_interleaving(*v, prefix->world, prefix->pairs.front(), f.race->schedule))

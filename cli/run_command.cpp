@@ -1,5 +1,7 @@
 #include "cli/run_command.h"
 
+#include <chrono>
+
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -28,6 +30,7 @@ std::string reproduce_line(const RunOptions& opts, const RunRow& row) {
     if (opts.classes != kDefaultClasses) line += fmt::format(" --classes {}", opts.classes);
     if (row.universe) line += " " + universe_flags(*row.universe);
     else if (opts.universe_given) line += " " + universe_flags(opts.cell.universe);
+    if (!opts.minimise) line += " --no-minimise";  // else the counterexample printed differs
     return line;
 }
 
@@ -179,12 +182,17 @@ std::vector<RunRow> run_cells(const RunOptions& opts) {
         for (const Property* p : opts.properties)
             for (Profile profile : opts.profiles) {
                 if (interrupted()) return rows;
+                const auto start = std::chrono::steady_clock::now();
                 RunRow row{v, p, profile, run_cell(*v, *p, profile, opts.cell),
                            expectation_for(*v, p->name, to_string(profile)), {}, {}};
                 row.reproduce = reproduce_line(opts, row);
                 walk_after_rapidcheck(opts, row, {});
                 confirm_failure(opts, row);
                 find_more_classes(opts, row);
+                // The cell's time is all of it: the tests, the walks, the
+                // minimisation and the class searches (most of a failing cell's).
+                row.result.time_ms =
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
                 // A cell a signal cut short claims nothing, unless it failed.
                 if (interrupted() && row.result.verdict != CellResult::Verdict::Fail) return rows;
                 rows.push_back(std::move(row));

@@ -46,6 +46,7 @@ std::string cell_flags(const RunRow& r, const RunOptions& run) {
                                    to_string(r.profile));
     if (r.universe) line += " " + universe_flags(*r.universe);
     else if (run.universe_given) line += " " + universe_flags(run.cell.universe);
+    if (!run.minimise) line += " --no-minimise";  // else the counterexample printed differs
     return line;
 }
 

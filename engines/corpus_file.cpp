@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <cstring>
 #include <map>
 
@@ -106,6 +108,29 @@ std::string known_variants() {
     for (const auto& v : variants()) out += (out.empty() ? "" : ", ") + v.name;
     return out;
 }
+// Whether the variant came from the out-of-tree port a `port:` line names:
+// the same file, or one of the same name (a file saved on another machine
+// names that machine's path).
+bool from_port(const Variant& v, const std::string& port) {
+    namespace stdfs = std::filesystem;
+    if (v.port_file.empty()) return false;
+    std::error_code ec;
+    return v.port_file == port || stdfs::equivalent(v.port_file, port, ec) ||
+           stdfs::path(v.port_file).filename() == stdfs::path(port).filename();
+}
+// Whether that port is compiled into this binary.
+bool port_loaded(const std::string& port) {
+    return std::any_of(variants().begin(), variants().end(),
+                       [&](const Variant& v) { return from_port(v, port); });
+}
+// The variants of `ports` in this binary.
+std::string variants_of(const std::vector<std::string>& ports) {
+    std::string out;
+    for (const auto& v : variants())
+        if (std::any_of(ports.begin(), ports.end(), [&](const std::string& p) { return from_port(v, p); }))
+            out += (out.empty() ? "" : ", ") + v.name;
+    return out;
+}
 std::string known_properties() {
     std::string out;
     for (const auto& p : all_properties()) out += (out.empty() ? "" : ", ") + p.name;
@@ -199,8 +224,10 @@ public:
     void race(int line, std::string_view key, std::string_view value) {
         value = trim(strip_comment(value));
         if (key == "schedule") {
-            if (!file_.race) return error(line, "'schedule:' before its 'race:' line");
-            if (!file_.race->schedule.empty()) return error(line, "a second 'schedule:' line");
+            // After a bad 'race:' line (its error said) a schedule has nothing to name.
+            if (!file_.race) return race_line_ ? void() : error(line, "'schedule:' before its 'race:' line");
+            if (schedule_line_) return error(line, "a second 'schedule:' line");
+            schedule_line_ = line;
             for (auto w : words_of(value)) {
                 int side = -1;
                 for (int s = 0; s < 2; s++)
@@ -216,6 +243,7 @@ public:
             return;
         }
         if (file_.race) return error(line, fmt::format("a second 'race:' line (first on line {})", file_.race->line));
+        if (!race_line_) race_line_ = line;
         const auto bar = value.find("||");
         if (bar == std::string_view::npos)
             return error(line, "'race:' takes two operations separated by '||'");
@@ -272,26 +300,42 @@ public:
 
     // After all lines: required header keys, then legality of the operations.
     void finish(int last_line) {
-        if (!full() && seen_.empty() && file_.ops.empty())
+        // Each error once: none of these follows from a line already reported
+        // (a bad operation or 'race:' line still counts as there).
+        if (seen_.empty() && op_lines_ == 0 && !race_line_ && errors.empty())
             return error(1, "empty file: no header and no operations");
-        for (const char* key : {"universe", "property", "shows"})
-            if (!seen_.count(key)) error(1, fmt::format("missing header '{}:'", key));
-        if (!seen_.count("expect"))
-            error(1, "missing header 'expect:' (one 'expect: VARIANT pass|fail' per variant)");
-        if (op_lines_ == 0 && !file_.race) error(last_line, "no operations");
-        if (file_.property == "race" && !file_.race)
+        if (seen_.empty()) {
+            error(1, "no header: a corpus file starts with 'universe:', 'property:', 'shows:' and "
+                     "'expect:' lines");
+        } else {
+            for (const char* key : {"universe", "property", "shows"})
+                if (!seen_.count(key)) error(1, fmt::format("missing header '{}:'", key));
+            if (!seen_.count("expect"))
+                error(1, "missing header 'expect:' (one 'expect: VARIANT pass|fail' per variant)");
+        }
+        if (op_lines_ == 0 && !race_line_) error(last_line, "no operations");
+        if (file_.property == "race" && !race_line_)
             error(last_line, "'property: race' needs a 'race: OP || OP' line after the operations");
         if (file_.race && file_.property != "race")
             error(file_.race->line, "a 'race:' line needs 'property: race'");
-        if (file_.race && file_.race->schedule.empty())
+        if (file_.race && !schedule_line_)
             error(file_.race->line, "a 'race:' line needs a 'schedule:' line after it");
         // A variant this binary lacks is an out-of-tree port's only when the
-        // file names the port (`port: FILE`); else it is a typo.
-        if (file_.ports.empty())
+        // file names the port (`port: FILE`) and that port is not loaded
+        // here (replay skips it); else it is a typo.
+        if (file_.ports.empty()) {
             for (const auto& [name, line] : unregistered_)
                 error(line, fmt::format("unknown variant '{}' (known: {}; a variant of an "
                                         "out-of-tree port needs a 'port: FILE' header)",
                                         name, known_variants()));
+        } else if (std::all_of(file_.ports.begin(), file_.ports.end(), port_loaded)) {
+            for (const auto& [name, line] : unregistered_)
+                error(line, fmt::format("unknown variant '{}': the port{} this file names {} loaded "
+                                        "and no variant of {} has that name (the ports' variants: {})",
+                                        name, file_.ports.size() == 1 ? "" : "s",
+                                        file_.ports.size() == 1 ? "is" : "are",
+                                        file_.ports.size() == 1 ? "it" : "them", variants_of(file_.ports)));
+        }
         if (!errors.empty()) return;
         check_legality();
     }
@@ -380,12 +424,16 @@ private:
                     error(line, "shared=1 in a file whose profile is exclusive");
                     return;
                 }
-            const bool misuse_ok = property && property->with_misuse && m::misuse_check(state, op);
-            if (!m::is_legal(state, op) && !misuse_ok) {
-                error(line, "operation is illegal in the model: " +
-                                m::illegal_reason(state, op).value_or(
-                                    "a misuse that property " + file_.property + " does not check"));
-                return;
+            if (!m::is_legal(state, op)) {
+                const bool misuse = property && property->with_misuse;
+                if (!misuse) {
+                    error(line, "operation is illegal in the model: " + *m::illegal_reason(state, op));
+                    return;
+                }
+                if (auto why = m::unchecked_misuse_reason(state, op)) {
+                    error(line, fmt::format("not a misuse property {} checks: {}", file_.property, *why));
+                    return;
+                }
             }
             state = m::apply(std::move(state), op);
         }
@@ -460,6 +508,8 @@ private:
     std::map<std::string, int> seen_;  // header key -> first line
     std::vector<std::pair<std::string, int>> unregistered_;  // expect: names this binary lacks
     int ops_started_line_ = 0;
+    int race_line_ = 0;      // the first 'race:' line, well formed or not
+    int schedule_line_ = 0;  // the first 'schedule:' line, well formed or not
     bool too_many_ops_ = false;
     std::size_t op_lines_ = 0;
 };

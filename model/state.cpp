@@ -71,12 +71,6 @@ std::optional<std::string> pfn_problem(const ModelState& s, Pfn p) {
     return std::nullopt;
 }
 
-// A stray disassociate that is well formed: only the xarray membership is wrong.
-bool stray_is_well_formed(const ModelState& s, const DisassociateStray& d) {
-    return !bad_file(d.file, s.universe) &&
-           !bad_extent("pfn", d.pfn, d.order, s.universe.pfns, s.universe);
-}
-
 bool file_holds_entry(const FileState& file, Pfn pfn, Order order) {
     return std::any_of(file.slots.begin(), file.slots.end(), [&](const auto& kv) {
         return kv.second.covers_pfns() && kv.second.pfn == pfn && kv.second.order == order;
@@ -139,8 +133,12 @@ std::optional<std::string> illegal_reason(const ModelState& s, const Op& op) {
                     return "pfn " + std::to_string(p.pfn) + " has no pin to drop";
                 return std::nullopt;
             },
+            // A TruncateStray is a DisassociateStray too: its own case first.
+            [&](const TruncateStray&) -> std::optional<std::string> {
+                return "truncate-stray is a misuse: the caller's xarray does not hold that entry";
+            },
             [&](const DisassociateStray&) -> std::optional<std::string> {
-                return "disassociate-stray is a misuse: the entry is not in the file's xarray";
+                return "disassociate-stray is a misuse: the caller's xarray does not hold that entry";
             },
             [&](const AssociateZero& z) { return placement_problem(s, z.file, z.offset, z.order); },
             [&](const Grab& g) { return placement_problem(s, g.file, g.offset, g.order); },
@@ -237,27 +235,39 @@ bool truncates_pinned_page(const ModelState& s, const Op& op) {
     return false;
 }
 
-std::optional<DefensiveCheck> misuse_check(const ModelState& s, const Op& op) {
-    if (is_legal(s, op)) return std::nullopt;
+std::optional<std::string> unchecked_misuse_reason(const ModelState& s, const Op& op) {
+    if (is_legal(s, op)) return "not a misuse: the operation is legal";
     if (auto* a = std::get_if<Associate>(&op)) {
-        // Only the exclusivity rule is broken: a second exclusive owner.
-        if (!associate_problem(s, *a, false)) return DefensiveCheck::SecondExclusiveOwner;
+        // Only the exclusivity rule may be broken: a second exclusive owner.
+        if (auto p = associate_problem(s, *a, false)) return p;
         return std::nullopt;
     }
     if (auto* d = stray_of(op)) {
-        if (!stray_is_well_formed(s, *d) || file_holds_entry(s.files[d->file], d->pfn, d->order))
-            return std::nullopt;
+        const std::string what = std::holds_alternative<TruncateStray>(op) ? "truncate-stray"
+                                                                           : "disassociate-stray";
+        if (auto p = bad_file(d->file, s.universe)) return p;
+        if (auto p = bad_extent("pfn", d->pfn, d->order, s.universe.pfns, s.universe)) return p;
+        if (file_holds_entry(s.files[d->file], d->pfn, d->order))
+            return "file " + name(d->file) + "'s xarray holds that entry: not a stray release (" +
+                   what + " names an entry the caller does not hold)";
         // Visible only on a page that has one kind of owner and it is another file.
         for (std::uint64_t i = 0; i < s.universe.pages(d->order); i++) {
             const PfnState& page = s.pfns[d->pfn + i];
             const bool owned_by_caller =
                 std::any_of(page.owners.begin(), page.owners.end(),
                             [&](const Owner& o) { return o.file == d->file; });
-            if (!page.owners.empty() && !page.shared && !owned_by_caller)
-                return DefensiveCheck::MappingMismatch;
+            if (!page.owners.empty() && !page.shared && !owned_by_caller) return std::nullopt;
         }
+        return "no page of the entry is owned by another file alone: " + what +
+               " of it is a misuse no defensive check can see";
     }
-    return std::nullopt;
+    return illegal_reason(s, op);
+}
+
+std::optional<DefensiveCheck> misuse_check(const ModelState& s, const Op& op) {
+    if (is_legal(s, op) || unchecked_misuse_reason(s, op)) return std::nullopt;
+    if (std::holds_alternative<Associate>(op)) return DefensiveCheck::SecondExclusiveOwner;
+    return DefensiveCheck::MappingMismatch;  // a stray release (the only other checkable misuse)
 }
 
 bool offsets_free(const FileState& file, PageOffset first, std::uint64_t count, const Universe& u) {

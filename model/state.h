@@ -100,6 +100,9 @@ bool truncates_pinned_page(const ModelState& s, const Op& op);
 
 // Illegal op: the defensive check that can see this misuse, if any.
 std::optional<DefensiveCheck> misuse_check(const ModelState& s, const Op& op);
+// Why `op` is not a misuse a defensive check can see (misuse_check gives
+// nothing), in words naming the operation; nullopt when it is one.
+std::optional<std::string> unchecked_misuse_reason(const ModelState& s, const Op& op);
 
 // True when `file` has no entry covering any of [first, first+count): room for
 // a new entry there.

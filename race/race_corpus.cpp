@@ -19,8 +19,10 @@ const fslevel::CallCheck& no_check() {
 
 }  // namespace
 
-std::optional<Prefix> prefix_of(const Variant& v, const CorpusFile& f, std::string& error) {
+std::optional<Prefix> prefix_of(const Variant& v, const CorpusFile& f, std::string& error,
+                                int* error_line) {
     const CorpusRace& r = *f.race;
+    if (error_line) *error_line = r.line;
     if (!f.fs_level) {
         Execution ex(v, f.universe);
         std::vector<std::string> texts;
@@ -33,13 +35,13 @@ std::optional<Prefix> prefix_of(const Variant& v, const CorpusFile& f, std::stri
         for (int s = 0; s < 2; s++) ops[s] = std::get<model::Op>(parse_op(r.sides[s]));
         model::ModelState ab = ex.model(), ba = ex.model();
         if (!model::is_legal(ab, ops[0]) || !model::is_legal(ba, ops[1])) {
-            error = fmt::format("line {}: the race's operations are not both legal after the prefix", r.line);
+            error = "the race's operations are not both legal after the prefix";
             return std::nullopt;
         }
         model::apply_legal(ab, ops[0]);
         model::apply_legal(ba, ops[1]);
         if (!model::is_legal(ab, ops[1]) || !model::is_legal(ba, ops[0])) {
-            error = fmt::format("line {}: the race's operations are not legal in both orders", r.line);
+            error = "the race's operations are not legal in both orders";
             return std::nullopt;
         }
         pair.a = Side{r.sides[0], r.files[0], {ops[0]}};
@@ -47,6 +49,7 @@ std::optional<Prefix> prefix_of(const Variant& v, const CorpusFile& f, std::stri
         return Prefix{texts, ex.world(), {pair}};
     }
     if (!fault_path_of(v)) {
+        if (error_line) *error_line = 0;
         error = "variant " + v.name + " has no fault path";
         return std::nullopt;
     }
@@ -61,7 +64,7 @@ std::optional<Prefix> prefix_of(const Variant& v, const CorpusFile& f, std::stri
     for (int s = 0; s < 2; s++) {
         const fslevel::Op op = std::get<fslevel::Op>(fslevel::parse_op(r.sides[s]));
         if (auto why = fslevel::illegal_reason(ex.fs(), op)) {
-            error = fmt::format("line {}: {} is not legal after the prefix: {}", r.line, r.sides[s], *why);
+            error = fmt::format("{} is not legal after the prefix: {}", r.sides[s], *why);
             return std::nullopt;
         }
         fslevel::FsExecution alone = ex;

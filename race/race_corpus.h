@@ -12,8 +12,10 @@ namespace daxcheck::race {
 
 // The prefix state and the pair of a race file for `v`; nullopt with `error`
 // set when the file's operations do not run there (an illegal pair, no
-// fault path).
-std::optional<Prefix> prefix_of(const Variant& v, const CorpusFile& f, std::string& error);
+// fault path), and `error_line` (when given) to the file's line it is about
+// (the race: line), 0 when it is about the variant. `error` names no line.
+std::optional<Prefix> prefix_of(const Variant& v, const CorpusFile& f, std::string& error,
+                                int* error_line = nullptr);
 
 // A race file's verdict for `v`: the failure of its recorded interleaving,
 // else of any interleaving of its pair (every one is run), else nullopt.

@@ -97,5 +97,56 @@ check "run --base unknown exits 2" 2 "$bin" run --variant v6.15 --base v99
 grep -q -- "--base: unknown variant 'v99'" "$tmp/err" || { echo "FAIL --base v99 not named"; fails=$((fails + 1)); }
 check "run --base without a port base exits 2" 2 "$bin" run --variant v6.15 --base
 check "replay --variant unknown exits 2" 2 "$bin" replay --variant v99
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+# A failed write to standard output exits 2 with the reason, whatever the
+# size of the output (a small one is still in stdio's buffer at exit).
+to_full() {  # to_full NAME COMMAND...
+    local name=$1; shift
+    "$@" >/dev/full 2>"$tmp/err"
+    local rc=$?
+    if [ "$rc" -ne 2 ] || ! grep -q "cannot write the output" "$tmp/err"; then
+        echo "FAIL $name > /dev/full: exit $rc"; head -5 "$tmp/err"; fails=$((fails + 1))
+    else
+        echo "ok   $name > /dev/full exits 2"
+    fi
+}
+fsfile="$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax"
+to_full "run" "$bin" run --variant v6.2 --property drain --profile exclusive --seed 1 --tests 5 --walks 0
+to_full "run --level fs" "$bin" run --level fs --variant v6.2 --property drain --profile exclusive --seed 1 --walks 10
+to_full "swarm" "$bin" swarm --variant v6.2 --property drain --profile exclusive --seed 1 --walks 10
+to_full "explore" "$bin" explore --variant v10-only-postdec --property refinement --profile reflink $tiny --classes 1
+to_full "replay" "$bin" replay "$src/corpus/three-owners-one-pfn.dax"
+to_full "emit" "$bin" emit "$fsfile"
+to_full "emit --calls" "$bin" emit "$fsfile" --calls
+to_full "reach" "$bin" reach "$src/corpus/three-owners-one-pfn.dax" --max-states 50 --depth 1
+to_full "race" "$bin" race --variant v6.2 --seed 1
+to_full "list" "$bin" list
+to_full "--help" "$bin" --help
+to_full "race --help" "$bin" race --help
+# Every flag that changes a row is in its reproduce line.
+check "explore with budgets, threads and classes" 0 "$bin" explore --variant v10-only-postdec --property refinement \
+    --profile reflink $tiny --time-budget 30 --memory-budget 100 --threads 2 --classes 2
+want "explore's reproduce line keeps them" "reproduce: .* --time-budget 30 --memory-budget 100 --threads 2 --classes 2" "$tmp/out"
+check "run --no-minimise" 0 "$bin" run --variant v10-only-postdec --property refinement --profile reflink --seed 1 --no-minimise --walks 0
+want "run's reproduce line keeps --no-minimise" "reproduce: .*--no-minimise" "$tmp/out"
+check "swarm --no-minimise" 0 "$bin" swarm --variant v10-only-postdec --property refinement --profile reflink --seed 3 --walks 100 --no-minimise
+want "swarm's reproduce line keeps --no-minimise" "reproduce: .*--walk-seed.*--no-minimise\|reproduce: .*--no-minimise.*--walk-seed" "$tmp/out"
+# explore: the class searches count in the cell's time and stop at its budget.
+check "explore's class searches under a time budget" 0 timeout 60 "$bin" explore --variant v10-only-postdec \
+    --property refinement --profile reflink --time-budget 2 --json "$tmp/budget.json"
+want "the class search says it was cut short" "class search cut short by the time budget" "$tmp/out"
+jq -e '.results[0] | .classes_cut_short == "time budget" and .time_ms >= 1500 and .time_ms < 4000' \
+    "$tmp/budget.json" >/dev/null || { echo "FAIL explore JSON: class search time or cut short"; jq '.results[0] | {time_ms, classes_cut_short}' "$tmp/budget.json"; fails=$((fails + 1)); }
+# A directory where corpus files go: a usage error for emit and reach alike, its name escaped.
+mkdir -p "$tmp/dir$(printf '\033')x"
+check "emit DIR exits 2" 2 "$bin" emit "$tmp/dir$(printf '\033')x"
+want "emit DIR escaped" 'dir\\x1bx is a directory' "$tmp/err"
+check "reach DIR exits 2" 2 "$bin" reach "$tmp/dir$(printf '\033')x"
+want "reach DIR escaped" 'dir\\x1bx is a directory' "$tmp/err"
+if grep -q "$(printf '\033')" "$tmp/err"; then echo "FAIL reach DIR printed a raw escape"; fails=$((fails + 1)); fi
+# ./daxcheck fuzz --seconds 0 would be libFuzzer's "no limit".
+check "fuzz --seconds 0 is refused" 2 "$src/daxcheck" fuzz --seconds 0
+want "fuzz --seconds 0 says why" "at least 1" "$tmp/err"
 echo "$((fails == 0 ? 1 : 0)) passed, $fails failed"
 [ "$fails" -eq 0 ]

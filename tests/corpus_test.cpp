@@ -120,6 +120,45 @@ TEST(CorpusFile, EveryBadFileIsInTheTable) {
     }
 }
 
+// One mistake, one error: a bad line is not also "empty file", nor the
+// missing headers four times over.
+TEST(CorpusFile, OneBadLineGivesOneErrorEach) {
+    const CorpusParse parsed = parse_corpus("garbage.dax", "garbage\n");
+    ASSERT_EQ(parsed.errors.size(), 2u);
+    EXPECT_EQ(parsed.errors[0].text().rfind("garbage.dax:1: unknown operation 'garbage'", 0), 0u)
+        << parsed.errors[0].text();
+    EXPECT_NE(parsed.errors[1].message.find("no header"), std::string::npos) << parsed.errors[1].text();
+    for (const auto& e : parsed.errors) EXPECT_EQ(e.message.find("empty file"), std::string::npos) << e.text();
+}
+
+// An illegal stray release names its own operation, and under a misuse
+// property says why it is not a misuse the property checks.
+TEST(CorpusFile, AStrayReleaseIsNamedAsWritten) {
+    const std::string head = "universe: files=2 pfns=2 offsets=2\nshows: x\nexpect: v6.2 fail\n";
+    const CorpusParse refinement =
+        parse_corpus("t.dax", "property: refinement\n" + head + "truncate-stray A pfn=0 order=0\n");
+    ASSERT_EQ(refinement.errors.size(), 1u);
+    EXPECT_NE(refinement.errors[0].message.find("illegal in the model: truncate-stray is a misuse"),
+              std::string::npos)
+        << refinement.errors[0].text();
+    const CorpusParse misuse =
+        parse_corpus("t.dax", "property: misuse-detected\n" + head + "truncate-stray A pfn=0 order=0\n");
+    ASSERT_EQ(misuse.errors.size(), 1u);
+    EXPECT_EQ(misuse.errors[0].text(),
+              "t.dax:5: not a misuse property misuse-detected checks: no page of the entry is owned by "
+              "another file alone: truncate-stray of it is a misuse no defensive check can see");
+    const CorpusParse held = parse_corpus(
+        "t.dax", "property: misuse-detected\n" + head +
+                     "associate A 0 pfn=0 order=0 shared=0\ndisassociate-stray A pfn=0 order=0\n");
+    ASSERT_EQ(held.errors.size(), 1u);
+    EXPECT_NE(held.errors[0].message.find("file A's xarray holds that entry"), std::string::npos)
+        << held.errors[0].text();
+    // A checkable misuse still parses.
+    EXPECT_TRUE(parse_corpus("t.dax", "property: misuse-detected\n" + head +
+                                          "associate A 0 pfn=0 order=0 shared=0\ntruncate-stray B pfn=0 order=0\n")
+                    .file);
+}
+
 TEST(CorpusFile, HugeFileIsRejectedAtTheCap) {
     std::string content = "# padding\n";
     while (content.size() <= kCorpusMaxFileBytes) content += "# " + std::string(70, 'x') + "\n";

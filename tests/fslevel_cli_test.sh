@@ -98,7 +98,8 @@ check "emit checks paths before writing" 2 "$bin" emit "$src/corpus/fs-v6.0-read
 check "misuse-detected has no filesystem level" 2 "$bin" run --level fs --property misuse-detected
 check "--walks 0 checks nothing" 2 "$bin" run --level fs --walks 0
 check "explore --level fs refuses a universe too wide" 2 "$bin" explore --level fs --variant v6.2 --files 26 --offsets 256 --pfns 256 --depth 1
-check "reach a directory" 1 "$bin" reach "$src/corpus"
+# A directory is a usage error (exit 2), as for emit.
+check "reach a directory" 2 "$bin" reach "$src/corpus"
 want "reach names the directory" "is a directory" "$tmp/err"
 echo "$((fails == 0 ? 1 : 0)) passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -24,11 +24,47 @@ interleaving "$tmp/out" >"$tmp/again"
 cmp -s "$tmp/first" "$tmp/again" || { echo "FAIL the reproduce line printed another interleaving"; diff "$tmp/first" "$tmp/again" | head; fails=$((fails + 1)); }
 
 check "race --level fs v7.2 with --json, --emit, --save-failures" 0 "$bin" race --variant v7.2 --level fs \
-    --seed 1 --json "$tmp/r.json" --emit "$tmp/r.sh" --save-failures --corpus-dir "$tmp"
-want "json verdict" '"verdict": "fail"' "$tmp/r.json"
+    --seed 1 --json "$tmp/result.json" --emit "$tmp/r.sh" --save-failures --corpus-dir "$tmp/new/sub"
+want "json verdict" '"verdict": "fail"' "$tmp/result.json"
+# --emit FILE.sh: the predictions go beside it as FILE.json, the pair ./daxcheck kernel reads.
+want "predictions beside the script" '"steps"' "$tmp/r.json"
+want "the predictions are not the race result" '"complete": true' "$tmp/r.json"
+want "--save-failures made its directory" "saved $tmp/new/sub/race-v7.2-fs-" "$tmp/out"
+if grep -q '\.dax\.[A-Za-z0-9]\{6\}' "$tmp/out" "$tmp/err"; then echo "FAIL a temporary file name shown"; fails=$((fails + 1)); fi
+check "--json naming --emit's predictions is refused" 2 "$bin" race --variant v7.2 --level fs --seed 1 \
+    --emit "$tmp/p.sh" --json "$tmp/p.json"
+want "says which file" "that is --emit's predictions file" "$tmp/err"
+[ ! -e "$tmp/p.sh" ] || { echo "FAIL the refused race wrote its script"; fails=$((fails + 1)); }
+check "--json naming --emit's script is refused" 2 "$bin" race --variant v7.2 --level fs --seed 1 \
+    --emit "$tmp/p.sh" --json "$tmp/./p.sh"
+check "--emit not ending in .sh is refused" 2 "$bin" race --variant v7.2 --level fs --seed 1 --emit "$tmp/e.json"
+want "says the rule" "ends in .sh" "$tmp/err"
+[ ! -e "$tmp/e.json" ] && [ ! -e "$tmp/e.json.json" ] || { echo "FAIL --emit e.json wrote a file"; fails=$((fails + 1)); }
+# race's universe defaults are its own: --help says them, and a --pmd-order
+# with no room for a PMD entry in them is refused.
+check "race --help" 0 "$bin" race --help
+want "race --help gives race's --pfns default" "number of pfns (default 2)" "$tmp/out"
+check "race --pmd-order 9 in 2 pfns is refused" 2 "$bin" race --variant v6.2 --pmd-order 9
+want "names --pmd-order" "--pmd-order 9: 2 pfns" "$tmp/err"
+check "race --pmd-order 9 with room" 0 "$bin" race --variant v6.2 --pmd-order 2 --pfns 4 --offsets 4 --depth 0 --seed 1
+# An error in a race file's replay names its line once.
+cat >"$tmp/illegal-race.dax" <<'EOT'
+universe: files=2 pfns=2 offsets=2 pmd-order=1 max-pins=1
+property: race
+profile: reflink
+shows: x
+expect: v6.2 fail
+
+associate A 0 pfn=0 order=0 shared=0
+race: associate A 1 pfn=0 order=0 shared=0 || associate B 0 pfn=0 order=0 shared=0
+schedule: A B
+EOT
+check "a race file whose pair is illegal fails replay" 1 "$bin" replay "$tmp/illegal-race.dax"
+want "one location" "illegal-race.dax:8: the race's operations are not both legal" "$tmp/out"
+if grep -q ":[0-9]*: line [0-9]" "$tmp/out"; then echo "FAIL two locations in one error"; fails=$((fails + 1)); fi
 want "stress script mounts dax" "mount -o dax=always" "$tmp/r.sh"
 want "stress script zaps the mapping" "madvise -d" "$tmp/r.sh"
-saved=$(ls "$tmp"/race-v7.2-fs-*.dax 2>/dev/null | head -1)
+saved=$(ls "$tmp"/new/sub/race-v7.2-fs-*.dax 2>/dev/null | head -1)
 [ -n "$saved" ] || { echo "FAIL no race corpus file saved"; fails=$((fails + 1)); }
 [ -n "$saved" ] && check "a saved race file replays" 0 "$bin" replay "$saved"
 [ -n "$saved" ] && want "replay ok" "^ok " "$tmp/out"

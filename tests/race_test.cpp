@@ -246,6 +246,9 @@ TEST(RaceCorpus, MalformedRaceLinesNameTheLine) {
         {"race: associate A 0 pfn=0 order=0 shared=1 || pin 0\nschedule: A\n", 6, "associate, disassociate or truncate"},
         {"race: associate A 0 pfn=0 order=0 shared=1 || associate B 0 pfn=0 order=0 shared=1\n", 6,
          "needs a 'schedule:' line"},
+        {"race: associate A 0 pfn=0 order=0 shared=1 || associate B 0 pfn=0 order=0 shared=1\nschedule: C\n",
+         7, "names the file of each step"},
+        {"race: frobnicate A || associate B 0 pfn=0 order=0 shared=1\nschedule: A B\n", 6, "frobnicate"},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.body);
@@ -254,6 +257,9 @@ TEST(RaceCorpus, MalformedRaceLinesNameTheLine) {
         EXPECT_EQ(parsed.errors.front().line, c.line) << parsed.errors.front().text();
         EXPECT_NE(parsed.errors.front().message.find(c.message), std::string::npos)
             << parsed.errors.front().text();
+        // One mistake, one error: no "no operations", "'schedule:' before its
+        // 'race:' line" or "needs a 'schedule:' line" that follow from it.
+        EXPECT_EQ(parsed.errors.size(), 1u) << parsed.errors.back().text();
     }
 }
 

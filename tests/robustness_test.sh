@@ -131,6 +131,17 @@ reproduce=$(sed -n 's/^  reproduce: //p' "$tmp/out" | head -1)
 failure=$(grep -m1 '^  after #' "$tmp/out")
 expect_in "$(ls "$tmp"/quoted/*.dax)" "expect: $q fail" "the saved expect: line"
 check "its saved file replays" 0 "$ported" replay "$tmp/quoted"
+# Under its port: header, a variant name the loaded port does not register is
+# a typo (an error naming the line); without the port it is skipped.
+saved_port_file=$(ls "$tmp"/quoted/*.dax | head -1)
+mkdir -p "$tmp/typo"
+sed "s/^expect: $q fail\$/&\nexpect: test lose share k2 typo fail/" "$saved_port_file" >"$tmp/typo/typo.dax"
+typo_line=$(grep -n '^expect: test lose share k2 typo fail$' "$tmp/typo/typo.dax" | cut -d: -f1)
+[ -n "$typo_line" ] || fail "the typo expect: line was not added"
+check "a typo under a loaded port: header is an error" 1 "$ported" replay "$tmp/typo/typo.dax"
+expect_in "$tmp/out" "$tmp/typo/typo.dax:$typo_line: unknown variant 'test lose share k2 typo': the port this file names is loaded" "the typo named"
+check "the same file without the port skips both" 0 "$bin" replay "$tmp/typo/typo.dax"
+expect_in "$tmp/out" "0 failed, 2 skipped" "skipped without the port"
 case "$reproduce" in
     "./daxcheck --port $port_file run "*) ok "the reproduce line says --port" ;;
     *) fail "the reproduce line lacks --port $port_file: $reproduce" ;;
