@@ -361,8 +361,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     if (!kernel_jsons.empty() && (level != "fs" || !reporting))
         return usage("--kernel-json goes with --level fs and --report (or `report --level fs`)");
     if (level == "fs") {
-        if (auto e = fs_level_refuses(app.got_subcommand("report") ? *report_cmd : *run,
-                                      {"--tests", "--classes", "--base", "--no-minimise"});
+        if (auto e = fs_level_refuses(*run, {"--tests", "--classes", "--base", "--no-minimise"});
             !e.empty())
             return usage(e);
         FsRunOptions fo = fs_options(opts.variants, opts.properties, opts.profiles, opts.cell.universe);
