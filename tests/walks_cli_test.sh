@@ -54,8 +54,12 @@ interrupt() {  # interrupt SIGNAL WANT_RC FIRST_LINE COMMAND...
     grep -qs -- "$first" "$tmp/sig.out" || fail "$*: no '$first' in a file before the first cell ended"
     sleep 1
     kill -"$sig" "$pid"
+    # A binary that does not stop on the signal is killed after 30 s, not waited for.
+    (sleep 30; kill -KILL "$pid" 2>/dev/null) &
+    local watchdog=$!
     wait "$pid"
     local rc=$?
+    kill "$watchdog" 2>/dev/null
     [ "$rc" -eq "$want" ] && echo "ok   $* SIG$sig exits $want" || fail "$* SIG$sig: exit $rc, wanted $want"
     grep -q "interrupted by signal" "$tmp/sig.out" || fail "$* SIG$sig: no interrupted line"
     grep -q "reproduce: ./daxcheck" "$tmp/sig.out" || fail "$* SIG$sig: no reproduce line"
