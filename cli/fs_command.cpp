@@ -67,13 +67,20 @@ RunOptions fs_run_as_run(const FsRunOptions& o) {
     return run;
 }
 
-// The flags of the whole run after the command name, for an interrupted one.
-std::string fs_whole_run(const FsRunOptions& o) {
+// The command and its cells' flags ("run --level fs --variant V ..."), for
+// the reproduce line of an interrupted run.
+std::string fs_cells_command(const FsRunOptions& o) {
     std::string out = o.command + " --level fs";
     if (o.command == "swarm" || o.variants.size() < variants().size())  // swarm requires --variant
         for (const Variant* v : o.variants) out += " --variant " + shell_quoted(v->name);
     for (const Property* p : fs_run_as_run(o).properties) out += " --property " + p->name;
     if (o.profiles.size() == 1) out += " --profile " + to_string(o.profiles.front());
+    return out;
+}
+
+// The flags of the whole run after the command name, for an interrupted one.
+std::string fs_whole_run(const FsRunOptions& o) {
+    std::string out = fs_cells_command(o);
     out += fmt::format(" --seed {} ", o.seed);
     out += o.seconds > 0 ? fmt::format("--seconds {} --threads {}", o.seconds, o.threads)
                          : fmt::format("--walks {}", o.walks);
@@ -334,15 +341,11 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
         }
     fmt::print("{} cells: {} as expected, {} unexpected\n", cells, cells - unexpected, unexpected);
     if (interrupted()) {
-        std::string line = "explore --level fs";
-        for (const Variant* v : o.variants) line += " --variant " + shell_quoted(v->name);
-        for (const Property* p : fs_run_as_run(o).properties) line += " --property " + p->name;
-        if (o.profiles.size() == 1) line += " --profile " + to_string(o.profiles.front());
         const RunOptions cells_of = fs_run_as_run(o);  // explore has no seed: print_interrupted's line without it
         fmt::print("\ninterrupted by signal {} after {} of {} cells; the whole run:\n  reproduce: {} {} {}\n",
                    g_interrupt_signal.load(), cells,
                    cells_of.variants.size() * cells_of.properties.size() * cells_of.profiles.size(),
-                   daxcheck_prefix(o.variants), line, budgets);
+                   daxcheck_prefix(o.variants), fs_cells_command(o), budgets);
     }
     if (o.save_dir && !found.empty() && !interrupted()) {
         fmt::print("\n");

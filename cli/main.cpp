@@ -283,10 +283,11 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         if (auto problem = model::universe_problem(xo.explore.universe); !problem.empty())
             return usage("bad universe: " + problem);
         if (x_level == "fs") {
-            if (auto e = fs_level_refuses(*explore, {"--threads", "--no-symmetry", "--off-model", "--classes",
-                                                     "--base"});
+            // --off-model pins, the default, is what the filesystem level does.
+            if (auto e = fs_level_refuses(*explore, {"--threads", "--no-symmetry", "--classes", "--base"});
                 !e.empty())
                 return usage(e);
+            if (x_off_model != "pins") return usage("--level fs: --off-model once is function-level only");
             FsRunOptions fo = fs_options(sel.variants, sel.properties, sel.profiles, xo.explore.universe);
             fo.command = "explore";
             if (!x_json.empty()) {
