@@ -14,6 +14,9 @@
 #include "cli/fs_save.h"
 #include "cli/replay_command.h"
 #include "cli/report_command.h"
+#include "cli/run_command.h"
+#include "cli/shell_words.h"
+#include "cli/interrupt_handler.h"
 #include "cli/json_file.h"
 #include "cli/output_file.h"
 #include "engines/corpus_file.h"
@@ -50,6 +53,38 @@ std::string fs_usage_problem(const FsRunOptions& o) {
         return "misuse-detected has no filesystem level (misuse operations are function-level "
                "calls; `daxcheck reach` asks whether a fault path makes one)";
     return "";
+}
+
+// `o` as the function level's RunOptions, for print_interrupted: the cells
+// the filesystem level runs (misuse-detected has none) and the seed.
+RunOptions fs_run_as_run(const FsRunOptions& o) {
+    RunOptions run;
+    run.variants = o.variants;
+    for (const Property* p : o.properties)
+        if (!p->with_misuse) run.properties.push_back(p);
+    run.profiles = o.profiles;
+    run.cell.seed = o.seed;
+    return run;
+}
+
+// The command and its cells' flags ("run --level fs --variant V ..."), for
+// the reproduce line of an interrupted run.
+std::string fs_cells_command(const FsRunOptions& o) {
+    std::string out = o.command + " --level fs";
+    if (o.command == "swarm" || o.variants.size() < variants().size())  // swarm requires --variant
+        for (const Variant* v : o.variants) out += " --variant " + shell_quoted(v->name);
+    for (const Property* p : fs_run_as_run(o).properties) out += " --property " + p->name;
+    if (o.profiles.size() == 1) out += " --profile " + to_string(o.profiles.front());
+    return out;
+}
+
+// The flags of the whole run after the command name, for an interrupted one.
+std::string fs_whole_run(const FsRunOptions& o) {
+    std::string out = fs_cells_command(o);
+    out += fmt::format(" --seed {} ", o.seed);
+    out += o.seconds > 0 ? fmt::format("--seconds {} --threads {}", o.seconds, o.threads)
+                         : fmt::format("--walks {}", o.walks);
+    return out + " " + universe_flags(o.universe);
 }
 
 }  // namespace
@@ -89,6 +124,8 @@ int fs_run_command(const FsRunOptions& o) {
         o.seconds > 0 ? fmt::format("{} s of walks", o.seconds) : fmt::format("{} walks", o.walks),
         universe_flags(o.universe));
     fmt::print("{}\n\n", header);
+    std::fflush(stdout);  // the seed survives a kill when stdout is a file or pipe
+    install_interrupt_handlers();
     std::vector<FsReportCell> report_cells;
     fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>7} {:>9} {:>9} {:>9}\n", "variant", "property",
                "profile", "verdict", "expected", "walks", "fs ops", "calls", "time");
@@ -101,10 +138,13 @@ int fs_run_command(const FsRunOptions& o) {
         for (const Property* p : o.properties) {
             if (p->with_misuse) continue;  // misuse operations are function-level calls
             for (Profile profile : o.profiles) {
+                if (interrupted()) break;
                 const auto r = fslevel::run_walks(*v, *p, profile == Profile::Reflink, o.universe,
                                                   o.seed, o.seconds > 0 ? 0 : o.walks, o.seconds,
                                                   o.threads);
                 const bool failed = r.failing_walk.has_value();
+                // A cell a signal cut short claims nothing, unless it failed.
+                if (interrupted() && !failed) break;
                 const Expectation e = fs_expectation_for(*v, p->name, to_string(profile));
                 const bool as_expected = failed != e.pass;
                 cells++;
@@ -114,6 +154,7 @@ int fs_run_command(const FsRunOptions& o) {
                 fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>7} {:>9} {:>9} {:>7.0f}ms\n", v->name,
                            p->name, to_string(profile), failed ? "fail" : "pass",
                            e.pass ? "pass" : "fail", r.walks, r.operations, r.calls, r.seconds * 1000);
+                std::fflush(stdout);
                 // A timed run reproduces by its walks up to the failing one.
                 const std::uint64_t walks = failed && o.seconds > 0 ? *r.failing_walk + 1 : o.walks;
                 const std::string reproduce = fmt::format(
@@ -165,11 +206,10 @@ int fs_run_command(const FsRunOptions& o) {
     fmt::print("{}", details);
     fmt::print("\n{} filesystem operations deriving {} checked calls\n", total_ops, total_calls);
     fmt::print("{} cells: {} as expected, {} unexpected\n", cells, cells - unexpected, unexpected);
-    if (o.save_dir && !failures.empty()) {
-        fmt::print("\n");
-        if (!save_fs_failures(failures, o.universe, *o.save_dir, o.command)) return 2;
-    }
+    if (interrupted()) print_interrupted(fs_run_as_run(o), static_cast<std::size_t>(cells),
+                                         fs_whole_run(o));
     const nlohmann::json doc = {{"level", "fs"}, {"seed", o.seed}, {"walks", o.walks},
+                                {"interrupted", interrupted()},  // SIGINT/SIGTERM: the cells run before it
                                 {"summary", {{"cells", cells}, {"as_expected", cells - unexpected},
                                              {"unexpected", unexpected}}},
                                 {"results", results}};
@@ -179,6 +219,11 @@ int fs_run_command(const FsRunOptions& o) {
             fmt::print(stderr, "daxcheck: {}\n", error);
             return 2;
         }
+    }
+    if (interrupted()) return interrupt_exit_code();
+    if (o.save_dir && !failures.empty()) {
+        fmt::print("\n");
+        if (!save_fs_failures(failures, o.universe, *o.save_dir, o.command)) return 2;
     }
     if (o.reports_dir) {
         std::string regenerate = fmt::format("./daxcheck {} --level fs --report --seed {} --walks {}", o.command,
@@ -210,7 +255,7 @@ int fs_run_command(const FsRunOptions& o) {
 }
 
 int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_states,
-                       double time_budget_s) {
+                       double time_budget_s, double memory_budget_mb) {
     if (auto problem = fs_usage_problem(o); !problem.empty()) {
         fmt::print(stderr, "daxcheck: {}\n", problem);
         return 2;
@@ -231,11 +276,18 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
             return 2;
         }
     }
+    // Every flag but the cells', for the reproduce lines.
+    const std::string budgets = fmt::format("--depth {} --max-states {} --time-budget {} --memory-budget {} {}",
+                                            depth, max_states, time_budget_s, memory_budget_mb,
+                                            universe_flags(o.universe));
+    install_interrupt_handlers();
     for (const Variant* v : o.variants)
         for (const Property* p : o.properties) {
             if (p->with_misuse) continue;
             for (Profile profile : o.profiles) {
+                if (interrupted()) break;
                 fslevel::ReachOptions ro;
+                ro.memory_budget_bytes = static_cast<std::uint64_t>(memory_budget_mb * (1 << 20));
                 ro.max_depth = depth;
                 ro.max_states = max_states;
                 ro.reflink = profile == Profile::Reflink;
@@ -245,21 +297,21 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                 const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                 const Expectation e = fs_expectation_for(*v, p->name, to_string(profile));
                 const bool failed = r.sequence.has_value();
+                // A cell a signal cut short claims nothing, unless it failed.
+                if (r.interrupted && !failed) break;
                 cells++;
                 unexpected += failed == e.pass;
-                const std::string reproduce = fmt::format(
-                    "./daxcheck explore --level fs --variant {} --property {} --profile {} --depth {} "
-                    "--max-states {}{} {}",
-                    v->name, p->name, to_string(profile), depth, max_states,
-                    time_budget_s > 0 ? fmt::format(" --time-budget {}", time_budget_s) : "",
-                    universe_flags(o.universe));
+                const std::string reproduce =
+                    fmt::format("{} explore --level fs --variant {} --property {} --profile {} {}",
+                                daxcheck_prefix({v}), shell_quoted(v->name), p->name, to_string(profile), budgets);
                 nlohmann::json cell = {{"variant", v->name}, {"property", p->name},
                                        {"profile", to_string(profile)}, {"level", "fs"},
                                        {"verdict", failed ? "fail" : "pass"},
                                        {"expected", e.pass ? "pass" : "fail"}, {"as_expected", failed != e.pass},
                                        {"states", r.states}, {"depth_completed", r.depth_completed},
                                        {"exhausted", r.exhausted}, {"state_budget_reached", r.budget_hit},
-                                       {"time_budget_reached", r.time_hit}, {"reproduce", reproduce}};
+                                       {"time_budget_reached", r.time_hit},
+                                       {"memory_budget_reached", r.memory_hit}, {"reproduce", reproduce}};
                 if (failed) {
                     fmt::print("== {} / {} / {} (filesystem level): shortest counterexample, {} operations ({})\n",
                                v->name, p->name, to_string(profile), r.sequence->size(),
@@ -279,19 +331,29 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                                "({} states, {:.2f} s){}\n",
                                v->name, p->name, to_string(profile), r.depth_completed,
                                r.exhausted ? ", exhausted" : r.time_hit ? ", time budget reached"
+                                             : r.memory_hit ? ", memory budget reached"
                                              : r.budget_hit ? ", state budget reached" : "",
                                r.states, s, e.pass ? "" : fmt::format(" UNEXPECTED: expected to fail: {}", e.why));
                 }
+                std::fflush(stdout);  // a kill or a pipe keeps the cells done
                 results.push_back(cell);
             }
         }
     fmt::print("{} cells: {} as expected, {} unexpected\n", cells, cells - unexpected, unexpected);
-    if (o.save_dir && !found.empty()) {
+    if (interrupted()) {
+        const RunOptions cells_of = fs_run_as_run(o);  // explore has no seed: print_interrupted's line without it
+        fmt::print("\ninterrupted by signal {} after {} of {} cells; the whole run:\n  reproduce: {} {} {}\n",
+                   g_interrupt_signal.load(), cells,
+                   cells_of.variants.size() * cells_of.properties.size() * cells_of.profiles.size(),
+                   daxcheck_prefix(o.variants), fs_cells_command(o), budgets);
+    }
+    if (o.save_dir && !found.empty() && !interrupted()) {
         fmt::print("\n");
         if (!save_fs_failures(found, o.universe, *o.save_dir, "explore")) return 2;
     }
     if (o.json_path) {
         const nlohmann::json doc = {{"level", "fs"}, {"depth", depth}, {"max_states", max_states},
+                                    {"memory_budget_mb", memory_budget_mb}, {"interrupted", interrupted()},
                                     {"summary", {{"cells", cells}, {"as_expected", cells - unexpected},
                                                  {"unexpected", unexpected}}},
                                     {"results", results}};
@@ -301,6 +363,7 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
             return 2;
         }
     }
+    if (interrupted()) return interrupt_exit_code();
     return unexpected ? 1 : 0;
 }
 
@@ -541,7 +604,16 @@ int reach_command(const std::vector<std::string>& paths, unsigned depth, std::ui
             continue;
         }
         const CorpusFile& f = *parsed.file;
+        if (f.race) {  // two operations at once: `daxcheck race --replay` takes it
+            fmt::print("{}: skipped, a race: file (reach takes function-level counterexamples)\n", path);
+            continue;
+        }
         const Property* p = find_property(f.property);
+        if (!p) {
+            fmt::print(stderr, "{}: unknown property '{}'\n", path, f.property);
+            problems++;
+            continue;
+        }
         if (std::none_of(f.expect.begin(), f.expect.end(), [](const CorpusExpect& e) { return !e.pass; })) {
             fmt::print("{}: no variant is expected to fail: nothing to reach\n", path);
             continue;
@@ -563,6 +635,10 @@ int reach_command(const std::vector<std::string>& paths, unsigned depth, std::ui
             }
             const Variant* v = find_variant(e.variant);
             std::string why;
+            if (!v) {
+                fmt::print("{} on {}: skipped, not in this binary\n", path, e.variant);
+                continue;
+            }
             if (!fault_path_of(*v, &why)) {
                 fmt::print("{} on {}: {}\n", path, v->name, why);
                 continue;

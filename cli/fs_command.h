@@ -41,13 +41,19 @@ FsRunOptions fs_options(const std::vector<const Variant*>& variants,
 
 // Prints the verdict table and each failure; 0 when every verdict is as
 // expected, 1 otherwise, 2 when a variant cannot run at the filesystem level.
+// SIGINT/SIGTERM (cli/interrupt_handler.h) stop it between walks: the cells
+// done, the seed and the whole run's reproduce line, the JSON marked
+// "interrupted": true, exit 128 + the signal.
 int fs_run_command(const FsRunOptions& o);
 
 // `explore --level fs`: breadth-first over filesystem sequences per cell, up
-// to `depth` operations and `max_states` states; the first failure found is a
-// shortest one. Exit codes as fs_run_command.
+// to `depth` operations, `max_states` states, `time_budget_s` seconds and
+// `memory_budget_mb` MB of stored states (estimated, fslevel::state_bytes;
+// 0: none) per cell; the first failure found is a shortest one. Exit codes as
+// fs_run_command; after SIGINT/SIGTERM the cells done, "interrupted": true
+// in the JSON, 128 + the signal.
 int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_states,
-                       double time_budget_s);
+                       double time_budget_s, double memory_budget_mb);
 
 // Writes the xfs_io script and the predictions JSON of a `level: fs` corpus
 // file for `variant` (default: the first `expect:` line's).

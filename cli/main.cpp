@@ -17,6 +17,7 @@
 #include "engines/cluster.h"
 #include "cli/explore_command.h"
 #include "cli/fs_command.h"
+#include "cli/fs_flags.h"
 #include "cli/flag_checks.h"
 #include "cli/interrupt_handler.h"
 #include "cli/output_file.h"
@@ -304,10 +305,11 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
             return usage("bad universe: " + problem);
         if (auto e = x_uflags.pmd_order_problem(xo.explore.universe); !e.empty()) return usage(e);
         if (x_level == "fs") {
-            if (x_threads != 1 || x_no_symmetry || explore->count("--memory-budget") ||
-                x_off_model != "pins")
-                return usage("explore --level fs: --threads, --no-symmetry, --off-model and --memory-budget are "
-                             "function-level only for now (--max-states and --time-budget bound it)");
+            // --off-model pins, the default, is what the filesystem level does.
+            if (auto e = fs_level_refuses(*explore, {"--threads", "--no-symmetry", "--classes", "--base"});
+                !e.empty())
+                return usage(e);
+            if (x_off_model != "pins") return usage("--level fs: --off-model once is function-level only");
             FsRunOptions fo = fs_options(sel.variants, sel.properties, sel.profiles, xo.explore.universe);
             fo.command = "explore";
             if (!x_json.empty()) {
@@ -318,8 +320,9 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
                 fo.save_dir = x_corpus_dir.empty() ? default_corpus_dir() : x_corpus_dir;
                 if (auto e = output_dir_problem("--corpus-dir", *fo.save_dir); !e.empty()) return usage(e);
             }
-            return fs_explore_command(fo, x_depth.value_or(6), x_max_states, x_time_budget);
+            return fs_explore_command(fo, x_depth.value_or(6), x_max_states, x_time_budget, x_memory_mb);
         }
+        if (explore->count("--max-states")) return usage("--max-states goes with --level fs (--memory-budget and --time-budget bound the function level)");
         xo.depth_given = x_depth.has_value();
         xo.explore.max_depth = x_depth.value_or(1000);
         xo.explore.time_budget_s = x_time_budget;
@@ -381,6 +384,9 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     if (!kernel_jsons.empty() && (level != "fs" || !reporting))
         return usage("--kernel-json goes with --level fs and --report (or `report --level fs`)");
     if (level == "fs") {
+        if (auto e = fs_level_refuses(*run, {"--tests", "--classes", "--base", "--no-minimise"});
+            !e.empty())
+            return usage(e);
         FsRunOptions fo = fs_options(opts.variants, opts.properties, opts.profiles, opts.cell.universe);
         fo.seed = opts.cell.seed;
         // Filesystem walks are cheap (about 5 s for every cell at the default)

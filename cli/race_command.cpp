@@ -172,7 +172,10 @@ int RaceCommand::run() {
                "{} interleavings checked ({} cut by sleep sets), {:.2f} s{}{}\n",
                s.prefixes, s.pairs, s.independent_pairs, s.interleavings, s.redundant, s.seconds,
                s.budget_hits ? fmt::format("; {} pairs hit --max-runs", s.budget_hits) : "",
-               s.time_hit ? "; stopped by --seconds" : "");
+               s.time_hit     ? std::string("; stopped by --seconds")
+               : s.memory_hit ? fmt::format("; stopped: the states and pairs to race from outgrew {} MB",
+                                            options.memory_budget_bytes >> 20)
+                              : std::string());
 
     if (failed && f.save) {
         const CorpusFile file = race::race_corpus_file(*v, u, fs, *r.failure, r.failure->why);

@@ -84,7 +84,12 @@ struct Replayed {
 
 Replayed replay_on(const CorpusFile& f, const Variant& v) {
     Replayed out;
-    const Property& property = *find_property(f.property);
+    const Property* known = find_property(f.property);
+    if (!known) {  // the parser checks it; a race: file goes to the race replayer before
+        out.invalid = "unknown property '" + f.property + "'";
+        return out;
+    }
+    const Property& property = *known;
     if (f.fs_level) {
         std::string why;
         if (!fault_path_of(v, &why)) {

@@ -2,6 +2,7 @@
 
 #include "engines/cluster.h"
 #include "cli/fs_command.h"
+#include "cli/fs_flags.h"
 
 #include <fmt/format.h>
 
@@ -37,7 +38,10 @@ std::string names(const std::vector<T>& all, Name name) {
 struct SwarmRow {
     RunRow row;
     SwarmCellResult swarm;
-    std::string rerun;  // the whole run that found it, with --walks
+    // The whole run that found every class of the cell, but for its --walks
+    // ("" when a class came from another PMD order's walks): rerun_walks.
+    std::string rerun;
+    std::uint64_t rerun_walks = 0;
 };
 
 std::string cell_flags(const RunRow& r, const RunOptions& run) {
@@ -89,9 +93,13 @@ SwarmRow swarm_cell(const Variant& v, const Property& p, Profile profile, const 
     const std::string prefix = daxcheck_prefix({&v});
     if (s.swarm.failing_walk) {
         r.reproduce = fmt::format("{} swarm {} --walk-seed {}", prefix, flags, s.swarm.failing_walk_seed);
-        if (!walk_seed && !r.universe)
-            s.rerun = fmt::format("{} swarm {} --seed {} --walks {}", prefix, flags, run.cell.seed,
-                                  *s.swarm.failing_walk + 1);
+        if (!walk_seed && !r.universe) {
+            s.rerun = fmt::format("{} swarm {} --seed {}{}", prefix, flags, run.cell.seed,
+                                  run.classes != kDefaultClasses ? fmt::format(" --classes {}", run.classes) : "");
+            // Walks are taken in order (engines/swarm.h): every walk below the
+            // failing one ran, so --walks failing+1 finds the same one.
+            s.rerun_walks = opts.walks ? opts.walks : *s.swarm.failing_walk + 1;
+        }
     } else {
         r.reproduce = walk_seed ? fmt::format("{} swarm {} --walk-seed {}", prefix, flags, *walk_seed)
                                 : fmt::format("{} swarm {} --seed {} --walks {}", prefix, flags,
@@ -122,6 +130,10 @@ void find_more_classes(const SwarmOptions& opts, const RunOptions& run, SwarmRow
             !more.failures.counts(*next.row.failure_class))
             break;
         more.failures.known.push_back(*next.row.failure_class);
+        // The whole run must walk as far as the last class's walk (a timed
+        // run; a run of --walks N reproduces with N).
+        if (next.rerun.empty()) s.rerun.clear();
+        else if (!opts.walks) s.rerun_walks = std::max(s.rerun_walks, next.rerun_walks);
         s.swarm.walks += next.swarm.walks;
         s.swarm.operations += next.swarm.operations;
         s.row.more_classes.push_back(std::move(next.row));
@@ -131,7 +143,7 @@ void find_more_classes(const SwarmOptions& opts, const RunOptions& run, SwarmRow
 }  // namespace
 
 void SwarmCommand::add_to(CLI::App& app) {
-    auto* cmd = app.add_subcommand(
+    auto* cmd = command_ = app.add_subcommand(
         "swarm", "random walks with swarm configurations (no RapidCheck per operation)");
     cmd->add_option("--variant", variants_, "variant to walk (repeatable)")->required();
     cmd->add_option("--property", properties_, "property to check (repeatable; default all)");
@@ -214,7 +226,10 @@ int SwarmCommand::run() const {
     run.cell.tests = static_cast<int>(walks_.value_or(0));
     if (!json_path_.empty()) run.json_path = json_path_;
     if (level_ == "fs") {
-        if (save_ || walk_seed_) return usage("--level fs: --save-failures and --walk-seed are function-level only for now");
+        if (auto e = fs_level_refuses(*command_, {"--save-failures", "--corpus-dir", "--walk-seed", "--classes",
+                                                  "--base", "--no-minimise"});
+            !e.empty())
+            return usage(e);
         FsRunOptions fo = fs_options(run.variants, run.properties, run.profiles, run.cell.universe);
         fo.seed = run.cell.seed;
         fo.walks = walks_.value_or(0);
@@ -298,7 +313,7 @@ int SwarmCommand::run() const {
         fmt::print("  found by walk {} (walk seed {}) after {} operations, configuration:\n    {}\n",
                    *s.swarm.failing_walk + 1, s.swarm.failing_walk_seed, s.swarm.failing_length,
                    s.swarm.failing_configuration);
-        if (!s.rerun.empty()) fmt::print("  the whole run: {}\n", s.rerun);
+        if (!s.rerun.empty()) fmt::print("  the whole run: {} --walks {}\n", s.rerun, s.rerun_walks);
     }
     std::size_t good = 0;
     for (const auto& s : rows) good += s.row.as_expected();

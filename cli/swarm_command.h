@@ -39,6 +39,7 @@ private:
     ClassFlags classes_;                  // --classes, --base [VARIANT]
     std::string level_ = "function";  // or fs (cli/fs_command.h)
     UniverseFlags universe_;
+    CLI::App* command_ = nullptr;  // the subcommand, for which flags were given
 };
 
 }  // namespace daxcheck

@@ -441,25 +441,32 @@ SwarmCellResult run_swarm_cell(const Variant& v, const Property& p, Profile prof
     } else {
         const unsigned threads = std::max(1u, opts.threads);
         const unsigned rank = opts.cluster ? opts.cluster->rank() : 0;
-        const unsigned stride = threads * (opts.cluster ? opts.cluster->size() : 1);
+        const unsigned ranks = opts.cluster ? opts.cluster->size() : 1;
         const auto deadline =
             start + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(opts.seconds));
+        // This rank's walks are handed out in order (rank, rank + ranks, ...):
+        // every walk numbered below the last one handed out has run, whatever
+        // the threads' speeds, so the lowest failing walk w is the one a run
+        // of --walks w+1 finds too.
+        std::atomic<std::uint64_t> next{0};
         std::atomic<std::uint64_t> lowest_failing{UINT64_MAX};
         std::atomic<bool> stop{false};
         std::atomic<std::uint64_t> walks{0}, operations{0};
         std::mutex mutex;
         std::uint64_t failing_walk = UINT64_MAX;
-        auto work = [&](unsigned t) {
+        auto work = [&](unsigned) {
             std::uint64_t my_walks = 0, my_ops = 0;
             try {
                 Walker walker(v, p, profile, opts.universe);
-                for (std::uint64_t w = rank * threads + t;; w += stride) {
-                    if (interrupted()) break;
-                    // The first walk always runs: a cell that walked nothing checked nothing.
-                    if (opts.walks ? w >= opts.walks
-                                   : w > 0 && (stop.load(std::memory_order_relaxed) ||
-                                               ((my_walks & 15) == 0 && clock::now() >= deadline)))
+                for (;;) {
+                    if (interrupted() || stop.load(std::memory_order_relaxed)) break;
+                    // The clock is read before every walk: a walk in a wide
+                    // universe takes long. The first walk always runs: a cell
+                    // that walked nothing checked nothing.
+                    if (!opts.walks && next.load(std::memory_order_relaxed) > 0 && clock::now() >= deadline)
                         break;
+                    const std::uint64_t w = next.fetch_add(1) * ranks + rank;
+                    if (opts.walks && w >= opts.walks) break;
                     if (w >= lowest_failing.load(std::memory_order_relaxed)) break;
                     auto r = walker.walk(walk_seed(opts.seed, w), false);
                     my_walks++;
@@ -472,7 +479,7 @@ SwarmCellResult run_swarm_cell(const Variant& v, const Property& p, Profile prof
                         failure = std::move(r);
                         lowest_failing.store(w);
                     }
-                    if (!opts.walks) stop.store(true);
+                    // The walks below w other threads hold still finish.
                     break;
                 }
             } catch (const std::exception& e) {

@@ -10,8 +10,11 @@
 //
 // Deterministic: walk number w of seed S has its own seed walk_seed(S, w),
 // and that seed alone fixes the walk (its configuration and its operations).
-// Thread t of T runs walks t, t+T, t+2T, ...; with a fixed number of walks the
-// result is the failing walk with the lowest number, whatever T is.
+// The threads take walks in order (the next number not taken yet), and a
+// thread that finds a failing walk w stops while the walks below w others
+// hold finish: the result is the failing walk with the lowest number among
+// walks 0..w, all of which ran, whatever the thread count and timing; a
+// timed run (--seconds) that failed at walk w is reproduced by --walks w+1.
 #pragma once
 
 #include <cstdint>
@@ -33,8 +36,7 @@ struct SwarmOptions {
     std::uint64_t walks = 0;  // an exact number of walks per cell (0: run for `seconds`)
     std::optional<std::uint64_t> walk_seed;  // run only this one walk
     // The processes the walks are spread over (engines/cluster.h; mpi/):
-    // thread t of rank r takes walks r*threads+t, then every ranks*threads-th
-    // on. Every rank returns the same cell: summed counts, the lowest failing
+    // rank r takes walks r, r+ranks, r+2*ranks, ... (its threads in order). Every rank returns the same cell: summed counts, the lowest failing
     // walk (each rank replays it) and its shrunk counterexample. nullptr:
     // this process alone.
     Cluster* cluster = nullptr;

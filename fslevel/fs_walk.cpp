@@ -9,6 +9,7 @@
 #include <thread>
 #include <utility>
 
+#include "engines/interrupt.h"
 #include "engines/swarm.h"
 #include "fslevel/fs_execution.h"
 #include "fslevel/fs_replay.h"
@@ -305,16 +306,23 @@ WalksResult run_walks(const Variant& v, const Property& p, bool reflink, const m
                       std::uint64_t seed, std::uint64_t walks, double seconds, unsigned threads) {
     WalksResult out;
     std::mutex m;
+    // Walks are handed out in order, as the function level's swarm does
+    // (engines/swarm.h): when walk w fails, every walk below w has run or
+    // runs to its end, so the lowest failing one is what --walks w+1 finds.
+    std::atomic<std::uint64_t> next{0};
     std::atomic<std::uint64_t> lowest_failing{UINT64_MAX};
-    std::atomic<bool> stop{false};
     const auto start = std::chrono::steady_clock::now();
-    auto worker = [&](unsigned t) {
+    auto worker = [&](unsigned) {
         std::uint64_t n = 0, ops = 0, calls = 0;
         FsExecution ex(v, u);
-        for (std::uint64_t w = t; !stop; w += threads) {
-            if (walks ? w >= walks : std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= seconds)
+        for (;;) {
+            if (interrupted()) break;
+            // The clock is read before every walk; the first walk always runs.
+            if (!walks && next.load() > 0 &&
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= seconds)
                 break;
-            if (w > lowest_failing) break;
+            const std::uint64_t w = next.fetch_add(1);
+            if ((walks && w >= walks) || w >= lowest_failing) break;
             const std::uint64_t ws = walk_seed(seed, w);
             WalkResult r = run_walk(ex, p, reflink, ws);
             n++;
@@ -330,7 +338,7 @@ WalksResult run_walks(const Variant& v, const Property& p, bool reflink, const m
                     out.counterexample = std::move(r.ops);
                     out.message = *r.failure;
                 }
-                if (!walks) stop = true;
+                break;
             }
         }
         std::lock_guard<std::mutex> lock(m);

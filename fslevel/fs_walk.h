@@ -46,9 +46,11 @@ struct WalksResult {
     std::string message;
 };
 
-// Runs `walks` walks (or walks for `seconds` when walks is 0) on `threads`
-// threads; with a fixed number of walks the failing walk with the lowest
-// number is reported, whatever the thread count.
+// Runs `walks` walks (or walks for `seconds` when walks is 0; the clock is
+// read before each walk) on `threads` threads, taking walks in order. The
+// failing walk reported is the lowest-numbered one: a timed run that failed
+// at walk w reports what --walks w+1 does, whatever the thread count and
+// timing. Stops between walks after SIGINT/SIGTERM (engines/interrupt.h).
 WalksResult run_walks(const Variant& v, const Property& p, bool reflink, const model::Universe& u,
                       std::uint64_t seed, std::uint64_t walks, double seconds, unsigned threads);
 

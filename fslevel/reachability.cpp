@@ -6,6 +6,7 @@
 #include <deque>
 #include <unordered_set>
 
+#include "engines/interrupt.h"
 #include "fslevel/fs_execution.h"
 #include "properties/failure_class.h"
 
@@ -41,6 +42,15 @@ std::string state_key(const FsExecution& ex) {
         for (const auto& [o, e] : x) put(o), put(reinterpret_cast<std::uintptr_t>(e));
     for (long n : w.nrpages) put(static_cast<std::uint64_t>(n));
     return k;
+}
+
+std::uint64_t state_bytes(std::size_t key_bytes, std::size_t path_length) {
+    // Calibrated on explore --level fs (files 3, pfns 8, offsets 8): the
+    // execution's containers take about kExecutionPerKeyByte bytes per key
+    // byte, plus the set's node and the string's own bytes.
+    constexpr std::uint64_t kExecutionPerKeyByte = 5, kSetNode = 64;
+    return sizeof(FsExecution) + kExecutionPerKeyByte * key_bytes + key_bytes + kSetNode +
+           path_length * sizeof(Op);
 }
 
 std::string failure_class(const std::string& property, const std::string& message) {
@@ -111,11 +121,13 @@ ReachResult search(const Variant& v, const Property& p, const model::Universe& u
         out.found_class = c;
         return true;
     };
+    std::uint64_t bytes = state_bytes(state_key(level.front().ex).size(), 0);
     for (unsigned depth = 1; depth <= o.max_depth; depth++) {
         std::vector<Node> next;
         for (const Node& n : level) {
-            if (out_of_time()) {
-                out.time_hit = true;
+            const bool signalled = interrupted();
+            if (signalled || out_of_time()) {
+                (signalled ? out.interrupted : out.time_hit) = true;
                 out.states = seen.size();
                 return out;
             }
@@ -157,11 +169,20 @@ ReachResult search(const Variant& v, const Property& p, const model::Universe& u
                     out.budget_hit = true;
                     continue;
                 }
-                if (seen.insert(state_key(child)).second) next.push_back({std::move(child), std::move(path)});
+                std::string key = state_key(child);
+                const std::uint64_t more = state_bytes(key.size(), path.size());
+                if (o.memory_budget_bytes && bytes + more > o.memory_budget_bytes) {
+                    out.memory_hit = true;
+                    continue;
+                }
+                if (seen.insert(std::move(key)).second) {
+                    bytes += more;
+                    next.push_back({std::move(child), std::move(path)});
+                }
             }
         }
         out.states = seen.size();
-        if (out.budget_hit) return out;
+        if (out.budget_hit || out.memory_hit) return out;
         out.depth_completed = depth;
         if (next.empty()) {
             out.exhausted = true;

@@ -35,6 +35,9 @@ struct ReachOptions {
     // path is such a caller.)
     bool target_misuse = false;
     double time_budget_s = 0;  // 0: none
+    // Bytes the stored states may take (estimated per state, as
+    // state_bytes() says; deterministic): 0 for none.
+    std::uint64_t memory_budget_bytes = 0;
 };
 
 // The search builds every operation of the universe once: it refuses more.
@@ -50,6 +53,8 @@ struct ReachResult {
     bool exhausted = false;  // no new state at some depth: nothing deeper exists
     bool budget_hit = false;
     bool time_hit = false;
+    bool memory_hit = false;   // memory_budget_bytes reached
+    bool interrupted = false;  // SIGINT/SIGTERM (engines/interrupt.h): stopped early
     bool too_wide = false;  // more than kMaxSearchOperations operations: not searched
 };
 
@@ -62,6 +67,12 @@ class FsExecution;
 // The state a search deduplicates on: the filesystem model, the function
 // model and the port's fields and xarray, as bytes (race/prefixes.cpp too).
 std::string state_key(const FsExecution& ex);
+
+// The estimated bytes one stored state of a search takes: its copy of the
+// execution and its path in the next level, its key in the seen set. From
+// the key's length (which grows with what the state holds), not measured:
+// the same search stops at the same state on every run.
+std::uint64_t state_bytes(std::size_t key_bytes, std::size_t path_length);
 
 std::vector<Op> all_ops(const model::Universe& u, bool reflink);
 

@@ -1,6 +1,7 @@
 #include "race/prefixes.h"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_set>
 
 #include "engines/op_enumeration.h"
@@ -15,28 +16,58 @@ namespace daxcheck::race {
 
 namespace {
 
-// Breadth-first over distinct states: `expand(node, emit)` emits successors,
-// `key(node)` names a state, `make(node)` builds its Prefix.
+// Estimated bytes of a stored state whose key has `key_bytes`: the copy of
+// the execution (its containers about kPerKeyByte bytes a key byte), the
+// key in the seen set. Deterministic, not measured.
+std::uint64_t node_bytes(std::size_t node_size, std::size_t key_bytes) {
+    constexpr std::uint64_t kPerKeyByte = 4, kSetNode = 64;
+    return node_size + (kPerKeyByte + 1) * key_bytes + kSetNode;
+}
+
+std::uint64_t pair_bytes(const Pair& p) {
+    return sizeof(Pair) + p.a.text.size() + p.b.text.size() +
+           (p.a.calls.size() + p.b.calls.size()) * sizeof(model::Op);
+}
+
+// Breadth-first over distinct states: `expand(node, emit)` emits successors
+// (emit returns false: stop), `key(node)` names a state, `make(node, go_on)`
+// builds its Prefix (nullopt: go_on said stop). go_on hears the bytes held.
 template <class Node, class Expand, class Key, class Make>
 void breadth_first(Node root, unsigned depth, std::uint64_t seed, Expand expand, Key key, Make make,
-                   const std::function<bool(const Prefix&)>& visit) {
+                   const PrefixVisit& visit, const PrefixGoOn& go_on) {
     std::unordered_set<std::string> seen{key(root)};
     std::vector<Node> level;
     level.push_back(std::move(root));
+    std::uint64_t level_bytes = 0;
     Rng rng(seed);
     for (unsigned d = 0;; d++) {
         std::vector<std::size_t> order(level.size());
         for (std::size_t i = 0; i < order.size(); i++) order[i] = i;
         for (std::size_t i = order.size(); i > 1; i--) std::swap(order[i - 1], order[rng.below(i)]);
-        for (std::size_t i : order)
-            if (!visit(make(level[i]))) return;
+        for (std::size_t i : order) {
+            std::optional<Prefix> p = make(level[i], [&](std::uint64_t pairs) { return go_on(level_bytes + pairs); });
+            if (!p || !visit(*p)) return;
+        }
         if (d == depth) return;
         std::vector<Node> next;
-        for (const Node& n : level)
+        std::uint64_t next_bytes = 0;
+        bool stopped = false;
+        for (const Node& n : level) {
+            if (stopped) break;
             expand(n, [&](Node child) {
-                if (seen.insert(key(child)).second) next.push_back(std::move(child));
+                std::string k = key(child);
+                const std::uint64_t b = node_bytes(sizeof(Node), k.size());
+                if (!go_on(level_bytes + next_bytes + b)) return !(stopped = true);
+                if (seen.insert(std::move(k)).second) {
+                    next.push_back(std::move(child));
+                    next_bytes += b;
+                }
+                return true;
             });
+        }
+        if (stopped) return;
         level = std::move(next);
+        level_bytes = next_bytes;
     }
 }
 
@@ -76,7 +107,7 @@ std::vector<std::string> texts(const std::vector<model::Op>& ops) {
 
 PrefixSource function_prefixes(const Variant& v, const model::Universe& u, unsigned depth,
                                std::uint64_t seed) {
-    return [&v, u, depth, seed](const std::function<bool(const Prefix&)>& visit) {
+    return [&v, u, depth, seed](const PrefixVisit& visit, const PrefixGoOn& go_on) {
         std::vector<model::Op> ops;
         const auto expand = [&](const FunctionNode& n, const auto& emit) {
             enumerate_ops(n.ex.model(), Profile::Reflink, false, ops);
@@ -84,26 +115,29 @@ PrefixSource function_prefixes(const Variant& v, const model::Universe& u, unsig
                 FunctionNode child{n.ex, n.path};
                 child.ex.step(op);
                 child.path.push_back(op);
-                emit(std::move(child));
+                if (!emit(std::move(child))) return;
             }
         };
-        const auto make = [&](const FunctionNode& n) {
+        const auto make = [&](const FunctionNode& n, const auto& go) -> std::optional<Prefix> {
             Prefix p{texts(n.path), n.ex.world(), {}};
             std::vector<model::Op> all;
             enumerate_ops(n.ex.model(), Profile::Reflink, false, all);
             std::erase_if(all, [](const model::Op& op) { return file_of(op) == 255; });
+            std::uint64_t bytes = 0;
             for (const auto& x : all)
                 for (const auto& y : all) {
                     if (file_of(x) >= file_of(y)) continue;
+                    if (!go(bytes)) return std::nullopt;
                     model::ModelState xy = n.ex.model(), yx = n.ex.model();
                     model::apply_legal(xy, x);
                     model::apply_legal(yx, y);
                     if (!model::is_legal(xy, y) || !model::is_legal(yx, x)) continue;
                     p.pairs.push_back(Pair{Side{to_text(x), file_of(x), {x}}, Side{to_text(y), file_of(y), {y}}});
+                    bytes += pair_bytes(p.pairs.back());
                 }
             return p;
         };
-        breadth_first(FunctionNode{Execution(v, u), {}}, depth, seed, expand, function_key, make, visit);
+        breadth_first(FunctionNode{Execution(v, u), {}}, depth, seed, expand, function_key, make, visit, go_on);
     };
 }
 
@@ -148,7 +182,7 @@ std::optional<std::vector<model::Op>> derived_calls(fslevel::FsExecution& ex, co
 PrefixSource fs_prefixes(const Variant& v, const model::Universe& u, unsigned depth,
                          std::uint64_t seed) {
     fslevel::FsExecution root(v, u);  // throws without a fault path
-    return [&v, u, depth, seed](const std::function<bool(const Prefix&)>& visit) {
+    return [&v, u, depth, seed](const PrefixVisit& visit, const PrefixGoOn& go_on) {
         const std::vector<fslevel::Op> all = fslevel::all_ops(u, true);
         const auto expand = [&](const FsNode& n, const auto& emit) {
             for (const auto& op : all) {
@@ -156,16 +190,18 @@ PrefixSource fs_prefixes(const Variant& v, const model::Universe& u, unsigned de
                 FsNode child{n.ex, n.path};
                 child.ex.step(op, no_check(), false, false, true);
                 child.path.push_back(op);
-                emit(std::move(child));
+                if (!emit(std::move(child))) return;
             }
         };
-        const auto make = [&](const FsNode& n) {
+        const auto make = [&](const FsNode& n, const auto& go) -> std::optional<Prefix> {
             Prefix p{{}, n.ex.exec().world(), {}};
             for (const auto& op : n.path) p.ops.push_back(fslevel::to_text(op));
+            std::uint64_t bytes = 0;
             for (const auto& x : all)
                 for (const auto& y : all) {
                     const auto fx = racing_file(x), fy = racing_file(y);
                     if (!fx || !fy || *fx >= *fy) continue;
+                    if (!go(bytes)) return std::nullopt;
                     fslevel::FsExecution xy = n.ex, yx = n.ex, lone_x = n.ex, lone_y = n.ex;
                     const auto x_alone = derived_calls(lone_x, x);
                     if (!x_alone) continue;
@@ -176,11 +212,12 @@ PrefixSource fs_prefixes(const Variant& v, const model::Universe& u, unsigned de
                     if (derived_calls(xy, y) != y_alone || derived_calls(yx, x) != x_alone) continue;
                     p.pairs.push_back(Pair{Side{fslevel::to_text(x), *fx, *x_alone},
                                            Side{fslevel::to_text(y), *fy, *y_alone}});
+                    bytes += pair_bytes(p.pairs.back());
                 }
             return p;
         };
         breadth_first(FsNode{fslevel::FsExecution(v, u), {}}, depth, seed, expand,
-                      [](const FsNode& n) { return fslevel::state_key(n.ex); }, make, visit);
+                      [](const FsNode& n) { return fslevel::state_key(n.ex); }, make, visit, go_on);
     };
 }
 

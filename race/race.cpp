@@ -176,6 +176,11 @@ RaceResult race(const Variant& v, const PrefixSource& prefixes, const RaceOption
     std::size_t best_steps = 0;
     std::uint64_t searched_after_failure = 0;
     std::optional<kshim::kernel_world> work;
+    const auto go_on = [&](std::uint64_t bytes) {
+        if (options.time_budget_s > 0 && elapsed() >= options.time_budget_s) stats.time_hit = true;
+        else if (options.memory_budget_bytes && bytes > options.memory_budget_bytes) stats.memory_hit = true;
+        return !stats.time_hit && !stats.memory_hit;
+    };
     prefixes([&](const Prefix& p) {
         auto& best = result.failure;
         if (best && (p.ops.size() > best->prefix.size() || ++searched_after_failure > options.shrink_prefixes))
@@ -232,7 +237,7 @@ RaceResult race(const Variant& v, const PrefixSource& prefixes, const RaceOption
             break;  // sorted by steps: nothing later in this prefix is shorter
         }
         return true;
-    });
+    }, go_on);
     stats.seconds = elapsed();
     return result;
 }

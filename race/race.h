@@ -43,12 +43,21 @@ struct Prefix {
 };
 
 // Hands each prefix to `visit`, shortest first, until it returns false.
-using PrefixSource = std::function<void(const std::function<bool(const Prefix&)>& visit)>;
+// While it builds the states and pairs it calls `go_on(bytes)` often (at
+// least once per state and per pair), `bytes` the estimated memory it holds
+// (the states of the next level, the pairs of a prefix); it stops when
+// go_on returns false: race's --seconds and memory budget hold while a wide
+// universe's states and pairs are built, not only between prefixes.
+using PrefixVisit = std::function<bool(const Prefix&)>;
+using PrefixGoOn = std::function<bool(std::uint64_t bytes)>;
+using PrefixSource = std::function<void(const PrefixVisit& visit, const PrefixGoOn& go_on)>;
 
 struct RaceOptions {
     EnumerateOptions enumerate;       // sleep sets, preemption bound
     std::uint64_t max_runs_per_pair = 1000000;  // a budget per pair; hit: reported
     double time_budget_s = 0;         // 0: none
+    // What the prefix source may hold (its estimate, PrefixSource): 0 for none.
+    std::uint64_t memory_budget_bytes = std::uint64_t{4096} << 20;
     // After the first failure, prefixes of the same length still searched
     // for a failure of fewer steps (shrinking), at most this many.
     std::uint64_t shrink_prefixes = 2000;
@@ -75,6 +84,7 @@ struct RaceStats {
     std::uint64_t redundant = 0;          // runs a sleep set cut short
     std::uint64_t budget_hits = 0;        // pairs whose run budget stopped them
     bool time_hit = false;
+    bool memory_hit = false;  // the prefix source's states and pairs outgrew memory_budget_bytes
     double seconds = 0;
 };
 

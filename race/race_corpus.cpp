@@ -81,7 +81,7 @@ std::optional<RaceFailure> replay_race(const Variant& v, const CorpusFile& f, co
         failure->prefix = p.ops;
         return failure;
     }
-    RaceResult r = race(v, [&](const std::function<bool(const Prefix&)>& visit) { visit(p); }, options);
+    RaceResult r = race(v, [&](const PrefixVisit& visit, const PrefixGoOn&) { visit(p); }, options);
     return std::move(r.failure);
 }
 

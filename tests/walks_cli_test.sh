@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# What findings-16 broke, held on the command line: reach skips a race: file;
+# the filesystem level refuses the function-level flags by name; SIGINT and
+# SIGTERM during run/swarm/explore --level fs leave the table, the seed, the
+# reproduce line and partial JSON; a timed run's reproduce line and swarm's
+# "the whole run" line reproduce what was printed; memory and time budgets
+# of explore --level fs and race hold in wide universes.
+#   walks_cli_test.sh DAXCHECK SOURCE_DIR
+set -u
+bin=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+. "$(dirname "$0")/check_lib.sh"
+fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+
+# --- reach: a race: file is not its input (it crashed: a null property).
+check "reach skips a race: file" 0 "$bin" reach "$src/corpus/race-lost-share-update.dax"
+want "reach names the race file" "race-lost-share-update.dax: skipped, a race: file" "$tmp/out"
+check "reach of the whole corpus" 0 "$bin" reach --depth 1 --max-states 50 "$src"/corpus/*.dax
+want "reach got past the race files to the last file" "v7.2-stale-index-reads-as-shared-again.dax" "$tmp/out"
+
+# --- Flags a --level fs command does not take: a usage error naming the flag.
+for args in "run --base v6.15" "run --classes 2" "run --tests 5" "run --no-minimise"; do
+    # shellcheck disable=SC2086
+    check "$args --level fs is refused" 2 "$bin" $args --level fs --variant v6.2 --walks 1
+    flag=$(echo "$args" | cut -d' ' -f2)
+    want "$args names the flag" "$flag is function-level only" "$tmp/err"
+    want "$args names the command" "${args%% *} --level fs does not take it" "$tmp/err"
+done
+for args in "--base v6.15" "--classes 2" "--no-minimise" "--save-failures"; do
+    # shellcheck disable=SC2086
+    check "swarm $args --level fs is refused" 2 "$bin" swarm $args --level fs --variant v6.2 --walks 1
+    want "swarm $args names the flag" "${args%% *} is function-level only" "$tmp/err"
+done
+for args in "--classes 2" "--base v6.15" "--threads 2"; do
+    # shellcheck disable=SC2086
+    check "explore $args --level fs is refused" 2 "$bin" explore $args --level fs --variant v6.2 --depth 1
+    want "explore $args names the flag" "${args%% *} is function-level only" "$tmp/err"
+done
+check "explore --max-states without --level fs is refused" 2 "$bin" explore --variant v6.2 --max-states 10
+want "it names the flag" "max-states goes with --level fs" "$tmp/err"
+
+# --- Signals at the filesystem level: partial table, seed, reproduce line,
+# partial JSON, 130/143. The seed line must be in the file before any cell
+# ends (flushed): the loop waits for it.
+interrupt() {  # interrupt SIGNAL WANT_RC FIRST_LINE COMMAND...
+    local sig=$1 want=$2 first=$3; shift 3
+    rm -f "$tmp/sig.json"
+    "$@" --json "$tmp/sig.json" >"$tmp/sig.out" 2>&1 &
+    local pid=$! waited=0
+    while ! grep -qs -- "$first" "$tmp/sig.out" && [ "$waited" -lt 300 ]; do sleep 0.1; waited=$((waited + 1)); done
+    grep -qs -- "$first" "$tmp/sig.out" || fail "$*: no '$first' in a file before the first cell ended"
+    sleep 1
+    kill -"$sig" "$pid"
+    # A binary that does not stop on the signal is killed after 30 s, not waited for.
+    (sleep 30; kill -KILL "$pid" 2>/dev/null) &
+    local watchdog=$!
+    wait "$pid"
+    local rc=$?
+    kill "$watchdog" 2>/dev/null
+    [ "$rc" -eq "$want" ] && echo "ok   $* SIG$sig exits $want" || fail "$* SIG$sig: exit $rc, wanted $want"
+    grep -q "interrupted by signal" "$tmp/sig.out" || fail "$* SIG$sig: no interrupted line"
+    grep -q "reproduce: ./daxcheck" "$tmp/sig.out" || fail "$* SIG$sig: no reproduce line"
+    jq -e '.interrupted == true and (.results | length) == .summary.cells' "$tmp/sig.json" >/dev/null \
+        || { fail "$* SIG$sig: no valid partial JSON marked interrupted"; head -c 300 "$tmp/sig.json"; }
+}
+interrupt INT 130 "seed 4" "$bin" run --level fs --seed 4 --walks 100000000 --variant v6.2
+interrupt TERM 143 "seed 4" "$bin" swarm --level fs --variant v6.2 --property drain --seed 4 --seconds 1000
+# explore has no seed: its first cell (a quick failure) is the line waited
+# for; the second runs until the signal.
+interrupt INT 130 "== v7.2 / drain / exclusive" "$bin" explore --level fs --variant v7.2 --variant v6.2 \
+    --property drain --profile exclusive --depth 12 --max-states 100000000 --time-budget 0
+jq -e '.summary.cells == 1' "$tmp/sig.json" >/dev/null || fail "explore --level fs: the cell done is not in the JSON"
+
+# --- A timed run's reproduce line shows the same counterexample.
+check "run --level fs --seconds --threads 2" 0 "$bin" run --level fs --variant v6.2 --property drain \
+    --profile reflink --seed 7 --seconds 2 --threads 2
+sed -n '/shrunk to/,/reproduce:/p' "$tmp/out" | grep -v "reproduce:\|failed at walk" >"$tmp/seq1"
+line=$(grep -m1 '  reproduce: ' "$tmp/out" | sed 's/^  reproduce: //; s#^\./daxcheck ##')
+# shellcheck disable=SC2086
+"$bin" $line >"$tmp/out2" 2>&1
+sed -n '/shrunk to/,/reproduce:/p' "$tmp/out2" | grep -v "reproduce:\|failed at walk" >"$tmp/seq2"
+[ -s "$tmp/seq1" ] && cmp -s "$tmp/seq1" "$tmp/seq2" && echo "ok   the timed run's reproduce line shows its sequence" \
+    || { fail "the timed run's reproduce line shows another sequence"; diff "$tmp/seq1" "$tmp/seq2" | head; }
+
+# --- swarm's "the whole run" line finds every class the run found.
+check "swarm finds several classes" 0 "$bin" swarm --variant v6.15 --property refinement --profile reflink \
+    --seconds 3 --seed 3 --threads 2
+n1=$(grep -c "failure class" "$tmp/out")
+line=$(grep -m1 '  the whole run: ' "$tmp/out" | sed 's/^  the whole run: //; s#^\./daxcheck ##')
+[ -n "$line" ] || fail "swarm printed no whole-run line"
+# shellcheck disable=SC2086
+"$bin" $line >"$tmp/out2" 2>&1
+n2=$(grep -c "failure class" "$tmp/out2")
+[ "$n1" -gt 1 ] && [ "$n1" -eq "$n2" ] && echo "ok   the whole run finds the $n1 classes" \
+    || fail "the whole run ($line) found $n2 classes, the run $n1"
+
+# --- Budgets in wide universes: no std::bad_alloc under an address-space cap.
+if ! ldd "$bin" | grep -q libasan; then
+    (ulimit -v $((3 * 1024 * 1024)); "$bin" explore --level fs --variant v6.2 --property refinement \
+        --profile exclusive --max-states 100000000 --depth 12 --files 3 --pfns 8 --offsets 8 \
+        --memory-budget 300 --time-budget 100 >"$tmp/out" 2>"$tmp/err")
+    rc=$?
+    [ "$rc" -le 1 ] && grep -q "memory budget reached" "$tmp/out" && echo "ok   explore --level fs stops at its memory budget" \
+        || { fail "explore --level fs --memory-budget 300: exit $rc"; tail -3 "$tmp/out" "$tmp/err"; }
+    start=$(date +%s.%N)
+    (ulimit -v $((3 * 1024 * 1024)); "$bin" race --variant v6.2 --seconds 3 --files 26 --pfns 64 --offsets 64 \
+        --depth 2 >"$tmp/out" 2>"$tmp/err")
+    rc=$?
+    secs=$(echo "$(date +%s.%N) - $start" | bc)
+    [ "$rc" -le 1 ] && grep -q "stopped by --seconds" "$tmp/out" && awk -v t="$secs" 'BEGIN { exit !(t < 6) }' \
+        && echo "ok   race --seconds 3 holds while building pairs ($secs s)" \
+        || { fail "race --seconds 3 in a wide universe: exit $rc after $secs s"; tail -3 "$tmp/out" "$tmp/err"; }
+fi
+
+echo "$((fails == 0 ? 1 : 0)) passed, $fails failed"
+[ "$fails" -eq 0 ]
