@@ -18,7 +18,7 @@
 #include <optional>
 #include <vector>
 
-#include "engines/model_before.h"
+#include "harness/model_before.h"
 #include "model/state.h"
 #include "properties/property.h"
 

@@ -8,7 +8,7 @@
 #include <rapidcheck/detail/TestListenerAdapter.h>
 
 #include "engines/choice_decoder.h"
-#include "engines/model_before.h"
+#include "harness/model_before.h"
 #include "engines/replay.h"
 #include "engines/simplify.h"
 

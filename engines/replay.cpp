@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "engines/model_before.h"
+#include "harness/model_before.h"
 #include "harness/op_text.h"
 #include "properties/relation.h"
 #include "properties/warnings.h"

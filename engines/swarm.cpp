@@ -15,7 +15,7 @@
 
 #include "engines/candidate_starts.h"
 #include "engines/interrupt.h"
-#include "engines/model_before.h"
+#include "harness/model_before.h"
 #include "engines/replay.h"
 #include "engines/simplify.h"
 

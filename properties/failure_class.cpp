@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "harness/model_before.h"
 #include "properties/relation.h"
 
 namespace daxcheck {
@@ -128,13 +129,15 @@ std::optional<FailureClass> failure_class_of(const Variant& v, const Property& p
                                              const model::Universe& u,
                                              const std::vector<model::Op>& ops) {
     Execution exec(v, u);
+    ModelBefore model_before(exec.model());  // not a copy of every pfn per step
     for (const model::Op& op : ops) {
         if (!allowed(p, exec.model(), op)) return std::nullopt;
-        const model::ModelState before = exec.model();
+        const ModelBefore::Change change = model_before.change_of(op);
         const StepOutcome outcome = exec.step(op);
         auto failure = kernel_bug_failure(outcome);
-        if (!failure) failure = p.after_step(StepView{before, op, outcome, exec});
+        if (!failure) failure = p.after_step(StepView{model_before.state(), op, outcome, exec});
         if (failure) return classify(p, exec, outcome.warnings, exec.step_pfns(), *failure);
+        model_before.catch_up(exec.model(), change);
     }
     if (!p.at_end) return std::nullopt;
     const std::size_t warned = exec.world().warnings.size();
@@ -148,16 +151,18 @@ std::vector<FailureClass> failure_classes_along(const Variant& v, const Property
                                                 const std::vector<model::Op>& ops) {
     std::vector<FailureClass> out;
     Execution exec(v, u);
+    ModelBefore model_before(exec.model());
     for (const model::Op& op : ops) {
         if (!allowed(p, exec.model(), op)) return {};
-        const model::ModelState before = exec.model();
+        const ModelBefore::Change change = model_before.change_of(op);
         const StepOutcome outcome = exec.step(op);
         if (outcome.kernel_bug) {  // the port stopped: nothing after it is the version's
             out.push_back(classify(p, exec, outcome.warnings, exec.step_pfns(), *kernel_bug_failure(outcome)));
             return out;
         }
-        if (auto failure = p.after_step(StepView{before, op, outcome, exec}))
+        if (auto failure = p.after_step(StepView{model_before.state(), op, outcome, exec}))
             out.push_back(classify(p, exec, outcome.warnings, exec.step_pfns(), *failure));
+        model_before.catch_up(exec.model(), change);
     }
     if (!p.at_end) return out;
     const std::size_t warned = exec.world().warnings.size();

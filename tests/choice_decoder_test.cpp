@@ -1,5 +1,5 @@
 // The RapidCheck path's choice decoder (engines/choice_decoder.h) and the
-// model-before tracker it reads (engines/model_before.h): every decoded
+// model-before tracker it reads (harness/model_before.h): every decoded
 // operation is legal (or a misuse a check can see, where allowed), choice 0 is
 // the simplest operation, decoding is deterministic, and run_cell built on it
 // still catches a test-only buggy port (tests/ports/lose_share_port.cpp) with
@@ -10,7 +10,7 @@
 #include <random>
 
 #include "engines/choice_decoder.h"
-#include "engines/model_before.h"
+#include "harness/model_before.h"
 #include "engines/rc_runner.h"
 #include "engines/replay.h"
 #include "harness/op_text.h"

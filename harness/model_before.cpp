@@ -1,4 +1,4 @@
-#include "engines/model_before.h"
+#include "harness/model_before.h"
 
 #include <algorithm>
 

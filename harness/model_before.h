@@ -1,8 +1,9 @@
 // The model before the step being run, kept up to date by copying only what
 // a step can change (one file's slots and the pfns of the operation's entry):
-// copying the whole state every step would cost more than the step. The
-// engines that check a property step by step (swarm walks, RapidCheck runs)
-// need it for StepView::before and the generation statistics.
+// copying the whole state every step would cost more than the step. What
+// checks a property step by step (swarm walks, RapidCheck runs, replay,
+// failure classes) needs it for StepView::before; the choice decoder reads
+// its lists of pinned and owned pfns.
 #pragma once
 
 #include <algorithm>
