@@ -575,9 +575,10 @@ int emit_command(const std::string& path, const std::string& variant_name,
     if (script_out.empty() || script_out == "-") {
         fmt::print("{}", script.text);
     } else {
-        std::ofstream out(script_out, std::ios::binary | std::ios::trunc);
-        if (!(out << script.text) || !out.flush()) {
-            fmt::print(stderr, "daxcheck: emit: cannot write {}\n", script_out);
+        // As every output file: a full disk leaves the old script, and the
+        // message says why ("cannot write PATH: reason").
+        if (const std::string e = write_output_file(script_out, script.text); !e.empty()) {
+            fmt::print(stderr, "daxcheck: emit: {}\n", e);
             return 2;
         }
     }

@@ -95,6 +95,10 @@ check "emit refuses one path for both outputs" 2 "$bin" emit "$src/corpus/fs-v6.
 check "emit checks paths before writing" 2 "$bin" emit "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax" \
     --script "$tmp/ok.sh" --predictions /nonexistent/p.json
 [ ! -e "$tmp/ok.sh" ] || { echo "FAIL emit wrote the script before refusing"; fails=$((fails + 1)); }
+# A full disk: the message gives the reason (the script goes through write_output_file).
+check "emit on a full disk" 2 "$bin" emit "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax" \
+    --variant v6.0 --script /dev/full
+want "emit says why it cannot write" "cannot write /dev/full: No space left on device" "$tmp/err"
 check "misuse-detected has no filesystem level" 2 "$bin" run --level fs --property misuse-detected
 check "--walks 0 checks nothing" 2 "$bin" run --level fs --walks 0
 check "explore --level fs refuses a universe too wide" 2 "$bin" explore --level fs --variant v6.2 --files 26 --offsets 256 --pfns 256 --depth 1
