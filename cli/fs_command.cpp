@@ -158,8 +158,9 @@ int fs_run_command(const FsRunOptions& o) {
                 // A timed run reproduces by its walks up to the failing one.
                 const std::uint64_t walks = failed && o.seconds > 0 ? *r.failing_walk + 1 : o.walks;
                 const std::string reproduce = fmt::format(
-                    "./daxcheck {} --level fs --variant {} --property {} --profile {} --seed {} {}{} {}",
-                    o.command, v->name, p->name, to_string(profile), o.seed,
+                    "{} {} --level fs --variant {} --property {} --profile {} --seed {} {}{} {}",
+                    daxcheck_prefix({v}), o.command, shell_quoted(v->name), p->name,
+                    to_string(profile), o.seed,
                     o.seconds > 0 && !failed ? fmt::format("--seconds {}", o.seconds)
                                              : fmt::format("--walks {}", walks),
                     o.threads > 1 ? fmt::format(" --threads {}", o.threads) : "",
