@@ -14,7 +14,7 @@ add_library(daxcheck_race STATIC
   impl/shim/kernel.cpp impl/registry.cpp impl/expectations.cpp impl/folio_encoding.cpp
   impl/fault/common.cpp impl/fault/insert_pre_reflink.cpp impl/fault/insert_v6_0.cpp
   impl/fault/insert_v6_2.cpp
-  harness/execution.cpp harness/op_text.cpp engines/op_enumeration.cpp engines/corpus_file.cpp
+  harness/execution.cpp harness/op_text.cpp harness/model_before.cpp engines/op_enumeration.cpp engines/corpus_file.cpp
   properties/catalog.cpp properties/relation.cpp properties/refcount_relation.cpp
   properties/warnings.cpp properties/refinement.cpp properties/no_spurious_warn.cpp
   properties/pin_warning.cpp properties/drain.cpp properties/order_independence.cpp
