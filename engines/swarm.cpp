@@ -450,7 +450,6 @@ SwarmCellResult run_swarm_cell(const Variant& v, const Property& p, Profile prof
         // of --walks w+1 finds too.
         std::atomic<std::uint64_t> next{0};
         std::atomic<std::uint64_t> lowest_failing{UINT64_MAX};
-        std::atomic<bool> stop{false};
         std::atomic<std::uint64_t> walks{0}, operations{0};
         std::mutex mutex;
         std::uint64_t failing_walk = UINT64_MAX;
@@ -459,7 +458,7 @@ SwarmCellResult run_swarm_cell(const Variant& v, const Property& p, Profile prof
             try {
                 Walker walker(v, p, profile, opts.universe);
                 for (;;) {
-                    if (interrupted() || stop.load(std::memory_order_relaxed)) break;
+                    if (interrupted()) break;
                     // The clock is read before every walk: a walk in a wide
                     // universe takes long. The first walk always runs: a cell
                     // that walked nothing checked nothing.
@@ -485,8 +484,7 @@ SwarmCellResult run_swarm_cell(const Variant& v, const Property& p, Profile prof
             } catch (const std::exception& e) {
                 std::lock_guard lock(mutex);
                 if (error.empty()) error = e.what();
-                stop.store(true);
-                lowest_failing.store(0);
+                lowest_failing.store(0);  // every thread stops at its next walk
             }
             walks += my_walks;
             operations += my_ops;

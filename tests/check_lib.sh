@@ -1,6 +1,11 @@
-# The checks the CLI test scripts share (sourced; they set $tmp and fails=0).
+# What the CLI test scripts share (sourced): a scratch directory $tmp,
+# removed at exit, the failure count $fails, and two checks.
 #   check NAME EXPECTED_RC COMMAND...   runs COMMAND, its stdout in $tmp/out and stderr in $tmp/err
 #   want NAME PATTERN FILE              FILE must match PATTERN (grep)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+
 check() {
     local name=$1 want=$2; shift 2
     "$@" >"$tmp/out" 2>"$tmp/err"

@@ -2,9 +2,6 @@
 # The daxcheck binary's contract: exit codes, usage errors, same seed same JSON.
 set -u
 bin=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
 . "$(dirname "$0")/check_lib.sh"
 check "run as expected exits 0" 0 "$bin" run --seed 3 --tests 50 --classes 1
 check "bad flag exits 2" 2 "$bin" run --no-such-flag

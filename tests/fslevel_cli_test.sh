@@ -5,9 +5,6 @@
 set -u
 bin=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
 . "$(dirname "$0")/check_lib.sh"
 check "run --level fs as expected" 0 "$bin" run --level fs --seed 3
 want "run --level fs counts" " as expected, 0 unexpected" "$tmp/out"

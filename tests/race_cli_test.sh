@@ -6,9 +6,6 @@
 set -u
 bin=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
 . "$(dirname "$0")/check_lib.sh"
 # The interleaving as printed: the two-column lines and the results.
 interleaving() { sed -n '/two processes at once/,/^  why:/p' "$1"; }

@@ -9,9 +9,6 @@
 set -u
 bin=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
 . "$(dirname "$0")/check_lib.sh"
 fail() { echo "FAIL $*"; fails=$((fails + 1)); }
 
