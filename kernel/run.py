@@ -95,12 +95,18 @@ def parse_args(argv):
         raise Usage("--cpus wants 1 to 8 vCPUs")
     if not (0 < a.timeout < float("inf")):  # also refuses nan
         raise Usage(f"--timeout wants a positive, finite number of seconds, not {a.timeout}")
+    if not a.inputs and not a.from_json:
+        raise Usage("nothing to run: give FILE.dax, a directory, or REPRO.sh with REPRO.json")
+    # --out is made now, not at the first boot, so that a --json inside it
+    # (reports/kernel/run.json) passes the check below.
+    try:
+        os.makedirs(a.out, exist_ok=True)
+    except OSError as e:
+        raise Usage(f"--out: cannot make the directory {a.out}: {e.strerror}") from None
     if a.json is not None:
         why = output_file.problem("--json", a.json)
         if why:
             raise Usage(why)
-    if not a.inputs and not a.from_json:
-        raise Usage("nothing to run: give FILE.dax, a directory, or REPRO.sh with REPRO.json")
     return a
 
 

@@ -67,13 +67,24 @@ class OutputFile(unittest.TestCase):
         self.assertTrue(os.path.exists("/dev/null") and not os.path.isfile("/dev/null"))
 
     def test_the_runner_checks_json_and_timeout_before_any_boot(self):
+        out = ["--out", os.path.join(self.d, "out")]
+        a_file = os.path.join(self.d, "a-file")
+        open(a_file, "w").close()
         for argv, want in ((["--json", self.d, "x.dax"], "is a directory"),
                            (["--json", os.path.join(self.d, "a", "b.json"), "x.dax"], "no directory"),
+                           (["--out", a_file, "x.dax"], "--out: cannot make the directory"),
                            (["--timeout", "nan", "x.dax"], "--timeout"),
                            (["--timeout", "inf", "x.dax"], "--timeout")):
             with self.assertRaises(run.Usage) as e:
-                run.parse_args(argv)
+                run.parse_args(out + argv)
             self.assertIn(want, str(e.exception))
+
+    def test_a_json_inside_a_new_out_directory_is_accepted(self):
+        # As the kernel/boot-* tests run it: --out is made before --json is checked.
+        out = os.path.join(self.d, "kernel-reports")
+        a = run.parse_args(["--out", out, "--json", os.path.join(out, "boot.json"), "x.dax"])
+        self.assertTrue(os.path.isdir(out))
+        self.assertEqual(a.json, os.path.join(out, "boot.json"))
 
 
 if __name__ == "__main__":
