@@ -44,7 +44,9 @@ want "it names the flag" "max-states goes with --level fs" "$tmp/err"
 # ends (flushed): the loop waits for it.
 interrupt() {  # interrupt SIGNAL WANT_RC FIRST_LINE COMMAND...
     local sig=$1 want=$2 first=$3; shift 3
-    rm -f "$tmp/sig.json"
+    # The last call's output goes first: the child truncates sig.out only once
+    # it runs, and a loaded machine let the wait below read the old "seed 4".
+    rm -f "$tmp/sig.json" "$tmp/sig.out"
     "$@" --json "$tmp/sig.json" >"$tmp/sig.out" 2>&1 &
     local pid=$! waited=0
     while ! grep -qs -- "$first" "$tmp/sig.out" && [ "$waited" -lt 300 ]; do sleep 0.1; waited=$((waited + 1)); done
