@@ -11,6 +11,7 @@
 #include "engines/cluster.h"
 #include "cli/number_text.h"
 #include "cli/shell_words.h"
+#include "cli/small_universe.h"
 
 #include "cli/replay_command.h"
 #include "cli/run_command.h"
@@ -397,6 +398,9 @@ int explore_command(const ExploreCommandOptions& opts) {
     }
     fmt::print("(depth: =N a shortest counterexample of N operations; N* exhausted after N)\n");
     fmt::print("\n{} cells: {} as expected, {} unexpected\n", rows.size(), good, rows.size() - good);
+    std::size_t passed_fails = 0;
+    for (const auto& row : rows) passed_fails += !row.error() && !row.result.found() && !row.expected.pass;
+    fmt::print("{}", small_universe_note(passed_fails, opts.explore.universe, default_explore_universe()));
     // --base: the same cells explored on the base, compared by class.
     RunOptions run;
     run.variants = opts.variants;

@@ -16,6 +16,8 @@
 #include "cli/report_command.h"
 #include "cli/run_command.h"
 #include "cli/shell_words.h"
+#include "cli/small_universe.h"
+#include "cli/explore_command.h"
 #include "cli/interrupt_handler.h"
 #include "cli/json_file.h"
 #include "cli/output_file.h"
@@ -130,7 +132,7 @@ int fs_run_command(const FsRunOptions& o) {
     fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>7} {:>9} {:>9} {:>9}\n", "variant", "property",
                "profile", "verdict", "expected", "walks", "fs ops", "calls", "time");
     nlohmann::json results = nlohmann::json::array();
-    int unexpected = 0, cells = 0;
+    int unexpected = 0, cells = 0, passed_fails = 0;
     std::string details;
     std::uint64_t total_ops = 0, total_calls = 0;
     std::vector<FsFailure> failures;
@@ -149,6 +151,7 @@ int fs_run_command(const FsRunOptions& o) {
                 const bool as_expected = failed != e.pass;
                 cells++;
                 unexpected += !as_expected;
+                passed_fails += !failed && !e.pass;
                 total_ops += r.operations;
                 total_calls += r.calls;
                 fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>7} {:>9} {:>9} {:>7.0f}ms\n", v->name,
@@ -207,6 +210,8 @@ int fs_run_command(const FsRunOptions& o) {
     fmt::print("{}", details);
     fmt::print("\n{} filesystem operations deriving {} checked calls\n", total_ops, total_calls);
     fmt::print("{} cells: {} as expected, {} unexpected\n", cells, cells - unexpected, unexpected);
+    fmt::print("{}", small_universe_note(passed_fails, o.universe,
+                                         model::Universe::with_pmd_order(o.universe.pmd_order)));
     if (interrupted()) print_interrupted(fs_run_as_run(o), static_cast<std::size_t>(cells),
                                          fs_whole_run(o));
     const nlohmann::json doc = {{"level", "fs"}, {"seed", o.seed}, {"walks", o.walks},
@@ -267,7 +272,7 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                    n, fslevel::kMaxSearchOperations);
         return 2;
     }
-    int unexpected = 0, cells = 0;
+    int unexpected = 0, cells = 0, passed_fails = 0;
     nlohmann::json results = nlohmann::json::array();
     std::vector<FsFailure> found;
     for (const Variant* v : o.variants) {
@@ -302,6 +307,7 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                 if (r.interrupted && !failed) break;
                 cells++;
                 unexpected += failed == e.pass;
+                passed_fails += !failed && !e.pass;
                 const std::string reproduce =
                     fmt::format("{} explore --level fs --variant {} --property {} --profile {} {}",
                                 daxcheck_prefix({v}), shell_quoted(v->name), p->name, to_string(profile), budgets);
@@ -341,6 +347,7 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
             }
         }
     fmt::print("{} cells: {} as expected, {} unexpected\n", cells, cells - unexpected, unexpected);
+    fmt::print("{}", small_universe_note(passed_fails, o.universe, default_explore_universe()));
     if (interrupted()) {
         const RunOptions cells_of = fs_run_as_run(o);  // explore has no seed: print_interrupted's line without it
         fmt::print("\ninterrupted by signal {} after {} of {} cells; the whole run:\n  reproduce: {} {} {}\n",

@@ -13,6 +13,7 @@
 #include "cli/json_file.h"
 #include "cli/number_text.h"
 #include "cli/shell_words.h"
+#include "cli/small_universe.h"
 #include "engines/order_walks.h"
 
 #include "engines/interrupt.h"
@@ -329,6 +330,15 @@ void print_run(const RunOptions& opts, const std::vector<RunRow>& rows) {
                "counted)\n",
                grouped(tests), grouped(walks), grouped(operations));
     fmt::print("{} cells: {} as expected, {} unexpected\n", rows.size(), good, rows.size() - good);
+    fmt::print("{}", small_universe_note(passed_expected_fails(rows), opts.cell.universe,
+                                         model::Universe::with_pmd_order(opts.cell.universe.pmd_order)));
+}
+
+std::size_t passed_expected_fails(const std::vector<RunRow>& rows) {
+    std::size_t n = 0;
+    for (const auto& r : rows)
+        n += !r.expected.pass && r.result.verdict == CellResult::Verdict::Pass;
+    return n;
 }
 
 namespace {

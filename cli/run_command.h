@@ -119,6 +119,9 @@ void print_run_header(const RunOptions& opts);
 void print_interrupted(const RunOptions& opts, std::size_t cells_done, const std::string& command);
 // The table, each failing cell's details and the totals.
 void print_run(const RunOptions& opts, const std::vector<RunRow>& rows);
+// How many of `rows` the contract expects to fail and that passed (errors
+// not counted): what small_universe_note speaks of.
+std::size_t passed_expected_fails(const std::vector<RunRow>& rows);
 // The "== variant / property / profile" block of a failing or unexpected
 // cell: failure, shrunk trace, why expected, reproduce line. Also used by swarm
 // (whose tests are walks).

@@ -14,6 +14,7 @@
 #include "cli/output_file.h"
 #include "cli/replay_command.h"
 #include "cli/shell_words.h"
+#include "cli/small_universe.h"
 #include "cli/run_command.h"
 #include "engines/order_walks.h"
 #include "impl/expectations.h"
@@ -320,6 +321,8 @@ int SwarmCommand::run() const {
     fmt::print("\n{} walks, {} operations checked, {:.2f} M operations per second\n", total_walks,
                total_ops, total_seconds > 0 ? total_ops / total_seconds / 1e6 : 0.0);
     fmt::print("{} cells: {} as expected, {} unexpected\n", rows.size(), good, rows.size() - good);
+    fmt::print("{}", small_universe_note(passed_expected_fails(plain), run.cell.universe,
+                                         model::Universe::with_pmd_order(run.cell.universe.pmd_order)));
 
     if (interrupted()) print_interrupted(run, rows.size(), "swarm " + whole_run_flags(run));
 

@@ -4,6 +4,14 @@ set -u
 bin=$1
 . "$(dirname "$0")/check_lib.sh"
 check "run as expected exits 0" 0 "$bin" run --seed 3 --tests 50 --classes 1
+# An expected failure that cannot show in a tiny universe stays unexpected,
+# with a note naming what is smaller than the default; none at the default.
+check "tiny universe: pass unexpected" 1 "$bin" run --variant v7.1 --property refinement --profile exclusive --pfns 1 --walks 0 --tests 5
+want "tiny universe: note" "note: 1 cell expected to fail passed in a universe smaller than the default (--pfns 1 < 4)" "$tmp/out"
+check "default universe: fails as expected" 0 "$bin" run --variant v7.1 --property refinement --profile exclusive --walks 0 --classes 1
+if grep -q "^note:" "$tmp/out"; then echo "FAIL default universe: a small-universe note"; fails=$((fails + 1)); fi
+check "tiny explore: pass unexpected" 1 "$bin" explore --variant v7.1 --property refinement --profile exclusive --pfns 1 --depth 3
+want "tiny explore: note" "note: 1 cell expected to fail passed in a universe smaller than the default (--pfns 1 < 3)" "$tmp/out"
 check "bad flag exits 2" 2 "$bin" run --no-such-flag
 grep -q "no-such-flag" "$tmp/err" || { echo "FAIL bad flag not named"; fails=$((fails + 1)); }
 check "unknown variant exits 2" 2 "$bin" run --variant v99

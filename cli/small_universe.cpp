@@ -1,0 +1,29 @@
+#include "cli/small_universe.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <vector>
+
+namespace daxcheck {
+
+std::string small_universe_note(std::size_t passed_expected_fails, const model::Universe& used,
+                                const model::Universe& command_default) {
+    if (passed_expected_fails == 0) return "";
+    std::vector<std::string> smaller;
+    const auto compare = [&](const char* flag, std::uint64_t have, std::uint64_t want) {
+        if (have < want) smaller.push_back(fmt::format("{} {} < {}", flag, have, want));
+    };
+    compare("--files", used.files, command_default.files);
+    compare("--pfns", used.pfns, command_default.pfns);
+    compare("--offsets", used.offsets, command_default.offsets);
+    compare("--max-pins", used.max_pins, command_default.max_pins);
+    if (smaller.empty()) return "";
+    return fmt::format(
+        "note: {} cell{} expected to fail passed in a universe smaller than the default ({}).\n"
+        "  A counterexample may need more room than this universe has: such a pass does not show\n"
+        "  that the bug is gone. Without universe flags the command uses its default universe.\n",
+        passed_expected_fails, passed_expected_fails == 1 ? "" : "s", fmt::join(smaller, ", "));
+}
+
+}  // namespace daxcheck

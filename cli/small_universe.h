@@ -1,0 +1,21 @@
+// What a run in a universe smaller than its command's default says about
+// the cells that were expected to fail and passed.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "model/universe.h"
+
+namespace daxcheck {
+
+// A line for the end of a run's table, or "" when there is nothing to say.
+// `passed_expected_fails`: cells the contract expects to fail that passed in
+// `used`; `command_default`: the universe the command uses without universe
+// flags. When `used` has fewer files, pfns, offsets or pins than that default,
+// the known counterexamples may not fit in it: the line says so and names
+// the smaller dimensions. The verdicts stay as they are (still unexpected).
+std::string small_universe_note(std::size_t passed_expected_fails, const model::Universe& used,
+                                const model::Universe& command_default);
+
+}  // namespace daxcheck
