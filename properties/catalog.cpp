@@ -37,7 +37,7 @@ const Property* find_property(const std::string& name) {
 
 std::optional<std::string> kernel_bug_failure(const StepOutcome& outcome) {
     if (!outcome.kernel_bug) return std::nullopt;
-    return fmt::format("the port stopped: {}", *outcome.kernel_bug);
+    return fmt::format("{}{}", kPortStopped, *outcome.kernel_bug);
 }
 
 }  // namespace daxcheck

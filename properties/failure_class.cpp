@@ -121,7 +121,12 @@ FailureClass classify(const Property& p, const Execution& after,
     }
     sort_unique(c.warning_sites);
     sort_unique(c.pfn_pairs);
-    if (c.warning_sites.empty() && c.pfn_pairs.empty()) c.shape = message_shape(message);
+    // A port that stopped (BUG_ON) is named whatever else broke: its label
+    // must not read as a pure relation failure while its failure line is a
+    // BUG (finding 16f).
+    const std::size_t stopped = message.find(kPortStopped);
+    if (stopped != std::string::npos) c.shape = message_shape(message.substr(stopped));
+    else if (c.warning_sites.empty() && c.pfn_pairs.empty()) c.shape = message_shape(message);
     return c;
 }
 

@@ -4,8 +4,9 @@
 // failed, and for each pfn that broke the relation there the pair
 // "model class -> decoded class" (free/owned/shared -> Free/Owned/Shared/
 // Invalid(reason)), without numbers or file letters. A failure with neither
-// warnings nor broken pfns (a missing warning, a reference count, a BUG)
-// is told by the shape of its message instead.
+// warnings nor broken pfns (a missing warning, a reference count) is told
+// by the shape of its message instead; a port that stopped (BUG_ON) always
+// has the shape of its BUG_ON, beside any warnings and pfns.
 #pragma once
 
 #include <optional>
@@ -20,7 +21,7 @@ struct FailureClass {
     std::string property;
     std::vector<std::string> warning_sites;  // "function: WARN_ON_ONCE(condition)", sorted, unique
     std::vector<std::string> pfn_pairs;      // "free -> Invalid(...)", sorted, unique
-    std::string shape;  // message_shape(failure), only when both lists are empty
+    std::string shape;  // message_shape(failure) when both lists are empty or the port stopped
 
     // One line, the class's identity: two failures are of one class when
     // their keys are equal.

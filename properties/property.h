@@ -45,7 +45,9 @@ struct Property {
 const std::vector<Property>& all_properties();
 const Property* find_property(const std::string& name);
 
-// A BUG_ON always fails the step, whatever the property.
+// A BUG_ON always fails the step, whatever the property: kPortStopped
+// followed by the BUG_ON and where it fired.
+inline constexpr const char* kPortStopped = "the port stopped: ";
 std::optional<std::string> kernel_bug_failure(const StepOutcome& outcome);
 
 }  // namespace daxcheck

@@ -56,6 +56,21 @@ TEST(FailureClass, IgnoresNumbersFilesAndLength) {
     EXPECT_FALSE(failure_class_of(v, p, u, ops({"associate A 0 pfn=0 order=0 shared=0"})));
 }
 
+TEST(FailureClass, APortThatStoppedIsNamedBesideItsBrokenPfns) {
+    // The unpin of a former tail of a shared PMD entry hits v6.15+debug_vm's
+    // BUG_ON while pfn 1 also breaks the relation: the class names both, as
+    // the failure line does (finding 16f: it read "pfns shared -> Owned").
+    const Variant& v = *find_variant("v6.15+debug_vm");
+    const Property& p = *find_property("pin-warning");
+    model::Universe u;
+    const auto c = failure_class_of(v, p, u, ops({"associate A 0 pfn=1 order=0 shared=0", "pin 1",
+                                                  "associate A 2 pfn=0 order=1 shared=1", "unpin 1"}));
+    ASSERT_TRUE(c);
+    EXPECT_TRUE(mentions(c->key(), "the port stopped: BUG_ON(folio_ref_count(folio) == N) in folio_put_testzero:N"))
+        << c->key();
+    EXPECT_FALSE(c->pfn_pairs.empty()) << c->key();
+}
+
 TEST(FailureClass, TheExplorerSearchesPastKnownClasses) {
     // rc1's shortest refinement failure is 6.15's stale share; with that class
     // known, the shortest one left is the stale folio order.
