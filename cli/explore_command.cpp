@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "cli/interrupt_handler.h"
 #include "cli/json_file.h"
 #include "engines/cluster.h"
 #include "cli/number_text.h"
@@ -53,12 +54,10 @@ std::string megabytes(std::uint64_t bytes) {
     return fmt::format("{:.1f} MB", static_cast<double>(bytes) / (1 << 20));
 }
 
-std::string reproduce_line(const ExploreCommandOptions& opts, const Variant& v, const Property& p,
-                           Profile profile) {
-    std::string line = fmt::format("{} explore --variant {} --property {} --profile {} {}",
-                                   daxcheck_prefix({&v}), shell_quoted(v.name), p.name,
-                                   to_string(profile),
-                                   universe_flags(opts.explore.universe));
+// The flags after a command's cells: the universe and every flag that can
+// change a row.
+std::string search_flags(const ExploreCommandOptions& opts) {
+    std::string line = universe_flags(opts.explore.universe);
     if (opts.depth_given) line += fmt::format(" --depth {}", opts.explore.max_depth);
     if (!opts.explore.symmetry) line += " --no-symmetry";
     if (opts.explore.off_model != ExploreOptions::OffModel::WithinPins)
@@ -72,6 +71,23 @@ std::string reproduce_line(const ExploreCommandOptions& opts, const Variant& v, 
     if (opts.explore.threads != 1) line += fmt::format(" --threads {}", opts.explore.threads);
     if (opts.classes != kDefaultClasses) line += fmt::format(" --classes {}", opts.classes);
     return line;
+}
+
+std::string reproduce_line(const ExploreCommandOptions& opts, const Variant& v, const Property& p,
+                           Profile profile) {
+    return fmt::format("{} explore --variant {} --property {} --profile {} {}", daxcheck_prefix({&v}),
+                       shell_quoted(v.name), p.name, to_string(profile), search_flags(opts));
+}
+
+// The command that runs every cell again (an interrupted run's last line).
+std::string whole_run_line(const ExploreCommandOptions& opts) {
+    std::string line = daxcheck_prefix(opts.variants) + " explore";
+    if (opts.variants.size() < variants().size())
+        for (const Variant* v : opts.variants) line += " --variant " + shell_quoted(v->name);
+    if (opts.properties.size() < all_properties().size())
+        for (const Property* p : opts.properties) line += " --property " + p->name;
+    if (opts.profiles.size() == 1) line += " --profile " + to_string(opts.profiles.front());
+    return line + " " + search_flags(opts);
 }
 
 // What the transitions --off-model left unexpanded were.
@@ -107,6 +123,7 @@ std::string stop_words(const ExploreResult& r) {
         case ExploreStop::TimeBudget:
         case ExploreStop::MemoryBudget:
         case ExploreStop::StateBudget:
+        case ExploreStop::Interrupted:
             return fmt::format("stopped by the {} after expanding {} states of depth {}",
                                to_string(r.stop), grouped(r.expanded_in_last_level),
                                r.depth_completed);
@@ -246,6 +263,7 @@ bool write_json(const ExploreCommandOptions& opts, const std::vector<ExploreRow>
     doc["summary"] = {{"cells", rows.size()}, {"as_expected", good},
                       {"unexpected", rows.size() - good}};
     doc["classes_per_cell"] = opts.classes;
+    doc["interrupted"] = interrupted();  // SIGINT/SIGTERM: the cells done before it
     if (diffing) doc["base_diff"] = base_diff_json(diffs);
     return write_json_file(doc, path, error);
 }
@@ -372,11 +390,17 @@ int explore_command(const ExploreCommandOptions& opts) {
                e.memory_budget_bytes ? megabytes(e.memory_budget_bytes) : "none",
                e.symmetry ? "on" : "off", to_string(e.off_model), e.threads,
                e.threads == 1 ? "" : "s");
+    std::fflush(stdout);  // the first line is there before any cell ends, signal or not
+    // Under MPI, mpirun ends the job on a signal: no partial result is printed.
+    if (!e.cluster) install_interrupt_handlers();
     std::vector<ExploreRow> rows;
     for (const Variant* v : opts.variants)
         for (const Property* p : opts.properties)
             for (Profile profile : opts.profiles) {
+                if (interrupted()) break;
                 ExploreRow row = explore_cell(opts, *v, *p, profile);
+                // A cell a signal cut short claims nothing, unless it failed.
+                if (interrupted() && !row.result.found()) break;
                 print_row(opts, row);
                 std::fflush(stdout);
                 rows.push_back(std::move(row));
@@ -401,11 +425,17 @@ int explore_command(const ExploreCommandOptions& opts) {
     std::size_t passed_fails = 0;
     for (const auto& row : rows) passed_fails += !row.error() && !row.result.found() && !row.expected.pass;
     fmt::print("{}", small_universe_note(passed_fails, opts.explore.universe, default_explore_universe()));
-    // --base: the same cells explored on the base, compared by class.
+    if (interrupted())
+        fmt::print("\ninterrupted by signal {} after {} of {} cells; the whole run:\n  reproduce: {}\n",
+                   g_interrupt_signal.load(), rows.size(),
+                   opts.variants.size() * opts.properties.size() * opts.profiles.size(),
+                   whole_run_line(opts));
+    // --base: the same cells explored on the base, compared by class (not
+    // after a signal: the base's cells would run on).
     RunOptions run;
     run.variants = opts.variants;
     run.cell.universe = e.universe;
-    if (auto problem = set_base(run, opts.base); !problem.empty()) {
+    if (auto problem = set_base(run, interrupted() ? std::nullopt : opts.base); !problem.empty()) {
         fmt::print(stderr, "daxcheck: {}\n", problem);
         return 2;
     }
@@ -434,6 +464,7 @@ int explore_command(const ExploreCommandOptions& opts) {
         fmt::print(stderr, "daxcheck: cannot save the counterexamples\n");
         return 2;
     }
+    if (interrupted()) return interrupt_exit_code();
     if (run.diffing()) return base_diff_regressed(diffs) ? 1 : 0;
     return good == rows.size() ? 0 : 1;
 }

@@ -15,6 +15,7 @@
 
 #include "engines/cluster.h"
 #include "engines/fingerprint_set.h"
+#include "engines/interrupt.h"
 #include "engines/level_exchange.h"
 #include "engines/orbit_fingerprint.h"
 #include "harness/op_text.h"
@@ -453,6 +454,7 @@ private:
             }
         }
         if (o_.state_budget && seen_.size() >= o_.state_budget) return ExploreStop::StateBudget;
+        if (interrupted()) return ExploreStop::Interrupted;
         if (o_.time_budget_s > 0 && elapsed(now.value_or(Clock::now())) >= o_.time_budget_s)
             return ExploreStop::TimeBudget;
         return std::nullopt;
@@ -977,6 +979,7 @@ std::string to_string(ExploreStop s) {
         case ExploreStop::TimeBudget: return "time budget";
         case ExploreStop::MemoryBudget: return "memory budget";
         case ExploreStop::StateBudget: return "state budget";
+        case ExploreStop::Interrupted: return "signal";
         case ExploreStop::Counterexample: return "counterexample";
         case ExploreStop::Error: return "error";
     }

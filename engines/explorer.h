@@ -76,6 +76,7 @@ enum class ExploreStop {
     TimeBudget,
     MemoryBudget,
     StateBudget,
+    Interrupted,  // SIGINT/SIGTERM (engines/interrupt.h), checked with the budgets
     Counterexample,
     Error
 };

@@ -72,6 +72,14 @@ interrupt TERM 143 "seed 4" "$bin" swarm --level fs --variant v6.2 --property dr
 interrupt INT 130 "== v7.2 / drain / exclusive" "$bin" explore --level fs --variant v7.2 --variant v6.2 \
     --property drain --profile exclusive --depth 12 --max-states 100000000 --time-budget 0
 jq -e '.summary.cells == 1' "$tmp/sig.json" >/dev/null || fail "explore --level fs: the cell done is not in the JSON"
+# The function level's explorer checks for a signal with its budgets: its
+# second cell (a wide universe, bounded by its memory budget) is cut short.
+interrupt INT 130 "== v7.2 / drain / reflink" "$bin" explore --variant v7.2 --variant v6.2 \
+    --property drain --profile reflink --files 3 --pfns 4 --offsets 4 --depth 30 \
+    --time-budget 0 --memory-budget 512
+jq -e '.summary.cells == 1' "$tmp/sig.json" >/dev/null || fail "explore: the cell done is not in the JSON"
+grep -q "reproduce: ./daxcheck explore --variant v7.2 --variant v6.2 --property drain --profile reflink --files 3" \
+    "$tmp/sig.out" || fail "explore: no whole-run reproduce line"
 
 # --- A timed run's reproduce line shows the same counterexample.
 check "run --level fs --seconds --threads 2" 0 "$bin" run --level fs --variant v6.2 --property drain \
