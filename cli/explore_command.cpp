@@ -87,7 +87,10 @@ std::string whole_run_line(const ExploreCommandOptions& opts) {
     if (opts.properties.size() < all_properties().size())
         for (const Property* p : opts.properties) line += " --property " + p->name;
     if (opts.profiles.size() == 1) line += " --profile " + to_string(opts.profiles.front());
-    return line + " " + search_flags(opts);
+    line += " " + search_flags(opts);
+    // Last: a bare --base takes no value.
+    if (opts.base) line += opts.base->empty() ? " --base" : " --base " + shell_quoted(*opts.base);
+    return line;
 }
 
 // What the transitions --off-model left unexpanded were.
@@ -425,13 +428,8 @@ int explore_command(const ExploreCommandOptions& opts) {
     std::size_t passed_fails = 0;
     for (const auto& row : rows) passed_fails += !row.error() && !row.result.found() && !row.expected.pass;
     fmt::print("{}", small_universe_note(passed_fails, opts.explore.universe, default_explore_universe()));
-    if (interrupted())
-        fmt::print("\ninterrupted by signal {} after {} of {} cells; the whole run:\n  reproduce: {}\n",
-                   g_interrupt_signal.load(), rows.size(),
-                   opts.variants.size() * opts.properties.size() * opts.profiles.size(),
-                   whole_run_line(opts));
     // --base: the same cells explored on the base, compared by class (not
-    // after a signal: the base's cells would run on).
+    // after a signal).
     RunOptions run;
     run.variants = opts.variants;
     run.cell.universe = e.universe;
@@ -446,15 +444,24 @@ int explore_command(const ExploreCommandOptions& opts) {
                                                           return as_run_row(explore_cell(opts, b, p, profile), e.universe);
                                                       })
                                      : std::vector<BaseDiffRow>{};
-    if (run.diffing()) {
+    // A signal while the base's cells ran leaves the comparison unfinished:
+    // it is not shown.
+    const bool diffed = run.diffing() && !interrupted();
+    if (diffed) {
         fmt::print("\n");
         print_base_diff(diffs);
     }
+    if (interrupted())
+        fmt::print("\ninterrupted by signal {} after {} of {} cells{}; the whole run:\n  reproduce: {}\n",
+                   g_interrupt_signal.load(), rows.size(),
+                   opts.variants.size() * opts.properties.size() * opts.profiles.size(),
+                   run.diffing() ? ", before the comparison with the base was done" : "",
+                   whole_run_line(opts));
     // Under MPI every process holds the same rows: the first one writes.
     const bool writes = !e.cluster || e.cluster->rank() == 0;
     if (opts.json_path && writes) {
         std::string error;
-        if (!write_json(opts, rows, *opts.json_path, error, diffs, run.diffing())) {
+        if (!write_json(opts, rows, *opts.json_path, error, diffs, diffed)) {
             fmt::print(stderr, "daxcheck: {}\n", error);
             return 2;
         }
@@ -465,7 +472,7 @@ int explore_command(const ExploreCommandOptions& opts) {
         return 2;
     }
     if (interrupted()) return interrupt_exit_code();
-    if (run.diffing()) return base_diff_regressed(diffs) ? 1 : 0;
+    if (diffed) return base_diff_regressed(diffs) ? 1 : 0;
     return good == rows.size() ? 0 : 1;
 }
 
