@@ -58,7 +58,9 @@ void incremental_equals_from_scratch(std::size_t cache_entries) {
                 for (const model::Op& op : ops) {
                     const StepOutcome outcome = child.step(op);
                     const Fingerprint scratch = orbit.of(child);
-                    if (outcome.legal) EXPECT_EQ(orbit.child(child, op_slot(op)), scratch) << name;
+                    if (outcome.legal) {
+                        EXPECT_EQ(orbit.child(child, op_slot(op)), scratch) << name;
+                    }
                     // The canonical representative is in the same orbit.
                     PackedState canonical;
                     CanonicalScratch buffers;
