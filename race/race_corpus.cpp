@@ -92,7 +92,7 @@ std::optional<std::string> schedule_error(const Variant& v, const CorpusFile& f,
             return fmt::format("step {} names {}, which waits there for a lock {} holds", m->step + 1,
                                side(m->named), side(1 - m->named));
         case ScheduleMismatch::Kind::TooLong:
-            return fmt::format("it names {}, but both operations have finished after {}",
+            return fmt::format("it names {}, but the run ends after {}",
                                steps(r.schedule.size()), steps(m->run_steps));
         case ScheduleMismatch::Kind::TooShort:
             return fmt::format("it names {}, but the run has {} (it names every step)",

@@ -293,7 +293,7 @@ TEST(RaceCorpus, AScheduleThatIsNotARunIsAnError) {
     EXPECT_EQ(error_for("A A A A B B B A"), std::nullopt);  // corpus/race-lost-share-update.dax
     const std::pair<std::string, std::string> bad[] = {
         {"A", "it names 1 step, but the run has 8 steps"},
-        {"A A A A B B B A A", "it names 9 steps, but both operations have finished after 8 steps"},
+        {"A A A A B B B A A", "it names 9 steps, but the run ends after 8 steps"},
         {"A A A A A A A A", "step 6 names A (associate A 0 pfn=0 order=0 shared=1), which has finished"},
         {"B B B B B B B B", "names B (associate B 0 pfn=0 order=0 shared=1), which has finished"},
     };
