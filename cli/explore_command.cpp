@@ -271,27 +271,6 @@ bool write_json(const ExploreCommandOptions& opts, const std::vector<ExploreRow>
     return write_json_file(doc, path, error);
 }
 
-// The counterexamples as `run` rows, for save_failures (same corpus format,
-// same names, same "already in the corpus" check).
-bool save_counterexamples(const ExploreCommandOptions& opts, const std::vector<ExploreRow>& rows) {
-    RunOptions run;
-    run.cell.universe = opts.explore.universe;
-    std::vector<RunRow> found;
-    for (const auto& row : rows) {
-        if (!row.result.found()) continue;
-        CellResult cell;
-        cell.verdict = CellResult::Verdict::Fail;
-        cell.counterexample = row.result.counterexample;
-        cell.message = row.result.failure.value_or("");
-        RunRow r{row.variant, row.property, row.profile, std::move(cell), row.expected, {}, {}};
-        r.trace = replay(*row.variant, *row.property, run.cell.universe, r.result.counterexample).trace;
-        r.reproduce = row.reproduce;
-        found.push_back(std::move(r));
-    }
-    return save_failures(run, found, *opts.save_dir, "explore");
-}
-
-
 // A cell that runs out of memory (a budget above what the machine or
 // `ulimit -v` gives) is an error row, not an abort with no output.
 ExploreResult explore_or_error(const Variant& v, const Property& p, const ExploreOptions& o) {
@@ -351,7 +330,7 @@ ExploreRow explore_cell(const ExploreCommandOptions& opts, const Variant& v, con
     return row;
 }
 
-// An explored cell as a `run` row with its classes (for --base).
+// An explored cell as a `run` row with its classes (for --base and --save-failures).
 RunRow as_run_row(const ExploreRow& row, const model::Universe& u) {
     auto one = [&](const ExploreResult& r, const FailureClass* c) {
         CellResult cell;
@@ -369,6 +348,17 @@ RunRow as_run_row(const ExploreRow& row, const model::Universe& u) {
     for (std::size_t i = 0; i < row.more.size() && i + 1 < row.classes.size(); i++)
         out.more_classes.push_back(one(row.more[i], &row.classes[i + 1]));
     return out;
+}
+
+// Every class's counterexample as `run` rows, for save_failures (same corpus
+// format, same names, same "already in the corpus" check).
+bool save_counterexamples(const ExploreCommandOptions& opts, const std::vector<ExploreRow>& rows) {
+    RunOptions run;
+    run.cell.universe = opts.explore.universe;
+    std::vector<RunRow> found;
+    for (const auto& row : rows)
+        if (row.result.found()) found.push_back(as_run_row(row, run.cell.universe));
+    return save_failures(run, found, *opts.save_dir, "explore");
 }
 
 }  // namespace

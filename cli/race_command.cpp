@@ -60,6 +60,21 @@ std::string known_variants() {
     return out;
 }
 
+// FILE:LINE: why, when a race file's schedule is not a run of the variant it
+// was recorded on: replaying it would run another interleaving than the file
+// names. nullopt too when that variant's prefix does not run (its replay says why).
+std::optional<std::string> bad_schedule(const std::string& path, const CorpusFile& f) {
+    const Variant* v = find_variant(race::recorded_variant(f));
+    std::string error;
+    const auto prefix = v ? race::prefix_of(*v, f, error) : std::nullopt;
+    if (!prefix) return std::nullopt;
+    const auto why = race::schedule_error(*v, f, *prefix);
+    if (!why) return std::nullopt;
+    return fmt::format("{}:{}: 'schedule:' is not a run of the race on {} (the first expect: line's "
+                       "variant, the run a schedule records): {}",
+                       printable(path), f.race->schedule_line, v->name, *why);
+}
+
 }  // namespace
 
 void RaceCommand::add_to(CLI::App& app) {
@@ -234,6 +249,10 @@ std::pair<int, int> replay_corpus_file(const std::string& path) {
         return {0, 1};
     }
     const CorpusFile& f = *parsed.file;
+    if (const auto bad = bad_schedule(path, f)) {
+        fmt::print("{}\n", *bad);
+        return {0, 1};
+    }
     int passed = 0, failed = 0;
     for (const auto& e : f.expect) {
         const Variant* v = find_variant(e.variant);
@@ -280,10 +299,21 @@ int emit_race_file(const std::string& path, const std::string& variant,
     if (!prefix)
         return usage(line ? fmt::format("{}:{}: {}", printable(path), line, error)
                           : fmt::format("{}: {}", printable(path), error));
-    // The recorded interleaving's outcome, for the race step's predicted warnings.
+    if (const auto bad = bad_schedule(path, f)) return usage(*bad);
+    // The recorded interleaving's outcome, for the race step's predicted
+    // warnings. The schedule of another variant's code names no interleaving
+    // of this one: then its first failing interleaving's, and it says so.
     race::RaceFailure failure;
-    if (auto failed = race::check_interleaving(*v, prefix->world, prefix->pairs.front(), f.race->schedule))
-        failure = std::move(*failed);
+    std::optional<race::RaceFailure> failed;
+    if (!race::schedule_error(*v, f, *prefix)) {
+        failed = race::check_interleaving(*v, prefix->world, prefix->pairs.front(), f.race->schedule);
+    } else {
+        fmt::print(stderr, "daxcheck: {}: the schedule records a run of {}, not of {}: the predictions "
+                           "come from {}'s first failing interleaving\n",
+                   printable(path), race::recorded_variant(f), v->name, v->name);
+        failed = race::replay_race(*v, f, *prefix, race::RaceOptions{});
+    }
+    if (failed) failure = std::move(*failed);
     failure.prefix = prefix->ops;
     failure.pair = prefix->pairs.front();
     const std::string script = race::stress_script(failure, f.universe, v->name);

@@ -406,17 +406,26 @@ bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, cons
     }
     bool all_ok = true;
     int already = 0;
+    // Every class a cell found, each with its own counterexample, in the
+    // universe it fails in (a default run also walks other PMD orders).
+    std::vector<const RunRow*> failures;
     for (const auto& row : rows) {
+        failures.push_back(&row);
+        for (const auto& more : row.more_classes) failures.push_back(&more);
+    }
+    for (const RunRow* failure : failures) {
+        const RunRow& row = *failure;
         if (row.result.verdict != CellResult::Verdict::Fail || row.result.counterexample.empty())
             continue;
         const auto& ops = row.result.counterexample;
-        const std::string key = sequence_key(row.property->name, opts.cell.universe, ops);
+        const model::Universe& universe = row.universe ? *row.universe : opts.cell.universe;
+        const std::string key = sequence_key(row.property->name, universe, ops);
         if (known[key].count(row.variant->name)) {  // already in the corpus
             already++;
             continue;
         }
         CorpusFile f;
-        f.universe = opts.cell.universe;
+        f.universe = universe;
         f.property = row.property->name;
         f.profile = row.profile;
         f.shows = row.trace.failure().empty() ? row.result.message : row.trace.failure();
@@ -429,6 +438,8 @@ bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, cons
         for (const auto& op : ops) f.ops.push_back({op, 0});
         std::vector<std::string> comment = {"Saved by ./daxcheck " + command + " --save-failures from:",
                                             "  " + row.reproduce};
+        // A cell with several classes saves one file per class: say which.
+        if (row.failure_class) comment.push_back("Failure class: " + row.failure_class->key());
         comment.push_back(row.expected.pass
                               ? "Not in impl/expectations.cpp: a new finding; explain it here."
                               : "Why expected: " + row.expected.why);

@@ -43,9 +43,10 @@ int replay_command(const std::vector<std::string>& paths, const ReplayOptions& o
 using RaceReplayer = std::pair<int, int> (*)(const std::string& path);
 void set_race_replayer(RaceReplayer replayer);
 
-// Writes each failing row's counterexample to `dir` as
-// <variant>--<property>--<profile>--<hash>.dax unless the same sequence is
-// already there for that variant and property. Prints what it did.
+// Writes the counterexample of each failing row and of each of its
+// more_classes to `dir` as <variant>--<property>--<profile>--<hash>.dax (in
+// the universe it fails in) unless the same sequence is already there for
+// that variant and property. Prints what it did.
 // `command` (run, swarm, explore) names what found them in the file's comment.
 // Returns false when a file could not be written.
 bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, const std::string& dir,

@@ -6,6 +6,23 @@
 # (cmake/daxcheck_add_port.cmake). DAXCHECK_SHIM_TARGET names the shim
 # library ports compile against (daxcheck_shim, or daxcheck::shim).
 
+# Stops the configure when the port `file` (as given; `path`, absolute) is
+# missing or holds nothing but white space: a file that registers no variant
+# would build a binary that lacks the port it was asked for. `who` names the
+# caller in the message.
+function(daxcheck_port_file_check who file path)
+  if(NOT EXISTS "${path}" OR IS_DIRECTORY "${path}")
+    message(FATAL_ERROR "${who}: no such file: ${file}")
+  endif()
+  file(READ "${path}" content)
+  string(STRIP "${content}" content)
+  string(LENGTH "${content}" length)
+  if(length EQUAL 0)
+    message(FATAL_ERROR "${who}: ${file} is empty (a port file registers its variants with "
+                        "DAXCHECK_REGISTER_VARIANT)")
+  endif()
+endfunction()
+
 # Compiles `source` into `interface` with the compile definitions in ARGN;
 # `tag` makes the object library's name unique.
 function(daxcheck_port_build interface source tag)

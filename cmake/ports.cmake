@@ -44,14 +44,12 @@ daxcheck_in_tree_ports(daxcheck_ports)
 
 # Builds each out-of-tree port file into `interface` under its configuration
 # matrix (see README "Check your own patch"), with the definitions in ARGN
-# too. A missing file stops the configure with its name.
+# too. A missing or empty file stops the configure with its name.
 function(daxcheck_extra_ports interface files)
   set(n 0)
   foreach(file IN LISTS files)
     get_filename_component(path "${file}" ABSOLUTE)
-    if(NOT EXISTS "${path}")
-      message(FATAL_ERROR "DAXCHECK_EXTRA_VARIANTS: no such file: ${file}")
-    endif()
+    daxcheck_port_file_check(DAXCHECK_EXTRA_VARIANTS "${file}" "${path}")
     math(EXPR n "${n} + 1")
     # Reproduce lines of its variants say --port FILE (impl/variant.h).
     daxcheck_port_matrix(${interface} "${path}" extra_${n} DAXCHECK_PORT_FILE="${path}" ${ARGN})

@@ -228,6 +228,7 @@ public:
             if (!file_.race) return race_line_ ? void() : error(line, "'schedule:' before its 'race:' line");
             if (schedule_line_) return error(line, "a second 'schedule:' line");
             schedule_line_ = line;
+            file_.race->schedule_line = line;
             for (auto w : words_of(value)) {
                 int side = -1;
                 for (int s = 0; s < 2; s++)

@@ -60,12 +60,15 @@ struct CorpusKernelExpect {
 // `property: race`; docs/contract.md section 10): the two operations, of two
 // different files, run concurrently from the state the operations reach, in
 // the interleaving the schedule names (the file of the operation that runs
-// each step). Replayed by `./daxcheck race --replay` (race/race_corpus.h).
+// each step) on the variant of the first `expect:` line, every step of that
+// run. Replayed by `./daxcheck replay` (race/race_corpus.h), which checks the
+// schedule against that run (the parser cannot: it takes the concurrency build).
 struct CorpusRace {
     std::array<std::string, 2> sides;    // as written, each an operation of the file's level
     std::array<model::FileId, 2> files{};
     std::vector<int> schedule;           // per step: 0 (the first side) or 1
-    int line = 0;
+    int line = 0;                        // the race: line
+    int schedule_line = 0;
 };
 
 struct CorpusFile {

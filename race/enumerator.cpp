@@ -1,5 +1,7 @@
 #include "race/enumerator.h"
 
+#include <algorithm>
+
 namespace daxcheck::race {
 
 namespace {
@@ -33,6 +35,27 @@ std::function<int(const Decision&)> follow(const std::vector<int>& schedule) {
         if (want == 0 || want == 1) return d.enabled[want] ? want : 1 - want;
         return d.enabled[0] ? 0 : 1;
     };
+}
+
+std::optional<ScheduleMismatch> schedule_mismatch(const std::vector<int>& schedule, const RunResult& r) {
+    const std::vector<int> ran = schedule_of(r);
+    ScheduleMismatch m;
+    m.run_steps = ran.size();
+    for (std::size_t i = 0; i < schedule.size() && i < ran.size(); i++) {
+        if (schedule[i] == ran[i]) continue;
+        m.step = i;
+        m.named = schedule[i];
+        // Both operations still running make a decision at every step; the
+        // other ran alone only when the one named had finished.
+        m.kind = ScheduleMismatch::Kind::Finished;
+        for (const Decision& d : r.decisions)
+            if (d.step == i) m.kind = ScheduleMismatch::Kind::Waits;
+        return m;
+    }
+    if (schedule.size() == ran.size()) return std::nullopt;
+    m.kind = schedule.size() > ran.size() ? ScheduleMismatch::Kind::TooLong : ScheduleMismatch::Kind::TooShort;
+    m.step = std::min(schedule.size(), ran.size());
+    return m;
 }
 
 unsigned preemptions(const RunResult& r) {

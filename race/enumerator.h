@@ -41,6 +41,22 @@ std::vector<int> schedule_of(const RunResult& r);
 // step past its end keeps the operation that ran last).
 std::function<int(const Decision&)> follow(const std::vector<int>& schedule);
 
+// Where a run left the schedule it was to follow: at `step` (0-based) it ran
+// the other operation than the one named, because that one had finished or
+// waited for a lock; or the schedule names more steps than the run has, or
+// fewer.
+struct ScheduleMismatch {
+    enum class Kind { Finished, Waits, TooLong, TooShort };
+    Kind kind = Kind::Finished;
+    std::size_t step = 0;       // the first step that differs (TooLong, TooShort: the shorter length)
+    std::size_t run_steps = 0;  // the steps the run has
+    int named = 0;              // the operation the schedule names at `step` (Finished, Waits)
+};
+
+// nullopt when `r` ran exactly `schedule` (as follow() chose it), else where
+// it left it.
+std::optional<ScheduleMismatch> schedule_mismatch(const std::vector<int>& schedule, const RunResult& r);
+
 // Number of preemptions in a run: decisions that switched away from an
 // operation which could have gone on.
 unsigned preemptions(const RunResult& r);

@@ -242,6 +242,12 @@ RaceResult race(const Variant& v, const PrefixSource& prefixes, const RaceOption
     return result;
 }
 
+std::optional<ScheduleMismatch> schedule_mismatch(const Variant& v, const kshim::kernel_world& world,
+                                                  const Pair& pair, const std::vector<int>& schedule) {
+    kshim::kernel_world work = world;
+    return schedule_mismatch(schedule, run_pair(v, world, work, pair, follow(schedule)));
+}
+
 std::optional<RaceFailure> check_interleaving(const Variant& v, const kshim::kernel_world& world,
                                               const Pair& pair, const std::vector<int>& schedule) {
     kshim::kernel_world work = world;

@@ -99,6 +99,11 @@ RaceResult race(const Variant& v, const PrefixSource& prefixes, const RaceOption
 // needs two), two pfns and two offsets (one PMD block of order 1), one pin.
 model::Universe default_race_universe();
 
+// Runs `pair` from `world` following `schedule`: where the run leaves it
+// (nullopt: the run is exactly the schedule, every step of it).
+std::optional<ScheduleMismatch> schedule_mismatch(const Variant& v, const kshim::kernel_world& world,
+                                                  const Pair& pair, const std::vector<int>& schedule);
+
 // Runs `pair` from `world` in the interleaving `schedule` and checks it:
 // the replay of a corpus `race:` section. The failure (nullopt: linearizable).
 std::optional<RaceFailure> check_interleaving(const Variant& v, const kshim::kernel_world& world,

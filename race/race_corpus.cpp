@@ -75,12 +75,39 @@ std::optional<Prefix> prefix_of(const Variant& v, const CorpusFile& f, std::stri
     return p;
 }
 
+const std::string& recorded_variant(const CorpusFile& f) { return f.expect.front().variant; }
+
+std::optional<std::string> schedule_error(const Variant& v, const CorpusFile& f, const Prefix& p) {
+    const CorpusRace& r = *f.race;
+    const auto m = schedule_mismatch(v, p.world, p.pairs.front(), r.schedule);
+    if (!m) return std::nullopt;
+    const auto side = [&](int s) {
+        return fmt::format("{} ({})", model::file_letter(r.files[s]), r.sides[s]);
+    };
+    const auto steps = [](std::size_t n) { return fmt::format("{} step{}", n, n == 1 ? "" : "s"); };
+    switch (m->kind) {
+        case ScheduleMismatch::Kind::Finished:
+            return fmt::format("step {} names {}, which has finished by then", m->step + 1, side(m->named));
+        case ScheduleMismatch::Kind::Waits:
+            return fmt::format("step {} names {}, which waits there for a lock {} holds", m->step + 1,
+                               side(m->named), side(1 - m->named));
+        case ScheduleMismatch::Kind::TooLong:
+            return fmt::format("it names {}, but the run ends after {}",
+                               steps(r.schedule.size()), steps(m->run_steps));
+        case ScheduleMismatch::Kind::TooShort:
+            return fmt::format("it names {}, but the run has {} (it names every step)",
+                               steps(r.schedule.size()), steps(m->run_steps));
+    }
+    return std::nullopt;
+}
+
 std::optional<RaceFailure> replay_race(const Variant& v, const CorpusFile& f, const Prefix& p,
                                        const RaceOptions& options) {
-    if (auto failure = check_interleaving(v, p.world, p.pairs.front(), f.race->schedule)) {
-        failure->prefix = p.ops;
-        return failure;
-    }
+    if (!schedule_error(v, f, p))
+        if (auto failure = check_interleaving(v, p.world, p.pairs.front(), f.race->schedule)) {
+            failure->prefix = p.ops;
+            return failure;
+        }
     RaceResult r = race(v, [&](const PrefixVisit& visit, const PrefixGoOn&) { visit(p); }, options);
     return std::move(r.failure);
 }

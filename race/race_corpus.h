@@ -17,8 +17,20 @@ namespace daxcheck::race {
 std::optional<Prefix> prefix_of(const Variant& v, const CorpusFile& f, std::string& error,
                                 int* error_line = nullptr);
 
-// A race file's verdict for `v`: the failure of its recorded interleaving,
-// else of any interleaving of its pair (every one is run), else nullopt.
+// The variant whose interleaving a race file's `schedule:` line records: the
+// first `expect:` line's (the one variant --save-failures writes).
+const std::string& recorded_variant(const CorpusFile& f);
+
+// Why `f`'s schedule is not a run of its pair on `v` from `p`, every step of
+// it, each naming an operation that can run there ("step 6 names A (...),
+// which has finished by then"; it names neither line nor variant); nullopt
+// when it is.
+std::optional<std::string> schedule_error(const Variant& v, const CorpusFile& f, const Prefix& p);
+
+// A race file's verdict for `v`: the failure of its recorded interleaving
+// (when the schedule is a run on `v`: on another variant's code it names no
+// interleaving), else of any interleaving of its pair (every one is run),
+// else nullopt.
 std::optional<RaceFailure> replay_race(const Variant& v, const CorpusFile& f, const Prefix& p,
                                        const RaceOptions& options);
 

@@ -77,6 +77,21 @@ saved=$(ls "$tmp"/xcorpus/v10-only-postdec--refinement--reflink--*.dax 2>/dev/nu
 check "explore-saved file replays" 0 "$bin" replay "$tmp/xcorpus"
 check "explore --save-failures again" 0 "$bin" explore --variant v10-only-postdec --property refinement --profile reflink $tiny --save-failures --corpus-dir "$tmp/xcorpus"
 grep -q "already in" "$tmp/out" || { echo "FAIL explore saved the same counterexample twice"; fails=$((fails + 1)); }
+# --save-failures keeps every class a cell found, each in its own file that
+# replays as failing (v6.15 refinement exclusive has two: free -> Shared, and
+# dax_folio_put's reference count warning).
+cell="--variant v6.15 --property refinement --profile exclusive --classes 2"
+for cmd in "run --seed 1" "swarm --seed 1 --walks 2000" "explore"; do
+    dir="$tmp/classes-${cmd%% *}"
+    # shellcheck disable=SC2086
+    check "$cmd --classes 2 --save-failures" 0 "$bin" $cmd $cell --save-failures --corpus-dir "$dir"
+    n=$(ls "$dir"/v6_15--refinement--exclusive--*.dax 2>/dev/null | wc -l)
+    k=$(cat "$dir"/*.dax 2>/dev/null | grep "^# Failure class: " | sort -u | wc -l)
+    [ "$n" -eq 2 ] && [ "$k" -eq 2 ] && echo "ok   $cmd saved both classes" \
+        || { echo "FAIL $cmd --classes 2 saved $n files of $k classes, wanted 2 of 2"; fails=$((fails + 1)); }
+    check "$cmd's saved classes replay as failing" 0 "$bin" replay "$dir"
+    want "$cmd's saved classes both replay" "2 passed, 0 failed" "$tmp/out"
+done
 # run: after RapidCheck's shrinking, the explorer's word on the counterexample.
 check "run minimises" 0 "$bin" run --variant v10-only-postdec --property refinement --profile reflink --seed 1 --json "$tmp/m.json"
 grep -q "shrunk by RapidCheck to 2 operations, the shortest" "$tmp/out" || { echo "FAIL run: no minimisation verdict"; fails=$((fails + 1)); }

@@ -320,24 +320,62 @@ TEST(CorpusSave, WritesEachNewCounterexampleOnce) {
     const std::string first = testing::internal::GetCapturedStdout();
     std::vector<fs::path> saved;
     for (const auto& e : fs::directory_iterator(dir.path)) saved.push_back(e.path());
-    ASSERT_EQ(saved.size(), 1u) << first;  // v10-fixed passed: nothing to save for it
-    const std::string name = saved[0].filename().string();
-    EXPECT_EQ(name.rfind("v10-only-postdec--refinement--reflink--", 0), 0u) << name;
-    EXPECT_EQ(saved[0].extension(), ".dax");
-    const CorpusParse parsed = load_corpus(saved[0].string());
-    ASSERT_TRUE(parsed.file) << parsed.errors.front().text();
-    ASSERT_EQ(parsed.file->expect.size(), 1u);
-    EXPECT_FALSE(parsed.file->expect[0].pass);
-    EXPECT_EQ(parsed.file->operations(), rows[0].result.counterexample);
-    EXPECT_EQ(replay_output({saved[0].string()}).first, 0);
+    // One file per failure class of v10-only-postdec (v10-fixed passed:
+    // nothing to save for it), each holding that class's counterexample.
+    std::vector<const RunRow*> classes = {&rows[0]};
+    for (const auto& more : rows[0].more_classes) classes.push_back(&more);
+    ASSERT_EQ(saved.size(), classes.size()) << first;
+    for (const RunRow* row : classes) {
+        const fs::path path = dir.path / corpus_file_name(*row);
+        EXPECT_EQ(path.filename().string().rfind("v10-only-postdec--refinement--reflink--", 0), 0u) << path;
+        const CorpusParse parsed = load_corpus(path.string());
+        ASSERT_TRUE(parsed.file) << path << ": " << (parsed.errors.empty() ? "" : parsed.errors.front().text());
+        ASSERT_EQ(parsed.file->expect.size(), 1u);
+        EXPECT_FALSE(parsed.file->expect[0].pass);
+        EXPECT_EQ(parsed.file->operations(), row->result.counterexample);
+        EXPECT_EQ(replay_output({path.string()}).first, 0);
+    }
 
-    // The same sequence again: not saved twice, the file is left as it was.
+    // The same sequences again: not saved twice, the files are left as they were.
     const std::string before = read(saved[0].string());
     testing::internal::CaptureStdout();
     ASSERT_TRUE(save_failures(opts, rows, dir.path.string(), "run"));
     testing::internal::GetCapturedStdout();
-    EXPECT_EQ(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator{}), 1);
+    EXPECT_EQ(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator{}),
+              static_cast<std::ptrdiff_t>(classes.size()));
     EXPECT_EQ(read(saved[0].string()), before);
+}
+
+// A default run also walks other PMD orders: a class found there is saved in
+// the universe it fails in (row.universe), not the run's, or it would not
+// replay.
+TEST(CorpusSave, KeepsTheUniverseTheFailureWasFoundIn) {
+    ScratchDir dir;
+    RunOptions found;
+    found.variants = {find_variant("v10-only-postdec")};
+    found.properties = {find_property("refinement")};
+    found.profiles = {Profile::Reflink};
+    found.cell.seed = 1;
+    found.cell.tests = 100;
+    found.classes = 1;
+    found.cell.universe = model::Universe::with_pmd_order(2);
+    auto rows = run_cells(found);
+    ASSERT_EQ(rows.size(), 1u);
+    ASSERT_EQ(rows[0].result.verdict, CellResult::Verdict::Fail);
+    rows[0].universe = found.cell.universe;
+    RunOptions run = found;
+    run.cell.universe = model::Universe{};
+    ASSERT_NE(run.cell.universe, found.cell.universe);
+    testing::internal::CaptureStdout();
+    ASSERT_TRUE(save_failures(run, rows, dir.path.string(), "run"));
+    const std::string out = testing::internal::GetCapturedStdout();
+    std::vector<fs::path> saved;
+    for (const auto& e : fs::directory_iterator(dir.path)) saved.push_back(e.path());
+    ASSERT_EQ(saved.size(), 1u) << out;
+    const CorpusParse parsed = load_corpus(saved[0].string());
+    ASSERT_TRUE(parsed.file) << parsed.errors.front().text();
+    EXPECT_EQ(parsed.file->universe, found.cell.universe);
+    EXPECT_EQ(replay_output({saved[0].string()}).first, 0);
 }
 
 TEST(CorpusSave, HashDependsOnlyOnTheOperations) {

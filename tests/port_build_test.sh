@@ -34,6 +34,37 @@ set -e
 [ "$rc" -eq 2 ] && grep -q "DAXCHECK_PACKAGE_DIR=$tmp/none holds no daxcheck binary" "$tmp/none.txt" ||
     { cat "$tmp/none.txt"; fail "a package directory without a binary: exit $rc"; }
 
+# --port refuses, naming the path and before any build, an empty port file
+# (it would register no variant: the call would run without the port) and a
+# path CMake cannot carry (';' splits its lists; a quote or a backslash).
+: >"$tmp/empty.cpp"
+printf '\n \t\n' >"$tmp/blank.cpp"
+refused() {  # refused FILE MESSAGE
+    set +e
+    "$dax" --port "$1" list >"$tmp/refused.txt" 2>&1
+    local rc=$?
+    set -e
+    [ "$rc" -eq 2 ] && grep -qF -- "daxcheck: --port $1: $2" "$tmp/refused.txt" &&
+        ! grep -q "CMake Error" "$tmp/refused.txt" || { cat "$tmp/refused.txt"; fail "--port $1: exit $rc"; }
+}
+refused "$tmp/empty.cpp" "the file is empty"
+refused "$tmp/blank.cpp" "the file is empty"
+for dir in 'a;b' 'q"x' 'b\x'; do
+    mkdir "$tmp/$dir"
+    cp "$src/examples/my_patch.cpp" "$tmp/$dir/my.cpp"
+    refused "$tmp/$dir/my.cpp" "a path with"
+done
+[ ! -e "$tmp/cache" ] || fail "a refused --port built something"
+# daxcheck_add_port() itself (a port project of one's own) stops at an empty file.
+mkdir "$tmp/empty-project"
+printf 'cmake_minimum_required(VERSION 3.25)\nproject(p LANGUAGES CXX)\nfind_package(daxcheck REQUIRED)\ndaxcheck_add_port("%s")\n' \
+    "$tmp/empty.cpp" >"$tmp/empty-project/CMakeLists.txt"
+if cmake -S "$tmp/empty-project" -B "$tmp/empty-project/build" -G Ninja -Ddaxcheck_DIR="$build" \
+       >"$tmp/empty-project.txt" 2>&1 ||
+       ! tr -s '\n ' '  ' <"$tmp/empty-project.txt" | grep -qF "daxcheck_add_port: $tmp/empty.cpp is empty"; then
+    cat "$tmp/empty-project.txt"; fail "daxcheck_add_port of an empty file"
+fi
+
 run_args=(run --property refinement --profile reflink --seed 1 --tests 20 --walks 50)
 
 # A read-only checkout builds the port in the cache and runs it.

@@ -59,6 +59,27 @@ EOT
 check "a race file whose pair is illegal fails replay" 1 "$bin" replay "$tmp/illegal-race.dax"
 want "one location" "illegal-race.dax:8: the race's operations are not both legal" "$tmp/out"
 if grep -q ":[0-9]*: line [0-9]" "$tmp/out"; then echo "FAIL two locations in one error"; fails=$((fails + 1)); fi
+# A schedule that is not a run of its race on the first expect: line's variant
+# (too short, too long, a step of an operation that has finished) is an error
+# naming the file and the schedule: line, never another interleaving replayed
+# in its place; emit refuses it too.
+lost="$src/corpus/race-lost-share-update.dax"
+line=$(grep -n '^schedule:' "$lost" | cut -d: -f1)
+for schedule in "A" "A A A A B B B A A" "A A A A A A A A"; do
+    sed "s/^schedule: .*/schedule: $schedule/" "$lost" >"$tmp/bad-schedule.dax"
+    check "replay of a race file with schedule '$schedule' fails" 1 "$bin" replay "$tmp/bad-schedule.dax"
+    want "it names the file, the line and the variant" "bad-schedule.dax:$line: 'schedule:' is not a run of the race on v6.2" "$tmp/out"
+done
+fsrace="$src/corpus/race-fs-read-faults-of-reflinked-block.dax"
+line=$(grep -n '^schedule:' "$fsrace" | cut -d: -f1)
+sed "s/^schedule: .*/schedule: A A A A B B B/" "$fsrace" >"$tmp/bad-fs-schedule.dax"
+check "emit of a race file whose schedule is too short" 2 "$bin" emit "$tmp/bad-fs-schedule.dax"
+want "emit names the file and line" "bad-fs-schedule.dax:$line: 'schedule:' is not a run of the race on v6.2 .*: it names 7 steps, but the run has 8" "$tmp/err"
+# On another variant's code the schedule names no interleaving: emit says
+# where its predictions come from instead.
+check "emit of a race file for another variant" 0 "$bin" emit "$fsrace" --variant v7.2 --script "$tmp/v72.sh" \
+    --predictions "$tmp/v72.json"
+want "it says the schedule is v6.2's" "the schedule records a run of v6.2, not of v7.2" "$tmp/err"
 want "stress script mounts dax" "mount -o dax=always" "$tmp/r.sh"
 want "stress script zaps the mapping" "madvise -d" "$tmp/r.sh"
 saved=$(ls "$tmp"/new/sub/race-v7.2-fs-*.dax 2>/dev/null | head -1)

@@ -29,6 +29,15 @@ std::function<void()> stores(kshim::kernel_world& w, unsigned long pfn, unsigned
     };
 }
 
+// An operation that increments pfn `pfn`'s share under `lock`.
+std::function<void()> locked_increment(kshim::kernel_world& w, kshim::spinlock_t& lock, unsigned long pfn) {
+    return [&w, &lock, pfn] {
+        kshim::spin_lock(&lock);
+        w.memmap[pfn].share = w.memmap[pfn].share + 1;
+        kshim::spin_unlock(&lock);
+    };
+}
+
 EnumerateStats count_runs(kshim::kernel_world& w, unsigned m, unsigned n, unsigned long pfn_b,
                           EnumerateOptions o) {
     kshim::world_scope scope(w);
@@ -72,14 +81,7 @@ TEST(RaceScheduler, ALockHeldByOneOperationKeepsTheOtherWaiting) {
     kshim::kernel_world w(2, 2, 1, 1);
     kshim::world_scope scope(w);
     kshim::spinlock_t lock;
-    auto locked = [&](unsigned long pfn) {
-        return [&, pfn] {
-            kshim::spin_lock(&lock);
-            w.memmap[pfn].share = w.memmap[pfn].share + 1;
-            kshim::spin_unlock(&lock);
-        };
-    };
-    const std::array<std::function<void()>, 2> ops = {locked(0), locked(0)};
+    const std::array<std::function<void()>, 2> ops = {locked_increment(w, lock, 0), locked_increment(w, lock, 0)};
     std::uint64_t runs = 0;
     EnumerateOptions o;
     o.sleep_sets = false;
@@ -93,6 +95,43 @@ TEST(RaceScheduler, ALockHeldByOneOperationKeepsTheOtherWaiting) {
         return true;
     });
     EXPECT_EQ(runs, 2u);  // who takes the lock first; nothing interleaves inside it
+}
+
+// A schedule the run could not follow is told apart from one it did: follow()
+// picks another operation where the one named cannot run, and keeps going
+// past its end.
+TEST(RaceScheduler, ScheduleMismatchSaysWhereTheRunLeftTheSchedule) {
+    kshim::kernel_world w(2, 2, 1, 1);
+    kshim::world_scope scope(w);
+    const std::array<std::function<void()>, 2> ops = {stores(w, 0, 2), stores(w, 1, 2)};
+    const auto mismatch = [&](const std::vector<int>& schedule) {
+        return schedule_mismatch(schedule, run_interleaved(ops, follow(schedule)));
+    };
+    EXPECT_FALSE(mismatch({1, 0, 0, 1}));
+    const auto finished = mismatch({0, 0, 0, 1});  // operation 0 has two steps
+    ASSERT_TRUE(finished);
+    EXPECT_EQ(finished->kind, ScheduleMismatch::Kind::Finished);
+    EXPECT_EQ(finished->step, 2u);
+    EXPECT_EQ(finished->named, 0);
+    const auto short_one = mismatch({1, 0, 0});
+    ASSERT_TRUE(short_one);
+    EXPECT_EQ(short_one->kind, ScheduleMismatch::Kind::TooShort);
+    EXPECT_EQ(short_one->step, 3u);
+    EXPECT_EQ(short_one->run_steps, 4u);
+    const auto long_one = mismatch({1, 0, 0, 1, 1});
+    ASSERT_TRUE(long_one);
+    EXPECT_EQ(long_one->kind, ScheduleMismatch::Kind::TooLong);
+    EXPECT_EQ(long_one->run_steps, 4u);
+
+    // Operation 1 cannot take the lock operation 0 holds.
+    kshim::spinlock_t lock;
+    const std::array<std::function<void()>, 2> locking = {locked_increment(w, lock, 0), locked_increment(w, lock, 0)};
+    const std::vector<int> schedule = {0, 1, 0, 0, 1, 1, 1};
+    const auto waits = schedule_mismatch(schedule, run_interleaved(locking, follow(schedule)));
+    ASSERT_TRUE(waits);
+    EXPECT_EQ(waits->kind, ScheduleMismatch::Kind::Waits);
+    EXPECT_EQ(waits->step, 1u);
+    EXPECT_EQ(waits->named, 1);
 }
 
 TEST(RaceEnumerator, WithoutReductionTwoOperationsOfMAndNStepsGiveMPlusNChooseM) {
@@ -228,6 +267,53 @@ TEST(Race, ACorpusFileRoundTripsAndReplays) {
         ASSERT_TRUE(locked_prefix) << error;
         EXPECT_FALSE(replay_race(locked, *parsed.file, *locked_prefix, RaceOptions{}));
     }
+}
+
+// A race file's schedule is a run of the first expect: line's variant, every
+// step of it: anything else is an error naming what is wrong, never another
+// interleaving replayed in its place. On another variant's code it names no
+// interleaving, and replay runs every one.
+TEST(RaceCorpus, AScheduleThatIsNotARunIsAnError) {
+    const std::string text =
+        "universe: files=2 pfns=2 offsets=2 pmd-order=1 max-pins=1\nproperty: race\nprofile: reflink\n"
+        "shows: x\nexpect: v6.2 fail\nexpect: v6.15 fail\n\n"
+        "race: associate A 0 pfn=0 order=0 shared=1 || associate B 0 pfn=0 order=0 shared=1\n";
+    const auto error_for = [&](const std::string& schedule) -> std::optional<std::string> {
+        const CorpusParse parsed = parse_corpus("race.dax", text + "schedule: " + schedule + "\n");
+        EXPECT_TRUE(parsed.file) << parsed.errors.front().text();
+        if (!parsed.file) return "unparsed";
+        EXPECT_EQ(parsed.file->race->schedule_line, 9);
+        EXPECT_EQ(recorded_variant(*parsed.file), "v6.2");
+        const Variant& v = *find_variant("v6.2");
+        std::string error;
+        const auto prefix = prefix_of(v, *parsed.file, error);
+        EXPECT_TRUE(prefix) << error;
+        return prefix ? schedule_error(v, *parsed.file, *prefix) : "no prefix";
+    };
+    EXPECT_EQ(error_for("A A A A B B B A"), std::nullopt);  // corpus/race-lost-share-update.dax
+    const std::pair<std::string, std::string> bad[] = {
+        {"A", "it names 1 step, but the run has 8 steps"},
+        {"A A A A B B B A A", "it names 9 steps, but the run ends after 8 steps"},
+        {"A A A A A A A A", "step 6 names A (associate A 0 pfn=0 order=0 shared=1), which has finished"},
+        {"B B B B B B B B", "names B (associate B 0 pfn=0 order=0 shared=1), which has finished"},
+    };
+    for (const auto& [schedule, message] : bad) {
+        SCOPED_TRACE(schedule);
+        const auto error = error_for(schedule);
+        ASSERT_TRUE(error);
+        EXPECT_NE(error->find(message), std::string::npos) << *error;
+    }
+
+    // 6.15's code makes more steps: the schedule is no run there, and the
+    // replay still fails through the interleavings it does have.
+    const CorpusParse parsed = parse_corpus("race.dax", text + "schedule: A A A A B B B A\n");
+    ASSERT_TRUE(parsed.file);
+    const Variant& other = *find_variant("v6.15");
+    std::string error;
+    const auto prefix = prefix_of(other, *parsed.file, error);
+    ASSERT_TRUE(prefix) << error;
+    EXPECT_TRUE(schedule_error(other, *parsed.file, *prefix));
+    EXPECT_TRUE(replay_race(other, *parsed.file, *prefix, RaceOptions{}));
 }
 
 TEST(RaceCorpus, MalformedRaceLinesNameTheLine) {

@@ -58,7 +58,9 @@ interrupt() {  # interrupt SIGNAL WANT_RC FIRST_LINE COMMAND...
     local watchdog=$!
     wait "$pid"
     local rc=$?
-    kill "$watchdog" 2>/dev/null
+    # SIGKILL: a subshell that has not yet reset the script's traps (a loaded
+    # machine) runs the EXIT trap on SIGTERM, which removes $tmp under us.
+    { kill -KILL "$watchdog" && wait "$watchdog"; } 2>/dev/null
     [ "$rc" -eq "$want" ] && echo "ok   $* SIG$sig exits $want" || fail "$* SIG$sig: exit $rc, wanted $want"
     grep -q "interrupted by signal" "$tmp/sig.out" || fail "$* SIG$sig: no interrupted line"
     grep -q "reproduce: ./daxcheck" "$tmp/sig.out" || fail "$* SIG$sig: no reproduce line"
