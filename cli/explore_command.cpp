@@ -416,7 +416,10 @@ int explore_command(const ExploreCommandOptions& opts) {
     fmt::print("(depth: =N a shortest counterexample of N operations; N* exhausted after N)\n");
     fmt::print("\n{} cells: {} as expected, {} unexpected\n", rows.size(), good, rows.size() - good);
     std::size_t passed_fails = 0;
-    for (const auto& row : rows) passed_fails += !row.error() && !row.result.found() && !row.expected.pass;
+    // Only an exhausted search speaks for the universe: one a budget or the
+    // depth limit cut short may have passed for want of time or depth.
+    for (const auto& row : rows)
+        passed_fails += !row.error() && !row.expected.pass && row.result.stop == ExploreStop::Exhausted;
     fmt::print("{}", small_universe_note(passed_fails, opts.explore.universe, default_explore_universe()));
     // --base: the same cells explored on the base, compared by class (not
     // after a signal).
@@ -457,7 +460,8 @@ int explore_command(const ExploreCommandOptions& opts) {
         }
         fmt::print("wrote {}\n", *opts.json_path);
     }
-    if (opts.save_dir && writes && !save_counterexamples(opts, rows)) {
+    // After a signal nothing is saved, as in run, swarm and the filesystem level.
+    if (opts.save_dir && writes && !interrupted() && !save_counterexamples(opts, rows)) {
         fmt::print(stderr, "daxcheck: cannot save the counterexamples\n");
         return 2;
     }

@@ -307,7 +307,9 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                 if (r.interrupted && !failed) break;
                 cells++;
                 unexpected += failed == e.pass;
-                passed_fails += !failed && !e.pass;
+                // Only an exhausted search speaks for the universe: one a budget or the
+                // depth limit cut short may have passed for want of time or depth.
+                passed_fails += !failed && !e.pass && r.exhausted;
                 const std::string reproduce =
                     fmt::format("{} explore --level fs --variant {} --property {} --profile {} {}",
                                 daxcheck_prefix({v}), shell_quoted(v->name), p->name, to_string(profile), budgets);

@@ -13,8 +13,21 @@ namespace daxcheck {
 
 inline void install_interrupt_handlers() {
     struct sigaction sa {};
-    sa.sa_handler = [](int sig) { g_interrupt_signal.store(sig, std::memory_order_relaxed); };
+    // The first signal is recorded and puts both signals back to their
+    // default action, so a second one of either kind kills (SA_RESETHAND
+    // alone resets only the one received). sigaction is async-signal-safe.
+    sa.sa_handler = [](int sig) {
+        int none = 0;
+        g_interrupt_signal.compare_exchange_strong(none, sig, std::memory_order_relaxed);
+        struct sigaction dfl {};
+        dfl.sa_handler = SIG_DFL;
+        sigemptyset(&dfl.sa_mask);
+        sigaction(SIGINT, &dfl, nullptr);
+        sigaction(SIGTERM, &dfl, nullptr);
+    };
     sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGINT);  // neither interrupts the handler
+    sigaddset(&sa.sa_mask, SIGTERM);
     sa.sa_flags = SA_RESETHAND;
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);

@@ -251,8 +251,10 @@ std::string shrink_words(const RunRow& r) {
                            "it ({}) is too large to search",
                            r.shrinker, ops(n), where);
     return fmt::format("shrunk by {} to {}; the explorer's search for a shorter one in {} stopped "
-                       "at its {} after depth {}",
-                       r.shrinker, ops(n), where, to_string(m.search.stop),
+                       "{} after depth {}",
+                       r.shrinker, ops(n), where,
+                       m.search.stop == ExploreStop::Interrupted ? "on the signal"
+                                                                 : "at its " + to_string(m.search.stop),
                        m.search.depth_completed);
 }
 

@@ -99,6 +99,8 @@ def parse_args(argv):
         raise Usage("nothing to run: give FILE.dax, a directory, or REPRO.sh with REPRO.json")
     # --out is made now, not at the first boot, so that a --json inside it
     # (reports/kernel/run.json) passes the check below.
+    if not a.out:
+        raise Usage('--out: needs a directory name, not ""')
     try:
         os.makedirs(a.out, exist_ok=True)
     except OSError as e:

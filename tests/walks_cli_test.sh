@@ -79,10 +79,32 @@ jq -e '.summary.cells == 1' "$tmp/sig.json" >/dev/null || fail "explore --level 
 # One class: the first cell's further class searches take minutes under ASan.
 interrupt INT 130 "== v7.2 / drain / reflink" "$bin" explore --variant v7.2 --variant v6.2 \
     --property drain --profile reflink --files 3 --pfns 4 --offsets 4 --depth 30 \
-    --time-budget 0 --memory-budget 512 --classes 1
+    --time-budget 0 --memory-budget 512 --classes 1 --save-failures --corpus-dir "$tmp/sig-corpus"
 jq -e '.summary.cells == 1' "$tmp/sig.json" >/dev/null || fail "explore: the cell done is not in the JSON"
+# After a signal nothing is saved, as in run and swarm (v7.2's cell failed).
+[ -z "$(ls -A "$tmp/sig-corpus" 2>/dev/null)" ] || fail "explore: saved counterexamples after a signal"
 grep -q "reproduce: ./daxcheck explore --variant v7.2 --variant v6.2 --property drain --profile reflink --files 3.* --classes 1" \
     "$tmp/sig.out" || fail "explore: no whole-run reproduce line"
+# A second signal, of the other kind, kills at once: no interrupted line, no
+# JSON (the first one's handler left both signals at their default action).
+rm -f "$tmp/sig.json" "$tmp/sig.out"
+"$bin" explore --variant v6.2 --property drain --profile reflink --files 3 --pfns 4 --offsets 4 \
+    --depth 30 --time-budget 0 --memory-budget 512 --json "$tmp/sig.json" >"$tmp/sig.out" 2>&1 &
+pid=$!
+waited=0
+while ! grep -qs "daxcheck explore:" "$tmp/sig.out" && [ "$waited" -lt 300 ]; do sleep 0.1; waited=$((waited + 1)); done
+sleep 1
+kill -INT "$pid"; kill -TERM "$pid"
+(sleep 30; kill -KILL "$pid" 2>/dev/null) &
+watchdog=$!
+wait "$pid"
+rc=$?
+kill -KILL "$watchdog" 2>/dev/null
+if [ "$rc" -eq 143 ] && ! grep -q "interrupted by signal" "$tmp/sig.out" && [ ! -e "$tmp/sig.json" ]; then
+    echo "ok   SIGINT then SIGTERM kills explore at once"
+else
+    fail "SIGINT then SIGTERM: exit $rc, wanted 143 with no interrupted line and no JSON"; tail -3 "$tmp/sig.out"
+fi
 
 # --- A timed run's reproduce line shows the same counterexample.
 check "run --level fs --seconds --threads 2" 0 "$bin" run --level fs --variant v6.2 --property drain \

@@ -73,6 +73,7 @@ class OutputFile(unittest.TestCase):
         for argv, want in ((["--json", self.d, "x.dax"], "is a directory"),
                            (["--json", os.path.join(self.d, "a", "b.json"), "x.dax"], "no directory"),
                            (["--out", a_file, "x.dax"], "--out: cannot make the directory"),
+                           (["--out", "", "x.dax"], "--out: needs a directory name"),
                            (["--timeout", "nan", "x.dax"], "--timeout"),
                            (["--timeout", "inf", "x.dax"], "--timeout")):
             with self.assertRaises(run.Usage) as e:
