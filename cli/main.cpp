@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 #include <random>
+#include <set>
 
 #include "cli/replay_command.h"
 #include "cli/report_command.h"
@@ -83,6 +84,17 @@ std::string select(const std::vector<std::string>& variant_names,
     }
     if (out.profiles.empty()) out.profiles = all_profiles();
     return "";
+}
+
+// `list --port-files`: the out-of-tree port files this binary was built
+// with that registered a variant, one absolute path a line (the `daxcheck`
+// script checks every --port file is among them).
+int list_port_files() {
+    std::set<std::string> files;
+    for (const auto& v : variants())
+        if (!v.port_file.empty()) files.insert(v.port_file);
+    for (const auto& f : files) fmt::print("{}\n", f);
+    return 0;
 }
 
 int list_command() {
@@ -200,7 +212,10 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
                            "file, by failure class")
         ->expected(0, 1);
 
-    app.add_subcommand("list", "list variants, properties and profiles");
+    CLI::App* list = app.add_subcommand("list", "list variants, properties and profiles");
+    bool list_ports = false;
+    list->add_flag("--port-files", list_ports,
+                   "only the out-of-tree port files that registered a variant, one path a line");
 
     SwarmCommand swarm;
     swarm.add_to(app);
@@ -269,7 +284,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     }
     if (!registration_problems().empty()) return usage(registration_problems().front());
 
-    if (app.got_subcommand("list")) return list_command();
+    if (app.got_subcommand("list")) return list_ports ? list_port_files() : list_command();
     // A directory where one corpus file goes is a usage error for both (exit
     // 2, the name with its control characters escaped), before anything runs.
     const auto directory = [](const std::string& command, const std::string& path) -> std::string {

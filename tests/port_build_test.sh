@@ -49,7 +49,7 @@ refused() {  # refused FILE MESSAGE
 }
 refused "$tmp/empty.cpp" "the file is empty"
 refused "$tmp/blank.cpp" "the file is empty"
-for dir in 'a;b' 'q"x' 'b\x'; do
+for dir in 'a;b' 'q"x' 'b\x' 'a${HOME}b'; do
     mkdir "$tmp/$dir"
     cp "$src/examples/my_patch.cpp" "$tmp/$dir/my.cpp"
     refused "$tmp/$dir/my.cpp" "a path with"
@@ -73,6 +73,16 @@ run_args=(run --property refinement --profile reflink --seed 1 --tests 20 --walk
 grep -q "example-cow-entry" "$tmp/ro.txt" || fail "the port's cells are missing"
 [ -z "$(find "$tmp/checkout" -newer "$tmp/marker" -print -quit)" ] || fail "something was written into the checkout"
 ls "$tmp/cache"/port-*/build/daxcheck >/dev/null || fail "the port binary is not in the cache"
+
+# A port file that registers no variant (comments only) builds, and is then
+# refused by name: the call would otherwise run without the port.
+printf '// my port: TODO\n' >"$tmp/comment.cpp"
+set +e
+"$dax" --port "$tmp/comment.cpp" list >"$tmp/comment.txt" 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 2 ] && grep -qF "daxcheck: --port $tmp/comment.cpp: registers no variant" "$tmp/comment.txt" ||
+    { cat "$tmp/comment.txt"; fail "--port of a file that registers no variant: exit $rc"; }
 
 # Concurrent calls: two with the port (one build directory, one lock) and a
 # plain one, at the same time, on an empty cache: both port calls build it.
