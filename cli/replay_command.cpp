@@ -405,7 +405,8 @@ bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, cons
             if (!e.pass) variants.insert(e.variant);
     }
     bool all_ok = true;
-    int already = 0;
+    int already = 0, again = 0;
+    std::set<std::pair<std::string, std::string>> saved;  // (sequence key, variant) written by this call
     // Every class a cell found, each with its own counterexample, in the
     // universe it fails in (a default run also walks other PMD orders).
     std::vector<const RunRow*> failures;
@@ -420,8 +421,8 @@ bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, cons
         const auto& ops = row.result.counterexample;
         const model::Universe& universe = row.universe ? *row.universe : opts.cell.universe;
         const std::string key = sequence_key(row.property->name, universe, ops);
-        if (known[key].count(row.variant->name)) {  // already in the corpus
-            already++;
+        if (known[key].count(row.variant->name)) {  // already in the corpus, or saved for another cell
+            (saved.count({key, row.variant->name}) ? again : already)++;
             continue;
         }
         CorpusFile f;
@@ -448,9 +449,13 @@ bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, cons
             continue;
         }
         known[key].insert(row.variant->name);
+        saved.insert({key, row.variant->name});
     }
     if (already) fmt::print("{} counterexample{} already in {}: not saved again\n", already,
                             already == 1 ? "" : "s", dir);
+    // The same sequence often fails a variant's exclusive and reflink cells.
+    if (again) fmt::print("{} counterexample{} found by more than one cell of this run: saved once\n",
+                          again, again == 1 ? "" : "s");
     return all_ok;
 }
 

@@ -168,6 +168,11 @@ want "emit DIR escaped" 'dir\\x1bx is a directory' "$tmp/err"
 check "reach DIR exits 2" 2 "$bin" reach "$tmp/dir$(printf '\033')x"
 want "reach DIR escaped" 'dir\\x1bx is a directory' "$tmp/err"
 if grep -q "$(printf '\033')" "$tmp/err"; then echo "FAIL reach DIR printed a raw escape"; fails=$((fails + 1)); fi
+# Into an empty corpus: a sequence two cells found is saved once and is not
+# "already in" the directory.
+check "save-failures into an empty dir" 0 "$bin" run --variant v10 --seed 1 --classes 1 --walks 0 --save-failures --corpus-dir "$tmp/once"
+want "found by two cells" "1 counterexample found by more than one cell of this run: saved once" "$tmp/out"
+if grep -q "already in" "$tmp/out"; then echo "FAIL save-failures into an empty dir: 'already in'"; fails=$((fails + 1)); fi
 # ./daxcheck fuzz --seconds 0 would be libFuzzer's "no limit".
 check "fuzz --seconds 0 is refused" 2 "$src/daxcheck" fuzz --seconds 0
 want "fuzz --seconds 0 says why" "at least 1" "$tmp/err"
