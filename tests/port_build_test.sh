@@ -54,6 +54,13 @@ for dir in 'a;b' 'q"x' 'b\x' 'a${HOME}b'; do
     cp "$src/examples/my_patch.cpp" "$tmp/$dir/my.cpp"
     refused "$tmp/$dir/my.cpp" "a path with"
 done
+# The same file twice, under two spellings: refused by name before any build.
+set +e
+"$dax" --port "$src/examples/my_patch.cpp" --port "$src/examples/../examples/my_patch.cpp" list >"$tmp/twice.txt" 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 2 ] && grep -qF "daxcheck: --port $(cd "$src/examples" && pwd)/my_patch.cpp: given twice" "$tmp/twice.txt" ||
+    { cat "$tmp/twice.txt"; fail "--port given twice: exit $rc"; }
 [ ! -e "$tmp/cache" ] || fail "a refused --port built something"
 # daxcheck_add_port() itself (a port project of one's own) stops at an empty file.
 mkdir "$tmp/empty-project"
