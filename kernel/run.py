@@ -97,15 +97,22 @@ def parse_args(argv):
         raise Usage(f"--timeout wants a positive, finite number of seconds, not {a.timeout}")
     if not a.inputs and not a.from_json:
         raise Usage("nothing to run: give FILE.dax, a directory, or REPRO.sh with REPRO.json")
-    # --out is made now, not at the first boot, so that a --json inside it
-    # (reports/kernel/run.json) passes the check below.
     if not a.out:
         raise Usage('--out: needs a directory name, not ""')
+    # A --json directly inside a new --out (reports/kernel/run.json) is
+    # checked once --out is made; any other before, so that a refused call
+    # leaves no empty --out behind.
+    json_waits_for_out = (a.json is not None and not os.path.isdir(a.out) and
+                          os.path.dirname(os.path.abspath(a.json)) == os.path.abspath(a.out))
+    if a.json is not None and not json_waits_for_out:
+        why = output_file.problem("--json", a.json)
+        if why:
+            raise Usage(why)
     try:
         os.makedirs(a.out, exist_ok=True)
     except OSError as e:
         raise Usage(f"--out: cannot make the directory {a.out}: {e.strerror}") from None
-    if a.json is not None:
+    if json_waits_for_out:
         why = output_file.problem("--json", a.json)
         if why:
             raise Usage(why)

@@ -80,6 +80,12 @@ class OutputFile(unittest.TestCase):
                 run.parse_args(out + argv)
             self.assertIn(want, str(e.exception))
 
+    def test_a_refused_json_leaves_no_new_out_directory(self):
+        out = os.path.join(self.d, "new-out")
+        with self.assertRaises(run.Usage):
+            run.parse_args(["--out", out, "--json", os.path.join(self.d, "no", "x.json"), "x.dax"])
+        self.assertFalse(os.path.exists(out))
+
     def test_a_json_inside_a_new_out_directory_is_accepted(self):
         # As the kernel/boot-* tests run it: --out is made before --json is checked.
         out = os.path.join(self.d, "kernel-reports")
