@@ -42,8 +42,8 @@ want "it names the flag" "max-states goes with --level fs" "$tmp/err"
 # --- Signals at the filesystem level: partial table, seed, reproduce line,
 # partial JSON, 130/143. The seed line must be in the file before any cell
 # ends (flushed): the loop waits for it.
-interrupt() {  # interrupt SIGNAL WANT_RC FIRST_LINE COMMAND...
-    local sig=$1 want=$2 first=$3; shift 3
+signalled() {  # signalled "SIGNAL..." FIRST_LINE COMMAND...: runs COMMAND --json, sends the signals; sets rc
+    local sigs=$1 first=$2 sig; shift 2
     # The last call's output goes first: the child truncates sig.out only once
     # it runs, and a loaded machine let the wait below read the old "seed 4".
     rm -f "$tmp/sig.json" "$tmp/sig.out"
@@ -52,15 +52,19 @@ interrupt() {  # interrupt SIGNAL WANT_RC FIRST_LINE COMMAND...
     while ! grep -qs -- "$first" "$tmp/sig.out" && [ "$waited" -lt 300 ]; do sleep 0.1; waited=$((waited + 1)); done
     grep -qs -- "$first" "$tmp/sig.out" || fail "$*: no '$first' in a file before the first cell ended"
     sleep 1
-    kill -"$sig" "$pid"
+    for sig in $sigs; do kill -"$sig" "$pid"; done
     # A binary that does not stop on the signal is killed after 30 s, not waited for.
     (sleep 30; kill -KILL "$pid" 2>/dev/null) &
     local watchdog=$!
     wait "$pid"
-    local rc=$?
+    rc=$?
     # SIGKILL: a subshell that has not yet reset the script's traps (a loaded
     # machine) runs the EXIT trap on SIGTERM, which removes $tmp under us.
     { kill -KILL "$watchdog" && wait "$watchdog"; } 2>/dev/null
+}
+interrupt() {  # interrupt SIGNAL WANT_RC FIRST_LINE COMMAND...
+    local sig=$1 want=$2 first=$3; shift 3
+    signalled "$sig" "$first" "$@"
     [ "$rc" -eq "$want" ] && echo "ok   $* SIG$sig exits $want" || fail "$* SIG$sig: exit $rc, wanted $want"
     grep -q "interrupted by signal" "$tmp/sig.out" || fail "$* SIG$sig: no interrupted line"
     grep -q "reproduce: ./daxcheck" "$tmp/sig.out" || fail "$* SIG$sig: no reproduce line"
@@ -87,19 +91,8 @@ grep -q "reproduce: ./daxcheck explore --variant v7.2 --variant v6.2 --property 
     "$tmp/sig.out" || fail "explore: no whole-run reproduce line"
 # A second signal, of the other kind, kills at once: no interrupted line, no
 # JSON (the first one's handler left both signals at their default action).
-rm -f "$tmp/sig.json" "$tmp/sig.out"
-"$bin" explore --variant v6.2 --property drain --profile reflink --files 3 --pfns 4 --offsets 4 \
-    --depth 30 --time-budget 0 --memory-budget 512 --json "$tmp/sig.json" >"$tmp/sig.out" 2>&1 &
-pid=$!
-waited=0
-while ! grep -qs "daxcheck explore:" "$tmp/sig.out" && [ "$waited" -lt 300 ]; do sleep 0.1; waited=$((waited + 1)); done
-sleep 1
-kill -INT "$pid"; kill -TERM "$pid"
-(sleep 30; kill -KILL "$pid" 2>/dev/null) &
-watchdog=$!
-wait "$pid"
-rc=$?
-kill -KILL "$watchdog" 2>/dev/null
+signalled "INT TERM" "daxcheck explore:" "$bin" explore --variant v6.2 --property drain --profile reflink \
+    --files 3 --pfns 4 --offsets 4 --depth 30 --time-budget 0 --memory-budget 512
 if [ "$rc" -eq 143 ] && ! grep -q "interrupted by signal" "$tmp/sig.out" && [ ! -e "$tmp/sig.json" ]; then
     echo "ok   SIGINT then SIGTERM kills explore at once"
 else
