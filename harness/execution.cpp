@@ -64,31 +64,46 @@ void Execution::reset() {
 
 void Execution::heads_with_tails(std::size_t reached, std::uint64_t pages) {
     const auto& memmap = world_.memmap;
-    std::vector<model::Pfn>& sorted = sorted_scratch_;
-    sorted.assign(step_pfns_.begin(), step_pfns_.begin() + static_cast<long>(reached));
-    if (!std::is_sorted(sorted.begin(), sorted.end())) std::sort(sorted.begin(), sorted.end());
-    // Each page of the union of the windows h+1 .. h+pages-1 once, in order
-    // (a PMD entry's step pfns overlap: scanning every window is quadratic).
     std::vector<model::Pfn>& heads = heads_scratch_;
     heads.clear();
-    model::Pfn next = 0;  // the windows before it are scanned
     const auto base = reinterpret_cast<std::uintptr_t>(memmap.data());
-    for (model::Pfn h : sorted) {
-        const model::Pfn end = std::min<std::uint64_t>(h + pages, memmap.size());
-        for (model::Pfn q = std::max(h + 1, next); q < end; q++) {
-            const kshim::page* head = memmap[q].compound_head;
-            const auto at = reinterpret_cast<std::uintptr_t>(head);
-            if (!at || at < base || (at - base) % sizeof(kshim::folio) != 0) continue;
-            const model::Pfn x = (at - base) / sizeof(kshim::folio);
-            // A head of this step's (step_mark_ holds only the reached pfns yet).
-            if (x < q && q - x < pages && step_mark_[x] == serial_ &&
-                (heads.empty() || heads.back() != x))  // a folio's tails come together
-                heads.push_back(x);
+    // Page q names a head of this step's (step_mark_ holds only the reached
+    // pfns yet) as its compound_head: keep that head.
+    const auto consider = [&](model::Pfn q) {
+        const kshim::page* head = memmap[q].compound_head;
+        const auto at = reinterpret_cast<std::uintptr_t>(head);
+        if (!at || at < base || (at - base) % sizeof(kshim::folio) != 0) return;
+        const model::Pfn x = (at - base) / sizeof(kshim::folio);
+        if (x < q && q - x < pages && step_mark_[x] == serial_ &&
+            (heads.empty() || heads.back() != x))  // a folio's tails come together
+            heads.push_back(x);
+    };
+    if (reached * pages <= 64) {
+        // A few small windows (every PTE step, a small PMD): each scanned
+        // as it is, which costs less than sorting them.
+        for (std::size_t i = 0; i < reached; i++) {
+            const model::Pfn h = step_pfns_[i];
+            const model::Pfn end = std::min<std::uint64_t>(h + pages, memmap.size());
+            for (model::Pfn q = h + 1; q < end; q++) consider(q);
         }
-        next = std::max(next, end);
+    } else {
+        std::vector<model::Pfn>& sorted = sorted_scratch_;
+        sorted.assign(step_pfns_.begin(), step_pfns_.begin() + static_cast<long>(reached));
+        if (!std::is_sorted(sorted.begin(), sorted.end())) std::sort(sorted.begin(), sorted.end());
+        // Each page of the union of the windows h+1 .. h+pages-1 once, in
+        // order (a PMD entry's step pfns overlap: scanning every window is
+        // quadratic).
+        model::Pfn next = 0;  // the windows before it are scanned
+        for (model::Pfn h : sorted) {
+            const model::Pfn end = std::min<std::uint64_t>(h + pages, memmap.size());
+            for (model::Pfn q = std::max(h + 1, next); q < end; q++) consider(q);
+            next = std::max(next, end);
+        }
     }
-    std::sort(heads.begin(), heads.end());
-    heads.erase(std::unique(heads.begin(), heads.end()), heads.end());
+    if (heads.size() > 1) {
+        std::sort(heads.begin(), heads.end());
+        heads.erase(std::unique(heads.begin(), heads.end()), heads.end());
+    }
 }
 
 void Execution::collect_step_pfns(const model::PfnRange& touched) {
