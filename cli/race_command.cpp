@@ -10,6 +10,7 @@
 #include <set>
 
 #include "cli/flag_checks.h"
+#include "cli/interrupt_handler.h"
 #include "cli/output_file.h"
 #include "cli/shell_words.h"
 #include "cli/universe_flags.h"
@@ -170,14 +171,24 @@ int RaceCommand::run() {
     options.time_budget_s = f.seconds;
     const race::PrefixSource prefixes =
         fs ? race::fs_prefixes(*v, u, depth, seed) : race::function_prefixes(*v, u, depth, seed);
+    // Ctrl-C or SIGTERM stops the search at its next prefix; what it found
+    // so far is printed, nothing is saved or emitted, the exit is 130/143.
+    install_interrupt_handlers();
     const race::RaceResult r = race::race(*v, prefixes, options);
     const race::RaceStats& s = r.stats;
     const Expectation expected = race_expectation_for(*v, fs);
     const bool failed = r.failure.has_value();
     const bool as_expected = failed != expected.pass;
+    const bool stopped = s.interrupted;
 
-    fmt::print("\n== {} / race ({} level): {} ({})\n", v->name, f.level, failed ? "fail" : "pass",
-               as_expected ? "expected" : fmt::format("UNEXPECTED: expected {}", expected.pass ? "pass" : "fail"));
+    if (stopped)
+        fmt::print("\n== {} / race ({} level): interrupted by signal {} after {} prefix states: {}\n", v->name,
+                   f.level, g_interrupt_signal.load(), s.prefixes,
+                   failed ? "a failure found before it (a shorter one may exist)"
+                          : "no verdict (the search is incomplete)");
+    else
+        fmt::print("\n== {} / race ({} level): {} ({})\n", v->name, f.level, failed ? "fail" : "pass",
+                   as_expected ? "expected" : fmt::format("UNEXPECTED: expected {}", expected.pass ? "pass" : "fail"));
     if (failed) {
         fmt::print("{}", race::failure_text(*r.failure));
         if (!expected.pass) fmt::print("  why expected: {}\n", expected.why);
@@ -187,12 +198,15 @@ int RaceCommand::run() {
                "{} interleavings checked ({} cut by sleep sets), {:.2f} s{}{}\n",
                s.prefixes, s.pairs, s.independent_pairs, s.interleavings, s.redundant, s.seconds,
                s.budget_hits ? fmt::format("; {} pairs hit --max-runs", s.budget_hits) : "",
-               s.time_hit     ? std::string("; stopped by --seconds")
+               s.interrupted  ? fmt::format("; stopped by signal {}", g_interrupt_signal.load())
+               : s.time_hit   ? std::string("; stopped by --seconds")
                : s.memory_hit ? fmt::format("; stopped: the states and pairs to race from outgrew {} MB",
                                             options.memory_budget_bytes >> 20)
                               : std::string());
+    if (stopped && (f.save || !f.emit_path.empty()))
+        fmt::print("stopped on the signal: nothing saved{}\n", f.emit_path.empty() ? "" : " or emitted");
 
-    if (failed && f.save) {
+    if (failed && f.save && !stopped) {
         const CorpusFile file = race::race_corpus_file(*v, u, fs, *r.failure, r.failure->why);
         std::uint64_t h = 0xcbf29ce484222325ull;
         for (unsigned char c : corpus_text(file)) h = (h ^ c) * 0x100000001b3ull;
@@ -206,7 +220,9 @@ int RaceCommand::run() {
         else if (!written.empty()) return usage(written);
         else fmt::print("saved {}\n", printable(path));
     }
-    if (failed && !f.emit_path.empty()) {
+    if (stopped) {
+        // --emit's files are left as they were, as --save-failures' are.
+    } else if (failed && !f.emit_path.empty()) {
         const std::string script = race::stress_script(*r.failure, u, v->name);
         if (auto e = write_output_file(f.emit_path, script); !e.empty()) return usage(e);
         const nlohmann::json predictions = race::stress_predictions(*r.failure, v->name, reproduce);
@@ -219,12 +235,14 @@ int RaceCommand::run() {
     if (!f.json_path.empty()) {
         nlohmann::json j = {{"variant", v->name}, {"level", f.level}, {"seed", seed}, {"depth", depth},
                             {"universe", universe_text(u)},
-                            {"verdict", failed ? "fail" : "pass"},
+                            {"verdict", stopped && !failed ? "none" : failed ? "fail" : "pass"},
+                            {"interrupted", stopped},
                             {"expected", expected.pass ? "pass" : "fail"}, {"as_expected", as_expected},
                             {"prefixes", s.prefixes}, {"pairs", s.pairs},
                             {"independent_pairs", s.independent_pairs},
                             {"interleavings", s.interleavings}, {"redundant", s.redundant},
                             {"seconds", s.seconds}, {"reproduce", reproduce}, {"failure", nullptr}};
+        if (stopped && !failed) j["as_expected"] = nullptr;  // no verdict to compare
         if (failed) {
             const auto& x = *r.failure;
             nlohmann::json steps = nlohmann::json::array();
@@ -239,10 +257,12 @@ int RaceCommand::run() {
         if (auto e = write_output_file(f.json_path, j.dump(2) + "\n"); !e.empty()) return usage(e);
         fmt::print("wrote {}\n", printable(f.json_path));
     }
+    if (stopped) return interrupt_exit_code();
     return as_expected ? 0 : 1;
 }
 
-std::pair<int, int> replay_corpus_file(const std::string& path) {
+std::pair<int, int> replay_corpus_file(const std::string& path, const std::string& variant,
+                                       const std::string& base) {
     const CorpusParse parsed = load_corpus(path);
     if (!parsed.file) {
         for (const auto& e : parsed.errors) fmt::print("{}\n", e.text());
@@ -253,22 +273,35 @@ std::pair<int, int> replay_corpus_file(const std::string& path) {
         fmt::print("{}\n", *bad);
         return {0, 1};
     }
+    // The lines to replay and the variant each runs on: every line on its
+    // own variant; with `variant`, its line, else its base's run on it.
+    struct Check {
+        const CorpusExpect* line;
+        std::string on, from;  // `from`: whose expectation, when not its own
+    };
+    std::vector<Check> checks;
+    for (const auto& e : f.expect)
+        if (variant.empty() || e.variant == variant) checks.push_back({&e, e.variant, ""});
+    if (!variant.empty() && checks.empty() && !base.empty())
+        for (const auto& e : f.expect)
+            if (e.variant == base) checks.push_back({&e, variant, ", " + base + "'s expectation"});
     int passed = 0, failed = 0;
-    for (const auto& e : f.expect) {
-        const Variant* v = find_variant(e.variant);
+    for (const auto& [line_of, name, from] : checks) {
+        const CorpusExpect& e = *line_of;
+        const Variant* v = find_variant(name);
         std::string error;
         int line = 0;  // the line the error is about: the race: line, else the expect: line
         std::optional<race::Prefix> prefix = v ? race::prefix_of(*v, f, error, &line) : std::nullopt;
         if (!prefix) {
-            fmt::print("FAIL  {}  {:<20} {}:{}: {}\n", printable(path), e.variant, printable(path),
+            fmt::print("FAIL  {}  {:<20} {}:{}: {}\n", printable(path), name, printable(path),
                        line ? line : e.line, v ? error : "no such variant in the concurrency build");
             failed++;
             continue;
         }
         const auto failure = race::replay_race(*v, f, *prefix, race::RaceOptions{});
         const bool ok = failure.has_value() != e.pass;
-        fmt::print("{:<5} {}  {:<20} {:<4} (expected {})\n", ok ? "ok" : "FAIL", printable(path), e.variant,
-                   failure ? "fail" : "pass", e.pass ? "pass" : "fail");
+        fmt::print("{:<5} {}  {:<20} {:<4} (expected {}{})\n", ok ? "ok" : "FAIL", printable(path), name,
+                   failure ? "fail" : "pass", e.pass ? "pass" : "fail", from);
         if (ok) {
             passed++;
             continue;
@@ -276,8 +309,9 @@ std::pair<int, int> replay_corpus_file(const std::string& path) {
         failed++;
         if (failure) fmt::print("{}", race::failure_text(*failure, "      "));
         else fmt::print("      every interleaving of the race ends where a serial order ends on {}; the file shows: {}\n",
-                        e.variant, f.shows);
-        fmt::print("      reproduce: ./daxcheck replay {}\n", shell_quoted(path));
+                        name, f.shows);
+        fmt::print("      reproduce: ./daxcheck replay {}{}\n",
+                   variant.empty() ? "" : "--variant " + shell_quoted(variant) + " ", shell_quoted(path));
     }
     return {passed, failed};
 }

@@ -30,7 +30,11 @@ private:
 
 // Replays one `race:` corpus file against each of its `expect:` variants,
 // printing one line per variant as `daxcheck replay` does; (passed, failed).
-std::pair<int, int> replay_corpus_file(const std::string& path);
+// With `variant`, only its line, else `base`'s line run on it (replay
+// --variant; cli/replay_command.h's RaceReplayer). A schedule: line that is
+// not a run of the race is one failure whatever they pick.
+std::pair<int, int> replay_corpus_file(const std::string& path, const std::string& variant = "",
+                                       const std::string& base = "");
 
 // `daxcheck emit` of a `level: fs` race file: its stress reproducer to
 // `script_out` (standard output when ""), its predictions, with the file's

@@ -37,10 +37,15 @@ struct ReplayOptions {
 int replay_command(const std::vector<std::string>& paths, const ReplayOptions& opts = {});
 
 // Replays a `race:` corpus file (property race) by its path, printing as
-// replay does; returns (passed, failed) expectations. The daxcheck binary sets
-// it to the concurrency build's (cli/race_command.h); without one a race file
+// replay does; returns (passed, failed) expectations. With `variant` ("" for
+// every expect: line) only that variant's line is replayed or, when it has
+// none, the line of `base` (its base variant, "" for none) on it, as replay
+// --variant does for other files: (0, 0) when neither has one. The file's
+// schedule: line is checked whatever they pick. The daxcheck binary sets it
+// to the concurrency build's (cli/race_command.h); without one a race file
 // fails with a message that says so.
-using RaceReplayer = std::pair<int, int> (*)(const std::string& path);
+using RaceReplayer = std::pair<int, int> (*)(const std::string& path, const std::string& variant,
+                                             const std::string& base);
 void set_race_replayer(RaceReplayer replayer);
 
 // Writes the counterexample of each failing row and of each of its

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <map>
 
+#include "engines/interrupt.h"
 #include "harness/execution.h"
 
 #include <fmt/format.h>
@@ -177,14 +178,19 @@ RaceResult race(const Variant& v, const PrefixSource& prefixes, const RaceOption
     std::uint64_t searched_after_failure = 0;
     std::optional<kshim::kernel_world> work;
     const auto go_on = [&](std::uint64_t bytes) {
-        if (options.time_budget_s > 0 && elapsed() >= options.time_budget_s) stats.time_hit = true;
+        if (interrupted()) stats.interrupted = true;
+        else if (options.time_budget_s > 0 && elapsed() >= options.time_budget_s) stats.time_hit = true;
         else if (options.memory_budget_bytes && bytes > options.memory_budget_bytes) stats.memory_hit = true;
-        return !stats.time_hit && !stats.memory_hit;
+        return !stats.time_hit && !stats.memory_hit && !stats.interrupted;
     };
     prefixes([&](const Prefix& p) {
         auto& best = result.failure;
         if (best && (p.ops.size() > best->prefix.size() || ++searched_after_failure > options.shrink_prefixes))
             return false;
+        if (interrupted()) {
+            stats.interrupted = true;
+            return false;
+        }
         if (options.time_budget_s > 0 && elapsed() >= options.time_budget_s) {
             stats.time_hit = true;
             return false;

@@ -85,6 +85,9 @@ struct RaceStats {
     std::uint64_t budget_hits = 0;        // pairs whose run budget stopped them
     bool time_hit = false;
     bool memory_hit = false;  // the prefix source's states and pairs outgrew memory_budget_bytes
+    // SIGINT/SIGTERM (engines/interrupt.h), checked where the time budget is:
+    // between prefixes and while the prefix source builds its states.
+    bool interrupted = false;
     double seconds = 0;
 };
 

@@ -70,6 +70,16 @@ for schedule in "A" "A A A A B B B A A" "A A A A A A A A"; do
     check "replay of a race file with schedule '$schedule' fails" 1 "$bin" replay "$tmp/bad-schedule.dax"
     want "it names the file, the line and the variant" "bad-schedule.dax:$line: 'schedule:' is not a run of the race on v6.2" "$tmp/out"
 done
+# replay --variant (a port checked against the corpus in CI) replays a race
+# file on that variant and checks its schedule: it used to skip race files.
+check "replay --variant of a broken schedule fails" 1 "$bin" replay --variant v6.15 "$tmp/bad-schedule.dax"
+want "it names the schedule: line" "bad-schedule.dax:$line: 'schedule:' is not a run of the race on v6.2" "$tmp/out"
+check "replay --variant replays a race file on it" 0 "$bin" replay --variant v6.15 "$lost"
+want "one line, for that variant" "^ok    .*race-lost-share-update.dax  v6.15 .*fail (expected fail)" "$tmp/out"
+if grep -q ' v6.2 ' "$tmp/out"; then echo "FAIL replay --variant v6.15 replayed another variant's line"; fails=$((fails + 1)); fi
+check "replay --variant with no line for it skips the file" 0 "$bin" replay --variant v10 "$lost"
+want "it says why" "^skip  .*race-lost-share-update.dax  v10 .*no expect: line for it" "$tmp/out"
+check "replay --variant checks the schedule of a file with no line for it" 1 "$bin" replay --variant v10 "$tmp/bad-schedule.dax"
 fsrace="$src/corpus/race-fs-read-faults-of-reflinked-block.dax"
 line=$(grep -n '^schedule:' "$fsrace" | cut -d: -f1)
 sed "s/^schedule: .*/schedule: A A A A B B B/" "$fsrace" >"$tmp/bad-fs-schedule.dax"

@@ -89,6 +89,17 @@ jq -e '.summary.cells == 1' "$tmp/sig.json" >/dev/null || fail "explore: the cel
 [ -z "$(ls -A "$tmp/sig-corpus" 2>/dev/null)" ] || fail "explore: saved counterexamples after a signal"
 grep -q "reproduce: ./daxcheck explore --variant v7.2 --variant v6.2 --property drain --profile reflink --files 3.* --classes 1" \
     "$tmp/sig.out" || fail "explore: no whole-run reproduce line"
+# race stops at its next prefix state: the prefixes it checked, no verdict
+# unless it had found a failure, JSON marked interrupted, nothing saved.
+signalled INT "daxcheck race:" "$bin" race --variant pre-reflink --level fs --depth 4 --files 3 --pfns 4 \
+    --offsets 4 --seed 1 --save-failures --corpus-dir "$tmp/race-sig-corpus"
+[ "$rc" -eq 130 ] && echo "ok   race SIGINT exits 130" || fail "race SIGINT: exit $rc, wanted 130"
+grep -q "interrupted by signal 2 after [0-9]* prefix states" "$tmp/sig.out" || fail "race SIGINT: no interrupted line"
+grep -q "stopped on the signal: nothing saved" "$tmp/sig.out" || fail "race SIGINT: does not say nothing was saved"
+grep -q "reproduce: ./daxcheck race --variant pre-reflink --level fs --depth 4 --seed 1" "$tmp/sig.out" \
+    || fail "race SIGINT: no reproduce line"
+jq -e '.interrupted == true' "$tmp/sig.json" >/dev/null || fail "race SIGINT: no JSON marked interrupted"
+[ -z "$(ls -A "$tmp/race-sig-corpus" 2>/dev/null)" ] || fail "race: saved a race file after a signal"
 # A second signal, of the other kind, kills at once: no interrupted line, no
 # JSON (the first one's handler left both signals at their default action).
 signalled "INT TERM" "daxcheck explore:" "$bin" explore --variant v6.2 --property drain --profile reflink \
