@@ -26,4 +26,9 @@ std::string small_universe_note(std::size_t passed_expected_fails, const model::
         passed_expected_fails, passed_expected_fails == 1 ? "" : "s", fmt::join(smaller, ", "));
 }
 
+std::string other_orders_text(bool universe_given) {
+    if (universe_given) return " (only in this universe: a universe flag turns off the walks at other PMD orders)";
+    return " (a passing cell also walks PMD orders 2 and 9, a tenth and a hundredth as many)";
+}
+
 }  // namespace daxcheck

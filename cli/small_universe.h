@@ -1,5 +1,6 @@
 // What a run in a universe smaller than its command's default says about
-// the cells that were expected to fail and passed.
+// the cells that were expected to fail and passed, and what run's and
+// swarm's headers say of the walks at other PMD orders.
 #pragma once
 
 #include <cstddef>
@@ -17,5 +18,10 @@ namespace daxcheck {
 // the smaller dimensions. The verdicts stay as they are (still unexpected).
 std::string small_universe_note(std::size_t passed_expected_fails, const model::Universe& used,
                                 const model::Universe& command_default);
+
+// The end of run's and swarm's header line about their walks: without
+// universe flags, that passing cells also walk PMD orders 2 and 9
+// (engines/order_walks.h); with one, that they walk only the universe given.
+std::string other_orders_text(bool universe_given);
 
 }  // namespace daxcheck

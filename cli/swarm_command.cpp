@@ -262,10 +262,10 @@ int SwarmCommand::run() const {
         fmt::print("daxcheck swarm: walk seed {}, universe {}\n\n", *walk_seed_,
                    universe_flags(run.cell.universe));
     else
-        fmt::print("daxcheck swarm: seed {}, {} thread{}, {} per cell, universe {}\n\n",
+        fmt::print("daxcheck swarm: seed {}, {} thread{}, {} per cell{}, universe {}\n\n",
                    run.cell.seed, threads_, threads_ == 1 ? "" : "s",
                    walks_ ? fmt::format("{} walks", *walks_) : fmt::format("{:g} s", seconds_),
-                   universe_flags(run.cell.universe));
+                   other_orders_text(run.universe_given), universe_flags(run.cell.universe));
     std::fflush(stdout);  // the seed survives a kill when stdout is a file or pipe
     install_interrupt_handlers();
     fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>9} {:>12} {:>11} {:>9}\n", "variant",

@@ -8,6 +8,11 @@ check "run as expected exits 0" 0 "$bin" run --seed 3 --tests 50 --classes 1
 # with a note naming what is smaller than the default; none at the default.
 check "tiny universe: pass unexpected" 1 "$bin" run --variant v7.1 --property refinement --profile exclusive --pfns 1 --walks 0 --tests 5
 want "tiny universe: note" "note: 1 cell expected to fail passed in a universe smaller than the default (--pfns 1 < 4)" "$tmp/out"
+# A universe flag turns off the walks at other PMD orders: the header says so.
+check "a universe flag: walks in that universe only" 0 "$bin" run --variant v6.2 --property refinement --profile exclusive --pfns 4 --walks 10 --tests 5
+want "the header says the other orders are off" "swarm walks per cell (only in this universe: a universe flag turns off the walks at other PMD orders)" "$tmp/out"
+check "swarm without universe flags: other orders" 0 "$bin" swarm --variant v6.2 --property refinement --profile exclusive --walks 10
+want "the header says the other orders are walked" "10 walks per cell (a passing cell also walks PMD orders 2 and 9" "$tmp/out"
 check "default universe: fails as expected" 0 "$bin" run --variant v7.1 --property refinement --profile exclusive --walks 0 --classes 1
 if grep -q "^note:" "$tmp/out"; then echo "FAIL default universe: a small-universe note"; fails=$((fails + 1)); fi
 check "tiny explore: pass unexpected" 1 "$bin" explore --variant v7.1 --property refinement --profile exclusive --pfns 1
