@@ -54,6 +54,16 @@ for dir in 'a;b' 'q"x' 'b\x' 'a${HOME}b'; do
     cp "$src/examples/my_patch.cpp" "$tmp/$dir/my.cpp"
     refused "$tmp/$dir/my.cpp" "a path with"
 done
+# A name ending in a newline: $(basename) would drop it and name the
+# neighbour without it (both exist here).
+cp "$src/examples/my_patch.cpp" "$tmp/nl.cpp"
+cp "$src/examples/my_patch.cpp" "$tmp/nl.cpp"$'\n'
+set +e
+"$dax" --port "$tmp/nl.cpp"$'\n' list >"$tmp/refused.txt" 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 2 ] && grep -qF -- "daxcheck: --port $tmp/nl.cpp\n: a path with a newline" "$tmp/refused.txt" ||
+    { cat "$tmp/refused.txt"; fail "--port of a name ending in a newline: exit $rc"; }
 # The same file twice, under two spellings: refused by name before any build.
 set +e
 "$dax" --port "$src/examples/my_patch.cpp" --port "$src/examples/../examples/my_patch.cpp" list >"$tmp/twice.txt" 2>&1
