@@ -173,8 +173,10 @@ void replay_file(const CorpusFile& f, const Variant* only, const Variant* base, 
             n.failed += failed;
             if (only && passed + failed == 0)
                 skip(f, only->name,
-                     base ? fmt::format("no expect: line for it or its base {} (its schedule: line holds)", base->name)
-                          : "no expect: line for it, and it names no base (its schedule: line holds)",
+                     base ? fmt::format("no expect: line for it or its base {} (its race and schedule: lines were "
+                                        "checked on the variant the schedule records)", base->name)
+                          : "no expect: line for it, and it names no base (--base VARIANT; its race and schedule: "
+                            "lines were checked on the variant the schedule records)",
                      n);
             return;
         }
@@ -335,7 +337,7 @@ int replay_command(const std::vector<std::string>& given, const ReplayOptions& o
             }
             for (const auto& e : parsed.file->expect) named.insert(e.variant);
             if (opts.base && parsed.file->race) {  // two operations at once: race/ replays those
-                skip(*parsed.file, only->name, "a race: file is not compared with a base (./daxcheck race --variant)", n);
+                skip(*parsed.file, only->name, "a race: file is not compared with a base (./daxcheck replay --variant V FILE replays it on V)", n);
                 continue;
             }
             if (opts.base) diffs.push_back(diff_file(*parsed.file, *only, *base));

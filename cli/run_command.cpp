@@ -296,7 +296,7 @@ void print_cell_details(const RunRow& r, const char* test_word) {
 void print_run_header(const RunOptions& opts) {
     fmt::print("daxcheck run: seed {}, {} tests and then {} swarm walks per cell{}, universe {}\n\n",
                opts.cell.seed, opts.cell.tests, opts.walks,
-               opts.walks ? other_orders_text(opts.universe_given) : "", universe_flags(opts.cell.universe));
+               opts.walks ? other_orders_text(opts.universe_given, opts.walks) : "", universe_flags(opts.cell.universe));
     std::fflush(stdout);  // the seed survives a kill when stdout is a file or pipe
 }
 

@@ -5,6 +5,8 @@
 
 #include <vector>
 
+#include "engines/order_walks.h"
+
 namespace daxcheck {
 
 std::string small_universe_note(std::size_t passed_expected_fails, const model::Universe& used,
@@ -26,9 +28,12 @@ std::string small_universe_note(std::size_t passed_expected_fails, const model::
         passed_expected_fails, passed_expected_fails == 1 ? "" : "s", fmt::join(smaller, ", "));
 }
 
-std::string other_orders_text(bool universe_given) {
+std::string other_orders_text(bool universe_given, std::uint64_t walks) {
     if (universe_given) return " (only in this universe: a universe flag turns off the walks at other PMD orders)";
-    return " (a passing cell also walks PMD orders 2 and 9, a tenth and a hundredth as many)";
+    std::string text;
+    for (const OrderWalks& o : other_pmd_orders(walks ? walks : 1000))
+        text += fmt::format("{}{} at PMD order {}", text.empty() ? "" : ", ", o.walks, o.universe.pmd_order);
+    return " (a passing cell also walks " + text + ")";
 }
 
 }  // namespace daxcheck

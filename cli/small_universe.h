@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "model/universe.h"
@@ -20,8 +21,10 @@ std::string small_universe_note(std::size_t passed_expected_fails, const model::
                                 const model::Universe& command_default);
 
 // The end of run's and swarm's header line about their walks: without
-// universe flags, that passing cells also walk PMD orders 2 and 9
-// (engines/order_walks.h); with one, that they walk only the universe given.
-std::string other_orders_text(bool universe_given);
+// universe flags, how many walks a passing cell also takes at PMD orders 2
+// and 9 (engines/order_walks.h) for `walks` walks of its own universe (0:
+// walks for a time, which take other_pmd_orders(1000)'s); with one, that
+// they walk only the universe given.
+std::string other_orders_text(bool universe_given, std::uint64_t walks);
 
 }  // namespace daxcheck

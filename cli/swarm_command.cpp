@@ -265,7 +265,7 @@ int SwarmCommand::run() const {
         fmt::print("daxcheck swarm: seed {}, {} thread{}, {} per cell{}, universe {}\n\n",
                    run.cell.seed, threads_, threads_ == 1 ? "" : "s",
                    walks_ ? fmt::format("{} walks", *walks_) : fmt::format("{:g} s", seconds_),
-                   other_orders_text(run.universe_given), universe_flags(run.cell.universe));
+                   other_orders_text(run.universe_given, walks_.value_or(0)), universe_flags(run.cell.universe));
     std::fflush(stdout);  // the seed survives a kill when stdout is a file or pipe
     install_interrupt_handlers();
     fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>9} {:>12} {:>11} {:>9}\n", "variant",

@@ -12,7 +12,9 @@ want "tiny universe: note" "note: 1 cell expected to fail passed in a universe s
 check "a universe flag: walks in that universe only" 0 "$bin" run --variant v6.2 --property refinement --profile exclusive --pfns 4 --walks 10 --tests 5
 want "the header says the other orders are off" "swarm walks per cell (only in this universe: a universe flag turns off the walks at other PMD orders)" "$tmp/out"
 check "swarm without universe flags: other orders" 0 "$bin" swarm --variant v6.2 --property refinement --profile exclusive --walks 10
-want "the header says the other orders are walked" "10 walks per cell (a passing cell also walks PMD orders 2 and 9" "$tmp/out"
+want "the header says the other orders are walked" "10 walks per cell (a passing cell also walks 1 at PMD order 2, 1 at PMD order 9)" "$tmp/out"
+check "swarm for a time: the other orders' fixed walks" 0 "$bin" swarm --variant v6.2 --property refinement --profile exclusive --seconds 0.2
+want "the header gives their numbers" "0.2 s per cell (a passing cell also walks 100 at PMD order 2, 10 at PMD order 9)" "$tmp/out"
 check "default universe: fails as expected" 0 "$bin" run --variant v7.1 --property refinement --profile exclusive --walks 0 --classes 1
 if grep -q "^note:" "$tmp/out"; then echo "FAIL default universe: a small-universe note"; fails=$((fails + 1)); fi
 check "tiny explore: pass unexpected" 1 "$bin" explore --variant v7.1 --property refinement --profile exclusive --pfns 1

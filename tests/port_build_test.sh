@@ -39,17 +39,22 @@ set -e
 # path CMake cannot carry (';' splits its lists; a quote or a backslash).
 : >"$tmp/empty.cpp"
 printf '\n \t\n' >"$tmp/blank.cpp"
-refused() {  # refused FILE MESSAGE
+refused_as() {  # refused_as FILE TEXT: --port FILE exits 2, saying TEXT, before any build
     set +e
     "$dax" --port "$1" list >"$tmp/refused.txt" 2>&1
     local rc=$?
     set -e
-    [ "$rc" -eq 2 ] && grep -qF -- "daxcheck: --port $1: $2" "$tmp/refused.txt" &&
+    [ "$rc" -eq 2 ] && grep -qF -- "$2" "$tmp/refused.txt" &&
         ! grep -q "CMake Error" "$tmp/refused.txt" || { cat "$tmp/refused.txt"; fail "--port $1: exit $rc"; }
 }
+refused() { refused_as "$1" "daxcheck: --port $1: $2"; }  # refused FILE MESSAGE
 refused "$tmp/empty.cpp" "the file is empty"
 refused "$tmp/blank.cpp" "the file is empty"
-for dir in 'a;b' 'q"x' 'b\x' 'a${HOME}b'; do
+refused "$tmp" "not a regular file"
+# Names that look like options are names (grep, dirname and basename got them as options).
+cp "$src/examples/my_patch.cpp" "$tmp/-x;.cpp"
+(cd "$tmp" && refused "-x;.cpp" "a path with ';'")
+for dir in 'a;b' 'q"x' 'b\x' 'a${HOME}b' 'a$ENV{HOME}b' 'a$CACHE{X}b'; do
     mkdir "$tmp/$dir"
     cp "$src/examples/my_patch.cpp" "$tmp/$dir/my.cpp"
     refused "$tmp/$dir/my.cpp" "a path with"
@@ -58,12 +63,9 @@ done
 # neighbour without it (both exist here).
 cp "$src/examples/my_patch.cpp" "$tmp/nl.cpp"
 cp "$src/examples/my_patch.cpp" "$tmp/nl.cpp"$'\n'
-set +e
-"$dax" --port "$tmp/nl.cpp"$'\n' list >"$tmp/refused.txt" 2>&1
-rc=$?
-set -e
-[ "$rc" -eq 2 ] && grep -qF -- "daxcheck: --port $tmp/nl.cpp\n: a path with a newline" "$tmp/refused.txt" ||
-    { cat "$tmp/refused.txt"; fail "--port of a name ending in a newline: exit $rc"; }
+refused_as "$tmp/nl.cpp"$'\n' "daxcheck: --port $tmp/nl.cpp\n: a path with a newline"
+# A missing one is named with its newline shown, not as its neighbour.
+refused_as "$tmp/my.cpp"$'\n' "daxcheck: --port: no such file: $tmp/my.cpp\n"
 # The same file twice, under two spellings: refused by name before any build.
 set +e
 "$dax" --port "$src/examples/my_patch.cpp" --port "$src/examples/../examples/my_patch.cpp" list >"$tmp/twice.txt" 2>&1
@@ -90,6 +92,11 @@ run_args=(run --property refinement --profile reflink --seed 1 --tests 20 --walk
 grep -q "example-cow-entry" "$tmp/ro.txt" || fail "the port's cells are missing"
 [ -z "$(find "$tmp/checkout" -newer "$tmp/marker" -print -quit)" ] || fail "something was written into the checkout"
 ls "$tmp/cache"/port-*/build/daxcheck >/dev/null || fail "the port binary is not in the cache"
+# With CDPATH exported, cd prints the directory it found: the path must not
+# take it in (it did: "a path with a newline", or another directory's file).
+(cd "$(dirname "$tmp")" && CDPATH="$(dirname "$tmp")" "$dax" --port "$(basename "$tmp")/my.cpp" list \
+    >"$tmp/cdpath.txt" 2>&1) && grep -q "example-cow-entry" "$tmp/cdpath.txt" ||
+    { cat "$tmp/cdpath.txt"; fail "--port of a relative path with CDPATH set"; }
 
 # A port file that registers no variant (comments only) builds, and is then
 # refused by name: the call would otherwise run without the port.

@@ -80,6 +80,12 @@ if grep -q ' v6.2 ' "$tmp/out"; then echo "FAIL replay --variant v6.15 replayed 
 check "replay --variant with no line for it skips the file" 0 "$bin" replay --variant v10 "$lost"
 want "it says why" "^skip  .*race-lost-share-update.dax  v10 .*no expect: line for it" "$tmp/out"
 check "replay --variant checks the schedule of a file with no line for it" 1 "$bin" replay --variant v10 "$tmp/bad-schedule.dax"
+# A race that cannot be built (a pfn outside the universe) fails too, not a
+# skip that says its lines were checked (helper-21's finding).
+race_line=$(grep -n '^race:' "$lost" | cut -d: -f1)
+sed "s/^race: .*/race: associate A 0 pfn=7 order=0 shared=1 || associate B 0 pfn=7 order=0 shared=1/" "$lost" >"$tmp/bad-race.dax"
+check "replay --variant of a race that cannot be built, with no line for it" 1 "$bin" replay --variant v10 "$tmp/bad-race.dax"
+want "it names the race: line" "bad-race.dax:$race_line: " "$tmp/out"
 fsrace="$src/corpus/race-fs-read-faults-of-reflinked-block.dax"
 line=$(grep -n '^schedule:' "$fsrace" | cut -d: -f1)
 sed "s/^schedule: .*/schedule: A A A A B B B/" "$fsrace" >"$tmp/bad-fs-schedule.dax"
