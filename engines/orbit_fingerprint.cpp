@@ -68,11 +68,48 @@ OrbitFingerprint::OrbitFingerprint(const std::vector<Relabelling>& labels, const
       // Every pfn of a new execution is the same idle page: its parts name
       // no file and no pfn.
       idle_parts_(pfn_parts(initial, 0)),
-      pfn_scratch_(labels.size()),
+      idle_key_(pfn_key(initial, 0)),
+      zeros_(labels.size()),
       base_files_(initial.model().universe.files),
       base_sums_(labels.size()),
       child_sums_(labels.size()) {
     if (pfns_ * labels_.size() <= cache_entries) base_pfn_.resize(pfns_ * labels_.size());
+    const std::size_t memo = labels_.size() <= kMemoLabels ? labels_.size() : 0;
+    pfn_memo_.reset(kMemoBits, memo);
+    position_memo_.reset(kMemoBits, memo);
+}
+
+const OrbitFingerprint::Sum* OrbitFingerprint::pfn_hashes(const Execution& e, model::Pfn p) {
+    const PfnKey key = pfn_key(e, p);
+    if (std::equal(key.words.begin() + 1, key.words.end(), idle_key_.words.begin() + 1))
+        return zeros_.data();  // pfn_parts would be idle_parts_: pfn_hash is zero
+    bool hit = false;
+    Sum* out = pfn_memo_.find(key, hit, labels_.size());
+    if (hit) return out;
+    const PfnParts parts = pfn_parts(e, p);
+    for (std::size_t g = 0; g < labels_.size(); g++) out[g] = pfn_hash(parts, g, p);
+    return out;
+}
+
+const OrbitFingerprint::Sum* OrbitFingerprint::position_hashes(model::FileId f,
+                                                               model::PageOffset offset,
+                                                               const model::Slot* slot,
+                                                               void* const* entry) {
+    PositionKey key;
+    key.words[0] = offset;
+    key.words[1] = std::uint64_t{f} | std::uint64_t{slot != nullptr} << 8 |
+                   std::uint64_t{entry != nullptr} << 9;
+    if (slot) {
+        key.words[1] |= static_cast<std::uint64_t>(slot->kind) << 16 |
+                        std::uint64_t{slot->shared} << 24 | static_cast<std::uint64_t>(slot->order) << 32;
+        key.words[2] = slot->pfn;
+    }
+    if (entry) key.words[3] = reinterpret_cast<std::uintptr_t>(*entry);
+    bool hit = false;
+    Sum* out = position_memo_.find(key, hit, labels_.size());
+    if (hit) return out;
+    for (std::size_t g = 0; g < labels_.size(); g++) out[g] = position_hash(g, f, offset, slot, entry);
+    return out;
 }
 
 OrbitFingerprint::Sum OrbitFingerprint::pfn_hash(const PfnParts& parts, std::size_t g,
@@ -104,7 +141,7 @@ OrbitFingerprint::Sum OrbitFingerprint::position_hash(std::size_t g, model::File
 }
 
 void OrbitFingerprint::add_slot_diff(std::vector<Sum>& sums, const Execution& child,
-                                     SlotRef slot) const {
+                                     SlotRef slot) {
     const auto f = static_cast<model::FileId>(slot.file);
     const FileHashes& base = base_files_[f];
     const std::size_t n = sums.size();
@@ -116,7 +153,8 @@ void OrbitFingerprint::add_slot_diff(std::vector<Sum>& sums, const Execution& ch
     const model::Slot* now = find_small(child.model().files[f].slots, slot.offset);
     void* const* entry = find_small(child.world().i_pages[f], slot.offset);
     if (!now && !entry) return;
-    for (std::size_t g = 0; g < n; g++) sums[g].add(position_hash(g, f, slot.offset, now, entry));
+    const Sum* h = position_hashes(f, slot.offset, now, entry);
+    for (std::size_t g = 0; g < n; g++) sums[g].add(h[g]);
 }
 
 void OrbitFingerprint::sums_of(const Execution& e, std::vector<Sum>& sums, bool base) {
@@ -124,13 +162,11 @@ void OrbitFingerprint::sums_of(const Execution& e, std::vector<Sum>& sums, bool 
     std::fill(sums.begin(), sums.end(), Sum{});
     const bool keep_pfns = base && cached();
     for (model::Pfn p = 0; p < pfns_; p++) {
-        const PfnParts parts = pfn_parts(e, p);
-        // An idle pfn adds nothing under any relabelling (pfn_hash: zero).
-        if (parts == idle_parts_ && !keep_pfns) continue;
+        // An idle pfn's hashes are zero under every relabelling (pfn_hash).
+        const Sum* h = pfn_hashes(e, p);
         for (std::size_t g = 0; g < n; g++) {
-            const Sum h = pfn_hash(parts, g, p);
-            sums[g].add(h);
-            if (keep_pfns) base_pfn_[p * n + g] = h;
+            sums[g].add(h[g]);
+            if (keep_pfns) base_pfn_[p * n + g] = h[g];
         }
     }
     for (std::size_t i = 0; i < e.model().files.size(); i++) {
@@ -143,10 +179,10 @@ void OrbitFingerprint::sums_of(const Execution& e, std::vector<Sum>& sums, bool 
         for_each_position(e.model().files[f], e.world().i_pages[f],
                           [&](model::PageOffset o, const model::Slot* slot, void* const* entry) {
                               if (kept) kept->positions.push_back(o);
+                              const Sum* h = position_hashes(f, o, slot, entry);
                               for (std::size_t g = 0; g < n; g++) {
-                                  const Sum h = position_hash(g, f, o, slot, entry);
-                                  sums[g].add(h);
-                                  if (kept) kept->hashes.push_back(h);
+                                  sums[g].add(h[g]);
+                                  if (kept) kept->hashes.push_back(h[g]);
                               }
                           });
     }
@@ -154,9 +190,7 @@ void OrbitFingerprint::sums_of(const Execution& e, std::vector<Sum>& sums, bool 
 
 const OrbitFingerprint::Sum* OrbitFingerprint::base_pfn_hashes(model::Pfn p) {
     if (cached()) return &base_pfn_[p * labels_.size()];
-    const PfnParts parts = pfn_parts(*base_, p);
-    for (std::size_t g = 0; g < labels_.size(); g++) pfn_scratch_[g] = pfn_hash(parts, g, p);
-    return pfn_scratch_.data();
+    return pfn_hashes(*base_, p);
 }
 
 void OrbitFingerprint::set_base(const Execution& e) {
@@ -174,12 +208,11 @@ Fingerprint OrbitFingerprint::of(const Execution& e) {
 Fingerprint OrbitFingerprint::child(const Execution& child, SlotRef slot) {
     child_sums_ = base_sums_;
     for (model::Pfn p : child.step_pfns()) {
-        const PfnParts now = pfn_parts(child, p);
         const Sum* before = base_pfn_hashes(p);
-        for (std::size_t g = 0; g < labels_.size(); g++) {
-            child_sums_[g].subtract(before[g]);
-            child_sums_[g].add(pfn_hash(now, g, p));
-        }
+        for (std::size_t g = 0; g < labels_.size(); g++) child_sums_[g].subtract(before[g]);
+        // After: base_pfn_hashes may use the same memo slot or scratch.
+        const Sum* after = pfn_hashes(child, p);
+        for (std::size_t g = 0; g < labels_.size(); g++) child_sums_[g].add(after[g]);
     }
     if (slot.file >= 0) add_slot_diff(child_sums_, child, slot);
     return orbit(child_sums_);

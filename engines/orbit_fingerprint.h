@@ -21,10 +21,12 @@
 // (|G| relabellings), as for engines/fingerprint_set.h's hashes of bytes.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
 #include "engines/fingerprint_set.h"
+#include "engines/hash_memo.h"
 #include "engines/state_pack.h"
 
 namespace daxcheck {
@@ -76,7 +78,7 @@ private:
                       const model::Slot* slot, void* const* entry) const;
     // Moves `sums` from the base's component at `slot`'s position (from
     // base_files_) to the child's.
-    void add_slot_diff(std::vector<Sum>& sums, const Execution& child, SlotRef slot) const;
+    void add_slot_diff(std::vector<Sum>& sums, const Execution& child, SlotRef slot);
     // The sums of `e`; for the base (`base`), keeping its components'
     // hashes in base_pfn_ and base_files_.
     void sums_of(const Execution& e, std::vector<Sum>& sums, bool base);
@@ -87,8 +89,30 @@ private:
     const std::vector<Relabelling>& labels_;
     std::size_t pfns_;
     PfnParts idle_parts_;  // an initial pfn's
+    // The hashes of pfn `p` of `e` under every relabelling, [g], from
+    // pfn_memo_ when it holds them. Valid until the next call.
+    const Sum* pfn_hashes(const Execution& e, model::Pfn p);
+    // The same for the position (f, offset) holding `slot` and `entry`.
+    const Sum* position_hashes(model::FileId f, model::PageOffset offset, const model::Slot* slot,
+                               void* const* entry);
     // The base's pfn hashes, [p * relabellings + g], when cached.
-    std::vector<Sum> base_pfn_, pfn_scratch_;
+    std::vector<Sum> base_pfn_;
+    // What a position's hashes are computed from: its file and offset, and
+    // what is there (a model slot's fields, an xarray entry's value).
+    struct PositionKey {
+        std::array<std::uint64_t, 4> words{};
+        friend bool operator==(const PositionKey&, const PositionKey&) = default;
+    };
+    // Component hashes by key (engines/hash_memo.h); off past kMemoLabels
+    // relabellings, whose hashes would not fit in a cache.
+    static constexpr unsigned kMemoBits = 11;
+    static constexpr std::size_t kMemoLabels = 16;
+    HashMemo<PfnKey, Sum> pfn_memo_;
+    HashMemo<PositionKey, Sum> position_memo_;
+    // An idle pfn's key but for words[0] (its pfn), and its hashes (zero):
+    // idle pfns are most of a wide universe and stay out of the memo.
+    PfnKey idle_key_;
+    std::vector<Sum> zeros_;
     // The base's positions per file, in offset order, and their hashes,
     // [i * relabellings + g].
     struct FileHashes {

@@ -7,6 +7,7 @@
 #include <array>
 #include <compare>
 #include <numeric>
+#include <stdexcept>
 #include <type_traits>
 
 namespace daxcheck {
@@ -473,6 +474,40 @@ PfnParts pfn_parts(const Execution& e, model::Pfn p) {
     page_fields(io, static_cast<const kshim::page&>(e.world().memmap[p]));
     parts.rest = io.done();
     return parts;
+}
+
+namespace {
+
+// page_fields() as the words of a PfnKey, each field's value as it is.
+struct KeyIo {
+    PfnKey& key;
+    const kshim::folio* memmap;
+    std::size_t n = 2;  // after p and the pfn number
+
+    void put(std::uint64_t w) {
+        if (n < PfnKey::kWords) key.words[n] = w;
+        n++;
+    }
+    template <class T>
+    void number(T v) { put(static_cast<std::uint64_t>(v)); }
+    void mapping(const kshim::address_space* m) { put(reinterpret_cast<std::uintptr_t>(m)); }
+    void pgmap(const kshim::dev_pagemap* m) { put(reinterpret_cast<std::uintptr_t>(m)); }
+    void page_pointer(const kshim::page* p) {
+        put(p ? 1 + static_cast<std::uint64_t>(static_cast<const kshim::folio*>(p) - memmap) : 0);
+    }
+};
+
+}  // namespace
+
+PfnKey pfn_key(const Execution& e, model::Pfn p) {
+    PfnKey key;
+    key.words[0] = p;
+    key.words[1] = pfn_number(e.model().pfns[p], e.misuse_tainted(p));
+    KeyIo io{key, e.world().memmap.data()};
+    page_fields(io, static_cast<const kshim::page&>(e.world().memmap[p]));
+    // Known when inlined: a field added to page_fields() must widen the key.
+    if (io.n != PfnKey::kWords) throw std::logic_error("pfn_key: page_fields() changed: update PfnKey::kWords");
+    return key;
 }
 
 std::uint64_t relabelled_entry(const void* e, const Relabelling& r) {

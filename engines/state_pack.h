@@ -10,6 +10,7 @@
 // equality and never look at a pfn's value).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -97,6 +98,18 @@ struct PfnParts {
     friend bool operator==(const PfnParts&, const PfnParts&) = default;
 };
 PfnParts pfn_parts(const Execution& e, model::Pfn p);
+
+// What pfn_parts(e, p) is computed from, word for word: p, its pins, misuse
+// taint and share flag, and every page field page_fields() lists, pointers
+// by value and compound_head as a pfn (so two executions' keys compare).
+// Equal keys give equal parts: engines/orbit_fingerprint.cpp keeps a pfn's
+// hashes by key. Time: one read of each field, no hashing.
+struct PfnKey {
+    static constexpr std::size_t kWords = 9;
+    std::array<std::uint64_t, kWords> words{};
+    friend bool operator==(const PfnKey&, const PfnKey&) = default;
+};
+PfnKey pfn_key(const Execution& e, model::Pfn p);
 
 // An xarray entry's value as pack_state writes it under `r`: a DAX entry's
 // pfn relabelled; zero-page, empty and non-value entries as they are.

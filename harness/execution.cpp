@@ -317,10 +317,6 @@ RefcountView Execution::refcount(model::Pfn pfn) const {
     return variant_->refcount(pfn);
 }
 
-long Execution::first_misuse(model::Pfn pfn) const {
-    return pfn < first_misuse_.size() ? first_misuse_[pfn] : 0;
-}
-
 std::string Execution::raw_fields(model::Pfn pfn) const {
     if (pfn >= world_.memmap.size()) return "(outside the memmap)";
     const kshim::page& page = world_.memmap[pfn];

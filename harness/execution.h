@@ -84,7 +84,9 @@ public:
     // (kEarlierMisuse in a state the explorer restored).
     // From then on the model no longer describes the port at that pfn: the
     // model ignores a misuse, the port does not.
-    long first_misuse(model::Pfn pfn) const;
+    long first_misuse(model::Pfn pfn) const {
+        return pfn < first_misuse_.size() ? first_misuse_[pfn] : 0;
+    }
     // Whether a misuse touched `pfn` before, and setting it when the explorer
     // restores a state: the step number is not part of a state, so a pfn an
     // earlier misuse touched gets kEarlierMisuse.
