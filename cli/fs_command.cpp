@@ -299,14 +299,31 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                 ro.reflink = profile == Profile::Reflink;
                 ro.time_budget_s = time_budget_s;
                 const auto start = std::chrono::steady_clock::now();
-                const auto r = fslevel::search(*v, *p, o.universe, ro);
+                // Out of memory before the budget (a budget above `ulimit -v`)
+                // is an error row, as at the function level, not an abort.
+                bool out_of_memory = false;
+                fslevel::ReachResult r;
+                try {
+                    r = fslevel::search(*v, *p, o.universe, ro);
+                } catch (const std::bad_alloc&) {
+                    out_of_memory = true;
+                }
                 const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                 const Expectation e = fs_expectation_for(*v, p->name, to_string(profile));
                 const bool failed = r.sequence.has_value();
                 // A cell a signal cut short claims nothing, unless it failed.
                 if (r.interrupted && !failed) break;
                 cells++;
-                unexpected += failed == e.pass;
+                // A search stopped before depth 1 checked nothing: never a pass.
+                const std::string error =
+                    out_of_memory ? fmt::format("out of memory before the memory budget ({} MB) was reached: "
+                                                "give a smaller --memory-budget", memory_budget_mb)
+                    : !failed && r.depth_completed == 0
+                        ? fmt::format("nothing checked: the search stopped before depth 1 was complete{}",
+                                      r.time_hit ? " (time budget reached)" : r.memory_hit ? " (memory budget reached)"
+                                      : r.budget_hit ? " (state budget reached)" : "")
+                        : "";
+                unexpected += !error.empty() || failed == e.pass;
                 // Only an exhausted search speaks for the universe: one a budget or the
                 // depth limit cut short may have passed for want of time or depth.
                 passed_fails += !failed && !e.pass && r.exhausted;
@@ -315,13 +332,18 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                                 daxcheck_prefix({v}), shell_quoted(v->name), p->name, to_string(profile), budgets);
                 nlohmann::json cell = {{"variant", v->name}, {"property", p->name},
                                        {"profile", to_string(profile)}, {"level", "fs"},
-                                       {"verdict", failed ? "fail" : "pass"},
-                                       {"expected", e.pass ? "pass" : "fail"}, {"as_expected", failed != e.pass},
+                                       {"verdict", !error.empty() ? "error" : failed ? "fail" : "pass"},
+                                       {"expected", e.pass ? "pass" : "fail"},
+                                       {"as_expected", error.empty() && failed != e.pass},
                                        {"states", r.states}, {"depth_completed", r.depth_completed},
                                        {"exhausted", r.exhausted}, {"state_budget_reached", r.budget_hit},
                                        {"time_budget_reached", r.time_hit},
                                        {"memory_budget_reached", r.memory_hit}, {"reproduce", reproduce}};
-                if (failed) {
+                if (!error.empty()) {
+                    fmt::print("== {} / {} / {} (filesystem level): error: {} ({} states, {:.2f} s)\n", v->name,
+                               p->name, to_string(profile), error, r.states, s);
+                    cell["error"] = error;
+                } else if (failed) {
                     fmt::print("== {} / {} / {} (filesystem level): shortest counterexample, {} operations ({})\n",
                                v->name, p->name, to_string(profile), r.sequence->size(),
                                e.pass ? "UNEXPECTED" : "expected");
@@ -582,6 +604,13 @@ int emit_command(const std::string& path, const std::string& variant_name,
                           {"at_unmount_may", at_unmount_may},
                           {"kernel_expect", expect}};
     std::string error;
+    // The predictions first: a script whose predictions could not be
+    // written would be run by ./daxcheck kernel without them (a failed
+    // script leaves only predictions, which nothing runs).
+    if (!predictions_out.empty() && !write_json_file(doc, predictions_out, error)) {
+        fmt::print(stderr, "daxcheck: emit: {}\n", error);
+        return 2;
+    }
     if (script_out.empty() || script_out == "-") {
         fmt::print("{}", script.text);
     } else {
@@ -591,10 +620,6 @@ int emit_command(const std::string& path, const std::string& variant_name,
             fmt::print(stderr, "daxcheck: emit: {}\n", e);
             return 2;
         }
-    }
-    if (!predictions_out.empty() && !write_json_file(doc, predictions_out, error)) {
-        fmt::print(stderr, "daxcheck: emit: {}\n", error);
-        return 2;
     }
     return 0;
 }
@@ -678,18 +703,34 @@ int reach_command(const std::vector<std::string>& paths, unsigned depth, std::ui
                 }
             }
             const auto start = std::chrono::steady_clock::now();
-            const auto found = fslevel::search(*v, *p, u, o);
+            // reach has no memory budget: a --max-states past what the
+            // machine holds runs out of memory, an error here, not an abort.
+            fslevel::ReachResult found;
+            bool out_of_memory = false;
+            try {
+                found = fslevel::search(*v, *p, u, o);
+            } catch (const std::bad_alloc&) {
+                out_of_memory = true;
+            }
             const double s =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             fmt::print("{} on {} ({}): class \"{}\", universe {}\n", path, v->name, p->name,
                        o.target_class, universe_flags(u));
-            if (found.too_wide) {
+            if (out_of_memory) {
+                fmt::print("  error: out of memory after {:.1f} s: give a smaller --max-states or --depth\n", s);
+                problems++;
+            } else if (found.too_wide) {
                 fmt::print("  not searched: the universe has more than {} filesystem operations per state\n",
                            fslevel::kMaxSearchOperations);
             } else if (found.sequence) {
                 fmt::print("  reachable through the filesystem, {} operations ({} states, {:.1f} s):\n",
                            found.sequence->size(), found.states, s);
                 for (const auto& op : *found.sequence) fmt::print("    {}\n", fslevel::to_text(op));
+            } else if (found.depth_completed == 0 && !found.exhausted) {
+                fmt::print("  error: nothing checked: the search stopped before depth 1 was complete{} "
+                           "({} states, {:.1f} s)\n", found.budget_hit ? " (state budget reached)" : "",
+                           found.states, s);
+                problems++;
             } else {
                 fmt::print("  not reachable through the filesystem up to depth {}{} ({} states, {:.1f} s)\n",
                            found.depth_completed,

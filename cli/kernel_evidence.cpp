@@ -51,11 +51,25 @@ bool KernelEvidence::add_kernel_json(const std::string& path, std::string& error
         error = fmt::format("--kernel-json {}: no \"results\" list (write it with ./daxcheck kernel --json)", path);
         return false;
     }
-    for (const auto& r : doc["results"]) {
+    // A field that is there must have its type: value() would throw.
+    std::size_t index = 0, with_input = 0;
+    const auto text = [&](const nlohmann::json& r, const char* key, std::string& out) {
+        if (!r.contains(key)) return true;
+        if (r[key].is_string()) {
+            out = r[key].get<std::string>();
+            return true;
+        }
+        error = fmt::format("--kernel-json {}: results[{}].{} is not a string", path, index, key);
+        return false;
+    };
+    for (; index < doc["results"].size(); index++) {
+        const auto& r = doc["results"][index];
         if (!r.is_object() || !r.contains("input") || !r["input"].is_string()) continue;
+        with_input++;
+        std::string kernel = "?", verdict = "?";
+        if (!text(r, "kernel", kernel) || !text(r, "verdict", verdict)) return false;
         const auto parsed = load_corpus(r["input"].get<std::string>());
         if (!parsed.file || !parsed.file->fs_level) continue;
-        std::string kernel = r.value("kernel", std::string("?"));
         if (r.contains("release") && r["release"].is_string())
             kernel += " (" + r["release"].get<std::string>() + ")";
         // What it printed (kind, function, step), then the comparison with the port.
@@ -71,7 +85,12 @@ bool KernelEvidence::add_kernel_json(const std::string& path, std::string& error
                                       str("identified_function"), str("step"));
             }
         add(key_of(parsed.file->universe, parsed.file->fs_operations()),
-            {kernel, (events.empty() ? "nothing" : events) + "; " + r.value("verdict", std::string("?")), path});
+            {kernel, (events.empty() ? "nothing" : events) + "; " + verdict, path});
+    }
+    if (with_input == 0) {
+        error = fmt::format("--kernel-json {}: no result names its \"input\" (write it with ./daxcheck kernel --json)",
+                            path);
+        return false;
     }
     return true;
 }

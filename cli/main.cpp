@@ -182,10 +182,13 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         "emit", "write the xfs_io reproducer of a filesystem-level corpus file, and the port's "
                 "predicted warnings per step (for ./daxcheck kernel)");
     std::string emit_file, emit_variant, emit_script, emit_predictions;
-    emit->add_option("file", emit_file, "a corpus file with `level: fs`")->required();
-    emit->add_option("--variant", emit_variant, "the port that predicts (default: the first expect: line's)");
-    emit->add_option("--script", emit_script, "where the script goes (default: standard output)");
-    emit->add_option("--predictions", emit_predictions, "where the predictions JSON goes");
+    emit->add_option("file", emit_file, "a corpus file with `level: fs`")->required()->check(flag_checks::name());
+    emit->add_option("--variant", emit_variant, "the port that predicts (default: the first expect: line's)")
+        ->check(flag_checks::name());
+    emit->add_option("--script", emit_script, "where the script goes (default: standard output)")
+        ->check(flag_checks::name());
+    emit->add_option("--predictions", emit_predictions, "where the predictions JSON goes")
+        ->check(flag_checks::name());
     bool emit_calls = false;
     emit->add_flag("--calls", emit_calls, "print each operation with the calls it derives instead");
 
@@ -202,11 +205,13 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
 
     auto* replay_cmd = app.add_subcommand("replay", "replay corpus files, check expected verdicts");
     std::vector<std::string> replay_paths;
-    replay_cmd->add_option("paths", replay_paths, "corpus files or directories (default: corpus/)");
+    replay_cmd->add_option("paths", replay_paths, "corpus files or directories (default: corpus/)")
+        ->check(flag_checks::name());
     ReplayOptions replay_opts;
     replay_cmd->add_option("--variant", replay_opts.variant,
                            "replay every file against this variant, with its base's expectations "
-                           "where the file has none for it");
+                           "where the file has none for it")
+        ->check(flag_checks::name());
     replay_cmd->add_option("--base", replay_opts.base,
                            "with --variant: compare it with VARIANT (default: its own base) file by "
                            "file, by failure class")

@@ -8,7 +8,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <cstdio>
 #include <filesystem>
+#include <optional>
+#include <string_view>
 
 #include "harness/printable.h"
 
@@ -55,10 +58,32 @@ std::string write_through(const std::string& path, std::string_view content) {
     return err ? cannot(path, err) : "";
 }
 
+// The descriptor of this process a path names (/dev/stdout, /dev/stderr,
+// /dev/fd/N, /proc/self/fd/N), if it names one. Written through that
+// descriptor where it stands: opened again by name it would be truncated,
+// and a regular file behind it would lose the output already written there.
+std::optional<int> own_descriptor(const std::string& path) {
+    if (path == "/dev/stdout") return 1;
+    if (path == "/dev/stderr") return 2;
+    for (const char* prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+        const std::string_view p(path);
+        if (!p.starts_with(prefix) || p.size() == std::strlen(prefix)) continue;
+        int fd = 0;
+        for (char c : p.substr(std::strlen(prefix))) {
+            if (c < '0' || c > '9' || fd > 100000) return std::nullopt;
+            fd = fd * 10 + (c - '0');
+        }
+        return fd;
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::string output_path_problem(const std::string& flag, const std::string& path) {
     if (path.empty()) return flag + ": needs a file name, not \"\"";
+    if (const auto fd = own_descriptor(path))  // written through it (write_output_file)
+        return ::fcntl(*fd, F_GETFD) < 0 ? flag + ": " + cannot(path, errno) : "";
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0) {
         if (S_ISDIR(st.st_mode)) return fmt::format("{}: {} is a directory", flag, printable(path));
@@ -115,6 +140,13 @@ bool same_file(const std::string& a, const std::string& b) {
 }
 
 std::string write_output_file(const std::string& path, std::string_view content, Existing existing) {
+    if (const auto fd = own_descriptor(path); fd && existing == Existing::Replace) {
+        std::fflush(stdout);  // what was printed before comes first
+        std::fflush(stderr);
+        if (::fcntl(*fd, F_GETFD) < 0) return cannot(path, errno);
+        const int err = write_all(*fd, content);
+        return err ? cannot(path, err) : "";
+    }
     struct stat st {};
     const bool exists = ::stat(path.c_str(), &st) == 0;
     if (exists && existing == Existing::Keep) return "exists";

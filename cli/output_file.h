@@ -24,7 +24,10 @@ bool same_file(const std::string& a, const std::string& b);
 
 enum class Existing { Replace, Keep };
 
-// Writes `content` to `path`. A symlink is followed (its target is written,
+// Writes `content` to `path`. A name of one of this process's descriptors
+// (/dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N) is written through
+// that descriptor where it stands, after stdout and stderr are flushed (a
+// regular file behind it keeps what was printed before). A symlink is followed (its target is written,
 // the link stays); an existing device or FIFO is written through in place (a
 // FIFO without a reader is an error, not a hang); a regular file, or a new
 // name, gets a temporary file in the same directory, flushed to disk and

@@ -18,4 +18,10 @@ inline std::string shell_quoted(std::string_view word) {
     return out + "'";
 }
 
+// A file name as a command's argument: quoted, and "./" before one that
+// starts with '-', which the command would read as an option.
+inline std::string shell_path(std::string_view path) {
+    return shell_quoted(!path.empty() && path.front() == '-' ? "./" + std::string(path) : std::string(path));
+}
+
 }  // namespace daxcheck

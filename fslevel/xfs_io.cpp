@@ -1,5 +1,6 @@
 #include "fslevel/xfs_io.h"
 
+#include "harness/printable.h"
 #include "model/overloaded.h"
 
 #include <fmt/format.h>
@@ -126,7 +127,9 @@ Script xfs_io_script(const std::vector<Op>& ops, const model::Universe& u, const
         "xfs_io -c \"extsize 2m\" \"$MNT\" 2>/dev/null || true  # PMD-aligned allocations for new files\n"
         "{}"
         "echo \"daxcheck: end\"\n",
-        title, source, u.pmd_order, body);
+        // Comment lines: a newline in a file's name or shows: line would end
+        // the comment and run the rest as a command.
+        printable(title), printable(source), u.pmd_order, body);
     return s;
 }
 

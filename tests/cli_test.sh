@@ -22,6 +22,16 @@ want "tiny explore: note" "note: 1 cell expected to fail passed in a universe sm
 # Cut short by the depth limit, the search does not speak for the universe.
 check "tiny explore to depth 3: pass unexpected" 1 "$bin" explore --variant v7.1 --property refinement --profile exclusive --pfns 1 --depth 3
 if grep -q "^note:" "$tmp/out"; then echo "FAIL explore to depth 3: a small-universe note"; fails=$((fails + 1)); fi
+# --json /dev/stdout into a file: the JSON follows the text, and what the
+# file held stays (it was renamed over: the text and the earlier lines lost).
+echo "earlier line" >"$tmp/log"
+"$bin" run --variant v6.2 --property refinement --profile exclusive --tests 5 --walks 10 --json /dev/stdout \
+    >>"$tmp/log" 2>/dev/null
+if grep -q "^earlier line" "$tmp/log" && grep -q "^daxcheck run: seed" "$tmp/log" && grep -q '"results"' "$tmp/log"; then
+    echo "ok   --json /dev/stdout appends to the file behind stdout"
+else
+    echo "FAIL --json /dev/stdout >> log lost the log's lines or the text"; head -3 "$tmp/log"; fails=$((fails + 1))
+fi
 check "bad flag exits 2" 2 "$bin" run --no-such-flag
 grep -q "no-such-flag" "$tmp/err" || { echo "FAIL bad flag not named"; fails=$((fails + 1)); }
 check "unknown variant exits 2" 2 "$bin" run --variant v99

@@ -53,6 +53,16 @@ echo '{"results": 3}' > "$tmp/bad.json"
 check "a --kernel-json that is not kernel results" 2 "$bin" run --level fs --variant v6.2 --report \
     --reports-dir "$tmp/reports" --kernel-json "$tmp/bad.json"
 want "names the file" "bad.json" "$tmp/err"
+# A field of the wrong type is a usage error naming it (it aborted: a JSON
+# type_error), and a file none of whose results names an input is refused.
+echo "{\"results\": [{\"input\": \"$saved\", \"kernel\": 5, \"verdict\": \"agree\"}]}" > "$tmp/typed.json"
+check "a --kernel-json whose kernel is a number" 2 "$bin" run --level fs --variant v6.2 --profile reflink \
+    --property drain --seed 1 --report --reports-dir "$tmp/reports" --kernel-json "$tmp/typed.json"
+want "names the field" "typed.json: results\[0\].kernel is not a string" "$tmp/err"
+echo '{"results": [{"variant": "v6.2"}]}' > "$tmp/other.json"
+check "a --kernel-json of another command" 2 "$bin" run --level fs --variant v6.2 --profile reflink \
+    --property drain --seed 1 --report --reports-dir "$tmp/reports" --kernel-json "$tmp/other.json"
+want "says no result names an input" "other.json: no result names its \"input\"" "$tmp/err"
 check "--kernel-json without --report" 2 "$bin" run --level fs --kernel-json "$tmp/kernel.json"
 # The page count (contract section 8): the 6.2 finding the kernels BUG on at unmount.
 check "emit predicts the clear_inode BUG" 0 "$bin" emit "$src/corpus/fs-v6.2-pte-fault-under-shared-pmd-bugs-at-unmount.dax" \
@@ -81,6 +91,19 @@ want "emit reflinks" 'reflink $MNT/A 0 0 1048576' "$tmp/r.sh"
 want "predictions name the warning" '"condition": "page->mapping"' "$tmp/p.json"
 want "predictions carry kernel lines" '"kernel": "6.1"' "$tmp/p.json"
 sh -n "$tmp/r.sh" || { echo "FAIL emitted script is not valid sh"; fails=$((fails + 1)); }
+# The input's name and shows: line go into comment lines: a newline in them
+# must not end the comment (it ran the rest as a command, as root).
+evil="$tmp/x"$'\n'"touch PWNED #.dax"
+cp "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax" "$evil"
+check "emit of a file whose name holds a newline" 0 "$bin" emit "$evil" --variant v6.0 --script "$tmp/evil.sh" \
+    --predictions "$tmp/evil.json"
+if grep -q "^touch" "$tmp/evil.sh"; then echo "FAIL the file name became a command in the script"; fails=$((fails + 1)); fi
+# Predictions that cannot be written leave no script behind to run without them.
+check "emit with predictions to /dev/full" 2 "$bin" emit "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax" \
+    --script "$tmp/orphan.sh" --predictions /dev/full
+[ ! -e "$tmp/orphan.sh" ] || { echo "FAIL a script was written without its predictions"; fails=$((fails + 1)); }
+check "emit --script ''" 2 "$bin" emit "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax" --script ""
+check "replay --variant ''" 2 "$bin" replay --variant "" "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax"
 check "emit of a function-level file (kernel: skipped)" 3 "$bin" emit "$src/corpus/three-owners-one-pfn.dax"
 want "emit names the file" "three-owners-one-pfn.dax: not a filesystem-level file" "$tmp/err"
 check "reach" 0 "$bin" reach "$src/corpus/v6.15-stale-index-reads-as-shared.dax" --depth 3

@@ -80,6 +80,21 @@ if grep -q ' v6.2 ' "$tmp/out"; then echo "FAIL replay --variant v6.15 replayed 
 check "replay --variant with no line for it skips the file" 0 "$bin" replay --variant v10 "$lost"
 want "it says why" "^skip  .*race-lost-share-update.dax  v10 .*no expect: line for it" "$tmp/out"
 check "replay --variant checks the schedule of a file with no line for it" 1 "$bin" replay --variant v10 "$tmp/bad-schedule.dax"
+# A line of a port this binary lacks is skipped, as in other corpus files
+# (it failed: "no such variant in the concurrency build").
+sed "s/^expect: v6.2 fail/port: my_patch.cpp\nexpect: my-patch fail\nexpect: v6.2 fail/" "$lost" >"$tmp/port-race.dax"
+check "replay of a race file naming a port this binary lacks" 0 "$bin" replay "$tmp/port-race.dax"
+want "the port's line is skipped" "^skip  .*port-race.dax  my-patch .*not in this binary (an out-of-tree port)" "$tmp/out"
+want "the other lines replay" "^ok    .*port-race.dax  v6.2 " "$tmp/out"
+# A failing file whose name starts with '-': its reproduce line runs (the
+# name was read as an option).
+sed 's/^expect: v6.2 fail/expect: v6.2 pass/' "$lost" >"$tmp/-flipped.dax"
+(cd "$tmp" && "$bin" replay -- -flipped.dax >"$tmp/out" 2>&1)
+line=$(grep -m1 'reproduce: ' "$tmp/out" | sed 's/^ *reproduce: //; s#^\./daxcheck ##')
+# shellcheck disable=SC2086
+(cd "$tmp" && "$bin" $line >/dev/null 2>&1); rc=$?
+[ "$rc" -eq 1 ] && echo "ok   the reproduce line of a file named -flipped.dax runs" \
+    || { echo "FAIL the reproduce line '$line' exits $rc, wanted 1"; fails=$((fails + 1)); }
 # A race that cannot be built (a pfn outside the universe) fails too, not a
 # skip that says its lines were checked (helper-21's finding).
 race_line=$(grep -n '^race:' "$lost" | cut -d: -f1)

@@ -149,7 +149,19 @@ if ! ldd "$bin" | grep -q libasan; then
     [ "$rc" -le 1 ] && grep -q "stopped by --seconds" "$tmp/out" && awk -v t="$secs" 'BEGIN { exit !(t < 6) }' \
         && echo "ok   race --seconds 3 holds while building pairs ($secs s)" \
         || { fail "race --seconds 3 in a wide universe: exit $rc after $secs s"; tail -3 "$tmp/out" "$tmp/err"; }
+    # Out of memory before its budget (the default 4096 MB over a smaller
+    # cap): an error row at the filesystem level too, not an abort.
+    (ulimit -v $((800 * 1024)); "$bin" explore --level fs --variant v6.2 --property refinement --profile exclusive \
+        --depth 12 --max-states 4294967296 --files 3 --pfns 8 --offsets 8 --time-budget 60 >"$tmp/out" 2>"$tmp/err")
+    rc=$?
+    [ "$rc" -eq 1 ] && grep -q "error: out of memory before the memory budget" "$tmp/out" \
+        && echo "ok   explore --level fs out of memory is an error row" \
+        || { fail "explore --level fs out of memory: exit $rc"; tail -3 "$tmp/out" "$tmp/err"; }
 fi
+# A search that stopped before depth 1 checked nothing: an error, never a pass.
+check "explore --level fs stopped at depth 0" 1 "$bin" explore --level fs --variant v6.2 --property refinement \
+    --profile exclusive --max-states 1
+want "it says nothing was checked" "error: nothing checked: the search stopped before depth 1" "$tmp/out"
 
 echo "$((fails == 0 ? 1 : 0)) passed, $fails failed"
 [ "$fails" -eq 0 ]
