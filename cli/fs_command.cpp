@@ -29,6 +29,7 @@
 #include "fslevel/reachability.h"
 #include "fslevel/xfs_io.h"
 #include "harness/op_text.h"
+#include "harness/printable.h"
 #include "impl/expectations.h"
 #include "impl/fault/fault_path.h"
 
@@ -466,12 +467,18 @@ int emit_command(const std::string& path, const std::string& variant_name,
                            "operations have an xfs_io form\n", path);
         return 3;  // ./daxcheck kernel: skipped, not failed (kernel/reproducers.py)
     }
+    if (f.universe.pmd_order > fslevel::kMaxScriptPmdOrder && !calls) {
+        fmt::print(stderr, "{}: pmd-order {}: the script's model page (2 MiB >> pmd-order) would be smaller "
+                           "than a 4 KiB kernel page: emit needs pmd-order {} or less (--calls still works)\n",
+                   printable(path), f.universe.pmd_order, fslevel::kMaxScriptPmdOrder);
+        return 2;
+    }
     const std::string name = variant_name.empty() ? f.expect.front().variant : variant_name;
     const Variant* v = find_variant(name);
     if (!v) {
         std::string known;
         for (const auto& x : variants()) known += (known.empty() ? "" : ", ") + x.name;
-        fmt::print(stderr, "daxcheck: emit: unknown variant '{}' (known: {})\n", name, known);
+        fmt::print(stderr, "daxcheck: emit: unknown variant '{}' (known: {})\n", printable(name), known);
         return 2;
     }
     std::string why;

@@ -402,7 +402,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
             !e.empty())
             return usage(e);
     if (!kernel_jsons.empty() && (level != "fs" || !reporting))
-        return usage("--kernel-json goes with --level fs and --report (or `report --level fs`)");
+        return usage("--kernel-json goes with `run --level fs --report`");
     if (level == "fs") {
         if (auto e = fs_level_refuses(*run, {"--tests", "--classes", "--base", "--no-minimise"});
             !e.empty())

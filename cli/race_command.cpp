@@ -21,6 +21,7 @@
 #include "race/race_corpus.h"
 #include "race/race_text.h"
 #include "race/stress_script.h"
+#include "fslevel/xfs_io.h"
 
 namespace race_cli {
 
@@ -130,6 +131,10 @@ int RaceCommand::run() {
     const std::string predictions_path = emit_predictions_path(f.emit_path);
     if (!f.emit_path.empty()) {
         if (!fs) return usage("--emit: the stress reproducer is filesystem operations: give --level fs");
+        if (u.pmd_order > fslevel::kMaxScriptPmdOrder)
+            return usage(fmt::format("--emit: --pmd-order {}: a model page would be smaller than a kernel page "
+                                     "(2 MiB >> pmd-order); the stress reproducer needs --pmd-order {} or less",
+                                     u.pmd_order, fslevel::kMaxScriptPmdOrder));
         if (predictions_path.empty())
             return usage(fmt::format("--emit {}: the stress reproducer's name ends in .sh (its predictions "
                                      "go beside it, FILE.sh -> FILE.json, as ./daxcheck kernel reads them)",

@@ -35,12 +35,17 @@ namespace fs = std::filesystem;
 
 // The .dax files a command-line path stands for; errors for paths that are
 // neither a file nor a directory with .dax files.
-std::vector<std::string> expand(const std::string& path, std::vector<CorpusError>& errors) {
+// `skipped` counts the directory's entries corpus_files_in skipped.
+std::vector<std::string> expand(const std::string& path, std::vector<CorpusError>& errors,
+                                std::size_t& skipped) {
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
-        auto files = corpus_files_in(path, ec);
+        std::size_t here = 0;
+        auto files = corpus_files_in(path, ec, &here);
+        skipped += here;
         if (ec) errors.push_back({path, 0, "cannot list the directory: " + ec.message()});
-        else if (files.empty()) errors.push_back({path, 0, "no .dax files in this directory"});
+        else if (files.empty() && here == 0) errors.push_back({path, 0, "no .dax files in this directory"});
+        else if (files.empty()) errors.push_back({path, 0, "no readable .dax file in this directory"});
         return files;
     }
     if (!fs::exists(path, ec)) {
@@ -251,7 +256,8 @@ std::string sequence_key(const std::string& property, const model::Universe& u,
 // FIFO, a socket, a directory, a symlink loop or a dangling link) and a file
 // that cannot be read are skipped with a line naming them, never opened: a
 // FIFO would block the read forever.
-std::vector<std::string> corpus_files_in(const std::string& dir, std::error_code& ec) {
+std::vector<std::string> corpus_files_in(const std::string& dir, std::error_code& ec,
+                                         std::size_t* skipped) {
     std::vector<std::string> files;
     fs::directory_iterator it(dir, ec), end;
     for (; !ec && it != end; it.increment(ec)) {
@@ -259,6 +265,8 @@ std::vector<std::string> corpus_files_in(const std::string& dir, std::error_code
         if (p.extension() != ".dax") continue;
         std::error_code st_ec;
         const fs::file_status st = it->status(st_ec);  // through symlinks
+        const bool readable = !st_ec && st.type() == fs::file_type::regular && ::access(p.c_str(), R_OK) == 0;
+        if (!readable && skipped) ++*skipped;
         if (st_ec) {
             fmt::print("skipped {}: {}\n", printable(p.string()), st_ec.message());
         } else if (st.type() != fs::file_type::regular) {
@@ -313,6 +321,11 @@ int replay_command(const std::vector<std::string>& given, const ReplayOptions& o
             return 2;
         }
         base = base_for(run, *only);
+        if (base == only) {  // every file would compare the variant with itself
+            fmt::print(stderr, "daxcheck: replay --base {}: that is --variant's own; give another variant\n",
+                       printable(only->name));
+            return 2;
+        }
     }
     std::vector<std::string> paths = given;
     if (paths.empty()) {
@@ -326,7 +339,9 @@ int replay_command(const std::vector<std::string>& given, const ReplayOptions& o
     std::set<std::string> named;  // variants some expect: line names
     for (const auto& path : paths) {
         std::vector<CorpusError> errors;
-        const auto files = expand(path, errors);
+        std::size_t skipped = 0;
+        const auto files = expand(path, errors, skipped);
+        n.skipped += static_cast<int>(skipped);
         for (const auto& e : errors) {
             fmt::print("{}\n", e.text());
             n.failed++;
@@ -379,16 +394,25 @@ int replay_command(const std::vector<std::string>& given, const ReplayOptions& o
 }
 
 bool write_corpus_file(const std::string& dir, const std::string& name, const std::string& text) {
-    const std::string result = write_output_file((fs::path(dir) / name).string(), text, Existing::Keep);
-    if (result == "exists") {
-        fmt::print("kept {}/{} (already there)\n", printable(dir), name);
-    } else if (!result.empty()) {
-        fmt::print(stderr, "daxcheck: {}\n", result);
-        return false;
-    } else {
-        fmt::print("saved {}/{}\n", printable(dir), name);
+    // The callers save only sequences the directory does not hold: a file
+    // already at the name holds another (one edited by hand, say), or is no
+    // corpus file. The sequence goes under the next free NAME-k.dax instead.
+    const std::string stem = fs::path(name).stem().string();
+    for (int k = 1; k <= 100; k++) {
+        const std::string file = k == 1 ? name : fmt::format("{}-{}.dax", stem, k);
+        const std::string result = write_output_file((fs::path(dir) / file).string(), text, Existing::Keep);
+        if (result == "exists") continue;
+        if (!result.empty()) {
+            fmt::print(stderr, "daxcheck: {}\n", result);
+            return false;
+        }
+        fmt::print("saved {}/{}{}\n", printable(dir), file,
+                   k == 1 ? "" : fmt::format(" ({} is another file)", name));
+        return true;
     }
-    return true;
+    fmt::print(stderr, "daxcheck: cannot save {}/{}: it and {}-2 .. {}-100.dax all hold other files\n",
+               printable(dir), name, stem, stem);
+    return false;
 }
 
 std::string corpus_file_name(const RunRow& row) {

@@ -17,7 +17,9 @@ std::string default_corpus_dir();
 
 // The *.dax regular files in `dir`, sorted; anything else named *.dax is
 // skipped with a printed line naming it. `ec` is set when `dir` cannot be listed.
-std::vector<std::string> corpus_files_in(const std::string& dir, std::error_code& ec);
+// `skipped`, when given, counts the lines printed.
+std::vector<std::string> corpus_files_in(const std::string& dir, std::error_code& ec,
+                                         std::size_t* skipped = nullptr);
 
 struct ReplayOptions {
     // --variant NAME: replay every file against this variant only, with its
@@ -57,8 +59,10 @@ void set_race_replayer(RaceReplayer replayer);
 bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, const std::string& dir,
                    const std::string& command);
 
-// Writes `text` to DIR/NAME unless a file is already there (kept); prints
-// "saved ..." or "kept ...". False, with the error printed, when it cannot.
+// Writes `text`, a sequence DIR does not hold yet, to DIR/NAME, or to the
+// first free NAME-2.dax .. NAME-100.dax when another file has that name (one
+// edited by hand, say); prints "saved ...". False, with the error printed,
+// when it cannot.
 bool write_corpus_file(const std::string& dir, const std::string& name, const std::string& text);
 
 // The name --save-failures gives a failing row's counterexample:

@@ -24,7 +24,13 @@ struct Script {
     std::vector<std::string> skipped;
 };
 
-// `title` and `source` go into the header comment.
+// A model PMD entry is 2 MiB on the kernel, so a model page is 2 MiB >>
+// pmd-order: a kernel page (4 KiB) or more only up to this order. Callers
+// refuse a universe past it (the offsets would not be page-aligned).
+inline constexpr unsigned kMaxScriptPmdOrder = 9;
+
+// `title` and `source` go into the header comment (control characters
+// escaped, so neither can end the comment).
 Script xfs_io_script(const std::vector<Op>& ops, const model::Universe& u, const std::string& title,
                      const std::string& source);
 

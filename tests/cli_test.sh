@@ -97,6 +97,12 @@ saved=$(ls "$tmp"/xcorpus/v10-only-postdec--refinement--reflink--*.dax 2>/dev/nu
 check "explore-saved file replays" 0 "$bin" replay "$tmp/xcorpus"
 check "explore --save-failures again" 0 "$bin" explore --variant v10-only-postdec --property refinement --profile reflink $tiny --save-failures --corpus-dir "$tmp/xcorpus"
 grep -q "already in" "$tmp/out" || { echo "FAIL explore saved the same counterexample twice"; fails=$((fails + 1)); }
+# A file edited by hand under the saved name holds another sequence: the
+# counterexample is saved beside it, not reported as "kept (already there)".
+mkdir "$tmp/edited" && cp "$saved" "$tmp/edited/" && edited="$tmp/edited/$(basename "$saved")"
+sed -i '/^[a-z]* [A-Z] [0-9]/{x;s/^/x/;/^x$/{x;d};x}' "$edited"  # drops the first operation line
+check "explore --save-failures beside an edited file" 0 "$bin" explore --variant v10-only-postdec --property refinement --profile reflink $tiny --save-failures --corpus-dir "$tmp/edited"
+want "saved under the next name" "saved .*$(basename "$saved" .dax)-2.dax ($(basename "$saved") is another file)" "$tmp/out"
 # --save-failures keeps every class a cell found, each in its own file that
 # replays as failing (v6.15 refinement exclusive has two: free -> Shared, and
 # dax_folio_put's reference count warning).

@@ -102,6 +102,9 @@ if grep -q "^touch" "$tmp/evil.sh"; then echo "FAIL the file name became a comma
 check "emit with predictions to /dev/full" 2 "$bin" emit "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax" \
     --script "$tmp/orphan.sh" --predictions /dev/full
 [ ! -e "$tmp/orphan.sh" ] || { echo "FAIL a script was written without its predictions"; fails=$((fails + 1)); }
+sed 's/pmd-order=[0-9]*/pmd-order=12/' "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax" >"$tmp/p12.dax"
+check "emit of a pmd-order 12 file (pages below 4 KiB)" 2 "$bin" emit "$tmp/p12.dax" --script "$tmp/p12.sh"
+want "it says why" "emit needs pmd-order 9 or less" "$tmp/err"
 check "emit --script ''" 2 "$bin" emit "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax" --script ""
 check "replay --variant ''" 2 "$bin" replay --variant "" "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax"
 check "emit of a function-level file (kernel: skipped)" 3 "$bin" emit "$src/corpus/three-owners-one-pfn.dax"
