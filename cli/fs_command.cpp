@@ -632,18 +632,20 @@ int emit_command(const std::string& path, const std::string& variant_name,
 }
 
 int reach_command(const std::vector<std::string>& paths, unsigned depth, std::uint64_t max_states) {
-    int problems = 0;
+    // `bad_input`: a file reach cannot read (exit 2, as emit and replay's
+    // parser say); `problems`: a search or replay that did not hold (exit 1).
+    int problems = 0, bad_input = 0;
     for (const auto& path : paths) {
         std::error_code ec;
         if (std::filesystem::is_directory(path, ec)) {
             fmt::print(stderr, "daxcheck: reach: {} is a directory: name the files (corpus/v6.15-*.dax)\n", path);
-            problems++;
+            bad_input++;
             continue;
         }
         const CorpusParse parsed = load_corpus(path);
         if (!parsed.file) {
             for (const auto& e : parsed.errors) fmt::print(stderr, "{}\n", e.text());
-            problems++;
+            bad_input++;
             continue;
         }
         const CorpusFile& f = *parsed.file;
@@ -747,7 +749,7 @@ int reach_command(const std::vector<std::string>& paths, unsigned depth, std::ui
             }
         }
     }
-    return problems ? 1 : 0;
+    return bad_input ? 2 : problems ? 1 : 0;
 }
 
 }  // namespace daxcheck

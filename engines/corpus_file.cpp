@@ -217,6 +217,11 @@ public:
             return error(line, fmt::format("'kernel:' takes KERNEL clean, KERNEL warns FUNCTION... or "
                                            "KERNEL bugs FUNCTION..., not '{}'", value));
         }
+        // One observation per kernel, as one expectation per variant.
+        for (const auto& other : file_.kernel)
+            if (other.kernel == k.kernel)
+                return error(line, fmt::format("kernel {} observed twice (also on line {}): keep one "
+                                               "'kernel:' line per kernel", printable(k.kernel), other.line));
         file_.kernel.push_back(std::move(k));
     }
 
@@ -411,6 +416,9 @@ private:
     // Range first (clearer than the model's wording), then the model's
     // precondition, walking the model state as replay will.
     void check_legality() {
+        if (!file_.fs_level && !file_.kernel.empty())
+            return error(file_.kernel.front().line,
+                         "'kernel:' goes with 'level: fs' (a running kernel runs filesystem operations)");
         if (file_.fs_level) return check_fs_legality();
         const Property* property = find_property(file_.property);
         const m::Universe& u = file_.universe;

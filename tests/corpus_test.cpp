@@ -92,6 +92,9 @@ const BadCase kBadCases[] = {
     {"fs-unknown-level.dax", 2, "unknown level 'block' (known: function, fs)"},
     {"fs-fault-past-end-of-file.dax", 7, "past the end of A (0 pages): the fault gets SIGBUS"},
     {"byte-order-mark.dax", 1, "starts with a UTF-8 byte-order mark (bytes EF BB BF)"},
+    // kernel: lines (what a running kernel did): one per kernel, fs files only.
+    {"fs-kernel-twice.dax", 8, "kernel 6.1 observed twice (also on line 7)"},
+    {"kernel-on-function-level.dax", 6, "'kernel:' goes with 'level: fs'"},
 };
 
 }  // namespace

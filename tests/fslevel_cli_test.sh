@@ -128,5 +128,9 @@ check "explore --level fs refuses a universe too wide" 2 "$bin" explore --level 
 # A directory is a usage error (exit 2), as for emit.
 check "reach a directory" 2 "$bin" reach "$src/corpus"
 want "reach names the directory" "is a directory" "$tmp/err"
+# A file reach cannot read is a usage error, as for emit (it was exit 1).
+printf 'universe: files=2\n' >"$tmp/broken.dax"
+check "reach a malformed file" 2 "$bin" reach "$tmp/broken.dax"
+want "reach names the file" "broken.dax:" "$tmp/err"
 echo "$((fails == 0 ? 1 : 0)) passed, $fails failed"
 [ "$fails" -eq 0 ]
