@@ -152,9 +152,10 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         c->add_option("--json", json_path, "also write the results as JSON to FILE")
             ->check(flag_checks::name());
         uflags.add_to(*c);
-        c->add_flag("--save-failures", save, "save each new shrunk counterexample as a corpus file");
+        auto* saving = c->add_flag("--save-failures", save, "save each new shrunk counterexample as a corpus file");
         c->add_option("--corpus-dir", corpus_dir, "where --save-failures writes (default: corpus/)")
-            ->check(flag_checks::name());
+            ->check(flag_checks::name())
+            ->needs(saving);
         c->add_option("--reports-dir", reports_dir, "where the report goes (default: reports/)")
             ->check(flag_checks::name());
         c->add_option("--kernel-json", kernel_jsons,
@@ -264,8 +265,8 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     explore->add_option("--json", x_json, "also write the results as JSON to FILE")
         ->check(flag_checks::name());
     x_uflags.add_to(*explore, default_explore_universe());
-    explore->add_flag("--save-failures", x_save,
-                      "save each new shortest counterexample as a corpus file");
+    auto* x_saving = explore->add_flag("--save-failures", x_save,
+                                       "save each new shortest counterexample as a corpus file");
     std::string x_level = "function";
     std::uint64_t x_max_states = 200000;
     explore->add_option("--level", x_level, "function or fs (filesystem operations, SPEC 8)")
@@ -274,7 +275,8 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32));
     explore->add_option("--corpus-dir", x_corpus_dir,
                         "where --save-failures writes (default: corpus/)")
-        ->check(flag_checks::name());
+        ->check(flag_checks::name())
+        ->needs(x_saving);
 
     if (auto e = flag_checks::unknown_subcommand(app, argc, argv); !e.empty()) return usage(e);
     try {

@@ -109,9 +109,10 @@ void RaceCommand::add_to(CLI::App& app) {
                          "FILE.sh (the name ends in .sh) and its predictions beside it to FILE.json "
                          "(neither may be --json's file)")
         ->check(flag_checks::name());
-    command_->add_flag("--save-failures", f.save, "save the failure as a race: corpus file");
+    auto* saving = command_->add_flag("--save-failures", f.save, "save the failure as a race: corpus file");
     command_->add_option("--corpus-dir", f.corpus_dir, "where --save-failures writes (default: corpus/)")
-        ->check(flag_checks::name());
+        ->check(flag_checks::name())
+        ->needs(saving);
     f.universe.add_to(*command_, race::default_race_universe());
 }
 

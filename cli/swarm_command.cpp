@@ -168,9 +168,10 @@ void SwarmCommand::add_to(CLI::App& app) {
     universe_.add_to(*cmd);
     cmd->add_option("--level", level_, "function or fs (filesystem operations, SPEC 8)")
         ->check(CLI::IsMember({"function", "fs"}));
-    cmd->add_flag("--save-failures", save_, "save each new shrunk counterexample as a corpus file");
+    auto* saving = cmd->add_flag("--save-failures", save_, "save each new shrunk counterexample as a corpus file");
     cmd->add_option("--corpus-dir", corpus_dir_, "where --save-failures writes (default: corpus/)")
-        ->check(flag_checks::name());
+        ->check(flag_checks::name())
+        ->needs(saving);
     classes_.add_to(*cmd, "distinct failure classes to find per cell (default 5)");
     cmd->add_flag("--no-minimise", no_minimise_,
                   "keep the delta-debugged counterexample: no breadth-first search for a "

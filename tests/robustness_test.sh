@@ -205,6 +205,11 @@ check "explore --level fs takes the default --off-model pins" 0 "$bin" explore -
 usage_names --json run --json ""
 usage_names --json explore --json ""
 usage_names --corpus-dir swarm --variant v10 --corpus-dir ""
+# --corpus-dir without --save-failures would be silently ignored.
+usage_names --save-failures run --corpus-dir "$tmp/cd"
+usage_names --save-failures explore --corpus-dir "$tmp/cd"
+usage_names --save-failures swarm --variant v10 --corpus-dir "$tmp/cd"
+usage_names --save-failures race --variant v6.2 --corpus-dir "$tmp/cd"
 usage_names --walks swarm --variant v10 --walks 5 --seconds 2
 usage_names --walk-seed swarm --variant v10 --walk-seed 5 --seed 3
 usage_names --walk-seed swarm --variant v10 --walk-seed 5 --walks 3
