@@ -570,10 +570,11 @@ CorpusParse parse_corpus(std::string_view path, std::string_view content) {
         if (end == std::string_view::npos) end = content.size();
         std::string_view text = content.substr(pos, end - pos);
         pos = end + 1;
+        // A CRLF file's CR is the line ending, not the line: the cap is the same.
+        if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
         if (text.size() > kCorpusMaxLineBytes)
             return fatal(line, fmt::format("line is {} bytes, longer than the cap of {}", text.size(),
                                            kCorpusMaxLineBytes));
-        if (!text.empty() && text.back() == '\r') text.remove_suffix(1);  // CRLF files
         if (auto problem = binary_problem(text)) return fatal(line, *problem);
         text = trim(text);
         if (text.empty() || text.front() == '#') continue;

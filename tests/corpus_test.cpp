@@ -171,6 +171,21 @@ TEST(CorpusFile, HugeFileIsRejectedAtTheCap) {
     EXPECT_EQ(parsed.errors[0].text().rfind("huge.dax:", 0), 0u);
 }
 
+// The line cap is the same for a CRLF file: its CR ends the line (a line of
+// exactly the cap was "4097 bytes" with CRLF, accepted with LF).
+TEST(CorpusFile, TheLineCapIsTheSameWithCrlf) {
+    const std::string longest = "# " + std::string(kCorpusMaxLineBytes - 2, 'x');
+    for (const char* eol : {"\n", "\r\n"}) {
+        SCOPED_TRACE(eol[0] == '\r' ? "CRLF" : "LF");
+        std::string content = longest + eol;
+        for (const char* l : {"universe: files=2 pfns=2 offsets=2 pmd-order=1 max-pins=1", "property: refinement",
+                              "profile: reflink", "shows: x", "expect: v10 fail", "associate A 0 pfn=0 order=0 shared=1"})
+            content += std::string(l) + eol;
+        const CorpusParse parsed = parse_corpus("cap.dax", content);
+        EXPECT_TRUE(parsed.file) << (parsed.errors.empty() ? "" : parsed.errors.front().text());
+    }
+}
+
 TEST(CorpusFile, SeedFilesParseAndRoundTrip) {
     int seen = 0;
     for (const auto& entry : fs::directory_iterator(kSeed)) {
