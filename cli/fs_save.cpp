@@ -56,11 +56,12 @@ bool save_fs_failures(const std::vector<FsFailure>& failures, const model::Unive
             if (!e.pass) variants.insert(e.variant);
     }
     bool all_ok = true;
-    int already = 0;
+    int already = 0, again = 0;
+    std::set<std::pair<std::string, std::string>> saved;  // (sequence key, variant) written by this call
     for (const auto& f : failures) {
         const std::string key = sequence_key(f.property->name, u, f.ops);
-        if (known[key].count(f.variant->name)) {
-            already++;
+        if (known[key].count(f.variant->name)) {  // already there, or saved for another cell
+            (saved.count({key, f.variant->name}) ? again : already)++;
             continue;
         }
         CorpusFile c;
@@ -94,10 +95,9 @@ bool save_fs_failures(const std::vector<FsFailure>& failures, const model::Unive
             continue;
         }
         known[key].insert(f.variant->name);
+        saved.insert({key, f.variant->name});
     }
-    if (already)
-        fmt::print("{} counterexample{} already in {}: not saved again\n", already, already == 1 ? "" : "s",
-                   printable(dir));
+    print_not_saved(already, again, dir);
     return all_ok;
 }
 

@@ -482,12 +482,18 @@ bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, cons
         known[key].insert(row.variant->name);
         saved.insert({key, row.variant->name});
     }
-    if (already) fmt::print("{} counterexample{} already in {}: not saved again\n", already,
-                            already == 1 ? "" : "s", dir);
-    // The same sequence often fails a variant's exclusive and reflink cells.
-    if (again) fmt::print("{} counterexample{} found by more than one cell of this run: saved once\n",
-                          again, again == 1 ? "" : "s");
+    print_not_saved(already, again, dir);
     return all_ok;
+}
+
+void print_not_saved(int already, int again, const std::string& dir) {
+    if (already)
+        fmt::print("{} counterexample{} already in {}: not saved again\n", already, already == 1 ? "" : "s",
+                   printable(dir));
+    // The same sequence often fails a variant's exclusive and reflink cells.
+    if (again)
+        fmt::print("{} counterexample{} found by more than one cell of this run: saved once\n", again,
+                   again == 1 ? "" : "s");
 }
 
 }  // namespace daxcheck

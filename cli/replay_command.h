@@ -65,6 +65,11 @@ bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, cons
 // when it cannot.
 bool write_corpus_file(const std::string& dir, const std::string& name, const std::string& text);
 
+// The end of a --save-failures: how many counterexamples the directory held
+// already (`already`) and how many this run found in more than one cell
+// (`again`, saved once); nothing for zeros.
+void print_not_saved(int already, int again, const std::string& dir);
+
 // The name --save-failures gives a failing row's counterexample:
 // <variant>--<property>--<profile>--<hash>.dax (the report shows it too).
 std::string corpus_file_name(const RunRow& row);

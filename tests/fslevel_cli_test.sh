@@ -37,6 +37,12 @@ grep -q "^level: fs" "$tmp"/saved/*.dax || { echo "FAIL saved file has no level:
 check "saving again" 0 "$bin" run --level fs --variant v6.2 --profile reflink --property drain --seed 1 \
     --save-failures --corpus-dir "$tmp/saved"
 want "not saved twice" "already in" "$tmp/out"
+# Two cells of one run finding one sequence: saved once, and said so (not
+# "already in" a directory that was empty).
+check "explore --level fs saves a sequence two cells found once" 0 "$bin" explore --level fs --variant v10 \
+    --property refinement --depth 4 --save-failures --corpus-dir "$tmp/twice"
+want "it says two cells found it" "1 counterexample found by more than one cell of this run: saved once" "$tmp/out"
+if grep -q "already in" "$tmp/out"; then echo "FAIL an empty directory 'already' held a counterexample"; fails=$((fails + 1)); fi
 # --report at the filesystem level, with what a kernel run saw for the same sequence.
 saved=$(ls "$tmp"/saved/*.dax | head -1)
 cat > "$tmp/kernel.json" <<EOF
