@@ -123,6 +123,12 @@ std::string output_dir_problem(const std::string& flag, const std::string& dir) 
         }
         if (errno != ENOENT)
             return fmt::format("{}: {}: {}", flag, printable(p.string()), std::strerror(errno));
+        // A dangling symlink on the way: create_directories cannot make it
+        // (its target's parent may not exist), found only after the run.
+        struct stat link {};
+        if (::lstat(p.c_str(), &link) == 0 && S_ISLNK(link.st_mode))
+            return fmt::format("{}: {} is a symlink to nothing (a dangling link): make its target or "
+                               "give another directory", flag, printable(p.string()));
         if (!p.has_parent_path() || p.parent_path() == p) p = ".";
         else p = p.parent_path();
     }

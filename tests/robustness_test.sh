@@ -103,6 +103,10 @@ expect_in "$tmp/err" "is a directory" "--json onto a directory"
 touch "$tmp/reports2"
 check "--reports-dir that is a file" 2 "$bin" report --reports-dir "$tmp/reports2"
 check "--corpus-dir that is a file" 2 "$bin" swarm --variant v10 --save-failures --corpus-dir "$tmp/reports2"
+# A dangling symlink is refused before the run (it failed after the whole run).
+ln -s "$tmp/nowhere/at/all" "$tmp/dangling-dir"
+check "--corpus-dir that is a dangling symlink" 2 "$bin" run --variant v10 --save-failures --corpus-dir "$tmp/dangling-dir"
+expect_in "$tmp/err" "--corpus-dir: $tmp/dangling-dir is a symlink to nothing" "the dangling --corpus-dir is named"
 
 # --- 3. Corpus directories: skip what is not a regular file, never hang.
 mkdir "$tmp/corpus"
