@@ -265,6 +265,10 @@ public:
                     else return o.dst;
                 }, std::get<fslevel::Op>(parsed));
                 r.sides[s] = fslevel::to_text(std::get<fslevel::Op>(parsed));
+                if (r.files[s] >= file_.universe.files)  // at its line, not the schedule's
+                    return error(line, fmt::format("file {} of '{}' is outside the universe (files={})",
+                                                   m::file_letter(r.files[s]), printable(text),
+                                                   file_.universe.files));
             } else {
                 auto parsed = parse_op(text);
                 if (auto* e = std::get_if<OpParseError>(&parsed)) return error(line, e->message);
@@ -274,6 +278,8 @@ public:
                 const auto* t = std::get_if<m::Truncate>(&op);
                 if (!a && !d && !t)
                     return error(line, "a 'race:' operation is an associate, disassociate or truncate");
+                if (auto range = out_of_range(file_.universe, op))
+                    return error(line, fmt::format("'{}': {}", printable(text), *range));
                 r.files[s] = a ? a->file : d ? d->file : t->file;
                 r.sides[s] = to_text(op);
             }

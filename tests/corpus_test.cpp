@@ -95,6 +95,10 @@ const BadCase kBadCases[] = {
     // kernel: lines (what a running kernel did): one per kernel, fs files only.
     {"fs-kernel-twice.dax", 8, "kernel 6.1 observed twice (also on line 7)"},
     {"kernel-on-function-level.dax", 6, "'kernel:' goes with 'level: fs'"},
+    // A race: operation outside the universe, at its own line (it was a
+    // per-variant "not both legal", or blamed on the schedule: line).
+    {"race-pfn-out-of-range.dax", 14, "'associate A 0 pfn=5 order=0 shared=1': pfn 5 is out of range"},
+    {"race-fs-file-outside.dax", 15, "file C of 'read-fault C 0' is outside the universe (files=2)"},
 };
 
 }  // namespace
