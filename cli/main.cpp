@@ -65,14 +65,14 @@ std::string select(const std::vector<std::string>& variant_names,
                    const std::vector<std::string>& profile_names, Selection& out) {
     for (const auto& name : variant_names) {
         const Variant* v = find_variant(name);
-        if (!v) return fmt::format("unknown variant '{}' (known: {})", name, names_of_variants());
+        if (!v) return fmt::format("unknown variant '{}' (known: {})", printable(name), names_of_variants());
         out.variants.push_back(v);
     }
     if (out.variants.empty())
         for (const auto& v : variants()) out.variants.push_back(&v);
     for (const auto& name : property_names) {
         const Property* p = find_property(name);
-        if (!p) return fmt::format("unknown property '{}' (known: {})", name, names_of_properties());
+        if (!p) return fmt::format("unknown property '{}' (known: {})", printable(name), names_of_properties());
         out.properties.push_back(p);
     }
     if (out.properties.empty())

@@ -121,7 +121,7 @@ bool RaceCommand::parsed() const { return command_ && command_->parsed(); }
 int RaceCommand::run() {
     const Flags& f = *flags_;
     const Variant* v = find_variant(f.variant);
-    if (!v) return usage(fmt::format("--variant: unknown variant '{}' (known: {})", f.variant, known_variants()));
+    if (!v) return usage(fmt::format("--variant: unknown variant '{}' (known: {})", printable(f.variant), known_variants()));
     const model::Universe u = f.universe.universe_from(race::default_race_universe());
     if (auto problem = model::universe_problem(u); !problem.empty()) return usage("bad universe: " + problem);
     if (auto e = f.universe.pmd_order_problem(u); !e.empty()) return usage(e);
@@ -346,7 +346,7 @@ int emit_race_file(const std::string& path, const std::string& variant,
     const CorpusFile& f = *parsed.file;
     const std::string name = variant.empty() ? f.expect.front().variant : variant;
     const Variant* v = find_variant(name);
-    if (!v) return usage(fmt::format("emit: unknown variant '{}' (known: {})", name, known_variants()));
+    if (!v) return usage(fmt::format("emit: unknown variant '{}' (known: {})", printable(name), known_variants()));
     std::string error;
     int line = 0;
     const auto prefix = race::prefix_of(*v, f, error, &line);

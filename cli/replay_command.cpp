@@ -301,7 +301,7 @@ int replay_command(const std::vector<std::string>& given, const ReplayOptions& o
         if (!only) {
             std::string known;
             for (const auto& v : variants()) known += (known.empty() ? "" : ", ") + v.name;
-            fmt::print(stderr, "daxcheck: --variant: unknown variant '{}' (known: {})\n", opts.variant, known);
+            fmt::print(stderr, "daxcheck: --variant: unknown variant '{}' (known: {})\n", printable(opts.variant), known);
             return 2;
         }
         RunOptions run;

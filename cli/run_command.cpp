@@ -14,6 +14,7 @@
 #include "cli/number_text.h"
 #include "cli/shell_words.h"
 #include "cli/small_universe.h"
+#include "harness/printable.h"
 #include "engines/order_walks.h"
 
 #include "engines/interrupt.h"
@@ -495,7 +496,7 @@ std::string set_base(RunOptions& opts, const std::optional<std::string>& base) {
         if (!opts.base) {
             std::string known;
             for (const auto& v : variants()) known += (known.empty() ? "" : ", ") + v.name;
-            return fmt::format("--base: unknown variant '{}' (known: {})", *base, known);
+            return fmt::format("--base: unknown variant '{}' (known: {})", printable(*base), known);
         }
     }
     for (const Variant* v : opts.variants) {

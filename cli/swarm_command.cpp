@@ -15,6 +15,7 @@
 #include "cli/replay_command.h"
 #include "cli/shell_words.h"
 #include "cli/small_universe.h"
+#include "harness/printable.h"
 #include "cli/run_command.h"
 #include "engines/order_walks.h"
 #include "impl/expectations.h"
@@ -201,14 +202,14 @@ int SwarmCommand::run() const {
     for (const auto& name : variants_) {
         const Variant* v = find_variant(name);
         if (!v)
-            return usage(fmt::format("unknown variant '{}' (known: {})", name,
+            return usage(fmt::format("unknown variant '{}' (known: {})", printable(name),
                                      names(variants(), [](const Variant& x) { return x.name; })));
         run.variants.push_back(v);
     }
     for (const auto& name : properties_) {
         const Property* p = find_property(name);
         if (!p)
-            return usage(fmt::format("unknown property '{}' (known: {})", name,
+            return usage(fmt::format("unknown property '{}' (known: {})", printable(name),
                                      names(all_properties(), [](const Property& x) { return x.name; })));
         run.properties.push_back(p);
     }

@@ -217,6 +217,13 @@ usage_names --save-failures race --variant v6.2 --corpus-dir "$tmp/cd"
 usage_names --walks swarm --variant v10 --walks 5 --seconds 2
 usage_names --walk-seed swarm --variant v10 --walk-seed 5 --seed 3
 usage_names --walk-seed swarm --variant v10 --walk-seed 5 --walks 3
+# A name with control characters is echoed escaped, never raw to the terminal.
+for cmd in "run --variant" "run --property" "swarm --variant" "replay --variant" "race --variant"; do
+    # shellcheck disable=SC2086
+    check "$cmd with an escape sequence" 2 "$bin" $cmd $'v6\x1b[31m\n.0'
+    if grep -q $'\x1b' "$tmp/err"; then fail "$cmd echoed an escape byte"; fi
+    expect_in "$tmp/err" 'v6\x1b[31m\n.0' "$cmd names it escaped"
+done
 check "an unknown subcommand" 2 "$bin" frobnicate
 expect_in "$tmp/err" "unknown subcommand 'frobnicate' (known: run, report, emit, reach, replay, list, swarm, race, explore)" "an unknown subcommand"
 
