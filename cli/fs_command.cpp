@@ -414,9 +414,14 @@ std::string output_problem(const std::string& flag, const std::string& out, cons
     std::error_code ec;
     if (stdfs::exists(out, ec) && stdfs::exists(input, ec) && stdfs::equivalent(out, input, ec))
         return fmt::format("{} {}: that is the input file", flag, out);
-    if (!other.empty() && other != "-" &&
-        stdfs::absolute(out, ec).lexically_normal() == stdfs::absolute(other, ec).lexically_normal())
-        return fmt::format("{} {}: the same path as the other output", flag, out);
+    // One file under two names (a symlink, /dev/fd/1), or both on stdout
+    // (no --script is stdout): the second write would replace or mix with the first.
+    const auto on_stdout = [](const std::string& p) { return p.empty() || p == "-" || same_file(p, "/dev/stdout"); };
+    const bool same = !other.empty() && other != "-" &&
+                      (stdfs::absolute(out, ec).lexically_normal() == stdfs::absolute(other, ec).lexically_normal() ||
+                       same_file(out, other));
+    if (same || (on_stdout(out) && on_stdout(other)))
+        return fmt::format("{} {}: the same file as the other output", flag, printable(out));
     if (stdfs::is_directory(out, ec)) return fmt::format("{} {}: is a directory", flag, out);
     const stdfs::path dir = stdfs::absolute(out, ec).parent_path();
     if (!stdfs::is_directory(dir, ec)) return fmt::format("{} {}: no directory {}", flag, out, dir.string());
@@ -638,7 +643,7 @@ int reach_command(const std::vector<std::string>& paths, unsigned depth, std::ui
     for (const auto& path : paths) {
         std::error_code ec;
         if (std::filesystem::is_directory(path, ec)) {
-            fmt::print(stderr, "daxcheck: reach: {} is a directory: name the files (corpus/v6.15-*.dax)\n", path);
+            fmt::print(stderr, "daxcheck: reach: {} is a directory: name the files (corpus/v6.15-*.dax)\n", printable(path));
             bad_input++;
             continue;
         }
@@ -650,21 +655,21 @@ int reach_command(const std::vector<std::string>& paths, unsigned depth, std::ui
         }
         const CorpusFile& f = *parsed.file;
         if (f.race) {  // two operations at once: `daxcheck race --replay` takes it
-            fmt::print("{}: skipped, a race: file (reach takes function-level counterexamples)\n", path);
+            fmt::print("{}: skipped, a race: file (reach takes function-level counterexamples)\n", printable(path));
             continue;
         }
         const Property* p = find_property(f.property);
         if (!p) {
-            fmt::print(stderr, "{}: unknown property '{}'\n", path, f.property);
+            fmt::print(stderr, "{}: unknown property '{}'\n", printable(path), f.property);
             problems++;
             continue;
         }
         if (std::none_of(f.expect.begin(), f.expect.end(), [](const CorpusExpect& e) { return !e.pass; })) {
-            fmt::print("{}: no variant is expected to fail: nothing to reach\n", path);
+            fmt::print("{}: no variant is expected to fail: nothing to reach\n", printable(path));
             continue;
         }
         if (f.fs_level) {
-            fmt::print("{}: already a filesystem-level file\n", path);
+            fmt::print("{}: already a filesystem-level file\n", printable(path));
             continue;
         }
         // The universe the counterexample spans (plus one of each), as the
@@ -674,23 +679,23 @@ int reach_command(const std::vector<std::string>& paths, unsigned depth, std::ui
         for (const auto& e : f.expect) {
             if (e.pass) continue;
             if (!e.registered) {
-                fmt::print("{} on {}: skipped, an out-of-tree port this binary lacks (--port)\n", path,
+                fmt::print("{} on {}: skipped, an out-of-tree port this binary lacks (--port)\n", printable(path),
                            e.variant);
                 continue;
             }
             const Variant* v = find_variant(e.variant);
             std::string why;
             if (!v) {
-                fmt::print("{} on {}: skipped, not in this binary\n", path, e.variant);
+                fmt::print("{} on {}: skipped, not in this binary\n", printable(path), e.variant);
                 continue;
             }
             if (!fault_path_of(*v, &why)) {
-                fmt::print("{} on {}: {}\n", path, v->name, why);
+                fmt::print("{} on {}: {}\n", printable(path), v->name, why);
                 continue;
             }
             const auto r = replay(*v, *p, f.universe, fops);
             if (!r.trace.failed()) {
-                fmt::print("{} on {}: the function-level sequence does not fail\n", path, v->name);
+                fmt::print("{} on {}: the function-level sequence does not fail\n", printable(path), v->name);
                 problems++;
                 continue;
             }
@@ -723,7 +728,7 @@ int reach_command(const std::vector<std::string>& paths, unsigned depth, std::ui
             }
             const double s =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            fmt::print("{} on {} ({}): class \"{}\", universe {}\n", path, v->name, p->name,
+            fmt::print("{} on {} ({}): class \"{}\", universe {}\n", printable(path), v->name, p->name,
                        o.target_class, universe_flags(u));
             if (out_of_memory) {
                 fmt::print("  error: out of memory after {:.1f} s: give a smaller --max-states or --depth\n", s);

@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <system_error>
 
 #include "cli/replay_command.h"
 #include "engines/corpus_file.h"
+#include "harness/printable.h"
 #include "fslevel/fs_text.h"
 
 namespace daxcheck {
@@ -35,6 +37,11 @@ void KernelEvidence::add_corpus_dir(const std::string& dir) {
 }
 
 bool KernelEvidence::add_kernel_json(const std::string& path, std::string& error) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {  // a FIFO would block the read
+        error = fmt::format("--kernel-json {}: not a regular file", printable(path));
+        return false;
+    }
     std::ifstream in(path);
     if (!in) {
         error = fmt::format("--kernel-json {}: cannot read it", path);
@@ -68,7 +75,16 @@ bool KernelEvidence::add_kernel_json(const std::string& path, std::string& error
         with_input++;
         std::string kernel = "?", verdict = "?";
         if (!text(r, "kernel", kernel) || !text(r, "verdict", verdict)) return false;
-        const auto parsed = load_corpus(r["input"].get<std::string>());
+        const std::string input = r["input"].get<std::string>();
+        const auto parsed = load_corpus(input);
+        // A hand-written reproducer (a .sh) has no corpus file; a .dax that
+        // does not load cannot be matched with a sequence: say so.
+        if (!parsed.file && std::filesystem::path(input).extension() == ".dax") {
+            error = fmt::format("--kernel-json {}: results[{}].input {}: {}", printable(path), index,
+                                printable(input),
+                                parsed.errors.empty() ? "cannot be read" : parsed.errors.front().message);
+            return false;
+        }
         if (!parsed.file || !parsed.file->fs_level) continue;
         if (r.contains("release") && r["release"].is_string())
             kernel += " (" + r["release"].get<std::string>() + ")";

@@ -198,7 +198,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     std::vector<std::string> reach_paths;
     unsigned reach_depth = 4;
     std::uint64_t reach_states = 20000;
-    reach->add_option("files", reach_paths, "function-level corpus files")->required();
+    reach->add_option("files", reach_paths, "function-level corpus files")->required()->check(flag_checks::name());
     reach->add_option("--depth", reach_depth, "longest filesystem sequence (default 4)")
         ->check(CLI::Range(1, 12));
     reach->add_option("--max-states", reach_states, "state budget (default 20000)")
@@ -403,6 +403,8 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         if (auto e = reports_dir_problem(reports_dir.empty() ? default_reports_dir() : reports_dir);
             !e.empty())
             return usage(e);
+    if (!reports_dir.empty() && !reporting)  // it would be ignored
+        return usage("--reports-dir goes with --report (or the report command)");
     if (!kernel_jsons.empty() && (level != "fs" || !reporting))
         return usage("--kernel-json goes with `run --level fs --report`");
     if (level == "fs") {

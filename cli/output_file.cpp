@@ -59,7 +59,8 @@ std::string write_through(const std::string& path, std::string_view content) {
 }
 
 // The descriptor of this process a path names (/dev/stdout, /dev/stderr,
-// /dev/fd/N, /proc/self/fd/N), if it names one. Written through that
+// /dev/fd/N, /proc/self/fd/N, or any name of the file or device behind
+// stdout or stderr), if it names one. Written through that
 // descriptor where it stands: opened again by name it would be truncated,
 // and a regular file behind it would lose the output already written there.
 std::optional<int> own_descriptor(const std::string& path) {
@@ -75,6 +76,13 @@ std::optional<int> own_descriptor(const std::string& path) {
         }
         return fd;
     }
+    // Any other name of the file behind stdout or stderr (a symlink to
+    // /dev/stdout, //dev/stdout, the file stdout was redirected to).
+    struct stat st {}, std_st {};
+    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+    for (int fd : {1, 2})
+        if (::fstat(fd, &std_st) == 0 && std_st.st_dev == st.st_dev && std_st.st_ino == st.st_ino)
+            return fd;
     return std::nullopt;
 }
 

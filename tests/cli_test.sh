@@ -32,6 +32,27 @@ if grep -q "^earlier line" "$tmp/log" && grep -q "^daxcheck run: seed" "$tmp/log
 else
     echo "FAIL --json /dev/stdout >> log lost the log's lines or the text"; head -3 "$tmp/log"; fails=$((fails + 1))
 fi
+# Another name of stdout's file (a symlink to /dev/stdout) is written through it too.
+ln -s /dev/stdout "$tmp/so"
+"$bin" run --variant v6.2 --property refinement --profile exclusive --tests 5 --walks 10 --json "$tmp/so" \
+    >"$tmp/log2" 2>/dev/null
+grep -q "^daxcheck run: seed" "$tmp/log2" && grep -q '"results"' "$tmp/log2" \
+    && echo "ok   --json through a symlink to /dev/stdout keeps the text" \
+    || { echo "FAIL --json through a symlink to /dev/stdout lost the text"; fails=$((fails + 1)); }
+# A failing corpus file whose name holds an escape sequence and a newline:
+# its reproduce line shows neither raw, and runs in bash.
+odd="$tmp/odd"$'\e[2J\n'"x.dax"
+sed 's/^expect: v10-only-postdec fail/expect: v10-only-postdec pass/' \
+    "$(dirname "$0")/../corpus/postdec-last-sharer-release.dax" >"$odd"
+check "replay of a failing file with an odd name" 1 "$bin" replay "$odd"
+line=$(grep -m1 'reproduce: ' "$tmp/out" | sed 's/^ *reproduce: //; s#^\./daxcheck ##')
+if grep -q $'\e' "$tmp/out" || [ -z "$line" ]; then
+    echo "FAIL the reproduce line of an odd name is raw or missing"; fails=$((fails + 1))
+else
+    bash -c "\"\$0\" $line" "$bin" >/dev/null 2>&1; rc=$?
+    [ "$rc" -eq 1 ] && echo "ok   the odd name's reproduce line runs in bash" \
+        || { echo "FAIL the odd name's reproduce line exits $rc: $line"; fails=$((fails + 1)); }
+fi
 check "bad flag exits 2" 2 "$bin" run --no-such-flag
 grep -q "no-such-flag" "$tmp/err" || { echo "FAIL bad flag not named"; fails=$((fails + 1)); }
 check "unknown variant exits 2" 2 "$bin" run --variant v99

@@ -65,6 +65,10 @@ echo "{\"results\": [{\"input\": \"$saved\", \"kernel\": 5, \"verdict\": \"agree
 check "a --kernel-json whose kernel is a number" 2 "$bin" run --level fs --variant v6.2 --profile reflink \
     --property drain --seed 1 --report --reports-dir "$tmp/reports" --kernel-json "$tmp/typed.json"
 want "names the field" "typed.json: results\[0\].kernel is not a string" "$tmp/err"
+echo '{"results": [{"input": "/nonexistent.dax", "kernel": "6.1"}]}' > "$tmp/gone.json"
+check "a --kernel-json whose input is gone" 2 "$bin" run --level fs --variant v6.2 --profile reflink \
+    --property drain --seed 1 --report --reports-dir "$tmp/reports" --kernel-json "$tmp/gone.json"
+want "names the result and its input" "gone.json: results\[0\].input /nonexistent.dax" "$tmp/err"
 echo '{"results": [{"variant": "v6.2"}]}' > "$tmp/other.json"
 check "a --kernel-json of another command" 2 "$bin" run --level fs --variant v6.2 --profile reflink \
     --property drain --seed 1 --report --reports-dir "$tmp/reports" --kernel-json "$tmp/other.json"
@@ -111,6 +115,12 @@ check "emit with predictions to /dev/full" 2 "$bin" emit "$src/corpus/fs-v6.0-re
 sed 's/pmd-order=[0-9]*/pmd-order=12/' "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax" >"$tmp/p12.dax"
 check "emit of a pmd-order 12 file (pages below 4 KiB)" 2 "$bin" emit "$tmp/p12.dax" --script "$tmp/p12.sh"
 want "it says why" "emit needs pmd-order 9 or less" "$tmp/err"
+# One file under two names, or both outputs on stdout, is refused.
+: >"$tmp/same" && ln -s "$tmp/same" "$tmp/same2"
+check "emit with --predictions a symlink to --script" 2 "$bin" emit "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax" \
+    --script "$tmp/same" --predictions "$tmp/same2"
+check "emit with both outputs on stdout" 2 "$bin" emit "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax" \
+    --predictions /dev/stdout
 check "emit --script ''" 2 "$bin" emit "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax" --script ""
 check "replay --variant ''" 2 "$bin" replay --variant "" "$src/corpus/fs-v6.0-read-fault-of-reflinked-block.dax"
 check "emit of a function-level file (kernel: skipped)" 3 "$bin" emit "$src/corpus/three-owners-one-pfn.dax"

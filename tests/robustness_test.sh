@@ -211,6 +211,7 @@ usage_names --json explore --json ""
 usage_names --corpus-dir swarm --variant v10 --corpus-dir ""
 # --corpus-dir without --save-failures would be silently ignored.
 usage_names --save-failures run --corpus-dir "$tmp/cd"
+usage_names --reports-dir run --variant v10 --reports-dir "$tmp/rd"
 usage_names --save-failures explore --corpus-dir "$tmp/cd"
 usage_names --save-failures swarm --variant v10 --corpus-dir "$tmp/cd"
 usage_names --save-failures race --variant v6.2 --corpus-dir "$tmp/cd"
