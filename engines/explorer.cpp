@@ -204,14 +204,16 @@ public:
     }
 
     // What the search holds whatever it stores, estimated: per worker three
-    // executions, the relabellings and the packing buffer, each a few dozen
-    // bytes per pfn (a 1M-pfn universe needs hundreds of MB before its first
-    // state), plus the counterexample's executions.
+    // executions, the relabellings, the packing buffer (each a few dozen
+    // bytes per pfn: a 1M-pfn universe needs hundreds of MB before its first
+    // state) and the orbit fingerprint's memo, plus the counterexample's
+    // executions.
     static std::uint64_t fixed_bytes(const Universe& u, unsigned threads, std::size_t group) {
         const std::uint64_t execution =
             u.pfns * (sizeof(kshim::folio) + sizeof(PfnState) + 16) + u.files * 64 + 4096;
         const std::uint64_t per_worker = 4 * execution + group * u.pfns * 2 * sizeof(Pfn) +
-                                         u.pfns * 96;  // pack buffer and scratch encodings
+                                         u.pfns * 96 +  // pack buffer and scratch encodings
+                                         OrbitFingerprint::memo_bytes(group);
         return threads * per_worker + 3 * execution;
     }
 

@@ -79,6 +79,12 @@ OrbitFingerprint::OrbitFingerprint(const std::vector<Relabelling>& labels, const
     position_memo_.reset(kMemoBits, memo);
 }
 
+std::size_t OrbitFingerprint::memo_bytes(std::size_t relabellings) {
+    if (relabellings > kMemoLabels) return 0;
+    const std::size_t slots = std::size_t{1} << kMemoBits;
+    return slots * (sizeof(PfnKey) + sizeof(PositionKey) + 2 + 2 * relabellings * sizeof(Sum));
+}
+
 const OrbitFingerprint::Sum* OrbitFingerprint::pfn_hashes(const Execution& e, model::Pfn p) {
     const PfnKey key = pfn_key(e, p);
     if (std::equal(key.words.begin() + 1, key.words.end(), idle_key_.words.begin() + 1))

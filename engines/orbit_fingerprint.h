@@ -42,6 +42,10 @@ public:
     OrbitFingerprint(const std::vector<Relabelling>& labels, const Execution& initial,
                      std::size_t cache_entries = kCacheEntries);
 
+    // The bytes the memo of component hashes takes (a few hundred KB; none
+    // past kMemoLabels relabellings), for the explorer's memory budget.
+    static std::size_t memo_bytes(std::size_t relabellings);
+
     // Takes `e` as the base that child() updates (kept by reference: it must
     // not change until the next set_base). Time: pfns + relabellings x
     // (non-idle pfns + positions holding a slot or an entry).
