@@ -265,10 +265,9 @@ public:
                     else return o.dst;
                 }, std::get<fslevel::Op>(parsed));
                 r.sides[s] = fslevel::to_text(std::get<fslevel::Op>(parsed));
-                if (r.files[s] >= file_.universe.files)  // at its line, not the schedule's
-                    return error(line, fmt::format("file {} of '{}' is outside the universe (files={})",
-                                                   m::file_letter(r.files[s]), printable(text),
-                                                   file_.universe.files));
+                // At its line (not at the schedule's, nor per variant at replay).
+                if (auto range = fslevel::range_problem(file_.universe, std::get<fslevel::Op>(parsed)))
+                    return error(line, fmt::format("'{}': {}", printable(text), *range));
             } else {
                 auto parsed = parse_op(text);
                 if (auto* e = std::get_if<OpParseError>(&parsed)) return error(line, e->message);

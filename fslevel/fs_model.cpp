@@ -9,15 +9,15 @@ namespace {
 
 std::string name(FileId f) { return std::string(1, model::file_letter(f)); }
 
-std::optional<std::string> bad_file(const FsState& s, FileId f) {
-    if (f >= s.files.size()) return "file " + name(f) + " does not exist (the universe has " +
-                                     std::to_string(s.files.size()) + " files)";
+std::optional<std::string> bad_file(const model::Universe& u, FileId f) {
+    if (f >= u.files) return "file " + name(f) + " does not exist (the universe has " +
+                             std::to_string(u.files) + " files)";
     return std::nullopt;
 }
 
-std::optional<std::string> bad_range(const FsState& s, PageOffset offset, std::uint64_t len) {
+std::optional<std::string> bad_range(const model::Universe& u, PageOffset offset, std::uint64_t len) {
     if (len == 0) return std::string("the length is 0");
-    const std::uint64_t limit = s.universe.offsets;
+    const std::uint64_t limit = u.offsets;
     if (offset >= limit || len > limit - offset)
         return "the range " + std::to_string(offset) + "+" + std::to_string(len) +
                " is past the universe's offsets 0.." + std::to_string(limit - 1);
@@ -258,11 +258,40 @@ FsState initial_state(const model::Universe& u, bool remap_drops_source) {
     return s;
 }
 
+std::optional<std::string> range_problem(const model::Universe& u, const Op& op) {
+    const auto one = [&](FileId f, PageOffset o, std::uint64_t len) -> std::optional<std::string> {
+        if (auto e = bad_file(u, f)) return e;
+        return bad_range(u, o, len);
+    };
+    return std::visit(
+        overloaded{
+            [&](const Write& w) { return one(w.file, w.offset, w.len); },
+            [&](const Reflink& r) -> std::optional<std::string> {
+                if (auto e = one(r.src, r.src_offset, r.len)) return e;
+                return one(r.dst, r.dst_offset, r.len);
+            },
+            [&](const ReadFault& f) { return one(f.file, f.offset, 1); },
+            [&](const WriteFault& f) { return one(f.file, f.offset, 1); },
+            [&](const TruncateFile& t) -> std::optional<std::string> {
+                if (auto e = bad_file(u, t.file)) return e;
+                if (t.size > u.offsets)
+                    return "size " + std::to_string(t.size) + " is past the universe's offsets";
+                return std::nullopt;
+            },
+            [&](const Punch& p) { return one(p.file, p.offset, p.len); },
+            [&](const Unshare& p) { return one(p.file, p.offset, p.len); },
+            [&](const Invalidate& i) { return one(i.file, i.offset, i.len); },
+            [&](const PinPage& p) { return one(p.file, p.offset, 1); },
+            [&](const UnpinPage& p) { return bad_file(u, p.file); },
+        },
+        op);
+}
+
 std::optional<std::string> illegal_reason(const FsState& s, const Op& op) {
     const model::Universe& u = s.universe;
     auto fault_problem = [&](FileId f, PageOffset o, bool write) -> std::optional<std::string> {
-        if (auto e = bad_file(s, f)) return e;
-        if (o >= u.offsets) return bad_range(s, o, 1);
+        if (auto e = bad_file(s.universe, f)) return e;
+        if (o >= u.offsets) return bad_range(s.universe, o, 1);
         if (o >= s.files[f].size)
             return "page " + std::to_string(o) + " is past the end of " + name(f) + " (" +
                    std::to_string(s.files[f].size) + " pages): the fault gets SIGBUS";
@@ -273,17 +302,17 @@ std::optional<std::string> illegal_reason(const FsState& s, const Op& op) {
     return std::visit(
         overloaded{
             [&](const Write& w) -> std::optional<std::string> {
-                if (auto e = bad_file(s, w.file)) return e;
-                if (auto e = bad_range(s, w.offset, w.len)) return e;
+                if (auto e = bad_file(s.universe, w.file)) return e;
+                if (auto e = bad_range(s.universe, w.offset, w.len)) return e;
                 if (blocks_needed(s, w.file, w.offset, w.len) > free_blocks(s))
                     return std::string("the device has too few free blocks for the write");
                 return std::nullopt;
             },
             [&](const Reflink& r) -> std::optional<std::string> {
-                if (auto e = bad_file(s, r.src)) return e;
-                if (auto e = bad_file(s, r.dst)) return e;
-                if (auto e = bad_range(s, r.src_offset, r.len)) return e;
-                if (auto e = bad_range(s, r.dst_offset, r.len)) return e;
+                if (auto e = bad_file(s.universe, r.src)) return e;
+                if (auto e = bad_file(s.universe, r.dst)) return e;
+                if (auto e = bad_range(s.universe, r.src_offset, r.len)) return e;
+                if (auto e = bad_range(s.universe, r.dst_offset, r.len)) return e;
                 if (r.src == r.dst && r.src_offset < r.dst_offset + r.len &&
                     r.dst_offset < r.src_offset + r.len)
                     return "a reflink of " + name(r.src) + " onto itself (overlapping ranges)";
@@ -297,7 +326,7 @@ std::optional<std::string> illegal_reason(const FsState& s, const Op& op) {
             [&](const ReadFault& f) { return fault_problem(f.file, f.offset, false); },
             [&](const WriteFault& f) { return fault_problem(f.file, f.offset, true); },
             [&](const TruncateFile& t) -> std::optional<std::string> {
-                if (auto e = bad_file(s, t.file)) return e;
+                if (auto e = bad_file(s.universe, t.file)) return e;
                 if (t.size > u.offsets)
                     return "size " + std::to_string(t.size) + " is past the universe's offsets";
                 if (t.size < s.files[t.file].size &&
@@ -306,15 +335,15 @@ std::optional<std::string> illegal_reason(const FsState& s, const Op& op) {
                 return std::nullopt;
             },
             [&](const Punch& p) -> std::optional<std::string> {
-                if (auto e = bad_file(s, p.file)) return e;
-                if (auto e = bad_range(s, p.offset, p.len)) return e;
+                if (auto e = bad_file(s.universe, p.file)) return e;
+                if (auto e = bad_range(s.universe, p.offset, p.len)) return e;
                 if (pinned_in(s, p.file, p.offset, p.len))
                     return "a punched page is pinned: the punch waits for it";
                 return std::nullopt;
             },
             [&](const Unshare& p) -> std::optional<std::string> {
-                if (auto e = bad_file(s, p.file)) return e;
-                if (auto e = bad_range(s, p.offset, p.len)) return e;
+                if (auto e = bad_file(s.universe, p.file)) return e;
+                if (auto e = bad_range(s.universe, p.offset, p.len)) return e;
                 unsigned shared = 0;
                 for (std::uint64_t i = 0; i < p.len; i++) {
                     const std::int64_t b = s.files[p.file].map[p.offset + i];
@@ -327,12 +356,12 @@ std::optional<std::string> illegal_reason(const FsState& s, const Op& op) {
                 return std::nullopt;
             },
             [&](const Invalidate& i) -> std::optional<std::string> {
-                if (auto e = bad_file(s, i.file)) return e;
-                return bad_range(s, i.offset, i.len);
+                if (auto e = bad_file(s.universe, i.file)) return e;
+                return bad_range(s.universe, i.offset, i.len);
             },
             [&](const PinPage& p) -> std::optional<std::string> {
-                if (auto e = bad_file(s, p.file)) return e;
-                if (auto e = bad_range(s, p.offset, 1)) return e;
+                if (auto e = bad_file(s.universe, p.file)) return e;
+                if (auto e = bad_range(s.universe, p.offset, 1)) return e;
                 const model::Slot* e = entry_covering(s.cache[p.file], p.offset, u);
                 if (!e || !e->covers_pfns())
                     return "page " + std::to_string(p.offset) + " of " + name(p.file) +
@@ -346,7 +375,7 @@ std::optional<std::string> illegal_reason(const FsState& s, const Op& op) {
                 return std::nullopt;
             },
             [&](const UnpinPage& p) -> std::optional<std::string> {
-                if (auto e = bad_file(s, p.file)) return e;
+                if (auto e = bad_file(s.universe, p.file)) return e;
                 for (const auto& r : s.pins)
                     if (r.file == p.file && r.offset == p.offset) return std::nullopt;
                 return "no pin was taken at " + name(p.file) + " " + std::to_string(p.offset);

@@ -82,6 +82,9 @@ struct Plan {
 
 // nullopt when `op` is a legal filesystem operation in `s`, else why not.
 std::optional<std::string> illegal_reason(const FsState& s, const Op& op);
+// The part of illegal_reason no state decides: a file or a range outside
+// universe `u` (what a corpus file's parser can say at the line).
+std::optional<std::string> range_problem(const model::Universe& u, const Op& op);
 // The work and the new state for a legal operation.
 Plan plan(const FsState& s, const Op& op);
 // The same in place: `s` becomes the state after `op`; the work is appended

@@ -98,7 +98,8 @@ const BadCase kBadCases[] = {
     // A race: operation outside the universe, at its own line (it was a
     // per-variant "not both legal", or blamed on the schedule: line).
     {"race-pfn-out-of-range.dax", 14, "'associate A 0 pfn=5 order=0 shared=1': pfn 5 is out of range"},
-    {"race-fs-file-outside.dax", 15, "file C of 'read-fault C 0' is outside the universe (files=2)"},
+    {"race-fs-offset-outside.dax", 15, "'read-fault A 9': the range 9+1 is past the universe's offsets 0..1"},
+    {"race-fs-file-outside.dax", 15, "'read-fault C 0': file C does not exist (the universe has 2 files)"},
 };
 
 }  // namespace
