@@ -182,9 +182,10 @@ void replay_file(const CorpusFile& f, const Variant* only, const Variant* base, 
             if (only && passed + failed == 0)
                 skip(f, only->name,
                      base ? fmt::format("no expect: line for it or its base {} (its race and schedule: lines were "
-                                        "checked on the variant the schedule records)", base->name)
+                                        "checked on the variant the schedule records, if this binary has it)",
+                                        base->name)
                           : "no expect: line for it, and it names no base (--base VARIANT; its race and schedule: "
-                            "lines were checked on the variant the schedule records)",
+                            "lines were checked on the variant the schedule records, if this binary has it)",
                      n);
             return;
         }
