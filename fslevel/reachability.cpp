@@ -112,7 +112,10 @@ ReachResult search(const Variant& v, const Property& p, const model::Universe& u
         std::vector<Op> path;
     };
     std::unordered_set<std::string> seen;
-    std::vector<Node> level;
+    // Deques: a vector's growth would copy every stored execution (an
+    // FsExecution is copied, never moved) and briefly hold both copies,
+    // past the memory budget.
+    std::deque<Node> level;
     level.push_back({FsExecution(v, u), {}});
     seen.insert(state_key(level.front().ex));
     auto matches = [&](const std::string& message) {
@@ -123,7 +126,7 @@ ReachResult search(const Variant& v, const Property& p, const model::Universe& u
     };
     std::uint64_t bytes = state_bytes(state_key(level.front().ex).size(), 0);
     for (unsigned depth = 1; depth <= o.max_depth; depth++) {
-        std::vector<Node> next;
+        std::deque<Node> next;
         for (const Node& n : level) {
             const bool signalled = interrupted();
             if (signalled || out_of_time()) {

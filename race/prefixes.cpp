@@ -1,6 +1,7 @@
 #include "race/prefixes.h"
 
 #include <algorithm>
+#include <deque>
 #include <optional>
 #include <unordered_set>
 
@@ -36,7 +37,9 @@ template <class Node, class Expand, class Key, class Make>
 void breadth_first(Node root, unsigned depth, std::uint64_t seed, Expand expand, Key key, Make make,
                    const PrefixVisit& visit, const PrefixGoOn& go_on) {
     std::unordered_set<std::string> seen{key(root)};
-    std::vector<Node> level;
+    // Deques: a vector's growth would copy every execution a level holds
+    // (they are copied, never moved) and briefly hold both copies.
+    std::deque<Node> level;
     level.push_back(std::move(root));
     std::uint64_t level_bytes = 0;
     Rng rng(seed);
@@ -49,7 +52,7 @@ void breadth_first(Node root, unsigned depth, std::uint64_t seed, Expand expand,
             if (!p || !visit(*p)) return;
         }
         if (d == depth) return;
-        std::vector<Node> next;
+        std::deque<Node> next;
         std::uint64_t next_bytes = 0;
         bool stopped = false;
         for (const Node& n : level) {
