@@ -463,6 +463,7 @@ private:
             return;
         }
         fslevel::FsState state = fslevel::initial_state(file_.universe);
+        std::vector<fslevel::Action> actions;  // apply's plan, not needed here
         for (const auto& [op, line] : file_.fs_ops) {
             if (file_.profile == Profile::Exclusive &&
                 (std::holds_alternative<fslevel::Reflink>(op) || std::holds_alternative<fslevel::Unshare>(op))) {
@@ -473,7 +474,7 @@ private:
                 error(line, "not a legal filesystem operation: " + *why);
                 return;
             }
-            state = fslevel::plan(state, op).after;
+            fslevel::apply(state, op, actions);  // in place: plan() copies the whole state
         }
     }
 

@@ -61,10 +61,12 @@ std::optional<Pfn> free_run(const FsState& s, std::uint64_t count) {
     return std::nullopt;
 }
 
-unsigned free_blocks(const FsState& s) {
-    unsigned n = 0;
-    for (Pfn b = 0; b < s.refs.size(); b++) n += s.refs[b] == 0 && !is_pinned(s, b);
-    return n;
+// Whether at least `needed` blocks are free. Counting stops there: an
+// operation needs a block or two, and a device may have a million.
+bool has_free_blocks(const FsState& s, std::uint64_t needed) {
+    std::uint64_t n = 0;
+    for (Pfn b = 0; b < s.refs.size() && n < needed; b++) n += s.refs[b] == 0 && !is_pinned(s, b);
+    return n >= needed;
 }
 
 // Blocks a write of [offset, +len) must allocate (holes and shared blocks).
@@ -295,7 +297,7 @@ std::optional<std::string> illegal_reason(const FsState& s, const Op& op) {
         if (o >= s.files[f].size)
             return "page " + std::to_string(o) + " is past the end of " + name(f) + " (" +
                    std::to_string(s.files[f].size) + " pages): the fault gets SIGBUS";
-        if (write && blocks_needed(s, f, o, 1) > free_blocks(s))
+        if (write && !has_free_blocks(s, blocks_needed(s, f, o, 1)))
             return std::string("no free block for the write fault");
         return std::nullopt;
     };
@@ -304,7 +306,7 @@ std::optional<std::string> illegal_reason(const FsState& s, const Op& op) {
             [&](const Write& w) -> std::optional<std::string> {
                 if (auto e = bad_file(s.universe, w.file)) return e;
                 if (auto e = bad_range(s.universe, w.offset, w.len)) return e;
-                if (blocks_needed(s, w.file, w.offset, w.len) > free_blocks(s))
+                if (!has_free_blocks(s, blocks_needed(s, w.file, w.offset, w.len)))
                     return std::string("the device has too few free blocks for the write");
                 return std::nullopt;
             },
@@ -349,7 +351,7 @@ std::optional<std::string> illegal_reason(const FsState& s, const Op& op) {
                     const std::int64_t b = s.files[p.file].map[p.offset + i];
                     shared += b != kHole && s.refs[b] > 1;
                 }
-                if (shared > free_blocks(s)) return std::string("too few free blocks to unshare");
+                if (!has_free_blocks(s, shared)) return std::string("too few free blocks to unshare");
                 // fallocate breaks the DAX layouts first, whatever the mode.
                 if (pinned_in(s, p.file, p.offset, p.len))
                     return "a page of the range is pinned: fallocate waits for it";
