@@ -81,12 +81,8 @@ std::string reproduce_line(const ExploreCommandOptions& opts, const Variant& v, 
 
 // The command that runs every cell again (an interrupted run's last line).
 std::string whole_run_line(const ExploreCommandOptions& opts) {
-    std::string line = daxcheck_prefix(opts.variants) + " explore";
-    if (opts.variants.size() < variants().size())
-        for (const Variant* v : opts.variants) line += " --variant " + shell_quoted(v->name);
-    if (opts.properties.size() < all_properties().size())
-        for (const Property* p : opts.properties) line += " --property " + p->name;
-    if (opts.profiles.size() == 1) line += " --profile " + to_string(opts.profiles.front());
+    std::string line = daxcheck_prefix(opts.variants) + " explore" +
+                       cell_flags(opts.variants, opts.properties, opts.profiles);
     line += " " + search_flags(opts);
     // Last: a bare --base takes no value.
     if (opts.base) line += opts.base->empty() ? " --base" : " --base " + shell_quoted(*opts.base);

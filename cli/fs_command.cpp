@@ -73,12 +73,9 @@ RunOptions fs_run_as_run(const FsRunOptions& o) {
 // The command and its cells' flags ("run --level fs --variant V ..."), for
 // the reproduce line of an interrupted run.
 std::string fs_cells_command(const FsRunOptions& o) {
-    std::string out = o.command + " --level fs";
-    if (o.command == "swarm" || o.variants.size() < variants().size())  // swarm requires --variant
-        for (const Variant* v : o.variants) out += " --variant " + shell_quoted(v->name);
-    for (const Property* p : fs_run_as_run(o).properties) out += " --property " + p->name;
-    if (o.profiles.size() == 1) out += " --profile " + to_string(o.profiles.front());
-    return out;
+    // The level's properties are a subset of all: always listed.
+    return o.command + " --level fs" +
+           cell_flags(o.variants, fs_run_as_run(o).properties, o.profiles, o.command == "swarm");
 }
 
 // The flags of the whole run after the command name, for an interrupted one.

@@ -1,5 +1,6 @@
 #include "cli/run_command.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
@@ -155,14 +156,28 @@ std::string daxcheck_prefix(const std::vector<const Variant*>& variants) {
     return out;
 }
 
-std::string run_flags(const RunOptions& opts) {
+std::string cell_flags(const std::vector<const Variant*>& selected,
+                       const std::vector<const Property*>& properties,
+                       const std::vector<Profile>& profiles, bool name_variants) {
+    // Whether `chosen` holds every one of `all` (a flag given twice is no
+    // second member).
+    const auto every = [](const auto& chosen, const auto& all, auto member) {
+        return std::all_of(all.begin(), all.end(), [&](const auto& x) {
+            return std::find(chosen.begin(), chosen.end(), member(x)) != chosen.end();
+        });
+    };
     std::string out;
-    if (opts.variants.size() != variants().size())
-        for (const Variant* v : opts.variants) out += " --variant " + shell_quoted(v->name);
-    if (opts.properties.size() != all_properties().size())
-        for (const Property* p : opts.properties) out += " --property " + p->name;
-    if (opts.profiles.size() != all_profiles().size())
-        for (Profile p : opts.profiles) out += " --profile " + to_string(p);
+    if (name_variants || !every(selected, variants(), [](const Variant& v) { return &v; }))
+        for (const Variant* v : selected) out += " --variant " + shell_quoted(v->name);
+    if (!every(properties, all_properties(), [](const Property& p) { return &p; }))
+        for (const Property* p : properties) out += " --property " + p->name;
+    if (!every(profiles, all_profiles(), [](Profile p) { return p; }))
+        for (Profile p : profiles) out += " --profile " + to_string(p);
+    return out;
+}
+
+std::string run_flags(const RunOptions& opts) {
+    std::string out = cell_flags(opts.variants, opts.properties, opts.profiles);
     out += fmt::format(" --seed {} --tests {}", opts.cell.seed, opts.cell.tests);
     if (opts.walks != kDefaultRunWalks) out += fmt::format(" --walks {}", opts.walks);
     if (opts.classes != kDefaultClasses) out += fmt::format(" --classes {}", opts.classes);

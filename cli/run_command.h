@@ -136,6 +136,14 @@ nlohmann::json run_json(const RunOptions& opts, const std::vector<RunRow>& rows,
                         const std::vector<BaseDiffRow>& diffs = {});
 
 std::string universe_flags(const model::Universe& u);
+// The flags that select a run's cells, each family only where it narrows the
+// default (every variant, property or profile), with a leading space:
+// " --variant V ... --property P ... --profile X". `name_variants`: list the
+// variants even when all are there (swarm requires --variant). For every
+// whole-run line: run, report, swarm, explore and the filesystem level.
+std::string cell_flags(const std::vector<const Variant*>& variants,
+                       const std::vector<const Property*>& properties,
+                       const std::vector<Profile>& profiles, bool name_variants = false);
 // "./daxcheck", with --port FILE for each out-of-tree port among `variants`.
 std::string daxcheck_prefix(const std::vector<const Variant*>& variants);
 // Every flag that decides what a run does (selection, seed, tests, walks,

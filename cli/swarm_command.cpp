@@ -180,10 +180,7 @@ void SwarmCommand::add_to(CLI::App& app) {
 }
 
 std::string SwarmCommand::whole_run_flags(const RunOptions& run) const {
-    std::string out;
-    for (const Variant* v : run.variants) out += " --variant " + shell_quoted(v->name);
-    for (const auto& p : properties_) out += " --property " + p;
-    for (const auto& p : profiles_) out += " --profile " + p;
+    std::string out = cell_flags(run.variants, run.properties, run.profiles, true);
     if (walk_seed_) out += fmt::format(" --walk-seed {}", *walk_seed_);
     else out += fmt::format(" --seed {}", run.cell.seed);
     if (walks_) out += fmt::format(" --walks {}", *walks_);

@@ -89,6 +89,12 @@ jq -e '.summary.cells == 1' "$tmp/sig.json" >/dev/null || fail "explore: the cel
 [ -z "$(ls -A "$tmp/sig-corpus" 2>/dev/null)" ] || fail "explore: saved counterexamples after a signal"
 grep -q "reproduce: ./daxcheck explore --variant v7.2 --variant v6.2 --property drain --profile reflink --files 3.* --classes 1" \
     "$tmp/sig.out" || fail "explore: no whole-run reproduce line"
+# A profile given twice is still the only profile: the whole-run line keeps
+# it (it dropped it, and the line ran the exclusive cells too).
+interrupt INT 130 "daxcheck explore:" "$bin" explore --variant v6.2 --property drain \
+    --profile reflink --profile reflink --files 3 --pfns 4 --offsets 4 --time-budget 0 --memory-budget 512
+grep -q "reproduce: ./daxcheck explore --variant v6.2 --property drain --profile reflink --profile reflink --files 3" \
+    "$tmp/sig.out" || fail "explore: the whole-run line lost --profile given twice"
 # race stops at its next prefix state: the prefixes it checked, no verdict
 # unless it had found a failure, JSON marked interrupted, nothing saved.
 signalled INT "daxcheck race:" "$bin" race --variant pre-reflink --level fs --depth 4 --files 3 --pfns 4 \
