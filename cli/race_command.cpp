@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
@@ -27,12 +28,16 @@ namespace race_cli {
 
 using namespace daxcheck;
 
+// What the prefix states and their pairs may hold unless --memory-budget says.
+constexpr double kDefaultMemoryMb = 4096;
+
 struct RaceCommand::Flags {
     std::string variant, level = "function", json_path, emit_path, corpus_dir;
     std::optional<unsigned> depth, preemptions;
     std::optional<std::uint64_t> seed;
     std::uint64_t max_runs = 1000000;
     double seconds = 0;
+    double memory_mb = kDefaultMemoryMb;
     bool no_sleep_sets = false, save = false;
     UniverseFlags universe;
 };
@@ -101,6 +106,9 @@ void RaceCommand::add_to(CLI::App& app) {
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
     command_->add_option("--seconds", f.seconds, "stop after S seconds (default: none)")
         ->check(flag_checks::finite(0, 1e6));
+    command_->add_option("--memory-budget", f.memory_mb,
+                         "MB the prefix states and their pairs may hold, 0 for none (default 4096)")
+        ->check(flag_checks::finite(0, 1e7));
     command_->add_flag("--no-sleep-sets", f.no_sleep_sets, "no partial-order reduction");
     command_->add_option("--json", f.json_path, "also write the result as JSON to FILE")
         ->check(flag_checks::name());
@@ -163,11 +171,12 @@ int RaceCommand::run() {
     if (f.no_sleep_sets) reproduce += " --no-sleep-sets";
     if (f.max_runs != 1000000) reproduce += fmt::format(" --max-runs {}", f.max_runs);
     if (f.seconds > 0) reproduce += fmt::format(" --seconds {}", f.seconds);
+    if (f.memory_mb != kDefaultMemoryMb) reproduce += fmt::format(" --memory-budget {:g}", f.memory_mb);
     reproduce += fmt::format(" --files {} --pfns {} --offsets {} --pmd-order {} --max-pins {}", u.files,
                              u.pfns, u.offsets, u.pmd_order, u.max_pins);
     if (!v->port_file.empty()) reproduce += " --port " + shell_quoted(v->port_file);
-    fmt::print("daxcheck race: {} ({} level), seed {}, prefixes of up to {} operations, universe {}\n",
-               v->name, f.level, seed, depth, universe_text(u));
+    fmt::print("daxcheck race: {} ({} level), seed {}, prefixes of up to {} operation{}, universe {}\n",
+               v->name, f.level, seed, depth, depth == 1 ? "" : "s", universe_text(u));
     std::fflush(stdout);
 
     race::RaceOptions options;
@@ -175,23 +184,57 @@ int RaceCommand::run() {
     options.enumerate.preemption_bound = f.preemptions;
     options.max_runs_per_pair = f.max_runs;
     options.time_budget_s = f.seconds;
+    options.memory_budget_bytes = static_cast<std::uint64_t>(f.memory_mb * (1 << 20));
     const race::PrefixSource prefixes =
         fs ? race::fs_prefixes(*v, u, depth, seed) : race::function_prefixes(*v, u, depth, seed);
     // Ctrl-C or SIGTERM stops the search at its next prefix; what it found
     // so far is printed, nothing is saved or emitted, the exit is 130/143.
     install_interrupt_handlers();
-    const race::RaceResult r = race::race(*v, prefixes, options);
+    race::RaceResult r;
+    try {
+        r = race::race(*v, prefixes, options);
+    } catch (const std::bad_alloc&) {
+        // A budget above what the machine or `ulimit -v` gives: an error,
+        // not an abort with no output.
+        const std::string error = fmt::format("out of memory before the memory budget ({:g} MB) was "
+                                              "reached: give a smaller --memory-budget", f.memory_mb);
+        fmt::print("\n== {} / race ({} level): error: {}\n  reproduce: {}\n", v->name, f.level, error,
+                   reproduce);
+        if (!f.json_path.empty()) {
+            const nlohmann::json j = {{"variant", v->name}, {"level", f.level}, {"seed", seed},
+                                      {"depth", depth}, {"universe", universe_text(u)},
+                                      {"verdict", "error"}, {"error", error}, {"as_expected", nullptr},
+                                      {"reproduce", reproduce}};
+            if (auto e = write_output_file(f.json_path, j.dump(2) + "\n"); !e.empty()) return usage(e);
+        }
+        return 1;
+    }
     const race::RaceStats& s = r.stats;
     const Expectation expected = race_expectation_for(*v, fs);
     const bool failed = r.failure.has_value();
     const bool as_expected = failed != expected.pass;
     const bool stopped = s.interrupted;
+    // A budget that cut the search short (--seconds, the memory bound, a
+    // pair's --max-runs): a pass claims every interleaving, so without a
+    // failure there is no verdict.
+    const char* cut_by = stopped         ? "signal"
+                         : s.time_hit    ? "seconds"
+                         : s.memory_hit  ? "memory"
+                         : s.budget_hits ? "max-runs"
+                                         : nullptr;
+    const bool no_verdict = cut_by && !failed;
 
     if (stopped)
         fmt::print("\n== {} / race ({} level): interrupted by signal {} after {} prefix states: {}\n", v->name,
                    f.level, g_interrupt_signal.load(), s.prefixes,
                    failed ? "a failure found before it (a shorter one may exist)"
                           : "no verdict (the search is incomplete)");
+    else if (no_verdict)
+        fmt::print("\n== {} / race ({} level): no verdict: the search is incomplete ({}, below); "
+                   "a pass needs every interleaving checked\n",
+                   v->name, f.level,
+                   s.time_hit ? "--seconds stopped it" : s.memory_hit ? "the memory bound stopped it"
+                                                                       : "pairs hit --max-runs");
     else
         fmt::print("\n== {} / race ({} level): {} ({})\n", v->name, f.level, failed ? "fail" : "pass",
                    as_expected ? "expected" : fmt::format("UNEXPECTED: expected {}", expected.pass ? "pass" : "fail"));
@@ -206,8 +249,8 @@ int RaceCommand::run() {
                s.budget_hits ? fmt::format("; {} pairs hit --max-runs", s.budget_hits) : "",
                s.interrupted  ? fmt::format("; stopped by signal {}", g_interrupt_signal.load())
                : s.time_hit   ? std::string("; stopped by --seconds")
-               : s.memory_hit ? fmt::format("; stopped: the states and pairs to race from outgrew {} MB",
-                                            options.memory_budget_bytes >> 20)
+               : s.memory_hit ? fmt::format("; stopped: the states and pairs to race from outgrew "
+                                            "--memory-budget ({:g} MB)", f.memory_mb)
                               : std::string());
     if (stopped && (f.save || !f.emit_path.empty()))
         fmt::print("stopped on the signal: nothing saved{}\n", f.emit_path.empty() ? "" : " or emitted");
@@ -241,14 +284,16 @@ int RaceCommand::run() {
     if (!f.json_path.empty()) {
         nlohmann::json j = {{"variant", v->name}, {"level", f.level}, {"seed", seed}, {"depth", depth},
                             {"universe", universe_text(u)},
-                            {"verdict", stopped && !failed ? "none" : failed ? "fail" : "pass"},
+                            {"verdict", no_verdict ? "none" : failed ? "fail" : "pass"},
                             {"interrupted", stopped},
+                            {"stopped_by", cut_by ? nlohmann::json(cut_by) : nlohmann::json(nullptr)},
+                            {"max_runs_hits", s.budget_hits},
                             {"expected", expected.pass ? "pass" : "fail"}, {"as_expected", as_expected},
                             {"prefixes", s.prefixes}, {"pairs", s.pairs},
                             {"independent_pairs", s.independent_pairs},
                             {"interleavings", s.interleavings}, {"redundant", s.redundant},
                             {"seconds", s.seconds}, {"reproduce", reproduce}, {"failure", nullptr}};
-        if (stopped && !failed) j["as_expected"] = nullptr;  // no verdict to compare
+        if (no_verdict) j["as_expected"] = nullptr;  // no verdict to compare
         if (failed) {
             const auto& x = *r.failure;
             nlohmann::json steps = nlohmann::json::array();
@@ -264,7 +309,7 @@ int RaceCommand::run() {
         fmt::print("wrote {}\n", printable(f.json_path));
     }
     if (stopped) return interrupt_exit_code();
-    return as_expected ? 0 : 1;
+    return as_expected && !no_verdict ? 0 : 1;
 }
 
 std::pair<int, int> replay_corpus_file(const std::string& path, const std::string& variant,

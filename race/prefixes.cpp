@@ -25,9 +25,19 @@ std::uint64_t node_bytes(std::size_t node_size, std::size_t key_bytes) {
     return node_size + (kPerKeyByte + 1) * key_bytes + kSetNode;
 }
 
+// What malloc takes for `n` bytes: a header word, rounded up to 16, at least
+// 32 (glibc); none for none.
+std::uint64_t chunk_bytes(std::size_t n) {
+    return n == 0 ? 0 : std::max<std::uint64_t>(32, (n + 8 + 15) / 16 * 16);
+}
+std::uint64_t side_bytes(const Side& s) {
+    // A string of up to 15 characters is stored in place.
+    return (s.text.size() > 15 ? chunk_bytes(s.text.capacity() + 1) : 0) +
+           chunk_bytes(s.calls.capacity() * sizeof(model::Op));
+}
+
 std::uint64_t pair_bytes(const Pair& p) {
-    return sizeof(Pair) + p.a.text.size() + p.b.text.size() +
-           (p.a.calls.size() + p.b.calls.size()) * sizeof(model::Op);
+    return sizeof(Pair) + side_bytes(p.a) + side_bytes(p.b);
 }
 
 // Breadth-first over distinct states: `expand(node, emit)` emits successors

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -39,7 +40,9 @@ struct Pair {
 struct Prefix {
     std::vector<std::string> ops;
     kshim::kernel_world world;
-    std::vector<Pair> pairs;
+    // A deque: a vector's doubling would hold up to twice the pairs' slots,
+    // three times while it grows, past the memory bound.
+    std::deque<Pair> pairs;
 };
 
 // Hands each prefix to `visit`, shortest first, until it returns false.

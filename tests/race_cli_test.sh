@@ -20,6 +20,18 @@ check "the printed reproduce line runs" 0 "$bin" $line
 interleaving "$tmp/out" >"$tmp/again"
 cmp -s "$tmp/first" "$tmp/again" || { echo "FAIL the reproduce line printed another interleaving"; diff "$tmp/first" "$tmp/again" | head; fails=$((fails + 1)); }
 
+# A budget that cut the search short with no failure gives no verdict (it
+# said "pass": a pass claims every interleaving), in the text, the JSON and
+# the exit code.
+check "race cut short by --max-runs" 1 "$bin" race --variant v6.2 --max-runs 1 --seed 4 --json "$tmp/cut.json"
+want "no verdict after --max-runs" "no verdict: the search is incomplete (pairs hit --max-runs" "$tmp/out"
+jq -e '.verdict == "none" and .stopped_by == "max-runs" and .as_expected == null and .max_runs_hits > 0' \
+    "$tmp/cut.json" >/dev/null || { echo "FAIL --max-runs: the JSON claims a verdict"; fails=$((fails + 1)); }
+check "race cut short by --seconds" 1 "$bin" race --variant v6.2 --depth 1 --files 2 --pfns 32 --offsets 32 \
+    --seconds 0.5 --seed 1 --json "$tmp/cut.json"
+want "no verdict after --seconds" "no verdict: the search is incomplete (--seconds stopped it" "$tmp/out"
+jq -e '.verdict == "none" and .stopped_by == "seconds"' "$tmp/cut.json" >/dev/null \
+    || { echo "FAIL --seconds: the JSON claims a verdict"; fails=$((fails + 1)); }
 check "race --level fs v7.2 with --json, --emit, --save-failures" 0 "$bin" race --variant v7.2 --level fs \
     --seed 1 --json "$tmp/result.json" --emit "$tmp/r.sh" --save-failures --corpus-dir "$tmp/new/sub"
 want "json verdict" '"verdict": "fail"' "$tmp/result.json"

@@ -64,6 +64,29 @@ budget_holds "explore time budget, 262144 pfns" 600 1 --pfns 262144 --offsets 2
 # The filesystem level's stored executions: its levels were vectors, whose
 # growth copied every execution and held both copies (251 MB at 200 MB).
 budget_holds "explore --level fs memory budget" 200 20 --level fs --files 3 --pfns 8 --offsets 8 --depth 8 --max-states 40000000
+# race's prefix states and pairs: --memory-budget holds (a vector of pairs
+# and a low estimate per pair took 5.6 GB at its fixed 4096 MB), and a budget
+# above what `ulimit -v` gives is an error with its JSON, not an abort.
+if [ "$asan" -eq 0 ]; then
+    wide_race="race --variant v6.2 --depth 1 --files 3 --pfns 32 --offsets 32 --seed 1"
+    measure 1500 "$bin" $wide_race --memory-budget 300
+    if ! grep -q "outgrew --memory-budget (300 MB)" "$tmp/out"; then
+        fail "race --memory-budget 300: not stopped by it"; tail -3 "$tmp/out" "$tmp/err"
+    elif [ $(( (kb - base_kb) * 10 )) -gt $(( 300 * 1024 * 11 )) ]; then
+        fail "race --memory-budget 300: $(( (kb - base_kb) / 1024 )) MB"
+    else
+        ok "race --memory-budget: $(( (kb - base_kb) / 1024 )) MB of 300 MB"
+    fi
+    (ulimit -v 600000; exec "$bin" $wide_race --memory-budget 2000 --json "$tmp/race-oom.json") >"$tmp/out" 2>&1
+    rc=$?
+    if [ "$rc" -ne 1 ] || ! grep -q "error: out of memory before the memory budget (2000 MB)" "$tmp/out"; then
+        fail "race out of memory: exit $rc"; tail -3 "$tmp/out"
+    elif ! jq -e '.verdict == "error"' "$tmp/race-oom.json" >/dev/null 2>&1; then
+        fail "race out of memory: no JSON with verdict error"
+    else
+        ok "race out of memory is an error row"
+    fi
+fi
 # A budget that stops the search before depth 1 checked nothing: never a pass.
 check "explore that checked nothing is no pass" 1 "$bin" explore $wide --pmd-order 9 --pfns 1024 --offsets 1024 --memory-budget 2
 expect_in "$tmp/out" "nothing checked" "explore that checked nothing"
