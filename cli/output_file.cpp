@@ -30,6 +30,23 @@ std::string directory_of(const std::string& path) {
     return parent.empty() ? "." : parent.string();
 }
 
+// Where a dangling symlink at `path` points, through a chain of links (a
+// relative target is taken from its link's directory); nullopt when `path`
+// is no dangling link. Writing "through" it creates that file.
+std::optional<std::string> dangling_target(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 || errno != ENOENT) return std::nullopt;
+    fs::path at = path;
+    for (int hops = 0; hops < 40; hops++) {  // the kernel's own limit on a chain
+        std::error_code ec;
+        if (!fs::is_symlink(fs::symlink_status(at, ec))) return hops ? std::optional(at.string()) : std::nullopt;
+        const fs::path next = fs::read_symlink(at, ec);
+        if (ec) return std::nullopt;
+        at = next.is_absolute() ? next : at.parent_path() / next;
+    }
+    return std::nullopt;  // a loop: stat said ELOOP, not ENOENT, but be safe
+}
+
 // Writes all of `content` to `fd`; 0 or the errno.
 int write_all(int fd, std::string_view content) {
     while (!content.empty()) {
@@ -106,12 +123,14 @@ std::string output_path_problem(const std::string& flag, const std::string& path
         return "";
     }
     if (errno != ENOENT) return flag + ": " + cannot(path, errno);
-    struct stat link {};
-    if (::lstat(path.c_str(), &link) == 0) return "";  // a dangling symlink: its target is created
-    const std::string dir = directory_of(path);
+    // A dangling symlink: its target is created, in the target's directory.
+    const auto target = dangling_target(path);
+    const std::string dir = directory_of(target.value_or(path));
     if (::access(dir.c_str(), W_OK) != 0)
-        return fmt::format("{}: cannot write {}: {}: {}", flag, printable(path), printable(dir),
-                           std::strerror(errno));
+        return target ? fmt::format("{}: cannot write {}: a symlink to {}, whose directory {}: {}", flag,
+                                    printable(path), printable(*target), printable(dir), std::strerror(errno))
+                      : fmt::format("{}: cannot write {}: {}: {}", flag, printable(path), printable(dir),
+                                    std::strerror(errno));
     return "";
 }
 
@@ -142,10 +161,13 @@ std::string output_dir_problem(const std::string& flag, const std::string& dir) 
     }
 }
 
-bool same_file(const std::string& a, const std::string& b) {
+bool same_file(const std::string& first, const std::string& second) {
     struct stat sa {}, sb {};
-    if (::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0)
+    if (::stat(first.c_str(), &sa) == 0 && ::stat(second.c_str(), &sb) == 0)
         return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    // A dangling symlink names the file writing it creates.
+    const std::string a = dangling_target(first).value_or(first);
+    const std::string b = dangling_target(second).value_or(second);
     std::error_code ea, eb;
     const fs::path ca = fs::weakly_canonical(fs::absolute(a, ea), ea);
     const fs::path cb = fs::weakly_canonical(fs::absolute(b, eb), eb);
@@ -163,15 +185,16 @@ std::string write_output_file(const std::string& path, std::string_view content,
     }
     struct stat st {};
     const bool exists = ::stat(path.c_str(), &st) == 0;
-    if (exists && existing == Existing::Keep) return "exists";
+    struct stat link {};
+    // Keep: a name taken by anything, a dangling symlink too, is not ours.
+    if (existing == Existing::Keep && (exists || ::lstat(path.c_str(), &link) == 0)) return "exists";
     if (exists && S_ISDIR(st.st_mode)) return fmt::format("cannot write {}: a directory", printable(path));
     if (exists && !S_ISREG(st.st_mode)) return write_through(path, content);
-    struct stat link {};
-    if (!exists && ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode))
-        return write_through(path, content);  // a dangling symlink: create its target
-    // A regular file (through any symlinks) or a new name: temporary file and rename.
+    // A regular file (through any symlinks), a new name or a dangling
+    // symlink's target: a temporary file beside it, renamed over the name.
     std::error_code ec;
-    const std::string target = exists ? fs::canonical(path, ec).string() : path;
+    const std::string target = exists ? fs::canonical(path, ec).string()
+                                      : dangling_target(path).value_or(path);
     if (ec) return fmt::format("cannot write {}: {}", printable(path), ec.message());
     const fs::path name = fs::path(target).filename();
     std::string tmp = (fs::path(directory_of(target)) / ("." + name.string() + ".XXXXXX")).string();

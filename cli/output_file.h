@@ -28,7 +28,7 @@ enum class Existing { Replace, Keep };
 // (/dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N) is written through
 // that descriptor where it stands, after stdout and stderr are flushed (a
 // regular file behind it keeps what was printed before). A symlink is followed (its target is written,
-// the link stays); an existing device or FIFO is written through in place (a
+// the link stays; a dangling one's target is created); an existing device or FIFO is written through in place (a
 // FIFO without a reader is an error, not a hang); a regular file, or a new
 // name, gets a temporary file in the same directory, flushed to disk and
 // renamed over it, so a failed write leaves the old file intact. With

@@ -44,6 +44,10 @@ check "--json naming --emit's predictions is refused" 2 "$bin" race --variant v7
     --emit "$tmp/p.sh" --json "$tmp/p.json"
 want "says which file" "that is --emit's predictions file" "$tmp/err"
 [ ! -e "$tmp/p.sh" ] || { echo "FAIL the refused race wrote its script"; fails=$((fails + 1)); }
+ln -s "$tmp/q.json" "$tmp/alias.json"
+check "--json through a symlink to --emit's predictions is refused" 2 "$bin" race --variant v7.2 --level fs \
+    --seed 1 --emit "$tmp/q.sh" --json "$tmp/alias.json"
+[ ! -e "$tmp/q.sh" ] || { echo "FAIL the refused race wrote its script"; fails=$((fails + 1)); }
 check "--json naming --emit's script is refused" 2 "$bin" race --variant v7.2 --level fs --seed 1 \
     --emit "$tmp/p.sh" --json "$tmp/./p.sh"
 check "--emit not ending in .sh is refused" 2 "$bin" race --variant v7.2 --level fs --seed 1 --emit "$tmp/e.json"

@@ -99,6 +99,16 @@ ln -s target.json "$tmp/link.json"
 check "--json onto a symlink" 0 "$bin" $run1 --json "$tmp/link.json"
 { [ -L "$tmp/link.json" ] && jq -e .results "$tmp/target.json" >/dev/null; } \
     || fail "--json onto a symlink: the link was replaced or its target not written"
+# A dangling symlink: its target is created and the link stays (the write
+# failed after the whole run); one into a missing directory is refused first.
+ln -s "$tmp/made-through-link.json" "$tmp/dangling.json"
+check "--json onto a dangling symlink" 0 "$bin" $run1 --json "$tmp/dangling.json"
+{ [ -L "$tmp/dangling.json" ] && jq -e .results "$tmp/made-through-link.json" >/dev/null; } \
+    || fail "--json onto a dangling symlink: its target was not written"
+ln -s "$tmp/no/such/dir/x.json" "$tmp/dangling-nowhere.json"
+check "--json onto a dangling symlink into no directory" 2 "$bin" $run1 --json "$tmp/dangling-nowhere.json"
+[ -s "$tmp/out" ] && fail "--json onto a dangling symlink into no directory: the run started"
+expect_in "$tmp/err" "a symlink to $tmp/no/such/dir/x.json" "the link's target is named"
 check "--json /dev/null" 0 "$bin" $run1 --json /dev/null
 [ -c /dev/null ] || fail "--json /dev/null: /dev/null is no longer a device"
 check "--json /dev/full fails" 2 "$bin" $run1 --json /dev/full
