@@ -38,8 +38,35 @@ CLI::Validator finite(double lo, double hi, bool lo_open) {
 
 CLI::Validator name() {
     return CLI::Validator(
-        [](std::string& text) -> std::string { return text.empty() ? "needs a name, not \"\"" : ""; },
+        [](std::string& text) -> std::string {
+            if (text.empty()) return "needs a name, not \"\"";
+            // CLI11 gives a value flag the next word whatever it is: `--json
+            // --report` wrote a file named --report and dropped --report.
+            if (text.starts_with("--"))
+                return fmt::format("'{}' looks like a flag, not a name (a file of that name: ./{})",
+                                   printable(text), printable(text));
+            return "";
+        },
         "");
+}
+
+void decimal_integers(CLI::App& app) {
+    // CLI11 reads "010" as octal 8 and "0x10" as 16: a seed or a size typed
+    // with a leading zero would silently run another one.
+    const CLI::Validator decimal(
+        [](std::string& text) -> std::string {
+            const std::size_t digits = text.starts_with('-') ? 1 : 0;
+            const bool plain = text.size() > digits &&
+                               text.find_first_not_of("0123456789", digits) == std::string::npos;
+            if (plain && (text.size() == digits + 1 || text[digits] != '0')) return "";
+            return fmt::format("'{}' is not a whole decimal number (no leading zero, sign or base prefix)",
+                               printable(text));
+        },
+        "");
+    for (CLI::Option* o : app.get_options())
+        if (o->get_expected_min() > 0 && o->get_type_name().find("INT") != std::string::npos)
+            o->check(decimal);
+    for (CLI::App* sub : app.get_subcommands({})) decimal_integers(*sub);
 }
 
 std::string unknown_subcommand(const CLI::App& app, int argc, char** argv) {

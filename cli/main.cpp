@@ -278,6 +278,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         ->check(flag_checks::name())
         ->needs(x_saving);
 
+    flag_checks::decimal_integers(app);
     if (auto e = flag_checks::unknown_subcommand(app, argc, argv); !e.empty()) return usage(e);
     try {
         app.parse(argc, argv);

@@ -217,6 +217,16 @@ if grep -q "$(printf '\033')" "$tmp/err"; then echo "FAIL reach DIR printed a ra
 check "save-failures into an empty dir" 0 "$bin" run --variant v10 --seed 1 --classes 1 --walks 0 --save-failures --corpus-dir "$tmp/once"
 want "found by two cells" "1 counterexample found by more than one cell of this run: saved once" "$tmp/out"
 if grep -q "already in" "$tmp/out"; then echo "FAIL save-failures into an empty dir: 'already in'"; fails=$((fails + 1)); fi
+# Integers are decimal: CLI11 read 010 as octal 8 and ran seed 8.
+check "--seed 010 is refused" 2 "$bin" run --seed 010 --variant v6.2 --tests 1 --walks 0
+want "--seed 010 says why" "'010' is not a whole decimal number" "$tmp/err"
+check "swarm --walks 0x10 is refused" 2 "$bin" swarm --variant v6.2 --walks 0x10
+# A value flag whose value was left out took the next flag as its file name:
+# it wrote a file named --report and made no report.
+check "--json --report is refused" 2 env -C "$tmp" "$bin" run --variant v6.2 --property drain \
+    --profile exclusive --tests 1 --walks 0 --json --report
+want "--json --report names the flag" "--json: '--report' looks like a flag" "$tmp/err"
+[ ! -e "$tmp/--report" ] || { echo "FAIL --json --report wrote a file named --report"; fails=$((fails + 1)); }
 # ./daxcheck fuzz --seconds 0 would be libFuzzer's "no limit".
 check "fuzz --seconds 0 is refused" 2 "$src/daxcheck" fuzz --seconds 0
 want "fuzz --seconds 0 says why" "at least 1" "$tmp/err"
