@@ -290,6 +290,7 @@ void print_cell_details(const RunRow& r, const char* test_word) {
         fmt::print("  failed at {}; {}:\n", failed_at(r, test_word), shrink_words(r));
         if (r.swarm && r.swarm->failing_walk)
             fmt::print("  the walk's swarm configuration: {}\n", r.swarm->failing_configuration);
+        if (!r.found_by.empty()) fmt::print("  {}\n", r.found_by);
         print_trace(r);
         if (!r.expected.pass) fmt::print("  why expected: {}\n", r.expected.why);
     }
@@ -304,6 +305,7 @@ void print_cell_details(const RunRow& r, const char* test_word) {
         fmt::print("  failed at {}; {}:\n", failed_at(m, test_word), shrink_words(m));
         if (m.swarm && m.swarm->failing_walk)
             fmt::print("  the walk's swarm configuration: {}\n", m.swarm->failing_configuration);
+        if (!m.found_by.empty()) fmt::print("  {}\n", m.found_by);
         print_trace(m);
         fmt::print("  reproduce: {}\n", m.reproduce);
     }

@@ -72,6 +72,9 @@ struct RunRow {
     // Further distinct classes the search found in this cell, each a row of
     // its own (same variant, property and profile), in the order found.
     std::vector<RunRow> more_classes;
+    // swarm: which walk found this class and its configuration, printed
+    // under the class ("" for run, whose walk shows in `swarm`).
+    std::string found_by;
     bool as_expected() const;
     // Every class found, with its counterexample and universe.
     std::vector<FoundClass> found_classes(const model::Universe& run_universe) const;

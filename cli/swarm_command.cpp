@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
 #include <random>
 
 #include "cli/flag_checks.h"
@@ -108,6 +110,10 @@ SwarmRow swarm_cell(const Variant& v, const Property& p, Profile profile, const 
                                               run.cell.seed, s.swarm.walks);
     }
     r.shrinker = "delta debugging";
+    if (s.swarm.failing_walk)
+        r.found_by = fmt::format("found by walk {} (walk seed {}) after {} operations, configuration:\n    {}",
+                                 *s.swarm.failing_walk + 1, s.swarm.failing_walk_seed,
+                                 s.swarm.failing_length, s.swarm.failing_configuration);
     ClassFilter own;
     if (!opts.failures.counts_everything() && r.result.verdict == CellResult::Verdict::Fail)
         own.target = failure_class_of(v, p, r.universe ? *r.universe : run.cell.universe,
@@ -138,8 +144,17 @@ void find_more_classes(const SwarmOptions& opts, const RunOptions& run, SwarmRow
         else if (!opts.walks) s.rerun_walks = std::max(s.rerun_walks, next.rerun_walks);
         s.swarm.walks += next.swarm.walks;
         s.swarm.operations += next.swarm.operations;
+        s.swarm.seconds += next.swarm.seconds;
         s.row.more_classes.push_back(std::move(next.row));
     }
+    // A later class's walk seed alone does not find it: replayed without the
+    // classes before it counted as passes, it fails (or shrinks) to an
+    // earlier one. The cell's whole run finds every class.
+    for (RunRow& m : s.row.more_classes)
+        m.reproduce = s.rerun.empty()
+                          ? m.reproduce + "   (finds an earlier class first: this walk failed with this "
+                                          "class only past them)"
+                          : fmt::format("{} --walks {}", s.rerun, s.rerun_walks);
 }
 
 }  // namespace
@@ -277,11 +292,15 @@ int SwarmCommand::run() const {
         for (const Property* p : run.properties)
             for (Profile profile : run.profiles) {
                 if (interrupted()) break;
+                const auto start = std::chrono::steady_clock::now();
                 SwarmRow s = swarm_cell(*v, *p, profile, opts, run, walk_seed_);
                 // A cell a signal cut short claims nothing, unless it failed.
                 if (interrupted() && s.swarm.cell.verdict != CellResult::Verdict::Fail) break;
                 RunRow& r = s.row;
                 find_more_classes(opts, run, s);
+                // The whole cell's time: its walks, shrinking and class searches.
+                r.result.time_ms =
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
                 const char* verdict = r.result.verdict == CellResult::Verdict::Pass   ? "pass"
                                       : r.result.verdict == CellResult::Verdict::Fail ? "fail"
                                                                                       : "error";
@@ -309,11 +328,8 @@ int SwarmCommand::run() const {
     print_base_diff(diffs);
     for (const auto& s : rows) {
         print_cell_details(s.row, "walk");
-        if (!s.swarm.failing_walk) continue;
-        fmt::print("  found by walk {} (walk seed {}) after {} operations, configuration:\n    {}\n",
-                   *s.swarm.failing_walk + 1, s.swarm.failing_walk_seed, s.swarm.failing_length,
-                   s.swarm.failing_configuration);
-        if (!s.rerun.empty()) fmt::print("  the whole run: {} --walks {}\n", s.rerun, s.rerun_walks);
+        if (s.swarm.failing_walk && !s.rerun.empty())
+            fmt::print("  the whole run: {} --walks {}\n", s.rerun, s.rerun_walks);
     }
     std::size_t good = 0;
     for (const auto& s : rows) good += s.row.as_expected();

@@ -13,6 +13,26 @@ src=$2
 fail() { echo "FAIL $*"; fails=$((fails + 1)); }
 
 # --- reach: a race: file is not its input (it crashed: a null property).
+# swarm's second class: its reproduce line finds that class (its walk seed
+# alone shrank to the first class), its walk is printed under it, and the
+# cell's time counts every class's walks.
+check "swarm with two classes" 0 "$bin" swarm --variant v10-only-inverted --property refinement \
+    --profile exclusive --walks 1000 --seed 7 --json "$tmp/classes.json"
+second=$(sed -n '/failure class 2 of/,/reproduce:/p' "$tmp/out")
+class2=$(printf '%s\n' "$second" | sed -n 's/^  failure class: //p')
+line2=$(printf '%s\n' "$second" | sed -n 's/^  reproduce: \.\/daxcheck //p')
+grep -q "found by walk" <<<"$second" || { echo "FAIL swarm: class 2's walk is not printed under it"; fails=$((fails + 1)); }
+[ -n "$class2" ] && [ -n "$line2" ] || { echo "FAIL swarm: no second class"; fails=$((fails + 1)); }
+# shellcheck disable=SC2086
+check "swarm: class 2's reproduce line" 0 "$bin" $line2
+grep -qF -- "failure class: $class2" "$tmp/out" \
+    || { echo "FAIL swarm: class 2's reproduce line does not find class 2"; fails=$((fails + 1)); }
+# One core checks a few million operations a second: 178 M/s was one
+# class's time against every class's operations.
+check "swarm: a cell of five classes" 0 "$bin" swarm --variant v6.15 --property no-spurious-warn \
+    --profile reflink --walks 500 --seed 3 --threads 1 --json "$tmp/classes.json"
+jq -e '.results[0].operations_per_second < 5e7' "$tmp/classes.json" >/dev/null \
+    || { echo "FAIL swarm: ops/s of a many-class cell counts one class's time"; fails=$((fails + 1)); }
 check "reach skips a race: file" 0 "$bin" reach "$src/corpus/race-lost-share-update.dax"
 want "reach names the race file" "race-lost-share-update.dax: skipped, a race: file" "$tmp/out"
 check "reach of the whole corpus" 0 "$bin" reach --depth 1 --max-states 50 "$src"/corpus/*.dax
