@@ -1,6 +1,7 @@
 #include "fslevel/reachability.h"
 
 #include <fmt/format.h>
+#include <malloc.h>
 
 #include <chrono>
 #include <deque>
@@ -93,18 +94,47 @@ std::vector<Op> all_ops(const model::Universe& u, bool reflink) {
     return out;
 }
 
+namespace {
+
+ReachResult search_levels(const Variant& v, const Property& p, const model::Universe& u,
+                          const ReachOptions& o, std::chrono::steady_clock::time_point start);
+
+}  // namespace
+
 ReachResult search(const Variant& v, const Property& p, const model::Universe& u,
                    const ReachOptions& o) {
+    ReachResult out = search_levels(v, p, u, o, std::chrono::steady_clock::now());
+    // glibc defers merging the freed states' chunks to a later malloc, half a
+    // second after a long search: done here, inside the cell's time budget.
+    ::malloc_trim(0);
+    return out;
+}
+
+namespace {
+
+ReachResult search_levels(const Variant& v, const Property& p, const model::Universe& u,
+                          const ReachOptions& o, std::chrono::steady_clock::time_point start) {
     ReachResult out;
     if (operation_count(u, o.reflink) > kMaxSearchOperations) {
         out.too_wide = true;
         return out;
     }
     const std::vector<Op> ops = all_ops(u, o.reflink);
-    const auto start = std::chrono::steady_clock::now();
-    auto out_of_time = [&] {
-        return o.time_budget_s > 0 &&
-               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= o.time_budget_s;
+    const auto seconds = [&] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
+    // Freeing what the search holds takes time too (a fifth of a long
+    // search, glibc merging the chunks included): the time budget keeps room
+    // for it, at the cost per state measured as a large level is freed, and
+    // 2.5 us before one was (measured here: 1.2 to 2.3 us). A key in the
+    // seen set costs about half a state.
+    double free_seconds = 0;
+    std::uint64_t freed = 0;
+    const auto out_of_time = [&](std::uint64_t states_held, std::uint64_t keys_held) {
+        if (o.time_budget_s <= 0) return false;
+        const double per_state = freed >= 10000 ? free_seconds / static_cast<double>(freed) : 2.5e-6;
+        return seconds() + per_state * (static_cast<double>(states_held) + 0.5 * static_cast<double>(keys_held)) >=
+               o.time_budget_s;
     };
     const CallCheck check = check_of(p);
     struct Node {
@@ -128,13 +158,15 @@ ReachResult search(const Variant& v, const Property& p, const model::Universe& u
     for (unsigned depth = 1; depth <= o.max_depth; depth++) {
         std::deque<Node> next;
         for (const Node& n : level) {
-            const bool signalled = interrupted();
-            if (signalled || out_of_time()) {
-                (signalled ? out.interrupted : out.time_hit) = true;
-                out.states = seen.size();
-                return out;
-            }
             for (const Op& op : ops) {
+                // Before every operation, not every state: one state's
+                // operations (each a copy of the execution) may take a second.
+                const bool signalled = interrupted();
+                if (signalled || out_of_time(level.size() + next.size(), seen.size())) {
+                    (signalled ? out.interrupted : out.time_hit) = true;
+                    out.states = seen.size();
+                    return out;
+                }
                 if (illegal_reason(n.ex.fs(), op)) continue;
                 FsExecution child(n.ex);
                 const FsStepOutcome r = child.step(op, check, true);
@@ -191,9 +223,16 @@ ReachResult search(const Variant& v, const Property& p, const model::Universe& u
             out.exhausted = true;
             return out;
         }
+        const double before_free = seconds();
+        freed += level.size();
+        level.clear();
+        ::malloc_trim(0);  // what freeing costs in all: glibc merges the chunks later otherwise
+        free_seconds += seconds() - before_free;
         level = std::move(next);
     }
     return out;
 }
+
+}  // namespace
 
 }  // namespace daxcheck::fslevel
