@@ -184,7 +184,7 @@ int fs_run_command(const FsRunOptions& o) {
                                            as_expected ? "expected" : "UNEXPECTED");
                     details += fmt::format("  {}\n", r.message);
                     details += fmt::format("  failed at walk {} (walk seed {}: {}); shrunk to {} operations:\n",
-                                           *r.failing_walk, r.failing_walk_seed, r.failing_configuration,
+                                           *r.failing_walk + 1, r.failing_walk_seed, r.failing_configuration,
                                            r.counterexample.size());
                     details += fslevel::format_trace(rep.trace);
                     if (!e.pass) details += fmt::format("  why expected: {}\n", e.why);
