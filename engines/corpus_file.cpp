@@ -265,6 +265,10 @@ public:
                     else return o.dst;
                 }, std::get<fslevel::Op>(parsed));
                 r.sides[s] = fslevel::to_text(std::get<fslevel::Op>(parsed));
+                const fslevel::Op& fs_op = std::get<fslevel::Op>(parsed);
+                if (file_.profile == Profile::Exclusive &&
+                    (std::holds_alternative<fslevel::Reflink>(fs_op) || std::holds_alternative<fslevel::Unshare>(fs_op)))
+                    return error(line, "reflink and unshare share blocks: not in a file whose profile is exclusive");
                 // At its line (not at the schedule's, nor per variant at replay).
                 if (auto range = fslevel::range_problem(file_.universe, std::get<fslevel::Op>(parsed)))
                     return error(line, fmt::format("'{}': {}", printable(text), *range));
@@ -277,6 +281,8 @@ public:
                 const auto* t = std::get_if<m::Truncate>(&op);
                 if (!a && !d && !t)
                     return error(line, "a 'race:' operation is an associate, disassociate or truncate");
+                if (a && a->shared && file_.profile == Profile::Exclusive)
+                    return error(line, "shared=1 in a file whose profile is exclusive");
                 if (auto range = out_of_range(file_.universe, op))
                     return error(line, fmt::format("'{}': {}", printable(text), *range));
                 r.files[s] = a ? a->file : d ? d->file : t->file;

@@ -98,6 +98,8 @@ const BadCase kBadCases[] = {
     // A race: operation outside the universe, at its own line (it was a
     // per-variant "not both legal", or blamed on the schedule: line).
     {"race-pfn-out-of-range.dax", 14, "'associate A 0 pfn=5 order=0 shared=1': pfn 5 is out of range"},
+    // A race line is held to the profile as the operations are (it replayed).
+    {"race-shared-in-exclusive-profile.dax", 14, "shared=1 in a file whose profile is exclusive"},
     {"race-fs-offset-outside.dax", 15, "'read-fault A 9': the range 9+1 is past the universe's offsets 0..1"},
     {"race-fs-file-outside.dax", 15, "'read-fault C 0': file C does not exist (the universe has 2 files)"},
 };
