@@ -22,7 +22,9 @@
 #include "race/race_corpus.h"
 #include "race/race_text.h"
 #include "race/stress_script.h"
+#include "fslevel/fs_text.h"
 #include "fslevel/xfs_io.h"
+#include "harness/op_text.h"
 
 namespace race_cli {
 
@@ -49,6 +51,62 @@ namespace {
 
 constexpr int kUsageError = 2;
 constexpr unsigned kDefaultDepth = 2;
+
+// What makes two race files the same race: the level, the universe, the
+// operations before it, its two operations and its schedule.
+std::string race_key(const CorpusFile& f) {
+    std::string key = fmt::format("{}|{}|", f.fs_level ? "fs" : "function", universe_text(f.universe));
+    if (f.fs_level)
+        for (const auto& op : f.fs_operations()) key += ::daxcheck::fslevel::to_text(op) + ";";
+    else
+        for (const auto& op : f.operations()) key += ::daxcheck::to_text(op) + ";";
+    key += "|" + f.race->sides[0] + "||" + f.race->sides[1] + "|";
+    for (int side : f.race->schedule) key += std::to_string(side);
+    return key;
+}
+
+// A file in `dir` that holds the same race and expects `variant` to fail:
+// its path, so --save-failures does not save the race twice.
+std::optional<std::string> race_already_in(const std::string& dir, const CorpusFile& file,
+                                           const std::string& variant) {
+    std::error_code ec;
+    const std::string key = race_key(file);
+    // (This file is built in race's namespace, apart from replay's listing.)
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        std::error_code kind;
+        if (entry.path().extension() != ".dax" || !entry.is_regular_file(kind)) continue;
+        const std::string path = entry.path().string();
+        const CorpusParse parsed = load_corpus(path);
+        if (!parsed.file || !parsed.file->race || race_key(*parsed.file) != key) continue;
+        for (const auto& e : parsed.file->expect)
+            if (e.variant == variant && !e.pass) return path;
+    }
+    return std::nullopt;
+}
+
+// Saves `file` in `dir` as race-VARIANT[-fs]-HASH.dax unless a file there
+// holds the same race for this variant; "" or the write error.
+std::string save_race(const CorpusFile& file, const Variant& v, bool fs, const std::string& dir,
+                      const std::string& reproduce) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);  // as run, swarm and explore do
+    if (const auto there = race_already_in(dir, file, v.name)) {
+        fmt::print("already in the corpus as {}: not saved again\n", printable(*there));
+        return "";
+    }
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    for (unsigned char c : corpus_text(file)) h = (h ^ c) * 0x100000001b3ull;
+    std::string name = fmt::format("race-{}{}-{:08x}.dax", v.name, fs ? "-fs" : "", static_cast<std::uint32_t>(h));
+    for (char& c : name)
+        if (c == '+') c = '_';
+    const std::string path = dir + "/" + name;
+    const std::string written =
+        write_output_file(path, corpus_text(file, {"Saved by: " + reproduce + " --save-failures"}), Existing::Keep);
+    if (written == "exists") fmt::print("kept {} (already there)\n", printable(path));
+    else if (!written.empty()) return written;
+    else fmt::print("saved {}\n", printable(path));
+    return "";
+}
 
 int usage(const std::string& message) {
     fmt::print(stderr, "daxcheck: {}\n", message);
@@ -257,17 +315,7 @@ int RaceCommand::run() {
 
     if (failed && f.save && !stopped) {
         const CorpusFile file = race::race_corpus_file(*v, u, fs, *r.failure, r.failure->why);
-        std::uint64_t h = 0xcbf29ce484222325ull;
-        for (unsigned char c : corpus_text(file)) h = (h ^ c) * 0x100000001b3ull;
-        std::string name = fmt::format("race-{}{}-{:08x}.dax", v->name, fs ? "-fs" : "", static_cast<std::uint32_t>(h));
-        for (char& c : name) if (c == '+' ) c = '_';
-        std::error_code ec;
-        std::filesystem::create_directories(corpus_dir, ec);  // as run, swarm and explore do
-        const std::string path = corpus_dir + "/" + name;
-        const std::string written = write_output_file(path, corpus_text(file, {"Saved by: " + reproduce + " --save-failures"}), Existing::Keep);
-        if (written == "exists") fmt::print("kept {} (already there)\n", printable(path));
-        else if (!written.empty()) return usage(written);
-        else fmt::print("saved {}\n", printable(path));
+        if (auto e = save_race(file, *v, fs, corpus_dir, reproduce); !e.empty()) return usage(e);
     }
     if (stopped) {
         // --emit's files are left as they were, as --save-failures' are.

@@ -32,6 +32,13 @@ check "race cut short by --seconds" 1 "$bin" race --variant v6.2 --depth 1 --fil
 want "no verdict after --seconds" "no verdict: the search is incomplete (--seconds stopped it" "$tmp/out"
 jq -e '.verdict == "none" and .stopped_by == "seconds"' "$tmp/cut.json" >/dev/null \
     || { echo "FAIL --seconds: the JSON claims a verdict"; fails=$((fails + 1)); }
+# The same race already in the corpus (by another name) is not saved again.
+mkdir -p "$tmp/has-race"
+cp "$src/corpus/race-lost-share-update.dax" "$tmp/has-race/"
+check "race --save-failures beside the same race" 0 "$bin" race --variant v6.2 --seed 1 --save-failures \
+    --corpus-dir "$tmp/has-race"
+want "says it is there" "already in the corpus as $tmp/has-race/race-lost-share-update.dax" "$tmp/out"
+[ "$(ls "$tmp/has-race" | wc -l)" -eq 1 ] || { echo "FAIL the same race was saved again"; fails=$((fails + 1)); }
 check "race --level fs v7.2 with --json, --emit, --save-failures" 0 "$bin" race --variant v7.2 --level fs \
     --seed 1 --json "$tmp/result.json" --emit "$tmp/r.sh" --save-failures --corpus-dir "$tmp/new/sub"
 want "json verdict" '"verdict": "fail"' "$tmp/result.json"
