@@ -212,7 +212,11 @@ int fs_run_command(const FsRunOptions& o) {
                                          model::Universe::with_pmd_order(o.universe.pmd_order)));
     if (interrupted()) print_interrupted(fs_run_as_run(o), static_cast<std::size_t>(cells),
                                          fs_whole_run(o));
-    const nlohmann::json doc = {{"level", "fs"}, {"seed", o.seed}, {"walks", o.walks},
+    // A timed run's walks are in its cells: no --walks applied to it.
+    const nlohmann::json doc = {{"level", "fs"}, {"seed", o.seed},
+                                {"walks", o.seconds > 0 ? nlohmann::json(nullptr) : nlohmann::json(o.walks)},
+                                {"seconds", o.seconds > 0 ? nlohmann::json(o.seconds) : nlohmann::json(nullptr)},
+                                {"threads", o.threads},
                                 {"interrupted", interrupted()},  // SIGINT/SIGTERM: the cells run before it
                                 {"summary", {{"cells", cells}, {"as_expected", cells - unexpected},
                                              {"unexpected", unexpected}}},
@@ -230,18 +234,9 @@ int fs_run_command(const FsRunOptions& o) {
         if (!save_fs_failures(failures, o.universe, *o.save_dir, o.command)) return 2;
     }
     if (o.reports_dir) {
-        std::string regenerate = fmt::format("./daxcheck {} --level fs --report --seed {} --walks {}", o.command,
-                                             o.seed, o.walks);
-        if (o.variants.size() < variants().size())
-            for (const Variant* v : o.variants) regenerate += " --variant " + v->name;
-        std::size_t fs_properties = 0;  // every property but misuse-detected has a filesystem level
-        for (const Property& p : all_properties()) fs_properties += !p.with_misuse;
-        if (o.properties.size() < fs_properties)
-            for (const Property* p : o.properties)
-                if (!p->with_misuse) regenerate += " --property " + p->name;
-        if (o.profiles.size() == 1) regenerate += " --profile " + to_string(o.profiles.front());
-        for (const auto& k : o.kernel_jsons) regenerate += " --kernel-json " + k;
-        regenerate += " " + universe_flags(o.universe);
+        // The whole run's flags (--seconds and --threads of a timed one).
+        std::string regenerate = daxcheck_prefix(o.variants) + " " + fs_whole_run(o) + " --report";
+        for (const auto& k : o.kernel_jsons) regenerate += " --kernel-json " + shell_quoted(k);
         const ReportWritten w = write_report_dir(*o.reports_dir, [&](const std::string& dir, const std::string& at) {
             std::string error = write_output_file(
                 dir + "/index.html", fs_report_html(report_cells, o.universe, kernels, header, regenerate, at,

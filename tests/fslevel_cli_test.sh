@@ -54,7 +54,15 @@ check "run --level fs --report --kernel-json" 0 "$bin" run --level fs --variant 
 want "the report's path" "report: .*/index.html" "$tmp/out"
 want "the kernel column" "on a running kernel" "$tmp/reports/latest/index.html"
 want "what the kernel saw" "kernel BUG clear_inode at step umount; agree" "$tmp/reports/latest/index.html"
-want "regenerate keeps --kernel-json" "Regenerate: <code>./daxcheck run --level fs --report .*--kernel-json" "$tmp/reports/latest/index.html"
+want "regenerate keeps --kernel-json" "Regenerate: <code>./daxcheck run --level fs .*--report --kernel-json" "$tmp/reports/latest/index.html"
+# A timed run: Regenerate keeps --seconds and --threads (it said --walks
+# 10000), and the JSON has no --walks it never applied.
+check "run --level fs --seconds --report" 0 "$bin" run --level fs --variant v6.0 --property drain \
+    --profile exclusive --seconds 0.3 --threads 2 --seed 9 --report --reports-dir "$tmp/timed"
+want "regenerate keeps --seconds" "Regenerate: <code>./daxcheck run --level fs .*--seed 9 --seconds 0.3 --threads 2 " \
+    "$tmp/timed/latest/index.html"
+jq -e '.walks == null and .seconds == 0.3 and .threads == 2' "$tmp/timed/latest/results.json" >/dev/null \
+    || { echo "FAIL a timed run's JSON names walks it never ran"; fails=$((fails + 1)); }
 echo '{"results": 3}' > "$tmp/bad.json"
 check "a --kernel-json that is not kernel results" 2 "$bin" run --level fs --variant v6.2 --report \
     --reports-dir "$tmp/reports" --kernel-json "$tmp/bad.json"
