@@ -349,12 +349,16 @@ int SwarmCommand::run() const {
         doc["tests"] = nullptr;
         doc["walks"] = walks_ ? nlohmann::json(*walks_) : nlohmann::json(nullptr);
         doc["seconds"] = walks_ || walk_seed_ ? nlohmann::json(nullptr) : nlohmann::json(seconds_);
-        doc["threads"] = threads_;
+        // One walk (--walk-seed) uses no run seed and one thread: the
+        // document is the same on every run of the same command.
+        doc["threads"] = walk_seed_ ? 1u : threads_;
         doc["walk_seed"] = walk_seed_ ? nlohmann::json(*walk_seed_) : nlohmann::json(nullptr);
+        if (walk_seed_) doc["seed"] = nullptr;
         for (std::size_t i = 0; i < rows.size(); i++) {
             const SwarmCellResult& w = rows[i].swarm;
             nlohmann::json& cell = doc["results"][i];
             cell["tests"] = nullptr;
+            if (walk_seed_) cell["seed"] = nullptr;
             cell["walks"] = w.walks;
             cell["operations"] = w.operations;
             cell["operations_per_second"] = w.ops_per_second();

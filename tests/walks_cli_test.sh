@@ -33,6 +33,14 @@ check "swarm: a cell of five classes" 0 "$bin" swarm --variant v6.15 --property 
     --profile reflink --walks 500 --seed 3 --threads 1 --json "$tmp/classes.json"
 jq -e '.results[0].operations_per_second < 5e7' "$tmp/classes.json" >/dev/null \
     || { echo "FAIL swarm: ops/s of a many-class cell counts one class's time"; fails=$((fails + 1)); }
+# One walk's document is the same on every run (it held a random run seed).
+for i in 1 2; do
+    check "swarm --walk-seed --json ($i)" 0 "$bin" swarm --variant v10-only-inverted --property refinement \
+        --profile exclusive --walk-seed 9043662076654220015 --json "$tmp/walk$i.json"
+done
+strip() { jq -S 'del(.. | .time_ms?, .operations_per_second?)' "$1"; }
+cmp -s <(strip "$tmp/walk1.json") <(strip "$tmp/walk2.json") \
+    || { echo "FAIL swarm --walk-seed: two runs wrote different JSON"; diff <(strip "$tmp/walk1.json") <(strip "$tmp/walk2.json") | head -5; fails=$((fails + 1)); }
 check "reach skips a race: file" 0 "$bin" reach "$src/corpus/race-lost-share-update.dax"
 want "reach names the race file" "race-lost-share-update.dax: skipped, a race: file" "$tmp/out"
 check "reach of the whole corpus" 0 "$bin" reach --depth 1 --max-states 50 "$src"/corpus/*.dax
