@@ -137,6 +137,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     auto* report_cmd = app.add_subcommand(
         "report", "run like `run`, then write reports/<timestamp>/ (index.html, summary.md, "
                   "results.json) and point reports/latest at it");
+    CLI::Option* run_walks = nullptr;  // --seconds excludes it, as in swarm
     for (CLI::App* c : {run, report_cmd}) {
         c->add_option("--variant", variant_names, "variant to run (repeatable; default all)");
         c->add_option("--property", property_names, "property to check (repeatable; default all)");
@@ -144,11 +145,12 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         c->add_option("--tests", tests, "RapidCheck tests per cell")->check(CLI::Range(1, 10000000));
         c->add_option("--seed", seed, "RapidCheck and swarm seed (default: random, printed)")
             ->check(flag_checks::seed());
-        c->add_option("--walks", walks,
+        CLI::Option* walks_option = c->add_option("--walks", walks,
                       fmt::format("swarm walks per cell after RapidCheck passes, 0 for none "
                                   "(default {}; --level fs: filesystem walks per cell, default {})",
                                   kDefaultRunWalks, kDefaultFsWalks))
             ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 40));
+        if (c == run) run_walks = walks_option;
         c->add_option("--json", json_path, "also write the results as JSON to FILE")
             ->check(flag_checks::name());
         uflags.add_to(*c);
@@ -176,7 +178,8 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
                                       "operations through each version's fault path)")
         ->check(CLI::IsMember({"function", "fs"}));
     run->add_option("--seconds", fs_seconds, "--level fs: walk for S seconds per cell instead of --walks")
-        ->check(flag_checks::finite(0, 1e6, true));
+        ->check(flag_checks::finite(0, 1e6, true))
+        ->excludes(run_walks);
     run->add_option("--threads", fs_threads, "--level fs: walk threads")->check(CLI::Range(1, 256));
 
     auto* emit = app.add_subcommand(

@@ -162,7 +162,7 @@ void RaceCommand::add_to(CLI::App& app) {
         ->check(flag_checks::seed());
     command_->add_option("--max-runs", f.max_runs, "interleavings per pair at most (default 1000000)")
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
-    command_->add_option("--seconds", f.seconds, "stop after S seconds (default: none)")
+    command_->add_option("--seconds", f.seconds, "stop after S seconds, 0 for none (default 0)")
         ->check(flag_checks::finite(0, 1e6));
     command_->add_option("--memory-budget", f.memory_mb,
                          "MB the prefix states and their pairs may hold, 0 for none (default 4096)")

@@ -55,6 +55,8 @@ want "the report's path" "report: .*/index.html" "$tmp/out"
 want "the kernel column" "on a running kernel" "$tmp/reports/latest/index.html"
 want "what the kernel saw" "kernel BUG clear_inode at step umount; agree" "$tmp/reports/latest/index.html"
 want "regenerate keeps --kernel-json" "Regenerate: <code>./daxcheck run --level fs .*--report --kernel-json" "$tmp/reports/latest/index.html"
+check "run --level fs --walks with --seconds is refused" 2 "$bin" run --level fs --variant v6.0 --walks 10 --seconds 1
+want "says which" "excludes" "$tmp/err"
 # A timed run: Regenerate keeps --seconds and --threads (it said --walks
 # 10000), and the JSON has no --walks it never applied.
 check "run --level fs --seconds --report" 0 "$bin" run --level fs --variant v6.0 --property drain \
