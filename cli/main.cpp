@@ -24,6 +24,7 @@
 #include "cli/output_file.h"
 #include "cli/race_command.h"
 #include "cli/run_command.h"
+#include "cli/shell_words.h"
 #include "properties/warnings.h"
 #include "cli/swarm_command.h"
 #include "cli/class_flags.h"
@@ -437,7 +438,21 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     const auto diffs = opts.diffing() ? diff_with_base(opts, rows) : std::vector<BaseDiffRow>{};
     print_base_diff(diffs);
     print_run(opts, rows);
-    if (interrupted()) print_interrupted(opts, rows.size(), "run " + run_flags(opts));
+    if (interrupted()) {
+        // The whole run again, with the outputs it was asked for, none of
+        // which a signal lets it write but --json.
+        std::string line = (app.got_subcommand("report") ? "report " : "run ") + run_flags(opts);
+        if (report) line += " --report";
+        if (!reports_dir.empty()) line += " --reports-dir " + shell_path(reports_dir);
+        if (save) line += " --save-failures";
+        if (!corpus_dir.empty()) line += " --corpus-dir " + shell_path(corpus_dir);
+        if (opts.json_path) line += " --json " + shell_path(*opts.json_path);
+        print_interrupted(opts, rows.size(), line);
+        if (save || reporting)
+            fmt::print("stopped on the signal: {}\n", save && reporting ? "nothing saved, no report written"
+                                                       : save          ? "nothing saved"
+                                                                       : "no report written");
+    }
     if (opts.json_path && writes) {
         std::string error;
         if (!write_run_json(opts, rows, *opts.json_path, error, diffs)) return usage(error);

@@ -123,6 +123,14 @@ interrupt INT 130 "daxcheck explore:" "$bin" explore --variant v6.2 --property d
     --profile reflink --profile reflink --files 3 --pfns 4 --offsets 4 --time-budget 0 --memory-budget 512
 grep -q "reproduce: ./daxcheck explore --variant v6.2 --property drain --profile reflink --profile reflink --files 3" \
     "$tmp/sig.out" || fail "explore: the whole-run line lost --profile given twice"
+# An interrupted report: its line is report's, with its outputs, and it says
+# that it wrote no report (the line said run and dropped them).
+signalled INT "seed 1" "$bin" report --seed 1 --tests 100000 --reports-dir "$tmp/irep" --save-failures \
+    --corpus-dir "$tmp/icorpus"
+grep -q "reproduce: ./daxcheck report --seed 1 --tests 100000 --reports-dir $tmp/irep --save-failures --corpus-dir $tmp/icorpus --json" \
+    "$tmp/sig.out" || { echo "FAIL report SIGINT: the whole-run line is not report's with its outputs"; tail -3 "$tmp/sig.out"; fails=$((fails + 1)); }
+grep -q "stopped on the signal: nothing saved, no report written" "$tmp/sig.out" \
+    || { echo "FAIL report SIGINT: does not say nothing was written"; fails=$((fails + 1)); }
 # race stops at its next prefix state: the prefixes it checked, no verdict
 # unless it had found a failure, JSON marked interrupted, nothing saved.
 signalled INT "daxcheck race:" "$bin" race --variant pre-reflink --level fs --depth 4 --files 3 --pfns 4 \
