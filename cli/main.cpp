@@ -397,6 +397,11 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     // Under MPI every process holds the same rows: the first one writes.
     const bool writes = !cluster || cluster->rank() == 0;
     opts.classes = class_flags.classes;
+    // First: a bare --base at the filesystem level is refused for the level,
+    // not for a variant that names no base.
+    if (level == "fs")
+        if (auto e = fs_level_refuses(*run, {"--tests", "--classes", "--base", "--no-minimise"}); !e.empty())
+            return usage(e);
     if (auto e = set_base(opts, class_flags.base); !e.empty()) return usage(e);
     const std::string save_dir = corpus_dir.empty() ? default_corpus_dir() : corpus_dir;
     const bool reporting = report || app.got_subcommand("report");
@@ -413,9 +418,6 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     if (!kernel_jsons.empty() && (level != "fs" || !reporting))
         return usage("--kernel-json goes with `run --level fs --report`");
     if (level == "fs") {
-        if (auto e = fs_level_refuses(*run, {"--tests", "--classes", "--base", "--no-minimise"});
-            !e.empty())
-            return usage(e);
         FsRunOptions fo = fs_options(opts.variants, opts.properties, opts.profiles, opts.cell.universe);
         fo.seed = opts.cell.seed;
         // Filesystem walks are cheap (about 5 s for every cell at the default)

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <tuple>
@@ -513,7 +514,15 @@ std::string set_base(RunOptions& opts, const std::optional<std::string>& base) {
         if (!opts.base) {
             std::string known;
             for (const auto& v : variants()) known += (known.empty() ? "" : ", ") + v.name;
-            return fmt::format("--base: unknown variant '{}' (known: {})", printable(*base), known);
+            // --base takes an optional value: the word after it is taken,
+            // a file or directory too (replay --base corpus).
+            std::error_code ec;
+            const bool path = std::filesystem::exists(*base, ec);
+            return fmt::format("--base: unknown variant '{}' (known: {}){}", printable(*base), known,
+                               path ? fmt::format("; '{}' is a file or directory: put it before --base, or "
+                                                  "give the base as --base=VARIANT",
+                                                  printable(*base))
+                                    : "");
         }
     }
     for (const Variant* v : opts.variants) {
