@@ -193,6 +193,7 @@ int RaceCommand::run() {
     if (auto e = f.universe.pmd_order_problem(u); !e.empty()) return usage(e);
     if (u.files < 2) return usage("--files: a race needs two files");
     const bool fs = f.level == "fs";
+    const char* level_name = fs ? "filesystem" : "function";  // as run and explore name the levels
     // --emit FILE.sh writes FILE.sh and FILE.json, the pair ./daxcheck kernel
     // reads; --json may name neither.
     const std::string predictions_path = emit_predictions_path(f.emit_path);
@@ -234,7 +235,7 @@ int RaceCommand::run() {
                              u.pfns, u.offsets, u.pmd_order, u.max_pins);
     if (!v->port_file.empty()) reproduce += " --port " + shell_quoted(v->port_file);
     fmt::print("daxcheck race: {} ({} level), seed {}, prefixes of up to {} operation{}, universe {}\n",
-               v->name, f.level, seed, depth, depth == 1 ? "" : "s", universe_text(u));
+               v->name, level_name, seed, depth, depth == 1 ? "" : "s", universe_text(u));
     std::fflush(stdout);
 
     race::RaceOptions options;
@@ -256,7 +257,7 @@ int RaceCommand::run() {
         // not an abort with no output.
         const std::string error = fmt::format("out of memory before the memory budget ({:g} MB) was "
                                               "reached: give a smaller --memory-budget", f.memory_mb);
-        fmt::print("\n== {} / race ({} level): error: {}\n  reproduce: {}\n", v->name, f.level, error,
+        fmt::print("\n== {} / race ({} level): error: {}\n  reproduce: {}\n", v->name, level_name, error,
                    reproduce);
         if (!f.json_path.empty()) {
             const nlohmann::json j = {{"variant", v->name}, {"level", f.level}, {"seed", seed},
@@ -284,17 +285,17 @@ int RaceCommand::run() {
 
     if (stopped)
         fmt::print("\n== {} / race ({} level): interrupted by signal {} after {} prefix states: {}\n", v->name,
-                   f.level, g_interrupt_signal.load(), s.prefixes,
+                   level_name, g_interrupt_signal.load(), s.prefixes,
                    failed ? "a failure found before it (a shorter one may exist)"
                           : "no verdict (the search is incomplete)");
     else if (no_verdict)
         fmt::print("\n== {} / race ({} level): no verdict: the search is incomplete ({}, below); "
                    "a pass needs every interleaving checked\n",
-                   v->name, f.level,
+                   v->name, level_name,
                    s.time_hit ? "--seconds stopped it" : s.memory_hit ? "the memory bound stopped it"
                                                                        : "pairs hit --max-runs");
     else
-        fmt::print("\n== {} / race ({} level): {} ({})\n", v->name, f.level, failed ? "fail" : "pass",
+        fmt::print("\n== {} / race ({} level): {} ({})\n", v->name, level_name, failed ? "fail" : "pass",
                    as_expected ? "expected" : fmt::format("UNEXPECTED: expected {}", expected.pass ? "pass" : "fail"));
     if (failed) {
         fmt::print("{}", race::failure_text(*r.failure));

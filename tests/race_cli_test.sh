@@ -42,6 +42,7 @@ want "says it is there" "already in the corpus as $tmp/has-race/race-lost-share-
 check "race --level fs v7.2 with --json, --emit, --save-failures" 0 "$bin" race --variant v7.2 --level fs \
     --seed 1 --json "$tmp/result.json" --emit "$tmp/r.sh" --save-failures --corpus-dir "$tmp/new/sub"
 want "json verdict" '"verdict": "fail"' "$tmp/result.json"
+want "the level named as run names it" "== v7.2 / race (filesystem level): fail" "$tmp/out"
 # --emit FILE.sh: the predictions go beside it as FILE.json, the pair ./daxcheck kernel reads.
 want "predictions beside the script" '"steps"' "$tmp/r.json"
 want "the predictions are not the race result" '"complete": true' "$tmp/r.json"
