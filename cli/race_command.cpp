@@ -96,16 +96,23 @@ std::string save_race(const CorpusFile& file, const Variant& v, bool fs, const s
     }
     std::uint64_t h = 0xcbf29ce484222325ull;
     for (unsigned char c : corpus_text(file)) h = (h ^ c) * 0x100000001b3ull;
-    std::string name = fmt::format("race-{}{}-{:08x}.dax", v.name, fs ? "-fs" : "", static_cast<std::uint32_t>(h));
-    for (char& c : name)
+    std::string stem = fmt::format("race-{}{}-{:08x}", v.name, fs ? "-fs" : "", static_cast<std::uint32_t>(h));
+    for (char& c : stem)
         if (c == '+') c = '_';
-    const std::string path = dir + "/" + name;
-    const std::string written =
-        write_output_file(path, corpus_text(file, {"Saved by: " + reproduce + " --save-failures"}), Existing::Keep);
-    if (written == "exists") fmt::print("kept {} (already there)\n", printable(path));
-    else if (!written.empty()) return written;
-    else fmt::print("saved {}\n", printable(path));
-    return "";
+    // A name taken by another file (one edited by hand, a dangling link):
+    // the next free NAME-k.dax, as run's saves do. The same race is found
+    // above, whatever its name.
+    const std::string text = corpus_text(file, {"Saved by: " + reproduce + " --save-failures"});
+    for (int k = 1; k <= 100; k++) {
+        const std::string name = k == 1 ? stem + ".dax" : fmt::format("{}-{}.dax", stem, k);
+        const std::string written = write_output_file(dir + "/" + name, text, Existing::Keep);
+        if (written == "exists") continue;
+        if (!written.empty()) return written;
+        fmt::print("saved {}/{}{}\n", printable(dir), printable(name),
+                   k == 1 ? "" : fmt::format(" ({}.dax is another file)", printable(stem)));
+        return "";
+    }
+    return fmt::format("cannot save {}/{}.dax: it and -2 .. -100 all hold other files", printable(dir), printable(stem));
 }
 
 int usage(const std::string& message) {

@@ -134,6 +134,11 @@ void find_more_classes(const SwarmOptions& opts, const RunOptions& run, SwarmRow
     more.failures.known.push_back(*s.row.failure_class);
     while (more.failures.known.size() < run.classes && !interrupted()) {
         SwarmRow next = swarm_cell(*s.row.variant, *s.row.property, s.row.profile, more, run, std::nullopt);
+        // Every search's walks count, the last one that found nothing new too
+        // (the cell's time covers it).
+        s.swarm.walks += next.swarm.walks;
+        s.swarm.operations += next.swarm.operations;
+        s.swarm.seconds += next.swarm.seconds;
         if (next.row.result.verdict != CellResult::Verdict::Fail || !next.row.failure_class ||
             !more.failures.counts(*next.row.failure_class))
             break;
@@ -142,9 +147,6 @@ void find_more_classes(const SwarmOptions& opts, const RunOptions& run, SwarmRow
         // run; a run of --walks N reproduces with N).
         if (next.rerun.empty()) s.rerun.clear();
         else if (!opts.walks) s.rerun_walks = std::max(s.rerun_walks, next.rerun_walks);
-        s.swarm.walks += next.swarm.walks;
-        s.swarm.operations += next.swarm.operations;
-        s.swarm.seconds += next.swarm.seconds;
         s.row.more_classes.push_back(std::move(next.row));
     }
     // A later class's walk seed alone does not find it: replayed without the

@@ -32,6 +32,15 @@ check "race cut short by --seconds" 1 "$bin" race --variant v6.2 --depth 1 --fil
 want "no verdict after --seconds" "no verdict: the search is incomplete (--seconds stopped it" "$tmp/out"
 jq -e '.verdict == "none" and .stopped_by == "seconds"' "$tmp/cut.json" >/dev/null \
     || { echo "FAIL --seconds: the JSON claims a verdict"; fails=$((fails + 1)); }
+# A name another file took (a dangling link here) gets the next NAME-k.dax:
+# the failure was "kept (already there)" and lost.
+mkdir -p "$tmp/taken"
+check "race --save-failures once" 0 "$bin" race --variant v7.1 --level fs --seed 1 --save-failures --corpus-dir "$tmp/taken"
+taken=$(ls "$tmp/taken")
+rm "$tmp/taken/$taken" && ln -s "$tmp/nowhere.dax" "$tmp/taken/$taken"
+check "race --save-failures over a dangling link" 0 "$bin" race --variant v7.1 --level fs --seed 1 \
+    --save-failures --corpus-dir "$tmp/taken"
+want "saved under the next name" "saved $tmp/taken/${taken%.dax}-2.dax (${taken} is another file)" "$tmp/out"
 # The same race already in the corpus (by another name) is not saved again.
 mkdir -p "$tmp/has-race"
 cp "$src/corpus/race-lost-share-update.dax" "$tmp/has-race/"

@@ -33,6 +33,12 @@ check "swarm: a cell of five classes" 0 "$bin" swarm --variant v6.15 --property 
     --profile reflink --walks 500 --seed 3 --threads 1 --json "$tmp/classes.json"
 jq -e '.results[0].operations_per_second < 5e7' "$tmp/classes.json" >/dev/null \
     || { echo "FAIL swarm: ops/s of a many-class cell counts one class's time"; fails=$((fails + 1)); }
+# A class search that finds nothing new still walked: its walks count (the
+# cell said 1 walk, 2 operations, for 5,000 walks' time).
+check "swarm: a class search that finds nothing new" 0 "$bin" swarm --variant v10 --property drain \
+    --profile reflink --walks 5000 --seed 5 --classes 3 --threads 1 --json "$tmp/nonew.json"
+jq -e '.results[0].walks >= 5000' "$tmp/nonew.json" >/dev/null \
+    || { echo "FAIL swarm: the last class search's walks are not counted"; fails=$((fails + 1)); }
 # One walk's document is the same on every run (it held a random run seed).
 for i in 1 2; do
     check "swarm --walk-seed --json ($i)" 0 "$bin" swarm --variant v10-only-inverted --property refinement \
