@@ -210,8 +210,20 @@ int fs_run_command(const FsRunOptions& o) {
     fmt::print("{} cells: {} as expected, {} unexpected\n", cells, cells - unexpected, unexpected);
     fmt::print("{}", small_universe_note(passed_fails, o.universe,
                                          model::Universe::with_pmd_order(o.universe.pmd_order)));
-    if (interrupted()) print_interrupted(fs_run_as_run(o), static_cast<std::size_t>(cells),
-                                         fs_whole_run(o));
+    if (interrupted()) {
+        // The whole run again with its outputs, none of which a signal lets
+        // it write but --json.
+        std::string line = fs_whole_run(o);
+        if (o.reports_dir) line += " --report --reports-dir " + shell_path(*o.reports_dir);
+        for (const auto& k : o.kernel_jsons) line += " --kernel-json " + shell_path(k);
+        if (o.save_dir) line += " --save-failures --corpus-dir " + shell_path(*o.save_dir);
+        if (o.json_path) line += " --json " + shell_path(*o.json_path);
+        print_interrupted(fs_run_as_run(o), static_cast<std::size_t>(cells), line);
+        if (o.save_dir || o.reports_dir)
+            fmt::print("stopped on the signal: {}\n", o.save_dir && o.reports_dir ? "nothing saved, no report written"
+                                                       : o.save_dir                ? "nothing saved"
+                                                                                   : "no report written");
+    }
     // A timed run's walks are in its cells: no --walks applied to it.
     const nlohmann::json doc = {{"level", "fs"}, {"seed", o.seed},
                                 {"walks", o.seconds > 0 ? nlohmann::json(nullptr) : nlohmann::json(o.walks)},

@@ -167,12 +167,16 @@ std::string cell_flags(const std::vector<const Variant*>& selected,
             return std::find(chosen.begin(), chosen.end(), member(x)) != chosen.end();
         });
     };
+    // Listed unless the family is exactly every member once: a name given
+    // twice runs its cells twice, and so must the line.
     std::string out;
-    if (name_variants || !every(selected, variants(), [](const Variant& v) { return &v; }))
+    if (name_variants || selected.size() != variants().size() ||
+        !every(selected, variants(), [](const Variant& v) { return &v; }))
         for (const Variant* v : selected) out += " --variant " + shell_quoted(v->name);
-    if (!every(properties, all_properties(), [](const Property& p) { return &p; }))
+    if (properties.size() != all_properties().size() ||
+        !every(properties, all_properties(), [](const Property& p) { return &p; }))
         for (const Property* p : properties) out += " --property " + p->name;
-    if (!every(profiles, all_profiles(), [](Profile p) { return p; }))
+    if (profiles.size() != all_profiles().size() || !every(profiles, all_profiles(), [](Profile p) { return p; }))
         for (Profile p : profiles) out += " --profile " + to_string(p);
     return out;
 }
@@ -519,9 +523,10 @@ std::string set_base(RunOptions& opts, const std::optional<std::string>& base) {
             std::error_code ec;
             const bool path = std::filesystem::exists(*base, ec);
             return fmt::format("--base: unknown variant '{}' (known: {}){}", printable(*base), known,
-                               path ? fmt::format("; '{}' is a file or directory: put it before --base, or "
-                                                  "give the base as --base=VARIANT",
-                                                  printable(*base))
+                               path ? fmt::format("; '{}' is a file or directory, which a bare --base takes "
+                                                  "as its value: give the base as --base=VARIANT, or put "
+                                                  "'{}' before --base",
+                                                  printable(*base), printable(*base))
                                     : "");
         }
     }

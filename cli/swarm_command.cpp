@@ -341,7 +341,15 @@ int SwarmCommand::run() const {
     fmt::print("{}", small_universe_note(passed_expected_fails(plain), run.cell.universe,
                                          model::Universe::with_pmd_order(run.cell.universe.pmd_order)));
 
-    if (interrupted()) print_interrupted(run, rows.size(), "swarm " + whole_run_flags(run));
+    if (interrupted()) {
+        // With its outputs, as run's line: a signal lets it write only --json.
+        std::string line = "swarm " + whole_run_flags(run);
+        if (save_) line += " --save-failures";
+        if (!corpus_dir_.empty()) line += " --corpus-dir " + shell_path(corpus_dir_);
+        if (run.json_path) line += " --json " + shell_path(*run.json_path);
+        print_interrupted(run, rows.size(), line);
+        if (save_) fmt::print("stopped on the signal: nothing saved\n");
+    }
 
     // Under MPI every process holds the same rows: the first one writes.
     const bool writes = !cluster || cluster->rank() == 0;

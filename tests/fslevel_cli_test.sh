@@ -58,7 +58,7 @@ want "regenerate keeps --kernel-json" "Regenerate: <code>./daxcheck run --level 
 check "run --level fs with a bare --base is refused for the level" 2 "$bin" run --level fs --variant v6.0 --base
 want "names the level" "--base is function-level only" "$tmp/err"
 check "replay --base DIR names the mix-up" 2 "$bin" replay --variant v7.1 --base "$src/corpus"
-want "says it is a directory" "is a file or directory: put it before --base" "$tmp/err"
+want "says it is a directory" "is a file or directory, which a bare --base takes" "$tmp/err"
 check "run --level fs --walks with --seconds is refused" 2 "$bin" run --level fs --variant v6.0 --walks 10 --seconds 1
 want "says which" "excludes" "$tmp/err"
 # A timed run: Regenerate keeps --seconds and --threads (it said --walks

@@ -137,6 +137,17 @@ grep -q "reproduce: ./daxcheck report --seed 1 --tests 100000 --reports-dir $tmp
     "$tmp/sig.out" || { echo "FAIL report SIGINT: the whole-run line is not report's with its outputs"; tail -3 "$tmp/sig.out"; fails=$((fails + 1)); }
 grep -q "stopped on the signal: nothing saved, no report written" "$tmp/sig.out" \
     || { echo "FAIL report SIGINT: does not say nothing was written"; fails=$((fails + 1)); }
+# swarm and the filesystem level keep their outputs in the line too.
+signalled INT "seed 3" "$bin" swarm --variant v6.2 --property drain --seconds 60 --seed 3 --save-failures \
+    --corpus-dir "$tmp/ssig"
+grep -q -- "--seconds 60 --threads 2 --save-failures --corpus-dir $tmp/ssig --json $tmp/sig.json" "$tmp/sig.out" \
+    && grep -q "stopped on the signal: nothing saved" "$tmp/sig.out" \
+    || { echo "FAIL swarm SIGINT: the whole-run line lost its outputs"; tail -3 "$tmp/sig.out"; fails=$((fails + 1)); }
+signalled INT "seed 3" "$bin" run --level fs --variant v6.2 --property drain --profile exclusive --seconds 60 \
+    --seed 3 --report --reports-dir "$tmp/frep"
+grep -q -- "--report --reports-dir $tmp/frep --json $tmp/sig.json" "$tmp/sig.out" \
+    && grep -q "stopped on the signal: no report written" "$tmp/sig.out" \
+    || { echo "FAIL run --level fs SIGINT: the whole-run line lost its outputs"; tail -3 "$tmp/sig.out"; fails=$((fails + 1)); }
 # race stops at its next prefix state: the prefixes it checked, no verdict
 # unless it had found a failure, JSON marked interrupted, nothing saved.
 signalled INT "daxcheck race:" "$bin" race --variant pre-reflink --level fs --depth 4 --files 3 --pfns 4 \
