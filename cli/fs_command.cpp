@@ -219,10 +219,7 @@ int fs_run_command(const FsRunOptions& o) {
         if (o.save_dir) line += " --save-failures --corpus-dir " + shell_path(*o.save_dir);
         if (o.json_path) line += " --json " + shell_path(*o.json_path);
         print_interrupted(fs_run_as_run(o), static_cast<std::size_t>(cells), line);
-        if (o.save_dir || o.reports_dir)
-            fmt::print("stopped on the signal: {}\n", o.save_dir && o.reports_dir ? "nothing saved, no report written"
-                                                       : o.save_dir                ? "nothing saved"
-                                                                                   : "no report written");
+        print_not_written(o.save_dir.has_value(), o.reports_dir.has_value());
     }
     // A timed run's walks are in its cells: no --walks applied to it.
     const nlohmann::json doc = {{"level", "fs"}, {"seed", o.seed},

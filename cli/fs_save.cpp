@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "cli/output_file.h"
 #include "cli/replay_command.h"
 #include "engines/corpus_file.h"
 #include "fslevel/fs_replay.h"

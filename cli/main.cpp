@@ -450,10 +450,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         if (!corpus_dir.empty()) line += " --corpus-dir " + shell_path(corpus_dir);
         if (opts.json_path) line += " --json " + shell_path(*opts.json_path);
         print_interrupted(opts, rows.size(), line);
-        if (save || reporting)
-            fmt::print("stopped on the signal: {}\n", save && reporting ? "nothing saved, no report written"
-                                                       : save          ? "nothing saved"
-                                                                       : "no report written");
+        print_not_written(save, reporting);
     }
     if (opts.json_path && writes) {
         std::string error;

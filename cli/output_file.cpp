@@ -227,4 +227,25 @@ std::string write_output_file(const std::string& path, std::string_view content,
     return "";
 }
 
+bool write_corpus_file(const std::string& dir, const std::string& name, const std::string& text) {
+    // The callers save only sequences the directory does not hold: a file
+    // already at the name holds another, or is no corpus file.
+    const std::string stem = fs::path(name).stem().string();
+    for (int k = 1; k <= 100; k++) {
+        const std::string file = k == 1 ? name : fmt::format("{}-{}.dax", stem, k);
+        const std::string result = write_output_file((fs::path(dir) / file).string(), text, Existing::Keep);
+        if (result == "exists") continue;
+        if (!result.empty()) {
+            fmt::print(stderr, "daxcheck: {}\n", result);
+            return false;
+        }
+        fmt::print("saved {}/{}{}\n", printable(dir), printable(file),
+                   k == 1 ? "" : fmt::format(" ({} is another file)", printable(name)));
+        return true;
+    }
+    fmt::print(stderr, "daxcheck: cannot save {}/{}: it and {}-2 .. {}-100.dax all hold other files\n",
+               printable(dir), printable(name), printable(stem), printable(stem));
+    return false;
+}
+
 }  // namespace daxcheck

@@ -37,4 +37,10 @@ enum class Existing { Replace, Keep };
 std::string write_output_file(const std::string& path, std::string_view content,
                               Existing existing = Existing::Replace);
 
+// Writes `text`, a corpus file DIR does not hold yet, to DIR/NAME, or to the
+// first free NAME-2.dax .. NAME-100.dax when another file (one edited by
+// hand, a dangling link) has that name; prints "saved ...". False, with the
+// error printed, when it cannot. For every --save-failures (race too).
+bool write_corpus_file(const std::string& dir, const std::string& name, const std::string& text);
+
 }  // namespace daxcheck

@@ -85,34 +85,24 @@ std::optional<std::string> race_already_in(const std::string& dir, const CorpusF
 }
 
 // Saves `file` in `dir` as race-VARIANT[-fs]-HASH.dax unless a file there
-// holds the same race for this variant; "" or the write error.
-std::string save_race(const CorpusFile& file, const Variant& v, bool fs, const std::string& dir,
-                      const std::string& reproduce) {
+// holds the same race for this variant; false, with the error printed, when
+// it cannot.
+bool save_race(const CorpusFile& file, const Variant& v, bool fs, const std::string& dir,
+               const std::string& reproduce) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);  // as run, swarm and explore do
     if (const auto there = race_already_in(dir, file, v.name)) {
         fmt::print("already in the corpus as {}: not saved again\n", printable(*there));
-        return "";
+        return true;
     }
     std::uint64_t h = 0xcbf29ce484222325ull;
     for (unsigned char c : corpus_text(file)) h = (h ^ c) * 0x100000001b3ull;
     std::string stem = fmt::format("race-{}{}-{:08x}", v.name, fs ? "-fs" : "", static_cast<std::uint32_t>(h));
     for (char& c : stem)
         if (c == '+') c = '_';
-    // A name taken by another file (one edited by hand, a dangling link):
-    // the next free NAME-k.dax, as run's saves do. The same race is found
-    // above, whatever its name.
-    const std::string text = corpus_text(file, {"Saved by: " + reproduce + " --save-failures"});
-    for (int k = 1; k <= 100; k++) {
-        const std::string name = k == 1 ? stem + ".dax" : fmt::format("{}-{}.dax", stem, k);
-        const std::string written = write_output_file(dir + "/" + name, text, Existing::Keep);
-        if (written == "exists") continue;
-        if (!written.empty()) return written;
-        fmt::print("saved {}/{}{}\n", printable(dir), printable(name),
-                   k == 1 ? "" : fmt::format(" ({}.dax is another file)", printable(stem)));
-        return "";
-    }
-    return fmt::format("cannot save {}/{}.dax: it and -2 .. -100 all hold other files", printable(dir), printable(stem));
+    // A name another file holds: the next free NAME-k.dax (the same race
+    // under any name was found above).
+    return write_corpus_file(dir, stem + ".dax", corpus_text(file, {"Saved by: " + reproduce + " --save-failures"}));
 }
 
 int usage(const std::string& message) {
@@ -323,7 +313,7 @@ int RaceCommand::run() {
 
     if (failed && f.save && !stopped) {
         const CorpusFile file = race::race_corpus_file(*v, u, fs, *r.failure, r.failure->why);
-        if (auto e = save_race(file, *v, fs, corpus_dir, reproduce); !e.empty()) return usage(e);
+        if (!save_race(file, *v, fs, corpus_dir, reproduce)) return kUsageError;
     }
     if (stopped) {
         // --emit's files are left as they were, as --save-failures' are.

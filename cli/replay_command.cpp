@@ -394,28 +394,6 @@ int replay_command(const std::vector<std::string>& given, const ReplayOptions& o
     return n.failed == 0 ? 0 : 1;
 }
 
-bool write_corpus_file(const std::string& dir, const std::string& name, const std::string& text) {
-    // The callers save only sequences the directory does not hold: a file
-    // already at the name holds another (one edited by hand, say), or is no
-    // corpus file. The sequence goes under the next free NAME-k.dax instead.
-    const std::string stem = fs::path(name).stem().string();
-    for (int k = 1; k <= 100; k++) {
-        const std::string file = k == 1 ? name : fmt::format("{}-{}.dax", stem, k);
-        const std::string result = write_output_file((fs::path(dir) / file).string(), text, Existing::Keep);
-        if (result == "exists") continue;
-        if (!result.empty()) {
-            fmt::print(stderr, "daxcheck: {}\n", result);
-            return false;
-        }
-        fmt::print("saved {}/{}{}\n", printable(dir), file,
-                   k == 1 ? "" : fmt::format(" ({} is another file)", name));
-        return true;
-    }
-    fmt::print(stderr, "daxcheck: cannot save {}/{}: it and {}-2 .. {}-100.dax all hold other files\n",
-               printable(dir), name, stem, stem);
-    return false;
-}
-
 std::string corpus_file_name(const RunRow& row) {
     return fmt::format("{}--{}--{}--{}.dax", sanitise(row.variant->name),
                        sanitise(row.property->name), to_string(row.profile),

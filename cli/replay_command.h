@@ -59,11 +59,6 @@ void set_race_replayer(RaceReplayer replayer);
 bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, const std::string& dir,
                    const std::string& command);
 
-// Writes `text`, a sequence DIR does not hold yet, to DIR/NAME, or to the
-// first free NAME-2.dax .. NAME-100.dax when another file has that name (one
-// edited by hand, say); prints "saved ...". False, with the error printed,
-// when it cannot.
-bool write_corpus_file(const std::string& dir, const std::string& name, const std::string& text);
 
 // The end of a --save-failures: how many counterexamples the directory held
 // already (`already`) and how many this run found in more than one cell

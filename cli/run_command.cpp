@@ -331,6 +331,13 @@ void print_interrupted(const RunOptions& opts, std::size_t cells_done, const std
                daxcheck_prefix(opts.variants), command);
 }
 
+void print_not_written(bool saving, bool reporting) {
+    if (saving || reporting)
+        fmt::print("stopped on the signal: {}\n", saving && reporting ? "nothing saved, no report written"
+                                                   : saving           ? "nothing saved"
+                                                                      : "no report written");
+}
+
 void print_run(const RunOptions& opts, const std::vector<RunRow>& rows) {
     fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>6} {:>6} {:>9}\n", "variant", "property",
                "profile", "verdict", "expected", "tests", "walks", "time");

@@ -120,6 +120,9 @@ void print_run_header(const RunOptions& opts);
 // After SIGINT/SIGTERM: the signal, how many cells were done, the seed and
 // the command that reruns the whole run (`command`: "run ..." or "swarm ...").
 void print_interrupted(const RunOptions& opts, std::size_t cells_done, const std::string& command);
+// "stopped on the signal: nothing saved, no report written" (either part
+// alone) for a run that was to save (`saving`) or report (`reporting`).
+void print_not_written(bool saving, bool reporting);
 // The table, each failing cell's details and the totals.
 void print_run(const RunOptions& opts, const std::vector<RunRow>& rows);
 // How many of `rows` the contract expects to fail and that passed (errors

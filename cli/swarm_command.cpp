@@ -348,7 +348,7 @@ int SwarmCommand::run() const {
         if (!corpus_dir_.empty()) line += " --corpus-dir " + shell_path(corpus_dir_);
         if (run.json_path) line += " --json " + shell_path(*run.json_path);
         print_interrupted(run, rows.size(), line);
-        if (save_) fmt::print("stopped on the signal: nothing saved\n");
+        print_not_written(save_, false);
     }
 
     // Under MPI every process holds the same rows: the first one writes.
