@@ -201,6 +201,7 @@ public:
             workers_.push_back(std::make_unique<Worker>(v, o.universe, uses_symmetry(p, o)));
         if (o.off_model == ExploreOptions::OffModel::Once && p.at_end)
             end_passed_ = std::make_unique<FingerprintSet>(o.threads > 1);
+        if (cluster_ && cluster_->size() > 1) sent_ = std::make_unique<FingerprintSet>(false);
     }
 
     // What the search holds whatever it stores, estimated: per worker three
@@ -423,7 +424,7 @@ private:
     }
 
     std::uint64_t memory_bytes() const {
-        std::uint64_t n = fixed_bytes_ + seen_.memory_bytes() + end_passed_bytes() +
+        std::uint64_t n = fixed_bytes_ + seen_.memory_bytes() + memo_sets_bytes() +
                           level_.capacity() * sizeof(Bytes) +
                           level_ids_.capacity() * sizeof(std::uint32_t) +
                           (parent_.size() + op_.size()) * sizeof(std::uint32_t) +
@@ -436,14 +437,17 @@ private:
 
     // Fingerprints, parent pointers and the packed states of the last level.
     std::uint64_t store_bytes() const {
-        std::uint64_t n = seen_.memory_bytes() + end_passed_bytes() +
+        std::uint64_t n = seen_.memory_bytes() + memo_sets_bytes() +
                           (parent_.size() + op_.size()) * sizeof(std::uint32_t);
         for (const Bytes& b : level_) n += b.size();
         for (const auto& worker : workers_) n += worker->found.payload;  // a level a budget stopped
         return n;
     }
 
-    std::uint64_t end_passed_bytes() const { return end_passed_ ? end_passed_->memory_bytes() : 0; }
+    // The sets that only save time (end_passed_, sent_).
+    std::uint64_t memo_sets_bytes() const {
+        return (end_passed_ ? end_passed_->memory_bytes() : 0) + (sent_ ? sent_->memory_bytes() : 0);
+    }
 
     // `now`: the time, when the caller has just read it.
     std::optional<ExploreStop> over_budget(std::optional<Clock::time_point> now) {
@@ -452,7 +456,8 @@ private:
             // shard near its load limit doubles, its old array still held).
             const std::uint64_t inserts = kBatchCap * workers_.size();
             const std::uint64_t bytes = memory_bytes() + seen_.growth_bytes(inserts) +
-                                        (end_passed_ ? end_passed_->growth_bytes(inserts) : 0);
+                                        (end_passed_ ? end_passed_->growth_bytes(inserts) : 0) +
+                                        (sent_ ? sent_->growth_bytes(inserts) : 0);
             if (bytes >= o_.memory_budget_bytes) {
                 peak_bytes_ = memory_bytes();
                 return ExploreStop::MemoryBudget;
@@ -645,6 +650,7 @@ private:
             const std::uint32_t k = w.child_ops[c];
             const std::uint64_t key = key_of(id, first + k);
             if (!owns(w.child_fps[c])) {  // another process's: sent once a level
+                if (!first_sending(w.child_fps[c])) continue;
                 w.outbox.add(owner(w.child_fps[c]), w.child_fps[c], key, [&](PackedState& out) {
                     return pack_child(w, w.ops[k], out);
                 });
@@ -707,6 +713,18 @@ private:
         if (o_.memory_budget_bytes && 2 * end_passed_->memory_bytes() > o_.memory_budget_bytes / 8)
             return;
         end_passed_->insert(fp, 0);
+    }
+
+    // Whether a child another process owns is to be packed and sent: not
+    // when it was sent before, in this level or an earlier one, since its
+    // owner then holds it with a smaller key (one thread per process: keys
+    // only grow). Most remote children are such states, and packing one
+    // runs its operation again. The set of those sent stays within a
+    // sixteenth of the memory budget: one not remembered is sent again.
+    bool first_sending(const Fingerprint& fp) {
+        if (o_.memory_budget_bytes && 2 * sent_->memory_bytes() > o_.memory_budget_bytes / 16)
+            return !sent_->contains(fp);
+        return sent_->insert(fp, 0);
     }
 
     // Whether w.child, one operation from w.parent, is left unexpanded.
@@ -948,6 +966,9 @@ private:
     // never added: each transition to it records its own key, and the
     // smallest wins as for any failure.
     std::unique_ptr<FingerprintSet> end_passed_;
+    // With more than one process: the children this one sent to their
+    // owners (first_sending).
+    std::unique_ptr<FingerprintSet> sent_;
     Cluster* cluster_;  // nullptr: this process alone
     // Every stored state's parent and operation index, by id; ids run level
     // by level, in discovery-key order inside a level.
