@@ -131,9 +131,10 @@ constexpr std::uint64_t kLevelEndBytesPerState =
 
 // One expansion thread's own executions and buffers.
 struct Worker {
-    Worker(const Variant& v, const Universe& u, bool symmetry)
+    // `outbox_cap`: the bytes the outbox's record of sent children may take.
+    Worker(const Variant& v, const Universe& u, bool symmetry, std::uint64_t outbox_cap)
         : canon(u, symmetry), parent(v, u), child(v, u), scratch(v, u),
-          orbit(canon.labels(), parent) {}
+          orbit(canon.labels(), parent), outbox(outbox_cap) {}
     Canonicaliser canon;
     // `child` is `parent` with one operation run, and undone after it: only
     // the pages and the file the operation touched are copied back.
@@ -175,7 +176,7 @@ struct Worker {
                       child_ops.capacity() * sizeof(std::uint32_t);
     }
     void count_bytes() {
-        bytes.store(found.memory_bytes() + outbox.memory_bytes() +
+        bytes.store(found.memory_bytes() + outbox.memory_bytes() + outbox.sent_bytes() +
                         news.size() * (sizeof(NewState) + kLevelEndBytesPerState) + batch_bytes,
                     std::memory_order_relaxed);
     }
@@ -198,10 +199,12 @@ public:
         fixed_bytes_ = fixed_bytes(o.universe, std::max(1u, o.threads), group);
         if (o.memory_budget_bytes && fixed_bytes_ >= o.memory_budget_bytes) return;
         for (unsigned t = 0; t < std::max(1u, o.threads); t++)
-            workers_.push_back(std::make_unique<Worker>(v, o.universe, uses_symmetry(p, o)));
+            workers_.push_back(std::make_unique<Worker>(
+                v, o.universe, uses_symmetry(p, o),
+                // It only saves time: a sixteenth of the budget.
+                o.memory_budget_bytes / 16));
         if (o.off_model == ExploreOptions::OffModel::Once && p.at_end)
             end_passed_ = std::make_unique<FingerprintSet>(o.threads > 1);
-        if (cluster_ && cluster_->size() > 1) sent_ = std::make_unique<FingerprintSet>(false);
     }
 
     // What the search holds whatever it stores, estimated: per worker three
@@ -424,7 +427,7 @@ private:
     }
 
     std::uint64_t memory_bytes() const {
-        std::uint64_t n = fixed_bytes_ + seen_.memory_bytes() + memo_sets_bytes() +
+        std::uint64_t n = fixed_bytes_ + seen_.memory_bytes() + end_passed_bytes() +
                           level_.capacity() * sizeof(Bytes) +
                           level_ids_.capacity() * sizeof(std::uint32_t) +
                           (parent_.size() + op_.size()) * sizeof(std::uint32_t) +
@@ -437,17 +440,15 @@ private:
 
     // Fingerprints, parent pointers and the packed states of the last level.
     std::uint64_t store_bytes() const {
-        std::uint64_t n = seen_.memory_bytes() + memo_sets_bytes() +
+        std::uint64_t n = seen_.memory_bytes() + end_passed_bytes() +
                           (parent_.size() + op_.size()) * sizeof(std::uint32_t);
+        for (const auto& worker : workers_) n += worker->outbox.sent_bytes();
         for (const Bytes& b : level_) n += b.size();
         for (const auto& worker : workers_) n += worker->found.payload;  // a level a budget stopped
         return n;
     }
 
-    // The sets that only save time (end_passed_, sent_).
-    std::uint64_t memo_sets_bytes() const {
-        return (end_passed_ ? end_passed_->memory_bytes() : 0) + (sent_ ? sent_->memory_bytes() : 0);
-    }
+    std::uint64_t end_passed_bytes() const { return end_passed_ ? end_passed_->memory_bytes() : 0; }
 
     // `now`: the time, when the caller has just read it.
     std::optional<ExploreStop> over_budget(std::optional<Clock::time_point> now) {
@@ -455,9 +456,9 @@ private:
             // With what the table may allocate before the next check (a
             // shard near its load limit doubles, its old array still held).
             const std::uint64_t inserts = kBatchCap * workers_.size();
-            const std::uint64_t bytes = memory_bytes() + seen_.growth_bytes(inserts) +
-                                        (end_passed_ ? end_passed_->growth_bytes(inserts) : 0) +
-                                        (sent_ ? sent_->growth_bytes(inserts) : 0);
+            std::uint64_t bytes = memory_bytes() + seen_.growth_bytes(inserts) +
+                                  (end_passed_ ? end_passed_->growth_bytes(inserts) : 0);
+            for (const auto& worker : workers_) bytes += worker->outbox.sent_growth_bytes(inserts);
             if (bytes >= o_.memory_budget_bytes) {
                 peak_bytes_ = memory_bytes();
                 return ExploreStop::MemoryBudget;
@@ -642,15 +643,17 @@ private:
             w.child_fps.push_back(outcome.legal ? w.orbit.child(w.child, op_slot(w.ops[k]))
                                                 : w.orbit.of(w.child));
             w.child_ops.push_back(k);
-            seen_.prefetch(w.child_fps.back());
+            if (owns(w.child_fps.back()))
+                seen_.prefetch(w.child_fps.back());
+            else
+                w.outbox.prefetch(w.child_fps.back());
             undo(w, w.ops[k], outcome);
         }
         w.count_batch_bytes();
         for (std::uint32_t c = 0; c < w.child_fps.size(); c++) {
             const std::uint32_t k = w.child_ops[c];
             const std::uint64_t key = key_of(id, first + k);
-            if (!owns(w.child_fps[c])) {  // another process's: sent once a level
-                if (!first_sending(w.child_fps[c])) continue;
+            if (!owns(w.child_fps[c])) {  // another process's: sent once
                 w.outbox.add(owner(w.child_fps[c]), w.child_fps[c], key, [&](PackedState& out) {
                     return pack_child(w, w.ops[k], out);
                 });
@@ -713,18 +716,6 @@ private:
         if (o_.memory_budget_bytes && 2 * end_passed_->memory_bytes() > o_.memory_budget_bytes / 8)
             return;
         end_passed_->insert(fp, 0);
-    }
-
-    // Whether a child another process owns is to be packed and sent: not
-    // when it was sent before, in this level or an earlier one, since its
-    // owner then holds it with a smaller key (one thread per process: keys
-    // only grow). Most remote children are such states, and packing one
-    // runs its operation again. The set of those sent stays within a
-    // sixteenth of the memory budget: one not remembered is sent again.
-    bool first_sending(const Fingerprint& fp) {
-        if (o_.memory_budget_bytes && 2 * sent_->memory_bytes() > o_.memory_budget_bytes / 16)
-            return !sent_->contains(fp);
-        return sent_->insert(fp, 0);
     }
 
     // Whether w.child, one operation from w.parent, is left unexpanded.
@@ -966,9 +957,6 @@ private:
     // never added: each transition to it records its own key, and the
     // smallest wins as for any failure.
     std::unique_ptr<FingerprintSet> end_passed_;
-    // With more than one process: the children this one sent to their
-    // owners (first_sending).
-    std::unique_ptr<FingerprintSet> sent_;
     Cluster* cluster_;  // nullptr: this process alone
     // Every stored state's parent and operation index, by id; ids run level
     // by level, in discovery-key order inside a level.

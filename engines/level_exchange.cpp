@@ -30,13 +30,13 @@ void LevelOutbox::add(unsigned to, const Fingerprint& fp, std::uint64_t key,
                       const std::function<std::uint32_t(PackedState&)>& pack) {
     if (queues_.size() <= to) queues_.resize(to + 1);
     auto& queue = queues_[to];
-    if (const auto it = where_.find(fp); it != where_.end()) {
-        std::uint8_t* at = queue.data() + it->second + kKeyAt;
-        if (key < get<std::uint64_t>(at)) std::memcpy(at, &key, sizeof key);
+    // A set doubles as it grows: past half the cap, only look.
+    if (memory_cap_ && 2 * sent_.memory_bytes() > memory_cap_) {
+        if (sent_.contains(fp)) return;
+    } else if (!sent_.insert(fp, key)) {
         return;
     }
     const std::uint32_t weight = pack(packed_);
-    where_.emplace(fp, queue.size());
     const std::size_t before = queue.capacity();
     put(queue, fp.hi);
     put(queue, fp.lo);
@@ -44,14 +44,13 @@ void LevelOutbox::add(unsigned to, const Fingerprint& fp, std::uint64_t key,
     put(queue, weight);
     put(queue, static_cast<std::uint32_t>(packed_.size()));
     queue.insert(queue.end(), packed_.begin(), packed_.end());
-    bytes_ += queue.capacity() - before + sizeof(Fingerprint) + 32;  // 32: the index's node
+    bytes_ += queue.capacity() - before;
 }
 
 std::vector<std::uint8_t> LevelOutbox::exchange(Cluster& cluster) {
     queues_.resize(cluster.size());
     std::vector<std::uint8_t> received = cluster.exchange(queues_);
     queues_.assign(cluster.size(), {});
-    where_ = {};
     bytes_ = 0;
     return received;
 }

@@ -1,0 +1,62 @@
+// What an explorer process queues for the others (engines/level_exchange.h):
+// a child another process owns is packed and sent once in the whole search,
+// since its owner holds it from the first time; past the memory cap it may
+// be sent again, never lost.
+#include "engines/level_exchange.h"
+
+#include <gtest/gtest.h>
+
+namespace daxcheck {
+namespace {
+
+Fingerprint nth(std::uint64_t i) { return {fmix64(i * 2 + 1), fmix64(i * 2 + 2)}; }
+
+// Process 0 of two; exchange() hands back what was queued for process 1, as
+// if it had come in, so a test can count it.
+class LoopbackCluster : public Cluster {
+public:
+    unsigned rank() const override { return 0; }
+    unsigned size() const override { return 2; }
+    std::vector<std::uint8_t> exchange(const std::vector<std::vector<std::uint8_t>>& out) override {
+        return out[1];
+    }
+    std::vector<std::uint8_t> gather(const std::vector<std::uint8_t>& mine) override { return mine; }
+    std::uint64_t sum(std::uint64_t v) override { return v; }
+    std::uint64_t min(std::uint64_t v) override { return v; }
+    std::uint64_t max(std::uint64_t v) override { return v; }
+};
+
+// Two levels that each reach fingerprints 0..n-1 for process 1, keys
+// growing; the children sent in each level.
+std::vector<std::uint64_t> sent_per_level(LevelOutbox& outbox, std::uint64_t n) {
+    LoopbackCluster cluster;
+    std::vector<std::uint64_t> sent;
+    std::uint64_t key = 0;
+    const auto pack = [](PackedState& out) {
+        out.assign(3, std::uint8_t{7});
+        return std::uint32_t{1};
+    };
+    for (int level = 0; level < 2; level++) {
+        for (std::uint64_t i = 0; i < n; i++) outbox.add(1, nth(i), key++, pack);
+        std::uint64_t children = 0;
+        for_each_child(outbox.exchange(cluster),
+                       [&](const Fingerprint&, std::uint64_t, std::uint32_t,
+                           std::basic_string_view<std::uint8_t>) { children++; });
+        sent.push_back(children);
+    }
+    return sent;
+}
+
+TEST(LevelOutbox, SendsAChildOnlyTheFirstTimeItIsReached) {
+    LevelOutbox outbox;
+    EXPECT_EQ(sent_per_level(outbox, 5000), (std::vector<std::uint64_t>{5000, 0}));
+    EXPECT_GT(outbox.sent_bytes(), 5000 * sizeof(Fingerprint));
+}
+
+TEST(LevelOutbox, PastItsCapSendsAChildAgainRatherThanLoseIt) {
+    LevelOutbox outbox(/*memory_cap=*/1);
+    EXPECT_EQ(sent_per_level(outbox, 5000), (std::vector<std::uint64_t>{5000, 5000}));
+}
+
+}  // namespace
+}  // namespace daxcheck
