@@ -296,9 +296,6 @@ private:
         first_unexpanded_ = UINT64_MAX;
         cursor_ = 0;
         on_every_worker([this, depth](Worker& w) { work(w, depth); });
-        // No thread probes the sets now: what they outgrew can go.
-        seen_.release_retired();
-        if (end_passed_) end_passed_->release_retired();
         if (cluster_) receive_children(*workers_[0]);
         // Each new state's smallest key is final once every worker is done.
         on_every_worker([this](Worker& w) {

@@ -2,7 +2,6 @@
 
 #include <sys/mman.h>
 
-#include <atomic>
 #include <bit>
 #include <cstdlib>
 #include <cstring>
@@ -58,60 +57,16 @@ void FingerprintSet::grow(Shard& s) {
         while (!(slots[i].fp == Fingerprint{})) i = (i + 1) & mask;
         slots[i] = old;
     }
-    bytes_ += slots.size() * sizeof(Slot);
+    bytes_ += (slots.size() - s.slots.size()) * sizeof(Slot);
     s.slots.swap(slots);
-    s.first.store(s.slots.data, std::memory_order_relaxed);
-    s.mask.store(s.slots.size() - 1, std::memory_order_release);
-    // Another thread may still be probing the old array.
-    if (concurrent_ && slots.size()) {
-        s.retired.emplace_back();
-        s.retired.back().swap(slots);
-    } else {
-        bytes_ -= slots.size() * sizeof(Slot);
-    }
-}
-
-void FingerprintSet::release_retired() {
-    for (std::size_t i = 0; i < (std::size_t{1} << kShardBits); i++) {
-        Shard& s = shards_[i];
-        for (const SlotArray& old : s.retired) bytes_ -= old.size() * sizeof(Slot);
-        s.retired.clear();
-    }
-}
-
-// A slot's words, read or written while other threads probe: fp.hi last on
-// a write (release), first on a read (acquire), so a reader that sees a
-// whole fingerprint sees its key too.
-namespace {
-std::uint64_t load(const std::uint64_t& w, std::memory_order order) {
-    return std::atomic_ref<const std::uint64_t>(w).load(order);
-}
-void store(std::uint64_t& w, std::uint64_t v, std::memory_order order) {
-    std::atomic_ref<std::uint64_t>(w).store(v, order);
-}
-}  // namespace
-
-bool FingerprintSet::settled(const Shard& s, const Fingerprint& fp, std::uint64_t key) {
-    const std::size_t mask = s.mask.load(std::memory_order_acquire);
-    const Slot* slots = s.first.load(std::memory_order_relaxed);
-    for (std::size_t i = fp.lo & mask;; i = (i + 1) & mask) {
-        const Slot& slot = slots[i];
-        const std::uint64_t hi = load(slot.fp.hi, std::memory_order_acquire);
-        const std::uint64_t lo = load(slot.fp.lo, std::memory_order_relaxed);
-        if (hi == fp.hi && lo == fp.lo) return load(slot.key, std::memory_order_relaxed) <= key;
-        if (hi == 0 && lo == 0) return false;
-    }
+    s.first = s.slots.data;
+    s.mask = s.slots.size() - 1;
 }
 
 bool FingerprintSet::insert(const Fingerprint& fp, std::uint64_t key) {
     Shard& s = shard(fp);
-    if (!concurrent_) return insert_locked(s, fp, key);
-    if (settled(s, fp, key)) return false;
-    std::lock_guard<std::mutex> held(s.mutex);
-    return insert_locked(s, fp, key);
-}
-
-bool FingerprintSet::insert_locked(Shard& s, const Fingerprint& fp, std::uint64_t key) {
+    std::unique_lock<std::mutex> held;
+    if (concurrent_) held = std::unique_lock<std::mutex>(s.mutex);
     // Linear probing up to 5/8 full.
     const std::size_t used = s.used.load(std::memory_order_relaxed);
     if ((used + 1) * 8 > s.slots.size() * 5) grow(s);
@@ -119,13 +74,11 @@ bool FingerprintSet::insert_locked(Shard& s, const Fingerprint& fp, std::uint64_
     for (std::size_t i = fp.lo & mask;; i = (i + 1) & mask) {
         Slot& slot = s.slots[i];
         if (slot.fp == fp) {
-            if (key < slot.key) store(slot.key, key, std::memory_order_relaxed);
+            if (key < slot.key) slot.key = key;
             return false;
         }
         if (slot.fp == Fingerprint{}) {
-            store(slot.key, key, std::memory_order_relaxed);
-            store(slot.fp.lo, fp.lo, std::memory_order_relaxed);
-            store(slot.fp.hi, fp.hi, std::memory_order_release);
+            slot = Slot{fp, key};
             s.used.store(used + 1, std::memory_order_relaxed);  // the lock orders writers
             size_.fetch_add(1, std::memory_order_relaxed);
             return true;

@@ -17,7 +17,6 @@
 #include <memory>
 #include <mutex>
 #include <utility>
-#include <vector>
 
 namespace daxcheck {
 
@@ -70,21 +69,14 @@ Fingerprint fingerprint(const std::uint8_t* bytes, std::size_t n, std::uint64_t 
 
 class FingerprintSet {
 public:
-    // `concurrent`: insert() may be called from several threads at once. A
-    // fingerprint already there with a key no larger is then found without
-    // a lock (most of a search's lookups: states of earlier levels); a new
-    // one or a smaller key takes its shard's lock. The arrays a shard
-    // outgrows are kept until release_retired(), since a thread may still
-    // be probing one.
+    // `concurrent`: insert() may be called from several threads at once (each
+    // shard then takes its own lock).
     explicit FingerprintSet(bool concurrent);
     ~FingerprintSet();
 
     // Adds `fp` with `key` and returns true when it is new; otherwise lowers
     // its key to `key` if that is smaller and returns false.
     bool insert(const Fingerprint& fp, std::uint64_t key);
-    // Frees the arrays shards outgrew (counted in memory_bytes() until
-    // then). Only while no other thread inserts, probes or prefetches.
-    void release_retired();
     // Starts loading the cache line insert(fp) will probe first. Safe while
     // other threads insert: a stale address only wastes the prefetch.
     void prefetch(const Fingerprint& fp) const {
@@ -120,7 +112,6 @@ private:
         ~SlotArray();
         SlotArray(const SlotArray&) = delete;
         SlotArray& operator=(const SlotArray&) = delete;
-        SlotArray(SlotArray&& o) noexcept { swap(o); }
         void swap(SlotArray& o) {
             std::swap(data, o.data);
             std::swap(count, o.count);
@@ -136,21 +127,13 @@ private:
     struct alignas(64) Shard {
         std::mutex mutex;
         SlotArray slots;
-        std::vector<SlotArray> retired;  // outgrown, while concurrent; under the lock
         std::atomic<std::size_t> used{0};  // written under the lock; growth_bytes() reads it
-        // Read by every prefetch() and lock-free probe, written only when
-        // the shard grows: on a line of their own, which the other thread's
-        // inserts (the lock, `used`) do not keep taking away. Growth stores
-        // `first` before `mask` (release), and a probe loads `mask` first
-        // (acquire): it never pairs a new mask with a smaller array.
+        // Read by every prefetch(), written only when the shard grows: on a
+        // line of their own, which the other thread's inserts (the lock,
+        // `used`) do not keep taking away.
         alignas(64) std::atomic<const Slot*> first{nullptr};  // slots.data()
         std::atomic<std::size_t> mask{0};
     };
-    // Whether `fp` is in `s` with a key no larger than `key`, read without
-    // the lock: true is final (keys only fall); false may be stale, and the
-    // caller takes the lock.
-    static bool settled(const Shard& s, const Fingerprint& fp, std::uint64_t key);
-    bool insert_locked(Shard& s, const Fingerprint& fp, std::uint64_t key);
     // Few shards, so that each grows past 2 MB onto transparent huge pages
     // (every probe is a random access: with 4 KiB pages nearly each one
     // missed the TLB, and the prefetches stalled on page walks), yet enough
