@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -23,14 +24,37 @@ CLI::Validator seed() {
         "UINT64");
 }
 
+namespace {
+
+// Digits with at most one point and an optional exponent ("2", "0.5", ".5",
+// "1e3"): strtod also takes hex ("0x10" is 16), "inf", "nan" and leading
+// blanks, none of which a time or a size should be typed as.
+bool plain_decimal(const std::string& text) {
+    std::size_t i = 0, digits = 0;
+    for (; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); i++) digits++;
+    if (i < text.size() && text[i] == '.')
+        for (i++; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); i++) digits++;
+    if (digits == 0) return false;
+    if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+        i++;
+        if (i < text.size() && (text[i] == '+' || text[i] == '-')) i++;
+        const std::size_t exponent = i;
+        while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) i++;
+        if (i == exponent) return false;
+    }
+    return i == text.size();
+}
+
+}  // namespace
+
 CLI::Validator finite(double lo, double hi, bool lo_open) {
     return CLI::Validator(
         [lo, hi, lo_open](std::string& text) -> std::string {
             char* end = nullptr;
             const double x = std::strtod(text.c_str(), &end);
-            const bool number = !text.empty() && end == text.c_str() + text.size();
+            const bool number = plain_decimal(text) && end == text.c_str() + text.size();
             if (number && std::isfinite(x) && (lo_open ? x > lo : x >= lo) && x <= hi) return "";
-            return fmt::format("'{}' is not a number {} {:g} and at most {:g}", printable(text),
+            return fmt::format("'{}' is not a decimal number {} {:g} and at most {:g}", printable(text),
                                lo_open ? "above" : "at least", lo, hi);
         },
         fmt::format("NUMBER in {}{:g}..{:g}]", lo_open ? "(" : "[", lo, hi));

@@ -3,14 +3,17 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <string>
+#include <vector>
 
 namespace daxcheck::flag_checks {
 
 // A whole decimal number 0..2^64-1: no sign, no saturation, no wrap-around.
 CLI::Validator seed();
-// A finite number (not nan or inf) in [lo, hi]; above `lo` strictly when
-// `lo_open` (swarm --seconds: a time in which nothing runs is no run).
+// A finite decimal number in [lo, hi] ("0.5", "1e3"; not "0x10", "inf" or
+// "-0"); above `lo` strictly when `lo_open` (swarm --seconds: a time in which
+// nothing runs is no run).
 CLI::Validator finite(double lo, double hi, bool lo_open = false);
 // A file or directory name: not "", and not a word starting with "--" (the
 // next flag, taken as the value of one whose value was left out).
@@ -18,6 +21,13 @@ CLI::Validator name();
 // Adds to every integer option of `app` and its subcommands a check that its
 // value is plain decimal ("010" would be read as octal, "0x10" as hex).
 void decimal_integers(CLI::App& app);
+
+// Appends `x` to `list` unless it is there already: a selection flag given
+// twice (`--variant v6.0 --variant v6.0`) names its cells once.
+template <class T>
+void add_once(std::vector<T>& list, const T& x) {
+    if (std::find(list.begin(), list.end(), x) == list.end()) list.push_back(x);
+}
 
 // "unknown subcommand 'X' (known: run, ...)" when the first argument is
 // neither an option nor one of `app`'s subcommands, else "".

@@ -55,7 +55,8 @@ int usage(const std::string& message) {
 }
 
 // The variants, properties and profiles named on the command line (all of
-// each when none is named); "" or the usage error.
+// each when none is named; one named twice is taken once, in the order first
+// named); "" or the usage error.
 struct Selection {
     std::vector<const Variant*> variants;
     std::vector<const Property*> properties;
@@ -67,21 +68,21 @@ std::string select(const std::vector<std::string>& variant_names,
     for (const auto& name : variant_names) {
         const Variant* v = find_variant(name);
         if (!v) return fmt::format("unknown variant '{}' (known: {})", printable(name), names_of_variants());
-        out.variants.push_back(v);
+        flag_checks::add_once(out.variants, v);
     }
     if (out.variants.empty())
         for (const auto& v : variants()) out.variants.push_back(&v);
     for (const auto& name : property_names) {
         const Property* p = find_property(name);
         if (!p) return fmt::format("unknown property '{}' (known: {})", printable(name), names_of_properties());
-        out.properties.push_back(p);
+        flag_checks::add_once(out.properties, p);
     }
     if (out.properties.empty())
         for (const auto& p : all_properties()) out.properties.push_back(&p);
     for (const auto& name : profile_names) {
         auto p = parse_profile(name);
         if (!p) return fmt::format("unknown profile '{}' (known: exclusive, reflink)", name);
-        out.profiles.push_back(*p);
+        flag_checks::add_once(out.profiles, *p);
     }
     if (out.profiles.empty()) out.profiles = all_profiles();
     return "";

@@ -218,21 +218,21 @@ int SwarmCommand::run() const {
         if (!v)
             return usage(fmt::format("unknown variant '{}' (known: {})", printable(name),
                                      names(variants(), [](const Variant& x) { return x.name; })));
-        run.variants.push_back(v);
+        flag_checks::add_once(run.variants, v);
     }
     for (const auto& name : properties_) {
         const Property* p = find_property(name);
         if (!p)
             return usage(fmt::format("unknown property '{}' (known: {})", printable(name),
                                      names(all_properties(), [](const Property& x) { return x.name; })));
-        run.properties.push_back(p);
+        flag_checks::add_once(run.properties, p);
     }
     if (run.properties.empty())
         for (const auto& p : all_properties()) run.properties.push_back(&p);
     for (const auto& name : profiles_) {
         auto p = parse_profile(name);
         if (!p) return usage(fmt::format("unknown profile '{}' (known: exclusive, reflink)", name));
-        run.profiles.push_back(*p);
+        flag_checks::add_once(run.profiles, *p);
     }
     if (run.profiles.empty()) run.profiles = all_profiles();
     run.cell.universe = universe_.universe();

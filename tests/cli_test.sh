@@ -221,6 +221,11 @@ if grep -q "already in" "$tmp/out"; then echo "FAIL save-failures into an empty 
 check "--seed 010 is refused" 2 "$bin" run --seed 010 --variant v6.2 --tests 1 --walks 0
 want "--seed 010 says why" "'010' is not a whole decimal number" "$tmp/err"
 check "swarm --walks 0x10 is refused" 2 "$bin" swarm --variant v6.2 --walks 0x10
+# Times and sizes too: strtod read --seconds 0x10 as 16 seconds.
+check "swarm --seconds 0x10 is refused" 2 "$bin" swarm --variant v6.2 --seconds 0x10
+want "--seconds 0x10 says why" "--seconds: '0x10' is not a decimal number" "$tmp/err"
+check "explore --time-budget ' 5' is refused" 2 "$bin" explore --variant v6.2 --time-budget " 5"
+check "race --seconds 1e1 is taken" 0 "$bin" race --variant v6.2 --depth 1 --seconds 1e1
 # A value flag whose value was left out took the next flag as its file name:
 # it wrote a file named --report and made no report.
 check "--json --report is refused" 2 env -C "$tmp" "$bin" run --variant v6.2 --property drain \

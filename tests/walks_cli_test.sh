@@ -123,12 +123,17 @@ jq -e '.summary.cells == 1' "$tmp/sig.json" >/dev/null || fail "explore: the cel
 [ -z "$(ls -A "$tmp/sig-corpus" 2>/dev/null)" ] || fail "explore: saved counterexamples after a signal"
 grep -q "reproduce: ./daxcheck explore --variant v7.2 --variant v6.2 --property drain --profile reflink --files 3.* --classes 1" \
     "$tmp/sig.out" || fail "explore: no whole-run reproduce line"
-# A profile given twice is still the only profile: the whole-run line keeps
-# it (it dropped it, and the line ran the exclusive cells too).
+# A profile given twice is one profile, still the only one: the whole-run
+# line keeps it (it dropped it, and the line ran the exclusive cells too).
 interrupt INT 130 "daxcheck explore:" "$bin" explore --variant v6.2 --property drain \
     --profile reflink --profile reflink --files 3 --pfns 4 --offsets 4 --time-budget 0 --memory-budget 512
-grep -q "reproduce: ./daxcheck explore --variant v6.2 --property drain --profile reflink --profile reflink --files 3" \
+grep -q "reproduce: ./daxcheck explore --variant v6.2 --property drain --profile reflink --files 3" \
     "$tmp/sig.out" || fail "explore: the whole-run line lost --profile given twice"
+# A variant named twice runs its cells once (it ran each twice).
+"$bin" run --variant v6.0 --variant v6.2 --variant v6.0 --property drain --profile exclusive --tests 1 \
+    --walks 0 --json "$tmp/twice.json" >/dev/null 2>&1
+jq -e '[.results[].variant] == ["v6.0", "v6.2"]' "$tmp/twice.json" >/dev/null \
+    && echo "ok   a variant named twice runs once" || fail "a variant named twice: $(jq -c '[.results[].variant]' "$tmp/twice.json")"
 # An interrupted report: its line is report's, with its outputs, and it says
 # that it wrote no report (the line said run and dropped them).
 signalled INT "seed 1" "$bin" report --seed 1 --tests 100000 --reports-dir "$tmp/irep" --save-failures \
