@@ -194,7 +194,8 @@ struct Worker {
 class Explorer {
 public:
     Explorer(const Variant& v, const Property& p, const ExploreOptions& o)
-        : v_(v), p_(p), o_(o), start_(Clock::now()), seen_(o.threads > 1), cluster_(o.cluster) {
+        : v_(v), p_(p), o_(o), start_(Clock::now()), seen_(o.threads > 1), cluster_(o.cluster),
+          rank_(o.cluster ? o.cluster->rank() : 0), ranks_(o.cluster ? o.cluster->size() : 1) {
         const std::size_t group = relabelling_count(o.universe, uses_symmetry(p, o));
         fixed_bytes_ = fixed_bytes(o.universe, std::max(1u, o.threads), group);
         if (o.memory_budget_bytes && fixed_bytes_ >= o.memory_budget_bytes) return;
@@ -770,10 +771,12 @@ private:
     }
 
     // With a cluster: whether this process stores states of fingerprint fp.
+    // Which process stores `fp`: asked per child, so from the cluster's size
+    // and this process's rank kept here (a virtual call each otherwise).
     unsigned owner(const Fingerprint& fp) const {
-        return cluster_ ? static_cast<unsigned>((fp.hi & 0xffffffffu) % cluster_->size()) : 0;
+        return ranks_ > 1 ? static_cast<unsigned>((fp.hi & 0xffffffffu) % ranks_) : 0;
     }
-    bool owns(const Fingerprint& fp) const { return !cluster_ || owner(fp) == cluster_->rank(); }
+    bool owns(const Fingerprint& fp) const { return ranks_ <= 1 || owner(fp) == rank_; }
 
     // The level's children other processes found for this one: each new
     // one is kept as a child found here would be.
@@ -955,6 +958,7 @@ private:
     // smallest wins as for any failure.
     std::unique_ptr<FingerprintSet> end_passed_;
     Cluster* cluster_;  // nullptr: this process alone
+    unsigned rank_ = 0, ranks_ = 1;  // cluster_'s
     // Every stored state's parent and operation index, by id; ids run level
     // by level, in discovery-key order inside a level.
     std::deque<std::uint32_t> parent_, op_;

@@ -77,7 +77,23 @@ std::vector<std::uint64_t> all_keys(Cluster& cluster, const std::vector<std::uin
     const std::vector<std::uint8_t> every = cluster.gather(mine);
     std::vector<std::uint64_t> out(every.size() / sizeof(std::uint64_t));
     if (!out.empty()) std::memcpy(out.data(), every.data(), out.size() * sizeof(std::uint64_t));
-    std::sort(out.begin(), out.end());
+    // Each process's keys come sorted (or else in runs that are): merge the
+    // ascending runs pairwise instead of sorting the whole.
+    std::vector<std::size_t> starts{0};
+    for (std::size_t i = 1; i < out.size(); i++)
+        if (out[i] < out[i - 1]) starts.push_back(i);
+    while (starts.size() > 1) {
+        std::vector<std::size_t> merged;
+        for (std::size_t k = 0; k < starts.size(); k += 2) {
+            merged.push_back(starts[k]);
+            if (k + 1 == starts.size()) break;
+            const std::size_t end = k + 2 < starts.size() ? starts[k + 2] : out.size();
+            std::inplace_merge(out.begin() + static_cast<std::ptrdiff_t>(starts[k]),
+                               out.begin() + static_cast<std::ptrdiff_t>(starts[k + 1]),
+                               out.begin() + static_cast<std::ptrdiff_t>(end));
+        }
+        starts.swap(merged);
+    }
     return out;
 }
 

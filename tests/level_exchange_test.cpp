@@ -58,5 +58,28 @@ TEST(LevelOutbox, PastItsCapSendsAChildAgainRatherThanLoseIt) {
     EXPECT_EQ(sent_per_level(outbox, 5000), (std::vector<std::uint64_t>{5000, 5000}));
 }
 
+// Process 0 of four whose gather() returns its own keys and three other
+// processes' sorted keys, in rank order.
+class GatherCluster : public LoopbackCluster {
+public:
+    unsigned size() const override { return 4; }
+    std::vector<std::uint8_t> gather(const std::vector<std::uint8_t>& mine) override {
+        std::vector<std::uint8_t> every = mine;
+        for (const std::vector<std::uint64_t>& keys : others) {
+            const auto* bytes = reinterpret_cast<const std::uint8_t*>(keys.data());
+            every.insert(every.end(), bytes, bytes + keys.size() * sizeof(std::uint64_t));
+        }
+        return every;
+    }
+    std::vector<std::vector<std::uint64_t>> others{{2, 3, 10, 11}, {}, {0, 5, 12}};
+};
+
+TEST(AllKeys, MergesEveryProcessesSortedKeysInOrder) {
+    GatherCluster cluster;
+    EXPECT_EQ(all_keys(cluster, {1, 4, 9}),
+              (std::vector<std::uint64_t>{0, 1, 2, 3, 4, 5, 9, 10, 11, 12}));
+    EXPECT_EQ(all_keys(cluster, {}), (std::vector<std::uint64_t>{0, 2, 3, 5, 10, 11, 12}));
+}
+
 }  // namespace
 }  // namespace daxcheck
