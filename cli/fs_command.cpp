@@ -152,7 +152,7 @@ int fs_run_command(const FsRunOptions& o) {
                 passed_fails += !failed && !e.pass;
                 total_ops += r.operations;
                 total_calls += r.calls;
-                fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>7} {:>9} {:>9} {:>7.0f}ms\n", v->name,
+                fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>7} {:>9} {:>9} {:>6.0f} ms\n", v->name,
                            p->name, to_string(profile), failed ? "fail" : "pass",
                            e.pass ? "pass" : "fail", r.walks, r.operations, r.calls, r.seconds * 1000);
                 std::fflush(stdout);
@@ -236,6 +236,7 @@ int fs_run_command(const FsRunOptions& o) {
             fmt::print(stderr, "daxcheck: {}\n", error);
             return 2;
         }
+        fmt::print("wrote {}\n", printable(*o.json_path));
     }
     if (interrupted()) return interrupt_exit_code();
     if (o.save_dir && !failures.empty()) {
@@ -396,6 +397,7 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
             fmt::print(stderr, "daxcheck: {}\n", error);
             return 2;
         }
+        fmt::print("wrote {}\n", printable(*o.json_path));
     }
     if (interrupted()) return interrupt_exit_code();
     return unexpected ? 1 : 0;

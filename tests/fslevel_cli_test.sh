@@ -6,8 +6,10 @@ set -u
 bin=$1
 src=$2
 . "$(dirname "$0")/check_lib.sh"
-check "run --level fs as expected" 0 "$bin" run --level fs --seed 3
+check "run --level fs as expected" 0 "$bin" run --level fs --seed 3 --json "$tmp/run.json"
 want "run --level fs counts" " as expected, 0 unexpected" "$tmp/out"
+want "run --level fs says where its JSON went" "^wrote $tmp/run.json" "$tmp/out"
+want "run --level fs times in ms as the function level" " [0-9]* ms$" "$tmp/out"
 check "run --level fs v6.0 finding" 0 "$bin" run --level fs --variant v6.0 --property no-spurious-warn --profile reflink --seed 5
 want "v6.0 derives an illegal call" "breaks the contract" "$tmp/out"
 first=$(grep -m1 'after #' "$tmp/out")
@@ -23,6 +25,7 @@ check "explore --level fs --json --save-failures" 0 "$bin" explore --level fs --
     --profile reflink --depth 4 --json "$tmp/explore.json" --save-failures --corpus-dir "$tmp/xsaved"
 want "explore JSON has the sequence" '"read-fault A 0 pmd"' "$tmp/explore.json"
 want "explore saved it" "saved .*/fs-v6_2--drain--reflink--" "$tmp/out"
+want "explore says where its JSON went" "^wrote $tmp/explore.json" "$tmp/out"
 line=$(grep -m1 '  reproduce: ' "$tmp/out" | sed 's/^  reproduce: //; s#^\./daxcheck ##')
 # shellcheck disable=SC2086
 check "explore's reproduce line runs" 0 "$bin" $line
