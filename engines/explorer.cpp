@@ -198,6 +198,7 @@ public:
           rank_(o.cluster ? o.cluster->rank() : 0), ranks_(o.cluster ? o.cluster->size() : 1) {
         const std::size_t group = relabelling_count(o.universe, uses_symmetry(p, o));
         fixed_bytes_ = fixed_bytes(o.universe, std::max(1u, o.threads), group);
+        if (ranks_ > 1) fixed_bytes_ += 2 * std::uint64_t{ranks_} * exchange_round_bytes();
         if (o.memory_budget_bytes && fixed_bytes_ >= o.memory_budget_bytes) return;
         for (unsigned t = 0; t < std::max(1u, o.threads); t++)
             workers_.push_back(std::make_unique<Worker>(
@@ -780,13 +781,36 @@ private:
 
     // The level's children other processes found for this one: each new
     // one is kept as a child found here would be.
+    // The other processes kept expanding after this one's budget stopped
+    // it, or sent more than it has room for: what would go past
+    // --memory-budget is dropped, and the level ends as a memory-budget stop
+    // (it claims nothing about the level, so no failure in what was dropped
+    // is hidden).
     void receive_children(Worker& w) {
-        const std::vector<std::uint8_t> received = w.outbox.exchange(*cluster_);
-        for_each_child(received, [&](const Fingerprint& fp, std::uint64_t key,
-                                     std::uint32_t weight, Bytes packed) {
-            if (seen_.insert(fp, key)) add_new(w, fp, key, weight, packed);
+        bool full = false;
+        w.outbox.exchange(*cluster_, exchange_round_bytes(), [&](const std::vector<std::uint8_t>& received) {
+            for_each_child(received, [&](const Fingerprint& fp, std::uint64_t key,
+                                         std::uint32_t weight, Bytes packed) {
+                if (full) return;
+                if (o_.memory_budget_bytes && memory_bytes() + seen_.growth_bytes(1) >= o_.memory_budget_bytes) {
+                    full = true;
+                    peak_bytes_ = std::max<std::uint64_t>(peak_bytes_.load(), memory_bytes());
+                    if (!stop_ || *stop_ < ExploreStop::MemoryBudget) stop_ = ExploreStop::MemoryBudget;
+                    return;
+                }
+                if (seen_.insert(fp, key)) add_new(w, fp, key, weight, packed);
+            });
         });
         w.count_bytes();
+    }
+
+    // What one round of the level's exchange may send to each process: the
+    // round's buffers (what is sent, and as much received from each
+    // process) then take at most a sixteenth of the budget; 4 MB without
+    // one. Counted in fixed_bytes().
+    std::size_t exchange_round_bytes() const {
+        if (!o_.memory_budget_bytes) return std::size_t{4} << 20;
+        return std::max<std::size_t>(4096, o_.memory_budget_bytes / (32 * ranks_));
     }
 
     // Makes every process agree on the level's outcome: the failure with the

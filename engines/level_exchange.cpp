@@ -30,12 +30,7 @@ void LevelOutbox::add(unsigned to, const Fingerprint& fp, std::uint64_t key,
                       const std::function<std::uint32_t(PackedState&)>& pack) {
     if (queues_.size() <= to) queues_.resize(to + 1);
     auto& queue = queues_[to];
-    // A set doubles as it grows: past half the cap, only look.
-    if (memory_cap_ && 2 * sent_.memory_bytes() > memory_cap_) {
-        if (sent_.contains(fp)) return;
-    } else if (!sent_.insert(fp, key)) {
-        return;
-    }
+    if (!sent_->insert(fp, key)) return;
     const std::uint32_t weight = pack(packed_);
     const std::size_t before = queue.capacity();
     put(queue, fp.hi);
@@ -47,12 +42,34 @@ void LevelOutbox::add(unsigned to, const Fingerprint& fp, std::uint64_t key,
     bytes_ += queue.capacity() - before;
 }
 
-std::vector<std::uint8_t> LevelOutbox::exchange(Cluster& cluster) {
+void LevelOutbox::exchange(Cluster& cluster, std::size_t round_bytes,
+                           const std::function<void(const std::vector<std::uint8_t>&)>& take) {
     queues_.resize(cluster.size());
-    std::vector<std::uint8_t> received = cluster.exchange(queues_);
+    std::vector<std::size_t> sent(cluster.size(), 0);  // bytes of each queue sent so far
+    for (;;) {
+        std::vector<std::vector<std::uint8_t>> round(cluster.size());
+        bool more = false;
+        for (std::size_t r = 0; r < queues_.size(); r++) {
+            const std::vector<std::uint8_t>& queue = queues_[r];
+            // Whole children up to round_bytes, at least one.
+            std::size_t end = sent[r];
+            while (end + kHeader <= queue.size()) {
+                const std::size_t next = end + kHeader + get<std::uint32_t>(queue.data() + end + 28);
+                if (end > sent[r] && next - sent[r] > round_bytes) break;
+                end = next;
+            }
+            round[r].assign(queue.begin() + static_cast<std::ptrdiff_t>(sent[r]),
+                            queue.begin() + static_cast<std::ptrdiff_t>(end));
+            sent[r] = end;
+            more = more || end < queue.size();
+        }
+        take(cluster.exchange(round));
+        // Every process takes part in each round until none has more.
+        if (cluster.max(more ? 1 : 0) == 0) break;
+    }
     queues_.assign(cluster.size(), {});
     bytes_ = 0;
-    return received;
+    if (memory_cap_ && sent_->memory_bytes() > memory_cap_) sent_ = std::make_unique<FingerprintSet>(false);
 }
 
 std::uint64_t LevelOutbox::memory_bytes() const { return bytes_; }

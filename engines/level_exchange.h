@@ -27,28 +27,34 @@ public:
     // in this level or an earlier one: its owner then holds it already, or
     // will with that first key. Most children another process owns are
     // states of earlier levels, and packing one runs its operation again.
-    // The caller's keys must only grow (one thread per process). Past the
-    // cap a fingerprint is no longer recorded, so a child may be sent twice;
-    // the owner's set takes the smaller key.
+    // The caller's keys must only grow (one thread per process). A record
+    // past the cap at a level's end is emptied, so a child of an earlier
+    // level may be sent again (its owner ignores the copy), never one twice
+    // in a level.
     void add(unsigned to, const Fingerprint& fp, std::uint64_t key,
              const std::function<std::uint32_t(PackedState&)>& pack);
-    // Sends every queue to its process and empties them; returns what every
-    // process sent here (read it with for_each_child). Collective.
-    std::vector<std::uint8_t> exchange(Cluster& cluster);
-    // Bytes held: the queues.
+    // Sends every queue to its process in rounds and empties them; calls
+    // `take` with what every process sent here in each round (read it with
+    // for_each_child). A round sends at most `round_bytes` (or one child, if
+    // larger) to each process, so it holds at most that much times the
+    // processes twice over, whatever the others queued. Collective.
+    void exchange(Cluster& cluster, std::size_t round_bytes,
+                  const std::function<void(const std::vector<std::uint8_t>&)>& take);
+    // Bytes the queues hold.
     std::uint64_t memory_bytes() const;
-    // Bytes held for the whole search: the record of what was sent.
-    std::uint64_t sent_bytes() const { return sent_.memory_bytes(); }
-    // What sent_ may allocate within the next `inserts` additions.
+    // Bytes held from level to level: the record of what was sent.
+    std::uint64_t sent_bytes() const { return sent_->memory_bytes(); }
+    // What the record may allocate within the next `inserts` additions.
     std::uint64_t sent_growth_bytes(std::uint64_t inserts) const {
-        return sent_.growth_bytes(inserts);
+        return sent_->growth_bytes(inserts);
     }
     // Starts loading the cache line add(fp) probes first.
-    void prefetch(const Fingerprint& fp) const { sent_.prefetch(fp); }
+    void prefetch(const Fingerprint& fp) const { sent_->prefetch(fp); }
 
 private:
     std::vector<std::vector<std::uint8_t>> queues_;  // per process
-    FingerprintSet sent_{false};  // every fingerprint queued, within memory_cap_
+    // Every fingerprint queued since the record was last emptied.
+    std::unique_ptr<FingerprintSet> sent_ = std::make_unique<FingerprintSet>(false);
     std::uint64_t memory_cap_;
     PackedState packed_;
     std::uint64_t bytes_ = 0;

@@ -58,6 +58,10 @@ std::vector<std::uint8_t> MpiCluster::exchange(
     maybe_fail("MPI_Alltoallv");
     std::vector<int> send_counts(size_), send_at(size_), receive_counts(size_), receive_at(size_);
     std::vector<std::uint8_t> sending;
+    // Sized once: growing it would briefly hold twice the level's queues.
+    std::size_t bytes = 0;
+    for (const auto& part : outgoing) bytes += part.size();
+    sending.reserve(bytes);
     for (unsigned r = 0; r < size_; r++) {
         const auto& part = r < outgoing.size() ? outgoing[r] : std::vector<std::uint8_t>{};
         send_at[r] = count_of(sending.size(), "MPI_Alltoallv");

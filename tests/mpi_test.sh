@@ -109,6 +109,29 @@ ranks 2 "$mpi" explore --variant v6.2 --threads 2 >/dev/null 2>"$tmp/threads.err
 [ $? -eq 2 ] && grep -q "threads" "$tmp/threads.err" && ok "--threads 2 under MPI is a usage error" \
     || fail "--threads 2 under MPI is not a usage error"
 
+# --memory-budget holds per rank: each rank's peak RSS above a tiny run's
+# (Open MPI's own share) within 10 % of the budget. Every rank received all
+# the others sent after its budget stopped it, in one buffer: 172 MB a rank
+# at 100. Not under ASan (shadow memory is not the search's).
+peak_per_rank() {  # peak_per_rank NAME EXPLORE_ARGS...: $tmp/NAME.R holds rank R's peak kB
+    local name=$1; shift
+    rm -f "$tmp/$name".*
+    ranks 2 sh -c 'exec /usr/bin/time -f %M -o "$0.$OMPI_COMM_WORLD_RANK" "$@"' "$tmp/$name" \
+        "$mpi" explore --variant v6.2 --property refinement --profile reflink "$@" >/dev/null 2>&1
+}
+if ldd "$mpi" | grep -q libasan; then
+    ok "memory budget per rank: skipped under ASan"
+else
+    peak_per_rank tiny --files 1 --pfns 1 --offsets 1 --depth 1
+    base=$(cat "$tmp"/tiny.* | sort -n | tail -1)
+    peak_per_rank budget --files 3 --pfns 4 --offsets 4 --memory-budget 100 --time-budget 60
+    for f in "$tmp"/budget.*; do
+        used=$(( ($(tail -1 "$f") - base) / 1024 ))
+        [ "$used" -le 110 ] && ok "rank ${f##*.}: $used MB of a 100 MB budget" \
+            || fail "rank ${f##*.}: $used MB over a 100 MB budget"
+    done
+fi
+
 # A rank that dies (SIGKILL at its 5th collective call) or sees an MPI error:
 # a non-zero status, a reason on stderr, no summary and no JSON.
 for fault in kill:1:5 error:1:5 error:0:3; do
