@@ -13,6 +13,7 @@
 
 #include "bench/bench.h"
 #include "bench/isolate.h"
+#include "cli/flag_checks.h"
 #include "cli/json_file.h"
 
 using namespace daxcheck;
@@ -62,11 +63,13 @@ int main(int argc, char** argv) {
     auto* depth_seeds = app.add_option("--depth-seeds", o.depth_seeds, "swarm-depth: seeds per K")
                             ->check(CLI::Range(1, 100000));
     auto* seconds = app.add_option("--seconds", o.seconds, "throughput and raw: seconds per measurement")
-                        ->check(CLI::Range(0.01, 3600.0));
+                        ->check(flag_checks::finite(0.01, 3600.0));
     auto* explore_seconds = app.add_option("--explore-seconds", o.explore_seconds,
                                            "explorer: time budget per exploration")
-                                ->check(CLI::Range(0.01, 3600.0));
-    app.add_option("--json", json_path, "also write the figures to FILE (atomically)");
+                                ->check(flag_checks::finite(0.01, 3600.0));
+    app.add_option("--json", json_path, "also write the figures to FILE (atomically)")
+        ->check(flag_checks::name());
+    flag_checks::decimal_integers(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -15,3 +15,9 @@ if(NOT rss GREATER 0)
   message(FATAL_ERROR "bench JSON: no peak memory for the raw section")
 endif()
 message(STATUS "raw section: harness / port cost ${ratio}, peak ${rss} kB")
+# Its flags are checked as daxcheck's are: strtod read --seconds 0x10 as 16.
+execute_process(COMMAND "${BENCH}" --seconds 0x10 --section raw RESULT_VARIABLE rc
+                OUTPUT_QUIET ERROR_VARIABLE err)
+if(NOT rc EQUAL 2 OR NOT err MATCHES "--seconds: '0x10' is not a decimal number")
+  message(FATAL_ERROR "daxcheck_bench --seconds 0x10: exit ${rc}, ${err}")
+endif()

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,13 @@ CLI::Validator name();
 // Adds to every integer option of `app` and its subcommands a check that its
 // value is plain decimal ("010" would be read as octal, "0x10" as hex).
 void decimal_integers(CLI::App& app);
+
+// A --memory-budget in MB as bytes: 0 (none) stays 0; any positive budget is
+// at least one byte (1e-9 MB truncated to 0 bytes, which meant no budget).
+inline std::uint64_t budget_bytes(double mb) {
+    if (mb <= 0) return 0;
+    return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(mb * (1 << 20)));
+}
 
 // Appends `x` to `list` unless it is there already: a selection flag given
 // twice (`--variant v6.0 --variant v6.0`) names its cells once.

@@ -29,6 +29,7 @@
 #include "fslevel/reachability.h"
 #include "fslevel/xfs_io.h"
 #include "harness/op_text.h"
+#include "cli/flag_checks.h"
 #include "harness/printable.h"
 #include "impl/expectations.h"
 #include "impl/fault/fault_path.h"
@@ -296,7 +297,7 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
             for (Profile profile : o.profiles) {
                 if (interrupted()) break;
                 fslevel::ReachOptions ro;
-                ro.memory_budget_bytes = static_cast<std::uint64_t>(memory_budget_mb * (1 << 20));
+                ro.memory_budget_bytes = flag_checks::budget_bytes(memory_budget_mb);
                 ro.max_depth = depth;
                 ro.max_states = max_states;
                 ro.reflink = profile == Profile::Reflink;

@@ -354,7 +354,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         xo.depth_given = x_depth.has_value();
         xo.explore.max_depth = x_depth.value_or(1000);
         xo.explore.time_budget_s = x_time_budget;
-        xo.explore.memory_budget_bytes = static_cast<std::uint64_t>(x_memory_mb * (1 << 20));
+        xo.explore.memory_budget_bytes = flag_checks::budget_bytes(x_memory_mb);
         xo.explore.symmetry = !x_no_symmetry;
         xo.explore.off_model = x_off_model == "once" ? ExploreOptions::OffModel::Once
                                                      : ExploreOptions::OffModel::WithinPins;

@@ -240,7 +240,7 @@ int RaceCommand::run() {
     options.enumerate.preemption_bound = f.preemptions;
     options.max_runs_per_pair = f.max_runs;
     options.time_budget_s = f.seconds;
-    options.memory_budget_bytes = static_cast<std::uint64_t>(f.memory_mb * (1 << 20));
+    options.memory_budget_bytes = flag_checks::budget_bytes(f.memory_mb);
     const race::PrefixSource prefixes =
         fs ? race::fs_prefixes(*v, u, depth, seed) : race::function_prefixes(*v, u, depth, seed);
     // Ctrl-C or SIGTERM stops the search at its next prefix; what it found

@@ -62,17 +62,31 @@ class Parser(argparse.ArgumentParser):
         raise Usage(message)
 
 
+def decimal(kind):
+    """An argparse type: plain decimal digits (a float may have a point and an
+    exponent), as daxcheck's own flags are; int() and float() also take
+    " 5", "1_0" and "+5"."""
+    pattern = re.compile(r"[0-9]+" if kind is int else r"([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+    def parse(text):
+        if not pattern.fullmatch(text):
+            raise argparse.ArgumentTypeError(f"'{text}' is not a decimal number")
+        return kind(text)
+    parse.__name__ = "decimal"
+    return parse
+
+
 def parse_args(argv):
     p = Parser(prog="daxcheck kernel", add_help=True,
                description="Boot reproducers on real kernels (QEMU, emulated pmem, XFS -o dax=always) "
                            "and compare with the port's predictions.")
     p.add_argument("--kernel", action="append", metavar="6.1|6.12|sid|PATH",
                    help="kernel to boot (repeatable; default: 6.1 and 6.12)")
-    p.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 2),
+    p.add_argument("--jobs", type=decimal(int), default=min(os.cpu_count() or 1, 2),
                    help="boots at a time (default: nproc, at most 2)")
-    p.add_argument("--timeout", type=float, default=90.0, help="seconds before a boot is killed (90)")
+    p.add_argument("--timeout", type=decimal(float), default=90.0, help="seconds before a boot is killed (90)")
     p.add_argument("--json", metavar="FILE", help="write the results as JSON")
-    p.add_argument("--cpus", type=int, default=1,
+    p.add_argument("--cpus", type=decimal(int), default=1,
                    help="guest vCPUs (1; 2 for a race reproducer's two processes: multi-threaded TCG)")
     p.add_argument("--cache", default=os.environ.get("DAXCHECK_KERNEL_CACHE") or default_cache(),
                    help="kernel and initramfs cache (default ~/.cache/daxcheck/kernels)")

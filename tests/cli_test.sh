@@ -226,6 +226,10 @@ check "swarm --seconds 0x10 is refused" 2 "$bin" swarm --variant v6.2 --seconds 
 want "--seconds 0x10 says why" "--seconds: '0x10' is not a decimal number" "$tmp/err"
 check "explore --time-budget ' 5' is refused" 2 "$bin" explore --variant v6.2 --time-budget " 5"
 check "race --seconds 1e1 is taken" 0 "$bin" race --variant v6.2 --depth 1 --seconds 1e1
+# A tiny positive budget is a budget: 1e-9 MB truncated to 0 bytes, "none".
+check "explore --memory-budget 1e-9" 1 "$bin" explore --variant v6.2 --property refinement --profile reflink \
+    --memory-budget 1e-9 --time-budget 3
+want "--memory-budget 1e-9 is a budget" "stopped by the memory budget" "$tmp/out"
 # A value flag whose value was left out took the next flag as its file name:
 # it wrote a file named --report and made no report.
 check "--json --report is refused" 2 env -C "$tmp" "$bin" run --variant v6.2 --property drain \

@@ -75,7 +75,11 @@ class OutputFile(unittest.TestCase):
                            (["--out", a_file, "x.dax"], "--out: cannot make the directory"),
                            (["--out", "", "x.dax"], "--out: needs a directory name"),
                            (["--timeout", "nan", "x.dax"], "--timeout"),
-                           (["--timeout", "inf", "x.dax"], "--timeout")):
+                           (["--timeout", "inf", "x.dax"], "--timeout"),
+                           # float() and int() also read these as 16, 10 and 5.
+                           (["--timeout", "0x10", "x.dax"], "'0x10' is not a decimal number"),
+                           (["--timeout", "1_0", "x.dax"], "'1_0' is not a decimal number"),
+                           (["--jobs", " 5", "x.dax"], "' 5' is not a decimal number")):
             with self.assertRaises(run.Usage) as e:
                 run.parse_args(out + argv)
             self.assertIn(want, str(e.exception))
