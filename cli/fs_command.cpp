@@ -644,7 +644,9 @@ int reach_command(const std::vector<std::string>& paths, unsigned depth, std::ui
     // `bad_input`: a file reach cannot read (exit 2, as emit and replay's
     // parser say); `problems`: a search or replay that did not hold (exit 1).
     int problems = 0, bad_input = 0;
+    std::set<std::string> checked;  // files, by first_naming
     for (const auto& path : paths) {
+        if (!first_naming(checked, path)) continue;
         std::error_code ec;
         if (std::filesystem::is_directory(path, ec)) {
             fmt::print(stderr, "daxcheck: reach: {} is a directory: name the files (corpus/v6.15-*.dax)\n", printable(path));

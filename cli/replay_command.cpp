@@ -257,6 +257,12 @@ std::string sequence_key(const std::string& property, const model::Universe& u,
 // FIFO, a socket, a directory, a symlink loop or a dangling link) and a file
 // that cannot be read are skipped with a line naming them, never opened: a
 // FIFO would block the read forever.
+bool first_naming(std::set<std::string>& seen, const std::string& path) {
+    std::error_code ec;
+    const fs::path canonical = fs::weakly_canonical(path, ec);
+    return seen.insert(ec ? path : canonical.string()).second;
+}
+
 std::vector<std::string> corpus_files_in(const std::string& dir, std::error_code& ec,
                                          std::size_t* skipped) {
     std::vector<std::string> files;
@@ -338,6 +344,7 @@ int replay_command(const std::vector<std::string>& given, const ReplayOptions& o
     FileCounts n;
     std::vector<FileDiff> diffs;
     std::set<std::string> named;  // variants some expect: line names
+    std::set<std::string> replayed;  // files, by first_naming
     for (const auto& path : paths) {
         std::vector<CorpusError> errors;
         std::size_t skipped = 0;
@@ -348,6 +355,7 @@ int replay_command(const std::vector<std::string>& given, const ReplayOptions& o
             n.failed++;
         }
         for (const auto& file : files) {
+            if (!first_naming(replayed, file)) continue;
             const CorpusParse parsed = load_corpus(file);
             if (!parsed.file) {
                 for (const auto& e : parsed.errors) fmt::print("{}\n", e.text());

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -20,6 +21,11 @@ std::string default_corpus_dir();
 // `skipped`, when given, counts the lines printed.
 std::vector<std::string> corpus_files_in(const std::string& dir, std::error_code& ec,
                                          std::size_t* skipped = nullptr);
+
+// Whether `path` names a file `seen` does not hold yet, by its canonical
+// path ("f", "./f" and a listed directory's f are one file); adds it. For
+// replay and reach, which check a file named twice once.
+bool first_naming(std::set<std::string>& seen, const std::string& path);
 
 struct ReplayOptions {
     // --variant NAME: replay every file against this variant only, with its

@@ -2,6 +2,7 @@
 # The daxcheck binary's contract: exit codes, usage errors, same seed same JSON.
 set -u
 bin=$1
+src=$(cd "$(dirname "$0")/.." && pwd)
 . "$(dirname "$0")/check_lib.sh"
 check "run as expected exits 0" 0 "$bin" run --seed 3 --tests 50 --classes 1
 # An expected failure that cannot show in a tiny universe stays unexpected,
@@ -226,6 +227,19 @@ check "swarm --seconds 0x10 is refused" 2 "$bin" swarm --variant v6.2 --seconds 
 want "--seconds 0x10 says why" "--seconds: '0x10' is not a decimal number" "$tmp/err"
 check "explore --time-budget ' 5' is refused" 2 "$bin" explore --variant v6.2 --time-budget " 5"
 check "race --seconds 1e1 is taken" 0 "$bin" race --variant v6.2 --depth 1 --seconds 1e1
+# A file named twice, or named and inside a directory named too, is checked
+# once (replay f f counted it twice).
+f="$src/corpus/byvalue-lone-shared-associate.dax"
+"$bin" replay "$f" 2>&1 | tail -1 >"$tmp/once.txt"
+"$bin" replay "$f" "$(dirname "$f")/./$(basename "$f")" 2>&1 | tail -1 >"$tmp/twice.txt"
+cmp -s "$tmp/once.txt" "$tmp/twice.txt" && echo "ok   replay f ./f replays f once" \
+    || { echo "FAIL replay f ./f: $(cat "$tmp/twice.txt"), alone: $(cat "$tmp/once.txt")"; fails=$((fails + 1)); }
+"$bin" replay "$src/corpus" 2>&1 | tail -1 >"$tmp/once.txt"
+"$bin" replay "$src/corpus" "$f" 2>&1 | tail -1 >"$tmp/twice.txt"
+cmp -s "$tmp/once.txt" "$tmp/twice.txt" && echo "ok   replay corpus f replays f once" \
+    || { echo "FAIL replay corpus f: $(cat "$tmp/twice.txt"), corpus alone: $(cat "$tmp/once.txt")"; fails=$((fails + 1)); }
+[ "$("$bin" reach "$f" "$f" --depth 2 | wc -l)" -eq "$("$bin" reach "$f" --depth 2 | wc -l)" ] \
+    && echo "ok   reach f f checks f once" || { echo "FAIL reach f f checks f twice"; fails=$((fails + 1)); }
 # A tiny positive budget is a budget: 1e-9 MB truncated to 0 bytes, "none".
 check "explore --memory-budget 1e-9" 1 "$bin" explore --variant v6.2 --property refinement --profile reflink \
     --memory-budget 1e-9 --time-budget 3
