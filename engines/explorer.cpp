@@ -771,21 +771,20 @@ private:
         return true;
     }
 
-    // With a cluster: whether this process stores states of fingerprint fp.
-    // Which process stores `fp`: asked per child, so from the cluster's size
-    // and this process's rank kept here (a virtual call each otherwise).
+    // With a cluster: which process stores states of fingerprint fp. Asked
+    // per child, so from the cluster's size and this process's rank kept
+    // here (a virtual call each otherwise).
     unsigned owner(const Fingerprint& fp) const {
         return ranks_ > 1 ? static_cast<unsigned>((fp.hi & 0xffffffffu) % ranks_) : 0;
     }
     bool owns(const Fingerprint& fp) const { return ranks_ <= 1 || owner(fp) == rank_; }
 
     // The level's children other processes found for this one: each new
-    // one is kept as a child found here would be.
-    // The other processes kept expanding after this one's budget stopped
-    // it, or sent more than it has room for: what would go past
-    // --memory-budget is dropped, and the level ends as a memory-budget stop
-    // (it claims nothing about the level, so no failure in what was dropped
-    // is hidden).
+    // one is kept as a child found here would be, up to --memory-budget (the
+    // others may have kept expanding after this one's budget stopped it).
+    // What would go past it is dropped and the level ends as a memory-budget
+    // stop, which claims nothing about the level: no failure in what was
+    // dropped is hidden.
     void receive_children(Worker& w) {
         bool full = false;
         w.outbox.exchange(*cluster_, exchange_round_bytes(), [&](const std::vector<std::uint8_t>& received) {
