@@ -134,6 +134,21 @@ std::string output_path_problem(const std::string& flag, const std::string& path
     return "";
 }
 
+namespace {
+
+// Whether an entry can be made in directory `dir`: a directory made there
+// and removed at once. access(W_OK) says yes to root in /proc or sysfs,
+// where the run would only fail at its end, after the work. errno says why
+// not.
+bool can_create_in(const std::string& dir) {
+    std::string probe = (fs::path(dir) / ".daxcheck-probe-XXXXXX").string();
+    if (!::mkdtemp(probe.data())) return false;
+    ::rmdir(probe.c_str());
+    return true;
+}
+
+}  // namespace
+
 std::string output_dir_problem(const std::string& flag, const std::string& dir) {
     if (dir.empty()) return flag + ": needs a directory name, not \"\"";
     // The first part of the path that exists must be a writable directory.
@@ -143,7 +158,7 @@ std::string output_dir_problem(const std::string& flag, const std::string& dir) 
         if (::stat(p.c_str(), &st) == 0) {
             if (!S_ISDIR(st.st_mode))
                 return fmt::format("{}: {} is not a directory", flag, printable(p.string()));
-            if (::access(p.c_str(), W_OK) != 0)
+            if (::access(p.c_str(), W_OK) != 0 || !can_create_in(p.string()))
                 return fmt::format("{}: cannot write in {}: {}", flag, printable(p.string()),
                                    std::strerror(errno));
             return "";

@@ -240,6 +240,10 @@ cmp -s "$tmp/once.txt" "$tmp/twice.txt" && echo "ok   replay corpus f replays f 
     || { echo "FAIL replay corpus f: $(cat "$tmp/twice.txt"), corpus alone: $(cat "$tmp/once.txt")"; fails=$((fails + 1)); }
 [ "$("$bin" reach "$f" "$f" --depth 2 | wc -l)" -eq "$("$bin" reach "$f" --depth 2 | wc -l)" ] \
     && echo "ok   reach f f checks f once" || { echo "FAIL reach f f checks f twice"; fails=$((fails + 1)); }
+# An output directory where nothing can be made is refused before the run:
+# root passes access(W_OK) in /proc, and the run failed to save at its end.
+check "--corpus-dir /proc is refused" 2 "$bin" run --variant v6.2 --tests 1 --walks 0 --save-failures --corpus-dir /proc
+want "--corpus-dir /proc says why" "--corpus-dir: cannot write in /proc" "$tmp/err"
 # A tiny positive budget is a budget: 1e-9 MB truncated to 0 bytes, "none".
 check "explore --memory-budget 1e-9" 1 "$bin" explore --variant v6.2 --property refinement --profile reflink \
     --memory-budget 1e-9 --time-budget 3
