@@ -253,16 +253,16 @@ std::string sequence_key(const std::string& property, const model::Universe& u,
 
 }  // namespace
 
-// (cli/replay_command.h) The *.dax regular files in `dir`, sorted. Anything else named *.dax (a
-// FIFO, a socket, a directory, a symlink loop or a dangling link) and a file
-// that cannot be read are skipped with a line naming them, never opened: a
-// FIFO would block the read forever.
 bool first_naming(std::set<std::string>& seen, const std::string& path) {
     std::error_code ec;
     const fs::path canonical = fs::weakly_canonical(path, ec);
     return seen.insert(ec ? path : canonical.string()).second;
 }
 
+// (cli/replay_command.h) The *.dax regular files in `dir`, sorted. Anything else named *.dax (a
+// FIFO, a socket, a directory, a symlink loop or a dangling link) and a file
+// that cannot be read are skipped with a line naming them, never opened: a
+// FIFO would block the read forever.
 std::vector<std::string> corpus_files_in(const std::string& dir, std::error_code& ec,
                                          std::size_t* skipped) {
     std::vector<std::string> files;

@@ -232,13 +232,15 @@ check "race --seconds 1e1 is taken" 0 "$bin" race --variant v6.2 --depth 1 --sec
 f="$src/corpus/byvalue-lone-shared-associate.dax"
 "$bin" replay "$f" 2>&1 | tail -1 >"$tmp/once.txt"
 "$bin" replay "$f" "$(dirname "$f")/./$(basename "$f")" 2>&1 | tail -1 >"$tmp/twice.txt"
+grep -q "^[1-9][0-9]* passed, 0 failed" "$tmp/once.txt" || { echo "FAIL replay f: $(cat "$tmp/once.txt")"; fails=$((fails + 1)); }
 cmp -s "$tmp/once.txt" "$tmp/twice.txt" && echo "ok   replay f ./f replays f once" \
     || { echo "FAIL replay f ./f: $(cat "$tmp/twice.txt"), alone: $(cat "$tmp/once.txt")"; fails=$((fails + 1)); }
 "$bin" replay "$src/corpus" 2>&1 | tail -1 >"$tmp/once.txt"
 "$bin" replay "$src/corpus" "$f" 2>&1 | tail -1 >"$tmp/twice.txt"
 cmp -s "$tmp/once.txt" "$tmp/twice.txt" && echo "ok   replay corpus f replays f once" \
     || { echo "FAIL replay corpus f: $(cat "$tmp/twice.txt"), corpus alone: $(cat "$tmp/once.txt")"; fails=$((fails + 1)); }
-[ "$("$bin" reach "$f" "$f" --depth 2 | wc -l)" -eq "$("$bin" reach "$f" --depth 2 | wc -l)" ] \
+check "reach f" 0 "$bin" reach "$f" --depth 2
+[ "$("$bin" reach "$f" "$f" --depth 2 | wc -l)" -eq "$(wc -l <"$tmp/out")" ] \
     && echo "ok   reach f f checks f once" || { echo "FAIL reach f f checks f twice"; fails=$((fails + 1)); }
 # An output directory where nothing can be made is refused before the run:
 # root passes access(W_OK) in /proc, and the run failed to save at its end.

@@ -125,7 +125,11 @@ else
     peak_per_rank tiny --files 1 --pfns 1 --offsets 1 --depth 1
     base=$(cat "$tmp"/tiny.* | sort -n | tail -1)
     peak_per_rank budget --files 3 --pfns 4 --offsets 4 --memory-budget 100 --time-budget 60
+    # A rank that wrote no figure must not pass as one that used nothing.
+    [ -n "$base" ] && [ "$(ls "$tmp"/budget.* 2>/dev/null | wc -l)" -eq 2 ] \
+        || fail "memory budget per rank: no peak measured for the tiny run or for both ranks"
     for f in "$tmp"/budget.*; do
+        [ -e "$f" ] || continue
         used=$(( ($(tail -1 "$f") - base) / 1024 ))
         [ "$used" -le 110 ] && ok "rank ${f##*.}: $used MB of a 100 MB budget" \
             || fail "rank ${f##*.}: $used MB over a 100 MB budget"
