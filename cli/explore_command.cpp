@@ -9,6 +9,7 @@
 
 #include "cli/interrupt_handler.h"
 #include "cli/json_file.h"
+#include "cli/output_file.h"
 #include "engines/cluster.h"
 #include "cli/number_text.h"
 #include "cli/shell_words.h"
@@ -454,7 +455,7 @@ int explore_command(const ExploreCommandOptions& opts) {
             fmt::print(stderr, "daxcheck: {}\n", error);
             return 2;
         }
-        fmt::print("wrote {}\n", *opts.json_path);
+        fmt::print("wrote {}\n", output_name(*opts.json_path));
     }
     // After a signal nothing is saved, as in run, swarm and the filesystem level.
     if (opts.save_dir && writes && !interrupted() && !save_counterexamples(opts, rows)) {

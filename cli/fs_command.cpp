@@ -237,7 +237,7 @@ int fs_run_command(const FsRunOptions& o) {
             fmt::print(stderr, "daxcheck: {}\n", error);
             return 2;
         }
-        fmt::print("wrote {}\n", printable(*o.json_path));
+        fmt::print("wrote {}\n", output_name(*o.json_path));
     }
     if (interrupted()) return interrupt_exit_code();
     if (o.save_dir && !failures.empty()) {
@@ -398,7 +398,7 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
             fmt::print(stderr, "daxcheck: {}\n", error);
             return 2;
         }
-        fmt::print("wrote {}\n", printable(*o.json_path));
+        fmt::print("wrote {}\n", output_name(*o.json_path));
     }
     if (interrupted()) return interrupt_exit_code();
     return unexpected ? 1 : 0;

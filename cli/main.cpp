@@ -67,21 +67,21 @@ std::string select(const std::vector<std::string>& variant_names,
                    const std::vector<std::string>& profile_names, Selection& out) {
     for (const auto& name : variant_names) {
         const Variant* v = find_variant(name);
-        if (!v) return fmt::format("unknown variant '{}' (known: {})", printable(name), names_of_variants());
+        if (!v) return fmt::format("--variant: unknown variant '{}' (known: {})", printable(name), names_of_variants());
         flag_checks::add_once(out.variants, v);
     }
     if (out.variants.empty())
         for (const auto& v : variants()) out.variants.push_back(&v);
     for (const auto& name : property_names) {
         const Property* p = find_property(name);
-        if (!p) return fmt::format("unknown property '{}' (known: {})", printable(name), names_of_properties());
+        if (!p) return fmt::format("--property: unknown property '{}' (known: {})", printable(name), names_of_properties());
         flag_checks::add_once(out.properties, p);
     }
     if (out.properties.empty())
         for (const auto& p : all_properties()) out.properties.push_back(&p);
     for (const auto& name : profile_names) {
         auto p = parse_profile(name);
-        if (!p) return fmt::format("unknown profile '{}' (known: exclusive, reflink)", name);
+        if (!p) return fmt::format("--profile: unknown profile '{}' (known: exclusive, reflink)", printable(name));
         flag_checks::add_once(out.profiles, *p);
     }
     if (out.profiles.empty()) out.profiles = all_profiles();
@@ -342,6 +342,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
             fo.command = "explore";
             if (!x_json.empty()) {
                 if (auto e = output_path_problem("--json", x_json); !e.empty()) return usage(e);
+                claim_stdout_for_json(x_json);
                 fo.json_path = x_json;
             }
             if (x_save) {
@@ -375,6 +376,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
             if (auto e = output_path_problem("--json", *xo.json_path); !e.empty()) return usage(e);
         if (xo.save_dir)
             if (auto e = output_dir_problem("--corpus-dir", *xo.save_dir); !e.empty()) return usage(e);
+        if (xo.json_path) claim_stdout_for_json(*xo.json_path);
         return explore_command(xo);
     }
 
@@ -418,6 +420,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         return usage("--reports-dir goes with --report (or the report command)");
     if (!kernel_jsons.empty() && (level != "fs" || !reporting))
         return usage("--kernel-json goes with `run --level fs --report`");
+    if (opts.json_path) claim_stdout_for_json(*opts.json_path);
     if (level == "fs") {
         FsRunOptions fo = fs_options(opts.variants, opts.properties, opts.profiles, opts.cell.universe);
         fo.seed = opts.cell.seed;
@@ -456,7 +459,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     if (opts.json_path && writes) {
         std::string error;
         if (!write_run_json(opts, rows, *opts.json_path, error, diffs)) return usage(error);
-        fmt::print("wrote {}\n", *opts.json_path);
+        fmt::print("wrote {}\n", output_name(*opts.json_path));
     }
     if (interrupted()) return interrupt_exit_code();
     if (save && writes && !save_failures(opts, rows, save_dir, app.got_subcommand("report") ? "report" : "run"))
@@ -476,6 +479,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
 
 int daxcheck::cli_entry(int argc, char** argv, Cluster* cluster) {
     int status = 0;
+    set_invocation(argc > 0 ? argv[0] : nullptr);
     try {
         status = cli_main(argc, argv, cluster);
     } catch (const std::system_error& e) {  // stdout or stderr on a full disk, a closed pipe

@@ -75,13 +75,17 @@ std::string write_through(const std::string& path, std::string_view content) {
     return err ? cannot(path, err) : "";
 }
 
-// The descriptor of this process a path names (/dev/stdout, /dev/stderr,
+// The descriptor of the process's own stdout: 1, or a copy of it once
+// claim_stdout_for_json has pointed descriptor 1 at stderr.
+int g_stdout_fd = 1;
+
+// The descriptor of this process a path names ("-", /dev/stdout, /dev/stderr,
 // /dev/fd/N, /proc/self/fd/N, or any name of the file or device behind
 // stdout or stderr), if it names one. Written through that
 // descriptor where it stands: opened again by name it would be truncated,
 // and a regular file behind it would lose the output already written there.
 std::optional<int> own_descriptor(const std::string& path) {
-    if (path == "/dev/stdout") return 1;
+    if (path == "-" || path == "/dev/stdout") return g_stdout_fd;
     if (path == "/dev/stderr") return 2;
     for (const char* prefix : {"/dev/fd/", "/proc/self/fd/"}) {
         const std::string_view p(path);
@@ -97,13 +101,27 @@ std::optional<int> own_descriptor(const std::string& path) {
     // /dev/stdout, //dev/stdout, the file stdout was redirected to).
     struct stat st {}, std_st {};
     if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-    for (int fd : {1, 2})
+    for (int fd : {g_stdout_fd, 2})
         if (::fstat(fd, &std_st) == 0 && std_st.st_dev == st.st_dev && std_st.st_ino == st.st_ino)
             return fd;
     return std::nullopt;
 }
 
 }  // namespace
+
+void claim_stdout_for_json(const std::string& path) {
+    if (path != "-" || g_stdout_fd != 1) return;
+    std::fflush(stdout);
+    const int copy = ::fcntl(1, F_DUPFD_CLOEXEC, 3);
+    if (copy < 0) return;  // the JSON then follows the text on stdout
+    if (::dup2(2, 1) < 0) {
+        ::close(copy);
+        return;
+    }
+    g_stdout_fd = copy;
+}
+
+std::string output_name(const std::string& path) { return path == "-" ? "stdout" : printable(path); }
 
 std::string output_path_problem(const std::string& flag, const std::string& path) {
     if (path.empty()) return flag + ": needs a file name, not \"\"";
@@ -158,10 +176,14 @@ std::string output_dir_problem(const std::string& flag, const std::string& dir) 
         if (::stat(p.c_str(), &st) == 0) {
             if (!S_ISDIR(st.st_mode))
                 return fmt::format("{}: {} is not a directory", flag, printable(p.string()));
-            if (::access(p.c_str(), W_OK) != 0 || !can_create_in(p.string()))
-                return fmt::format("{}: cannot write in {}: {}", flag, printable(p.string()),
-                                   std::strerror(errno));
-            return "";
+            if (::access(p.c_str(), W_OK) == 0 && can_create_in(p.string())) return "";
+            const int err = errno;
+            // A directory that is not there yet is named, and where it fails
+            // (/proc says ENOENT to a new entry: not that /proc is missing).
+            if (p != fs::path(dir).lexically_normal())
+                return fmt::format("{}: cannot create {}: no new entry can be made in {} ({})", flag,
+                                   printable(dir), printable(p.string()), std::strerror(err));
+            return fmt::format("{}: cannot write in {}: {}", flag, printable(p.string()), std::strerror(err));
         }
         if (errno != ENOENT)
             return fmt::format("{}: {}: {}", flag, printable(p.string()), std::strerror(errno));

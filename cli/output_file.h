@@ -22,6 +22,18 @@ std::string output_dir_problem(const std::string& flag, const std::string& dir);
 // names another output's file before anything runs.
 bool same_file(const std::string& a, const std::string& b);
 
+// "-" as --json's name is standard output, with the JSON alone on it:
+// claim_stdout_for_json("-") keeps the real stdout for the JSON (written
+// at the end through write_output_file("-")) and sends everything the run
+// prints, its tables and progress, to stderr. Any other name does nothing.
+// Call it once the flags are checked, before anything is printed. (A name
+// of stdout's file, such as /dev/stdout, is written through it after the
+// text, as that name asks.)
+void claim_stdout_for_json(const std::string& path);
+// How "wrote ..." lines name an output: "stdout" for "-", else the path
+// with control characters escaped.
+std::string output_name(const std::string& path);
+
 enum class Existing { Replace, Keep };
 
 // Writes `content` to `path`. A name of one of this process's descriptors

@@ -217,6 +217,7 @@ int RaceCommand::run() {
     if (f.save)
         if (auto e = output_dir_problem("--corpus-dir", corpus_dir); !e.empty()) return usage(e);
     if (fs && !fault_path_of(*v)) return usage(fmt::format("--level fs: variant '{}' has no fault path", v->name));
+    if (!f.json_path.empty()) claim_stdout_for_json(f.json_path);
     const unsigned depth = f.depth.value_or(kDefaultDepth);
     const std::uint64_t seed = f.seed ? *f.seed : std::random_device{}() % 1000000000;
 
@@ -352,7 +353,7 @@ int RaceCommand::run() {
                             {"interleaved", x.outcome.pfns}};
         }
         if (auto e = write_output_file(f.json_path, j.dump(2) + "\n"); !e.empty()) return usage(e);
-        fmt::print("wrote {}\n", printable(f.json_path));
+        fmt::print("wrote {}\n", output_name(f.json_path));
     }
     if (stopped) return interrupt_exit_code();
     return as_expected && !no_verdict ? 0 : 1;

@@ -382,6 +382,10 @@ int replay_command(const std::vector<std::string>& given, const ReplayOptions& o
                 fmt::print("      {}: {}\n", only->name, d.patch_class);
             if (d.change == CellChange::DifferentCause || d.change == CellChange::Fixed)
                 fmt::print("      {}: {}\n", base->name, d.base_class);
+            // Every failure gives the one command that shows it again.
+            if (bad)
+                fmt::print("      reproduce: {} replay --variant {} --base {} {}\n", daxcheck_prefix({only}),
+                           shell_quoted(only->name), shell_quoted(base->name), shell_path(d.path));
         }
         fmt::print("{} files, {} failed to parse: {} new failures or changed causes\n", diffs.size(),
                    n.failed, regressions);
@@ -399,6 +403,12 @@ int replay_command(const std::vector<std::string>& given, const ReplayOptions& o
                 n.skipped++;
             }
     fmt::print("{} passed, {} failed, {} skipped\n", n.passed, n.failed, n.skipped);
+    // Never a green run that checked nothing (a CI job replaying a corpus
+    // of ports this binary lacks).
+    if (n.passed + n.failed == 0) {
+        fmt::print("nothing was checked: every file or line was skipped (the skip lines above say why)\n");
+        return 1;
+    }
     return n.failed == 0 ? 0 : 1;
 }
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -146,13 +147,29 @@ bool RunRow::as_expected() const {
     return (result.verdict == CellResult::Verdict::Pass) == expected.pass;
 }
 
+// Defined (true) by the binary daxcheck_add_port() builds
+// (cmake/daxcheck_add_port.cmake); absent, its address is null.
+extern "C" [[gnu::weak]] const bool daxcheck_add_port_binary;
+
+namespace {
+std::string g_invocation;  // argv[0]
+}  // namespace
+
+void set_invocation(const char* argv0) { g_invocation = argv0 ? argv0 : ""; }
+
 std::string daxcheck_prefix(const std::vector<const Variant*>& variants) {
-    std::string out = "./daxcheck";
     std::vector<std::string> files;
     for (const Variant* v : variants)
         if (!v->port_file.empty() &&
             std::find(files.begin(), files.end(), v->port_file) == files.end())
             files.push_back(v->port_file);
+    // A port project's own binary, run directly (not through ./daxcheck
+    // --port, which sets DAXCHECK_VIA_SCRIPT): the port is built in, and a
+    // user of that project has no ./daxcheck to run.
+    if (!files.empty() && &daxcheck_add_port_binary && !std::getenv("DAXCHECK_VIA_SCRIPT") &&
+        !g_invocation.empty())
+        return shell_path(g_invocation);
+    std::string out = "./daxcheck";
     for (const auto& f : files) out += " --port " + shell_quoted(f);
     return out;
 }

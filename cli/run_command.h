@@ -150,8 +150,13 @@ std::string universe_flags(const model::Universe& u);
 std::string cell_flags(const std::vector<const Variant*>& variants,
                        const std::vector<const Property*>& properties,
                        const std::vector<Profile>& profiles, bool name_variants = false);
-// "./daxcheck", with --port FILE for each out-of-tree port among `variants`.
+// How printed commands start: "./daxcheck", with --port FILE for each
+// out-of-tree port among `variants`; for those ports, in a binary of one's
+// own port project (daxcheck_add_port) run directly, that binary's name as
+// it was run (set_invocation), which has them built in.
 std::string daxcheck_prefix(const std::vector<const Variant*>& variants);
+// Keeps argv[0] for daxcheck_prefix; called once by cli_entry.
+void set_invocation(const char* argv0);
 // Every flag that decides what a run does (selection, seed, tests, walks,
 // universe, --no-minimise), shell-quoted: for "reproduce" and "Regenerate:".
 std::string run_flags(const RunOptions& opts);

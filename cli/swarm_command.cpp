@@ -216,14 +216,14 @@ int SwarmCommand::run() const {
     for (const auto& name : variants_) {
         const Variant* v = find_variant(name);
         if (!v)
-            return usage(fmt::format("unknown variant '{}' (known: {})", printable(name),
+            return usage(fmt::format("--variant: unknown variant '{}' (known: {})", printable(name),
                                      names(variants(), [](const Variant& x) { return x.name; })));
         flag_checks::add_once(run.variants, v);
     }
     for (const auto& name : properties_) {
         const Property* p = find_property(name);
         if (!p)
-            return usage(fmt::format("unknown property '{}' (known: {})", printable(name),
+            return usage(fmt::format("--property: unknown property '{}' (known: {})", printable(name),
                                      names(all_properties(), [](const Property& x) { return x.name; })));
         flag_checks::add_once(run.properties, p);
     }
@@ -231,7 +231,7 @@ int SwarmCommand::run() const {
         for (const auto& p : all_properties()) run.properties.push_back(&p);
     for (const auto& name : profiles_) {
         auto p = parse_profile(name);
-        if (!p) return usage(fmt::format("unknown profile '{}' (known: exclusive, reflink)", name));
+        if (!p) return usage(fmt::format("--profile: unknown profile '{}' (known: exclusive, reflink)", printable(name)));
         flag_checks::add_once(run.profiles, *p);
     }
     if (run.profiles.empty()) run.profiles = all_profiles();
@@ -264,6 +264,7 @@ int SwarmCommand::run() const {
         if (auto e = output_path_problem("--json", *run.json_path); !e.empty()) return usage(e);
     if (save_)
         if (auto e = output_dir_problem("--corpus-dir", save_dir); !e.empty()) return usage(e);
+    if (run.json_path) claim_stdout_for_json(*run.json_path);
 
     SwarmOptions opts;
     opts.universe = run.cell.universe;
@@ -380,7 +381,7 @@ int SwarmCommand::run() const {
         doc["summary"]["operations_per_second"] = total_seconds > 0 ? total_ops / total_seconds : 0.0;
         std::string error;
         if (!write_json_file(doc, *run.json_path, error)) return usage(error);
-        fmt::print("wrote {}\n", *run.json_path);
+        fmt::print("wrote {}\n", output_name(*run.json_path));
     }
     if (interrupted()) return interrupt_exit_code();
     if (save_ && writes && !save_failures(run, plain, save_dir, "swarm"))

@@ -20,6 +20,10 @@ function(daxcheck_add_port)
   set(DAXCHECK_SHIM_TARGET daxcheck::shim)
   set(ports ${arg_TARGET}_port_objects)
   add_library(${ports} INTERFACE)
+  # The same files in the concurrency build, so that `race` (and replay of a
+  # race: file) runs the port too.
+  set(race_ports ${arg_TARGET}_race_port_objects)
+  add_library(${race_ports} INTERFACE)
   set(n 0)
   foreach(file IN LISTS arg_UNPARSED_ARGUMENTS)
     get_filename_component(path "${file}" ABSOLUTE)
@@ -27,15 +31,21 @@ function(daxcheck_add_port)
     math(EXPR n "${n} + 1")
     daxcheck_port_matrix(${ports} "${path}" port_${n} DAXCHECK_PORT_FILE="${path}"
                          DAXCHECK_PORT_BASE="${arg_BASE}")
+    daxcheck_port_races("${path}" races)
+    if(races)
+      daxcheck_port_matrix(${race_ports} "${path}" race_port_${n} DAXCHECK_PORT_FILE="${path}"
+                           DAXCHECK_PORT_BASE="${arg_BASE}" ${DAXCHECK_RACE_DEFINITIONS})
+    endif()
   endforeach()
   # main() comes from daxcheck::main; every in-tree port's registration from
   # the whole daxcheck::ports archive.
   set(stub "${CMAKE_CURRENT_BINARY_DIR}/${arg_TARGET}_ports.cpp")
-  file(WRITE "${stub}" "// the port objects are linked in through ${ports}\n")
+  # The marker makes printed commands name this binary, not ./daxcheck --port
+  # (cli/run_command.h, daxcheck_prefix).
+  file(WRITE "${stub}" "// the port objects are linked in through ${ports}\n"
+                       "extern \"C\" const bool daxcheck_add_port_binary = true;\n")
   add_executable(${arg_TARGET} "${stub}")
-  # (`race` knows the in-tree ports only: the concurrency build of a port
-  # file is ./daxcheck --port's.)
-  target_link_libraries(${arg_TARGET} PRIVATE ${ports} daxcheck::main
+  target_link_libraries(${arg_TARGET} PRIVATE ${ports} ${race_ports} daxcheck::main
                         "$<LINK_LIBRARY:WHOLE_ARCHIVE,daxcheck::ports>"
                         "$<LINK_LIBRARY:WHOLE_ARCHIVE,daxcheck::race_ports>" daxcheck::core)
 endfunction()

@@ -6,6 +6,26 @@
 # (cmake/daxcheck_add_port.cmake). DAXCHECK_SHIM_TARGET names the shim
 # library ports compile against (daxcheck_shim, or daxcheck::shim).
 
+# The definitions of the concurrency build (cmake/race.cmake): a port
+# compiled with them registers its variants with `race`, whose copy of the
+# shim and the engines lives in namespaces of its own.
+set(DAXCHECK_RACE_DEFINITIONS KSHIM_RACE=1 kshim=kshim_race daxcheck=daxcheck_race)
+
+# Whether the port `source` is compiled into the concurrency build too (TRUE
+# in `out`): unless it opts out with a line of its own
+#     // daxcheck-no-race
+# A port opts out when it does what the concurrency build's page fields,
+# accessors there, cannot take (a C++ reinterpret_cast of a field: a C cast,
+# as the kernel writes it, works in both); `race` then lacks its variants.
+function(daxcheck_port_races source out)
+  file(STRINGS "${source}" lines REGEX "^// daxcheck-no-race[ \t]*$")
+  if(lines)
+    set(${out} FALSE PARENT_SCOPE)
+  else()
+    set(${out} TRUE PARENT_SCOPE)
+  endif()
+endfunction()
+
 # Stops the configure when the port `file` (as given; `path`, absolute) is
 # missing or holds nothing but white space: a file that registers no variant
 # would build a binary that lacks the port it was asked for. `who` names the

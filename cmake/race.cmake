@@ -7,7 +7,8 @@
 # Nothing outside cli/race_command.h (namespace race_cli) calls into it.
 find_package(Boost REQUIRED COMPONENTS context)
 
-set(DAXCHECK_RACE_DEFINITIONS KSHIM_RACE=1 kshim=kshim_race daxcheck=daxcheck_race)
+# (DAXCHECK_RACE_DEFINITIONS: cmake/port_build.cmake, which the package's
+# daxcheck_add_port shares.)
 
 add_library(daxcheck_race STATIC
   model/universe.cpp model/state.cpp
@@ -34,4 +35,16 @@ target_link_libraries(daxcheck_race PUBLIC Boost::headers Boost::context fmt::fm
 # Every in-tree port, and the out-of-tree ones of --port, in the concurrency build.
 add_library(daxcheck_race_ports INTERFACE)
 daxcheck_in_tree_ports(daxcheck_race_ports ${DAXCHECK_RACE_DEFINITIONS})
-daxcheck_extra_ports(daxcheck_race_ports "${DAXCHECK_EXTRA_VARIANTS}" ${DAXCHECK_RACE_DEFINITIONS})
+# (Not those whose file opts out: daxcheck_port_races.)
+set(daxcheck_race_extra "")
+foreach(file IN LISTS DAXCHECK_EXTRA_VARIANTS)
+  get_filename_component(path "${file}" ABSOLUTE)
+  set(races TRUE)
+  if(EXISTS "${path}" AND NOT IS_DIRECTORY "${path}")
+    daxcheck_port_races("${path}" races)
+  endif()
+  if(races)
+    list(APPEND daxcheck_race_extra "${file}")
+  endif()
+endforeach()
+daxcheck_extra_ports(daxcheck_race_ports "${daxcheck_race_extra}" ${DAXCHECK_RACE_DEFINITIONS})

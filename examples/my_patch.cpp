@@ -16,7 +16,7 @@ using namespace kshim;
 
 static bool dax_page_is_cow(struct page *page)
 {
-    return reinterpret_cast<unsigned long>(page->mapping) == PAGE_MAPPING_DAX_COW;
+    return (unsigned long)page->mapping == PAGE_MAPPING_DAX_COW;  // a C cast: race's fields take it
 }
 
 // A shared extent: the first sharer of a normally owned page counts its owner.

@@ -25,16 +25,31 @@ std::size_t rank(const Variant& v) {
     return static_cast<std::size_t>(it - order.begin());  // out of tree: order.size()
 }
 
+// How a problem names the variant: with the port file it came from, if any.
+std::string named(const Variant& v) {
+    const std::string name = v.name.empty() ? "a variant with no name" : "variant '" + v.name + "'";
+    return v.port_file.empty() ? name : v.port_file + ": " + name;
+}
+
 }  // namespace
 
 bool register_variant(Variant v) {
-    if (v.name.empty() || !v.associate || !v.disassociate || !v.decode) {
-        problems().push_back("variant '" + v.name +
-                             "' is missing a name, associate, disassociate or decode");
+    std::string missing;
+    for (const auto& [field, absent] : {std::pair<const char*, bool>{".name", v.name.empty()},
+                                        {".associate", !v.associate},
+                                        {".disassociate", !v.disassociate},
+                                        {".decode", !v.decode}})
+        if (absent) missing += (missing.empty() ? "" : ", ") + std::string(field);
+    if (!missing.empty()) {
+        problems().push_back(named(v) + " has no " + missing +
+                             " (a variant needs .name, .associate, .disassociate and .decode)");
         return false;
     }
-    if (find_variant(v.name)) {
-        problems().push_back("variant '" + v.name + "' is registered twice");
+    if (const Variant* earlier = find_variant(v.name)) {
+        problems().push_back(named(v) + " is registered twice (" +
+                             (earlier->port_file.empty() ? std::string("an in-tree variant has that name")
+                                                         : earlier->port_file + " registers it too") +
+                             "): give it a name of its own");
         return false;
     }
     auto& all = registered();
@@ -48,7 +63,22 @@ bool register_variant(Variant v) {
 
 const std::vector<Variant>& variants() { return registered(); }
 
-const std::vector<std::string>& registration_problems() { return problems(); }
+const std::vector<std::string>& registration_problems() {
+    // A port's base is checked once every port has registered: before, it
+    // showed only under --base or --level fs.
+    static const bool bases_checked = [] {
+        for (const Variant& v : registered()) {
+            if (v.port_file.empty() || v.base.empty()) continue;
+            const Variant* base = find_variant(v.base);
+            if (!base || base == &v)
+                problems().push_back(named(v) + " names base '" + v.base + "', which is " +
+                                     (base ? "itself" : "no variant (./daxcheck list shows them)"));
+        }
+        return true;
+    }();
+    (void)bases_checked;
+    return problems();
+}
 
 const Variant* find_variant(const std::string& name) {
     for (const auto& v : registered())

@@ -119,7 +119,9 @@ const Variant* find_variant(const std::string& name);
 // The fault path `v` runs under: its own, else its base's; nullptr (with
 // `why` set) when it has neither (SPEC 8's filesystem level then cannot run it).
 const FaultPath* fault_path_of(const Variant& v, std::string* why = nullptr);
-// Registrations that were refused (duplicate name, missing function).
+// Registrations that were refused (duplicate name, missing function) and
+// ports whose .base names no variant, each naming the port file; for after
+// static initialisation (every port registered).
 const std::vector<std::string>& registration_problems();
 
 }  // namespace daxcheck

@@ -40,6 +40,25 @@ ln -s /dev/stdout "$tmp/so"
 grep -q "^daxcheck run: seed" "$tmp/log2" && grep -q '"results"' "$tmp/log2" \
     && echo "ok   --json through a symlink to /dev/stdout keeps the text" \
     || { echo "FAIL --json through a symlink to /dev/stdout lost the text"; fails=$((fails + 1)); }
+# --json - : the JSON alone on stdout (a pipe into jq works), the text on
+# stderr, and no file named '-' (it wrote one in the working directory).
+json_alone() {  # NAME ARGS...: runs ARGS --json - in $tmp
+    local name=$1; shift
+    rm -f "$tmp/-"
+    (cd "$tmp" && "$@" --json - >"$tmp/json-out" 2>"$tmp/json-err")
+    if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/json-out" 2>/dev/null \
+        && grep -q "^wrote stdout" "$tmp/json-err" && [ ! -e "$tmp/-" ]; then
+        echo "ok   $name --json -: JSON alone on stdout, text on stderr"
+    else
+        echo "FAIL $name --json -: stdout is not JSON alone, the text is not on stderr, or a file '-' was made"
+        head -3 "$tmp/json-out"; ls -la "$tmp/-" 2>/dev/null; fails=$((fails + 1))
+    fi
+}
+json_alone run "$bin" run --variant v6.2 --property refinement --profile exclusive --tests 5 --walks 10
+json_alone swarm "$bin" swarm --variant v6.2 --property refinement --profile exclusive --walks 10
+json_alone explore "$bin" explore --variant v6.2 --property refinement --profile exclusive --depth 2
+json_alone "explore --level fs" "$bin" explore --level fs --variant v6.2 --property refinement --profile exclusive --depth 1
+json_alone race "$bin" race --variant v6.2 --depth 1 --files 2 --pfns 2 --offsets 2
 # A failing corpus file whose name holds an escape sequence and a newline:
 # its reproduce line shows neither raw, and runs in bash.
 odd="$tmp/odd"$'\e[2J\n'"x.dax"
@@ -246,6 +265,34 @@ check "reach f" 0 "$bin" reach "$f" --depth 2
 # root passes access(W_OK) in /proc, and the run failed to save at its end.
 check "--corpus-dir /proc is refused" 2 "$bin" run --variant v6.2 --tests 1 --walks 0 --save-failures --corpus-dir /proc
 want "--corpus-dir /proc says why" "--corpus-dir: cannot write in /proc" "$tmp/err"
+# A new directory under it is named, with where it fails ('cannot write in
+# /proc: No such file or directory' read as if /proc were missing).
+check "--corpus-dir /proc/nope is refused" 2 "$bin" run --variant v6.2 --tests 1 --walks 0 --save-failures --corpus-dir /proc/nope
+want "--corpus-dir /proc/nope says where" "--corpus-dir: cannot create /proc/nope: no new entry can be made in /proc" "$tmp/err"
+# replay --base: each new failure prints the one command that shows it again
+# (it printed none), and that command, run, gives the same line.
+(cd "$src" && "$bin" replay --variant v10-only-postdec --base v10-fixed) >"$tmp/out" 2>&1
+line=$(sed -n 's/^      reproduce: //p' "$tmp/out" | head -1)
+case "$line" in
+    "./daxcheck replay --variant v10-only-postdec --base v10-fixed corpus/"*) echo "ok   replay --base prints a reproduce line" ;;
+    *) echo "FAIL replay --base: no reproduce line under a new failure: '$line'"; fails=$((fails + 1)) ;;
+esac
+first=$(grep -m1 '   <-$' "$tmp/out")
+(cd "$src" && bash -c "${line/.\/daxcheck/"$bin"}") >"$tmp/out2" 2>&1
+if [ -n "$first" ] && grep -qxF -- "$first" "$tmp/out2"; then
+    echo "ok   replay --base's reproduce line shows the same new failure"
+else
+    echo "FAIL replay --base's reproduce line: '$first' not in its output"; head -5 "$tmp/out2"; fails=$((fails + 1))
+fi
+# An unknown name in a selection flag names the flag.
+for flag in --variant --property --profile; do
+    check "run $flag typo" 2 "$bin" run $flag nosuchname
+    want "run $flag typo names the flag" "daxcheck: $flag: unknown .* 'nosuchname'" "$tmp/err"
+    variant=(--variant v6.2)  # swarm needs one
+    [ "$flag" = --variant ] && variant=()
+    check "swarm $flag typo" 2 "$bin" swarm "${variant[@]}" $flag nosuchname
+    want "swarm $flag typo names the flag" "daxcheck: $flag: unknown .* 'nosuchname'" "$tmp/err"
+done
 # A tiny positive budget is a budget: 1e-9 MB truncated to 0 bytes, "none".
 check "explore --memory-budget 1e-9" 1 "$bin" explore --variant v6.2 --property refinement --profile reflink \
     --memory-budget 1e-9 --time-budget 3

@@ -33,4 +33,15 @@ set -e
 [ "$rc" -eq 1 ] || { cat "$tmp/run.txt"; fail "run --base exit $rc, wanted 1 (a new failure)"; }
 grep -q "v6.15-rc1 *v6.15 *drain *exclusive *new failure" "$tmp/run.txt" || { cat "$tmp/run.txt"; fail "no new failure against v6.15"; }
 grep -q "stale folio order" "$tmp/run.txt" || { cat "$tmp/run.txt"; fail "the stale folio order is not shown"; }
+# Its printed commands name this binary, which has the port built in (they
+# said ./daxcheck --port FILE: no such command in a port project), and run.
+line=$(sed -n 's/^  reproduce: //p' "$tmp/run.txt" | head -1)
+case "$line" in
+    "$tmp/build/daxcheck run "*) ;;
+    *) fail "the reproduce line does not name the project's binary: $line" ;;
+esac
+failure=$(grep -m1 '^  failure class: ' "$tmp/run.txt" || true)
+[ -n "$failure" ] || { cat "$tmp/run.txt"; fail "no failure class line"; }
+bash -c "$line" >"$tmp/again.txt" 2>&1 || true
+grep -qxF -- "$failure" "$tmp/again.txt" || { cat "$tmp/again.txt"; fail "the reproduce line does not reproduce: $failure"; }
 echo "install test: ok"

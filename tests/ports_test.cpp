@@ -31,6 +31,29 @@ TEST(Ports, RegisteredInKernelOrder) {
     EXPECT_EQ(std::vector<std::string>(names.begin(), names.begin() + want.size()), want);
 }
 
+// A refused registration names the port file and what is wrong (they named
+// neither: "variant 'x' is missing a name, associate, disassociate or decode").
+TEST(Ports, RefusedRegistrationsNameThePortFileAndTheReason) {
+    Variant no_decode = *find_variant("v6.2");
+    no_decode.name = "test-no-decode";
+    no_decode.decode = nullptr;
+    no_decode.port_file = "/tmp/my_patch.cpp";
+    EXPECT_FALSE(register_variant(no_decode));
+    Variant twice = *find_variant("v6.2");
+    twice.port_file = "/tmp/my_other.cpp";
+    EXPECT_FALSE(register_variant(twice));
+    EXPECT_EQ(find_variant("test-no-decode"), nullptr);
+    EXPECT_TRUE(find_variant("v6.2")->port_file.empty());  // the in-tree one stays
+    const auto& problems = registration_problems();
+    ASSERT_GE(problems.size(), 2u);
+    const std::string& a = problems[problems.size() - 2];
+    const std::string& b = problems.back();
+    EXPECT_EQ(a, "/tmp/my_patch.cpp: variant 'test-no-decode' has no .decode (a variant needs .name, "
+                 ".associate, .disassociate and .decode)");
+    EXPECT_EQ(b, "/tmp/my_other.cpp: variant 'v6.2' is registered twice (an in-tree variant has that "
+                 "name): give it a name of its own");
+}
+
 // ---- pre-reflink
 TEST(PreReflinkPort, IgnoresTheSharedFlagAndWarnsOnASecondOwner) {
     Execution e = exec_of("pre-reflink");

@@ -110,7 +110,7 @@ want "it names the schedule: line" "bad-schedule.dax:$line: 'schedule:' is not a
 check "replay --variant replays a race file on it" 0 "$bin" replay --variant v6.15 "$lost"
 want "one line, for that variant" "^ok    .*race-lost-share-update.dax  v6.15 .*fail (expected fail)" "$tmp/out"
 if grep -q ' v6.2 ' "$tmp/out"; then echo "FAIL replay --variant v6.15 replayed another variant's line"; fails=$((fails + 1)); fi
-check "replay --variant with no line for it skips the file" 0 "$bin" replay --variant v10 "$lost"
+check "replay --variant with no line for it skips the file (and checked nothing: exit 1)" 1 "$bin" replay --variant v10 "$lost"
 want "it says why" "^skip  .*race-lost-share-update.dax  v10 .*no expect: line for it" "$tmp/out"
 check "replay --variant checks the schedule of a file with no line for it" 1 "$bin" replay --variant v10 "$tmp/bad-schedule.dax"
 # A line of a port this binary lacks is skipped, as in other corpus files

@@ -183,8 +183,9 @@ typo_line=$(grep -n '^expect: test lose share k2 typo fail$' "$tmp/typo/typo.dax
 [ -n "$typo_line" ] || fail "the typo expect: line was not added"
 check "a typo under a loaded port: header is an error" 1 "$ported" replay "$tmp/typo/typo.dax"
 expect_in "$tmp/out" "$tmp/typo/typo.dax:$typo_line: unknown variant 'test lose share k2 typo': the port this file names is loaded" "the typo named"
-check "the same file without the port skips both" 0 "$bin" replay "$tmp/typo/typo.dax"
+check "the same file without the port skips both, and checked nothing: exit 1" 1 "$bin" replay "$tmp/typo/typo.dax"
 expect_in "$tmp/out" "0 failed, 2 skipped" "skipped without the port"
+expect_in "$tmp/out" "nothing was checked: every file or line was skipped" "a replay that checked nothing says so"
 case "$reproduce" in
     "./daxcheck --port $port_file run "*) ok "the reproduce line says --port" ;;
     *) fail "the reproduce line lacks --port $port_file: $reproduce" ;;
