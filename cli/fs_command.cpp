@@ -218,7 +218,7 @@ int fs_run_command(const FsRunOptions& o) {
         if (o.reports_dir) line += " --report --reports-dir " + shell_path(*o.reports_dir);
         for (const auto& k : o.kernel_jsons) line += " --kernel-json " + shell_path(k);
         if (o.save_dir) line += " --save-failures --corpus-dir " + shell_path(*o.save_dir);
-        if (o.json_path) line += " --json " + shell_path(*o.json_path);
+        if (o.json_path) line += " --json " + output_word(*o.json_path);
         print_interrupted(fs_run_as_run(o), static_cast<std::size_t>(cells), line);
         print_not_written(o.save_dir.has_value(), o.reports_dir.has_value());
     }

@@ -24,6 +24,7 @@
 #include "cli/output_file.h"
 #include "cli/race_command.h"
 #include "cli/run_command.h"
+#include "cli/selection.h"
 #include "cli/shell_words.h"
 #include "properties/warnings.h"
 #include "cli/swarm_command.h"
@@ -38,54 +39,9 @@ namespace {
 
 constexpr int kUsageError = 2;
 
-std::string names_of_variants() {
-    std::string out;
-    for (const auto& v : variants()) out += (out.empty() ? "" : ", ") + v.name;
-    return out;
-}
-std::string names_of_properties() {
-    std::string out;
-    for (const auto& p : all_properties()) out += (out.empty() ? "" : ", ") + p.name;
-    return out;
-}
-
 int usage(const std::string& message) {
     fmt::print(stderr, "daxcheck: {}\n", message);
     return kUsageError;
-}
-
-// The variants, properties and profiles named on the command line (all of
-// each when none is named; one named twice is taken once, in the order first
-// named); "" or the usage error.
-struct Selection {
-    std::vector<const Variant*> variants;
-    std::vector<const Property*> properties;
-    std::vector<Profile> profiles;
-};
-std::string select(const std::vector<std::string>& variant_names,
-                   const std::vector<std::string>& property_names,
-                   const std::vector<std::string>& profile_names, Selection& out) {
-    for (const auto& name : variant_names) {
-        const Variant* v = find_variant(name);
-        if (!v) return fmt::format("--variant: unknown variant '{}' (known: {})", printable(name), names_of_variants());
-        flag_checks::add_once(out.variants, v);
-    }
-    if (out.variants.empty())
-        for (const auto& v : variants()) out.variants.push_back(&v);
-    for (const auto& name : property_names) {
-        const Property* p = find_property(name);
-        if (!p) return fmt::format("--property: unknown property '{}' (known: {})", printable(name), names_of_properties());
-        flag_checks::add_once(out.properties, p);
-    }
-    if (out.properties.empty())
-        for (const auto& p : all_properties()) out.properties.push_back(&p);
-    for (const auto& name : profile_names) {
-        auto p = parse_profile(name);
-        if (!p) return fmt::format("--profile: unknown profile '{}' (known: exclusive, reflink)", printable(name));
-        flag_checks::add_once(out.profiles, *p);
-    }
-    if (out.profiles.empty()) out.profiles = all_profiles();
-    return "";
 }
 
 // `list --port-files`: the out-of-tree port files this binary was built
@@ -233,7 +189,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     // Two files at once (docs/contract.md section 10): the concurrency build's.
     race_cli::RaceCommand race;
     race.add_to(app);
-    set_race_replayer(race_cli::replay_corpus_file);
+    set_race_replayer(race_cli::replay_corpus_file, race_cli::has_variant);
     set_race_emitter(race_cli::emit_race_file);
     auto* explore = app.add_subcommand(
         "explore", "search every operation sequence of a small universe breadth-first");
@@ -452,7 +408,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         if (!reports_dir.empty()) line += " --reports-dir " + shell_path(reports_dir);
         if (save) line += " --save-failures";
         if (!corpus_dir.empty()) line += " --corpus-dir " + shell_path(corpus_dir);
-        if (opts.json_path) line += " --json " + shell_path(*opts.json_path);
+        if (opts.json_path) line += " --json " + output_word(*opts.json_path);
         print_interrupted(opts, rows.size(), line);
         print_not_written(save, reporting);
     }

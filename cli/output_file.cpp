@@ -13,6 +13,7 @@
 #include <optional>
 #include <string_view>
 
+#include "cli/shell_words.h"
 #include "harness/printable.h"
 
 namespace daxcheck {
@@ -111,17 +112,30 @@ std::optional<int> own_descriptor(const std::string& path) {
 
 void claim_stdout_for_json(const std::string& path) {
     if (path != "-" || g_stdout_fd != 1) return;
+    // A silenced stdout (an MPI rank but the first: /dev/null) stays so:
+    // that rank's text would otherwise reach stderr once per rank.
+    struct stat out {}, null {};
+    if (::fstat(1, &out) == 0 && ::stat("/dev/null", &null) == 0 && out.st_rdev == null.st_rdev &&
+        S_ISCHR(out.st_mode))
+        return;
     std::fflush(stdout);
     const int copy = ::fcntl(1, F_DUPFD_CLOEXEC, 3);
     if (copy < 0) return;  // the JSON then follows the text on stdout
-    if (::dup2(2, 1) < 0) {
+    // The text goes to stderr; with stderr closed, nowhere (as it asked).
+    int text = 2;
+    if (::fcntl(2, F_GETFD) < 0) text = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (text < 0 || ::dup2(text, 1) < 0) {
+        if (text > 2) ::close(text);
         ::close(copy);
         return;
     }
+    if (text > 2) ::close(text);
     g_stdout_fd = copy;
 }
 
 std::string output_name(const std::string& path) { return path == "-" ? "stdout" : printable(path); }
+
+std::string output_word(const std::string& path) { return path == "-" ? "-" : shell_path(path); }
 
 std::string output_path_problem(const std::string& flag, const std::string& path) {
     if (path.empty()) return flag + ": needs a file name, not \"\"";
@@ -198,7 +212,10 @@ std::string output_dir_problem(const std::string& flag, const std::string& dir) 
     }
 }
 
-bool same_file(const std::string& first, const std::string& second) {
+bool same_file(const std::string& a_name, const std::string& b_name) {
+    // "-" is stdout (claim_stdout_for_json): whatever file is behind it.
+    const std::string first = a_name == "-" ? "/dev/stdout" : a_name;
+    const std::string second = b_name == "-" ? "/dev/stdout" : b_name;
     struct stat sa {}, sb {};
     if (::stat(first.c_str(), &sa) == 0 && ::stat(second.c_str(), &sb) == 0)
         return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;

@@ -33,6 +33,9 @@ void claim_stdout_for_json(const std::string& path);
 // How "wrote ..." lines name an output: "stdout" for "-", else the path
 // with control characters escaped.
 std::string output_name(const std::string& path);
+// An output's name as a printed command's word: "-" as it is (shell_path
+// would make it ./-, a file), else shell_path's quoting.
+std::string output_word(const std::string& path);
 
 enum class Existing { Replace, Keep };
 

@@ -184,7 +184,10 @@ bool RaceCommand::parsed() const { return command_ && command_->parsed(); }
 int RaceCommand::run() {
     const Flags& f = *flags_;
     const Variant* v = find_variant(f.variant);
-    if (!v) return usage(fmt::format("--variant: unknown variant '{}' (known: {})", printable(f.variant), known_variants()));
+    if (!v)
+        return usage(fmt::format("--variant: unknown variant '{}' in the concurrency build (known: {}; an "
+                                 "out-of-tree port whose file says // daxcheck-no-race is not in it)",
+                                 printable(f.variant), known_variants()));
     const model::Universe u = f.universe.universe_from(race::default_race_universe());
     if (auto problem = model::universe_problem(u); !problem.empty()) return usage("bad universe: " + problem);
     if (auto e = f.universe.pmd_order_problem(u); !e.empty()) return usage(e);
@@ -358,6 +361,8 @@ int RaceCommand::run() {
     if (stopped) return interrupt_exit_code();
     return as_expected && !no_verdict ? 0 : 1;
 }
+
+bool has_variant(const std::string& variant) { return find_variant(variant) != nullptr; }
 
 std::pair<int, int> replay_corpus_file(const std::string& path, const std::string& variant,
                                        const std::string& base) {

@@ -36,6 +36,10 @@ private:
 std::pair<int, int> replay_corpus_file(const std::string& path, const std::string& variant = "",
                                        const std::string& base = "");
 
+// Whether the concurrency build has `variant` registered (an out-of-tree
+// port whose file says // daxcheck-no-race is not).
+bool has_variant(const std::string& variant);
+
 // `daxcheck emit` of a `level: fs` race file: its stress reproducer to
 // `script_out` (standard output when ""), its predictions, with the file's
 // `kernel:` lines, to `predictions_out` (none when ""); the exit code.

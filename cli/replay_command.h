@@ -54,7 +54,11 @@ int replay_command(const std::vector<std::string>& paths, const ReplayOptions& o
 // fails with a message that says so.
 using RaceReplayer = std::pair<int, int> (*)(const std::string& path, const std::string& variant,
                                              const std::string& base);
-void set_race_replayer(RaceReplayer replayer);
+// `in_race`: whether the concurrency build has a variant (an out-of-tree
+// port whose file says // daxcheck-no-race is not in it): its lines of
+// race: files are skipped with a line saying so.
+using RaceVariantQuery = bool (*)(const std::string& variant);
+void set_race_replayer(RaceReplayer replayer, RaceVariantQuery in_race);
 
 // Writes the counterexample of each failing row and of each of its
 // more_classes to `dir` as <variant>--<property>--<profile>--<hash>.dax (in

@@ -19,6 +19,7 @@
 #include "cli/small_universe.h"
 #include "harness/printable.h"
 #include "cli/run_command.h"
+#include "cli/selection.h"
 #include "engines/order_walks.h"
 #include "impl/expectations.h"
 
@@ -30,13 +31,6 @@ constexpr int kUsageError = 2;
 int usage(const std::string& message) {
     fmt::print(stderr, "daxcheck: {}\n", message);
     return kUsageError;
-}
-
-template <class T, class Name>
-std::string names(const std::vector<T>& all, Name name) {
-    std::string out;
-    for (const auto& x : all) out += (out.empty() ? "" : ", ") + name(x);
-    return out;
 }
 
 struct SwarmRow {
@@ -213,28 +207,11 @@ std::string SwarmCommand::whole_run_flags(const RunOptions& run) const {
 
 int SwarmCommand::run() const {
     RunOptions run;
-    for (const auto& name : variants_) {
-        const Variant* v = find_variant(name);
-        if (!v)
-            return usage(fmt::format("--variant: unknown variant '{}' (known: {})", printable(name),
-                                     names(variants(), [](const Variant& x) { return x.name; })));
-        flag_checks::add_once(run.variants, v);
-    }
-    for (const auto& name : properties_) {
-        const Property* p = find_property(name);
-        if (!p)
-            return usage(fmt::format("--property: unknown property '{}' (known: {})", printable(name),
-                                     names(all_properties(), [](const Property& x) { return x.name; })));
-        flag_checks::add_once(run.properties, p);
-    }
-    if (run.properties.empty())
-        for (const auto& p : all_properties()) run.properties.push_back(&p);
-    for (const auto& name : profiles_) {
-        auto p = parse_profile(name);
-        if (!p) return usage(fmt::format("--profile: unknown profile '{}' (known: exclusive, reflink)", printable(name)));
-        flag_checks::add_once(run.profiles, *p);
-    }
-    if (run.profiles.empty()) run.profiles = all_profiles();
+    Selection sel;
+    if (auto e = select(variants_, properties_, profiles_, sel, false); !e.empty()) return usage(e);
+    run.variants = sel.variants;
+    run.properties = sel.properties;
+    run.profiles = sel.profiles;
     run.cell.universe = universe_.universe();
     run.universe_given = universe_.given();
     if (auto problem = model::universe_problem(run.cell.universe); !problem.empty())
@@ -242,6 +219,10 @@ int SwarmCommand::run() const {
     run.cell.seed = seed_ ? *seed_ : std::random_device{}() % 1000000000;
     run.cell.tests = static_cast<int>(walks_.value_or(0));
     if (!json_path_.empty()) run.json_path = json_path_;
+    // Before either level runs (the filesystem level's --json went
+    // unchecked until its end).
+    if (run.json_path)
+        if (auto e = output_path_problem("--json", *run.json_path); !e.empty()) return usage(e);
     if (level_ == "fs") {
         if (auto e = fs_level_refuses(*command_, {"--save-failures", "--corpus-dir", "--walk-seed", "--classes",
                                                   "--base", "--no-minimise"});
@@ -254,14 +235,13 @@ int SwarmCommand::run() const {
         fo.threads = threads_;
         fo.command = "swarm";
         fo.json_path = run.json_path;
+        if (run.json_path) claim_stdout_for_json(*run.json_path);
         return fs_run_command(fo);
     }
     run.minimise = !no_minimise_;
     run.classes = classes_.classes;
     if (auto e = set_base(run, classes_.base); !e.empty()) return usage(e);
     const std::string save_dir = corpus_dir_.empty() ? default_corpus_dir() : corpus_dir_;
-    if (run.json_path)
-        if (auto e = output_path_problem("--json", *run.json_path); !e.empty()) return usage(e);
     if (save_)
         if (auto e = output_dir_problem("--corpus-dir", save_dir); !e.empty()) return usage(e);
     if (run.json_path) claim_stdout_for_json(*run.json_path);
@@ -347,7 +327,7 @@ int SwarmCommand::run() const {
         std::string line = "swarm " + whole_run_flags(run);
         if (save_) line += " --save-failures";
         if (!corpus_dir_.empty()) line += " --corpus-dir " + shell_path(corpus_dir_);
-        if (run.json_path) line += " --json " + shell_path(*run.json_path);
+        if (run.json_path) line += " --json " + output_word(*run.json_path);
         print_interrupted(run, rows.size(), line);
         print_not_written(save_, false);
     }

@@ -46,10 +46,13 @@ bool register_variant(Variant v) {
         return false;
     }
     if (const Variant* earlier = find_variant(v.name)) {
-        problems().push_back(named(v) + " is registered twice (" +
-                             (earlier->port_file.empty() ? std::string("an in-tree variant has that name")
-                                                         : earlier->port_file + " registers it too") +
-                             "): give it a name of its own");
+        // Said of the port: whichever registered first, the name is its to change.
+        const Variant& port = v.port_file.empty() ? *earlier : v;
+        const Variant& other = &port == &v ? *earlier : v;
+        problems().push_back(other.port_file.empty()
+                                 ? named(port) + " has the name of an in-tree variant: give it a name of its own"
+                                 : named(v) + " is registered twice (" + earlier->port_file +
+                                       " registers it too): give one of them a name of its own");
         return false;
     }
     auto& all = registered();

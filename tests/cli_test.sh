@@ -59,6 +59,18 @@ json_alone swarm "$bin" swarm --variant v6.2 --property refinement --profile exc
 json_alone explore "$bin" explore --variant v6.2 --property refinement --profile exclusive --depth 2
 json_alone "explore --level fs" "$bin" explore --level fs --variant v6.2 --property refinement --profile exclusive --depth 1
 json_alone race "$bin" race --variant v6.2 --depth 1 --files 2 --pfns 2 --offsets 2
+json_alone "swarm --level fs" "$bin" swarm --level fs --variant v6.2 --property refinement --profile exclusive --walks 20
+# With stderr closed, the text goes nowhere and stdout is still JSON alone.
+"$bin" run --variant v6.2 --property refinement --profile exclusive --tests 5 --walks 10 --json - \
+    >"$tmp/json-out" 2>&-
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/json-out" 2>/dev/null \
+    && echo "ok   --json - with stderr closed: JSON alone" \
+    || { echo "FAIL --json - with stderr closed: stdout is not JSON alone"; head -3 "$tmp/json-out"; fails=$((fails + 1)); }
+# race --json - with stdout on --emit's predictions file is refused.
+(cd "$tmp" && "$bin" race --level fs --variant v6.15 --depth 1 --json - --emit "$tmp/emit.sh" >"$tmp/emit.json" 2>"$tmp/err")
+[ $? -eq 2 ] && grep -q "predictions file" "$tmp/err" \
+    && echo "ok   race --json - onto --emit's predictions file is refused" \
+    || { echo "FAIL race --json - onto --emit's predictions file"; cat "$tmp/err"; fails=$((fails + 1)); }
 # A failing corpus file whose name holds an escape sequence and a newline:
 # its reproduce line shows neither raw, and runs in bash.
 odd="$tmp/odd"$'\e[2J\n'"x.dax"
@@ -284,6 +296,9 @@ if [ -n "$first" ] && grep -qxF -- "$first" "$tmp/out2"; then
 else
     echo "FAIL replay --base's reproduce line: '$first' not in its output"; head -5 "$tmp/out2"; fails=$((fails + 1))
 fi
+# replay --base that compared no file (race: files are not compared) checked nothing.
+check "replay --base of race files only: nothing checked" 1 "$bin" replay --variant v6.2 --base v6.0 "$src/corpus/race-lost-share-update.dax"
+want "it says so" "^nothing was checked" "$tmp/out"
 # An unknown name in a selection flag names the flag.
 for flag in --variant --property --profile; do
     check "run $flag typo" 2 "$bin" run $flag nosuchname

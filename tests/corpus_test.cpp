@@ -270,7 +270,7 @@ TEST(CorpusFile, RandomBytesNeverCrash) {
 
 TEST(CorpusReplay, SeedCorpusPasses) {
     // The race: files replay in the concurrency build, as in the daxcheck binary.
-    set_race_replayer(race_cli::replay_corpus_file);
+    set_race_replayer(race_cli::replay_corpus_file, race_cli::has_variant);
     const auto [rc, out] = replay_output({kSeed});
     EXPECT_EQ(rc, 0) << out;
     EXPECT_NE(out.find(" passed, 0 failed, "), std::string::npos) << out;

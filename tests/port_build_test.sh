@@ -48,15 +48,15 @@ refused_as() {  # refused_as FILE TEXT: --port FILE exits 2, saying TEXT, before
         ! grep -q "CMake Error" "$tmp/refused.txt" || { cat "$tmp/refused.txt"; fail "--port $1: exit $rc"; }
 }
 refused() { refused_as "$1" "daxcheck: --port $1: $2"; }  # refused FILE MESSAGE
-# refused_listing TEXT ARGS...: `ARGS list` exits 2, saying TEXT (the
+# refused_call TEXT ARGS...: `./daxcheck ARGS` exits 2, saying TEXT (the
 # refusals that may come after a build).
-refused_listing() {
+refused_call() {
     local text=$1; shift
     set +e
-    "$dax" "$@" list >"$tmp/refused.txt" 2>&1
+    "$dax" "$@" >"$tmp/refused.txt" 2>&1
     local rc=$?
     set -e
-    [ "$rc" -eq 2 ] && grep -qF -- "$text" "$tmp/refused.txt" || { cat "$tmp/refused.txt"; fail "$* list: exit $rc"; }
+    [ "$rc" -eq 2 ] && grep -qF -- "$text" "$tmp/refused.txt" || { cat "$tmp/refused.txt"; fail "$*: exit $rc"; }
 }
 refused "$tmp/empty.cpp" "the file is empty"
 refused "$tmp/blank.cpp" "the file is empty"
@@ -77,11 +77,11 @@ refused_as "$tmp/nl.cpp"$'\n' "daxcheck: --port $tmp/nl.cpp\n: a path with a new
 # A missing one is named with its newline shown, not as its neighbour.
 refused_as "$tmp/my.cpp"$'\n' "daxcheck: --port: no such file: $tmp/my.cpp\n"
 # The same file twice, under two spellings: refused by name before any build.
-refused_listing "daxcheck: --port $(cd "$src/examples" && pwd)/my_patch.cpp: given twice" \
-    --port "$src/examples/my_patch.cpp" --port "$src/examples/../examples/my_patch.cpp"
+refused_call "daxcheck: --port $(cd "$src/examples" && pwd)/my_patch.cpp: given twice" \
+    --port "$src/examples/my_patch.cpp" --port "$src/examples/../examples/my_patch.cpp" list
 # ... and through a symlink (it built, then failed: 'registered twice').
 ln -s "$tmp/my.cpp" "$tmp/link.cpp"
-refused_listing "daxcheck: --port $tmp/link.cpp: given twice" --port "$tmp/my.cpp" --port "$tmp/link.cpp"
+refused_call "daxcheck: --port $tmp/link.cpp: given twice" --port "$tmp/my.cpp" --port "$tmp/link.cpp" list
 [ ! -e "$tmp/cache" ] || fail "a refused --port built something"
 # daxcheck_add_port() itself (a port project of one's own) stops at an empty file.
 mkdir "$tmp/empty-project"
@@ -131,15 +131,24 @@ grep -q "^\(ok\|FAIL\)  *.*race-lost-share-update.dax  example-cow-entry .*(expe
 sed 's|(unsigned long)page->mapping == PAGE_MAPPING_DAX_COW|reinterpret_cast<unsigned long>(page->mapping) == PAGE_MAPPING_DAX_COW|' \
     "$tmp/my.cpp" >"$tmp/cast.cpp"
 grep -q 'reinterpret_cast<unsigned long>(page->mapping)' "$tmp/cast.cpp" || fail "the cast was not put in"
-refused_listing "daxcheck: the port does not compile in the concurrency build (race)" --port "$tmp/cast.cpp"
+refused_call "daxcheck: the port does not compile in the concurrency build (race)" --port "$tmp/cast.cpp" list
 printf '// daxcheck-no-race\n' >>"$tmp/cast.cpp"
 "$dax" --port "$tmp/cast.cpp" list >"$tmp/cast.txt" 2>&1 && grep -q "example-cow-entry" "$tmp/cast.txt" ||
     { cat "$tmp/cast.txt"; fail "a port that opts out of the concurrency build"; }
+# Its race: files are skipped, saying why (they failed: 'no such variant').
+set +e
+"$dax" --port "$tmp/cast.cpp" replay --variant example-cow-entry "$tmp/checkout/corpus/race-lost-share-update.dax" \
+    >"$tmp/cast.txt" 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 1 ] && grep -q "^skip .*example-cow-entry .*its port is not in the concurrency build" "$tmp/cast.txt" &&
+    ! grep -q "^FAIL" "$tmp/cast.txt" || { cat "$tmp/cast.txt"; fail "replay of a race file on an opted-out port: exit $rc"; }
+refused_call "unknown variant 'example-cow-entry' in the concurrency build" --port "$tmp/cast.cpp" race --variant example-cow-entry --depth 1
 
 # A port file that registers no variant (comments only) builds, and is then
 # refused by name: the call would otherwise run without the port.
 printf '// my port: TODO\n' >"$tmp/comment.cpp"
-refused_listing "daxcheck: --port $tmp/comment.cpp: registers no variant" --port "$tmp/comment.cpp"
+refused_call "daxcheck: --port $tmp/comment.cpp: registers no variant" --port "$tmp/comment.cpp" list
 
 # Concurrent calls: two with the port (one build directory, one lock) and a
 # plain one, at the same time, on an empty cache: both port calls build it.

@@ -50,8 +50,8 @@ TEST(Ports, RefusedRegistrationsNameThePortFileAndTheReason) {
     const std::string& b = problems.back();
     EXPECT_EQ(a, "/tmp/my_patch.cpp: variant 'test-no-decode' has no .decode (a variant needs .name, "
                  ".associate, .disassociate and .decode)");
-    EXPECT_EQ(b, "/tmp/my_other.cpp: variant 'v6.2' is registered twice (an in-tree variant has that "
-                 "name): give it a name of its own");
+    EXPECT_EQ(b, "/tmp/my_other.cpp: variant 'v6.2' has the name of an in-tree variant: give it a name of "
+                 "its own");
 }
 
 // ---- pre-reflink
