@@ -427,7 +427,9 @@ std::pair<int, int> replay_corpus_file(const std::string& path, const std::strin
         if (failure) fmt::print("{}", race::failure_text(*failure, "      "));
         else fmt::print("      every interleaving of the race ends where a serial order ends on {}; the file shows: {}\n",
                         name, f.shows);
-        fmt::print("      reproduce: ./daxcheck replay {}{}\n",
+        // A port's variant needs its port: ./daxcheck --port FILE.
+        fmt::print("      reproduce: ./daxcheck{} replay {}{}\n",
+                   v->port_file.empty() ? "" : " --port " + shell_quoted(v->port_file),
                    variant.empty() ? "" : "--variant " + shell_quoted(variant) + " ", shell_path(path));
     }
     return {passed, failed};

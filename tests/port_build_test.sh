@@ -116,6 +116,13 @@ set -e
 grep -q "^\(ok\|FAIL\)  *.*race-lost-share-update.dax  example-cow-entry .*(expected" "$tmp/race-replay.txt" &&
     ! grep -q "concurrency build" "$tmp/race-replay.txt" ||
     { cat "$tmp/race-replay.txt"; fail "replay --variant of a race file on the port"; }
+# A failing one prints a reproduce line that names the port (it lacked --port).
+sed 's/^expect: v6.2 fail$/expect: v6.2 pass/' "$tmp/checkout/corpus/race-lost-share-update.dax" >"$tmp/flipped.dax"
+set +e
+"$dax" --port "$tmp/my.cpp" replay --variant example-cow-entry "$tmp/flipped.dax" >"$tmp/race-replay.txt" 2>&1
+set -e
+grep -qF "reproduce: ./daxcheck --port $tmp/my.cpp replay --variant example-cow-entry $tmp/flipped.dax" \
+    "$tmp/race-replay.txt" || { cat "$tmp/race-replay.txt"; fail "a race file's reproduce line on a port"; }
 # With CDPATH exported, cd prints the directory it found: the path must not
 # take it in (it did: "a path with a newline", or another directory's file).
 (cd "$(dirname "$tmp")" && CDPATH="$(dirname "$tmp")" "$dax" --port "$(basename "$tmp")/my.cpp" list \
