@@ -279,7 +279,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
 
     if (app.got_subcommand("explore")) {
         Selection sel;
-        if (auto e = select(x_variants, x_properties, x_profiles, sel); !e.empty()) return usage(e);
+        if (auto e = select_cells(x_variants, x_properties, x_profiles, sel); !e.empty()) return usage(e);
         ExploreCommandOptions xo;
         xo.variants = sel.variants;
         xo.properties = sel.properties;
@@ -338,7 +338,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
 
     RunOptions opts;
     Selection sel;
-    if (auto e = select(variant_names, property_names, profile_names, sel); !e.empty())
+    if (auto e = select_cells(variant_names, property_names, profile_names, sel); !e.empty())
         return usage(e);
     opts.variants = sel.variants;
     opts.properties = sel.properties;

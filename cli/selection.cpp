@@ -21,10 +21,10 @@ std::string names_of_properties() {
 
 }  // namespace
 
-std::string select(const std::vector<std::string>& variant_names,
-                   const std::vector<std::string>& property_names,
-                   const std::vector<std::string>& profile_names, Selection& out,
-                   bool every_variant_when_none) {
+std::string select_cells(const std::vector<std::string>& variant_names,
+                         const std::vector<std::string>& property_names,
+                         const std::vector<std::string>& profile_names, Selection& out,
+                         bool every_variant_when_none) {
     for (const auto& name : variant_names) {
         const Variant* v = find_variant(name);
         if (!v) return fmt::format("--variant: unknown variant '{}' (known: {})", printable(name), names_of_variants());

@@ -22,9 +22,9 @@ struct Selection {
 // members, unless `every_variant_when_none` is false for the variants
 // (swarm requires --variant). Returns "" or the usage error ("--variant:
 // unknown variant 'x' (known: ...)").
-std::string select(const std::vector<std::string>& variant_names,
-                   const std::vector<std::string>& property_names,
-                   const std::vector<std::string>& profile_names, Selection& out,
-                   bool every_variant_when_none = true);
+std::string select_cells(const std::vector<std::string>& variant_names,
+                         const std::vector<std::string>& property_names,
+                         const std::vector<std::string>& profile_names, Selection& out,
+                         bool every_variant_when_none = true);
 
 }  // namespace daxcheck

@@ -208,7 +208,7 @@ std::string SwarmCommand::whole_run_flags(const RunOptions& run) const {
 int SwarmCommand::run() const {
     RunOptions run;
     Selection sel;
-    if (auto e = select(variants_, properties_, profiles_, sel, false); !e.empty()) return usage(e);
+    if (auto e = select_cells(variants_, properties_, profiles_, sel, false); !e.empty()) return usage(e);
     run.variants = sel.variants;
     run.properties = sel.properties;
     run.profiles = sel.profiles;

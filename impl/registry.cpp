@@ -47,12 +47,11 @@ bool register_variant(Variant v) {
     }
     if (const Variant* earlier = find_variant(v.name)) {
         // Said of the port: whichever registered first, the name is its to change.
+        const bool two_ports = !v.port_file.empty() && !earlier->port_file.empty();
         const Variant& port = v.port_file.empty() ? *earlier : v;
-        const Variant& other = &port == &v ? *earlier : v;
-        problems().push_back(other.port_file.empty()
-                                 ? named(port) + " has the name of an in-tree variant: give it a name of its own"
-                                 : named(v) + " is registered twice (" + earlier->port_file +
-                                       " registers it too): give one of them a name of its own");
+        problems().push_back(two_ports ? named(v) + " is registered twice (" + earlier->port_file +
+                                             " registers it too): give one of them a name of its own"
+                                       : named(port) + " has the name of an in-tree variant: give it a name of its own");
         return false;
     }
     auto& all = registered();

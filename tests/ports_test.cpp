@@ -52,6 +52,16 @@ TEST(Ports, RefusedRegistrationsNameThePortFileAndTheReason) {
                  ".associate, .disassociate and .decode)");
     EXPECT_EQ(b, "/tmp/my_other.cpp: variant 'v6.2' has the name of an in-tree variant: give it a name of "
                  "its own");
+    // Two ports with one name: the second is refused, naming both files.
+    Variant first = *find_variant("v6.2");
+    first.name = "test-twice";
+    first.port_file = "/tmp/a.cpp";
+    ASSERT_TRUE(register_variant(first));
+    Variant second = first;
+    second.port_file = "/tmp/b.cpp";
+    EXPECT_FALSE(register_variant(second));
+    EXPECT_EQ(registration_problems().back(), "/tmp/b.cpp: variant 'test-twice' is registered twice (/tmp/a.cpp "
+                                              "registers it too): give one of them a name of its own");
 }
 
 // ---- pre-reflink
