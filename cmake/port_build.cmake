@@ -52,6 +52,8 @@ function(daxcheck_port_build interface source tag)
   target_compile_definitions(${target} PRIVATE ${ARGN})
   # The kernel builds without -Wsign-compare: its loops compare int with 1UL << order.
   target_compile_options(${target} PRIVATE -Wno-sign-compare)
+  # One file each: nothing to merge, and its compile errors name the port file alone.
+  set_target_properties(${target} PROPERTIES UNITY_BUILD OFF)
   target_sources(${interface} INTERFACE $<TARGET_OBJECTS:${target}>)
 endfunction()
 

@@ -12,10 +12,10 @@ using namespace model;
 constexpr int kMaxReplays = 400;
 
 // Which values an operation field holds: files, one file's page offsets, pfns.
-enum class Kind { File, Offset, Pfn };
+enum class Field { File, Offset, Pfn };
 
 struct ValueClass {
-    Kind kind;
+    Field kind;
     FileId file;  // for offsets: whose
     std::uint64_t value;
     friend auto operator<=>(const ValueClass&, const ValueClass&) = default;
@@ -28,11 +28,11 @@ void for_each_value(Op& op, F&& visit) {
             using T = std::decay_t<decltype(o)>;
             if constexpr (requires(T& t) { t.file; }) {
                 std::uint64_t f = o.file;
-                visit(Kind::File, 0, f);
+                visit(Field::File, 0, f);
                 o.file = static_cast<FileId>(f);
             }
-            if constexpr (requires(T& t) { t.offset; }) visit(Kind::Offset, o.file, o.offset);
-            if constexpr (requires(T& t) { t.pfn; }) visit(Kind::Pfn, 0, o.pfn);
+            if constexpr (requires(T& t) { t.offset; }) visit(Field::Offset, o.file, o.offset);
+            if constexpr (requires(T& t) { t.pfn; }) visit(Field::Pfn, 0, o.pfn);
         },
         op);
 }
@@ -40,7 +40,7 @@ void for_each_value(Op& op, F&& visit) {
 std::set<ValueClass> value_classes(std::vector<Op> ops) {
     std::set<ValueClass> out;
     for (auto& op : ops)
-        for_each_value(op, [&](Kind k, FileId f, std::uint64_t& v) { out.insert({k, f, v}); });
+        for_each_value(op, [&](Field k, FileId f, std::uint64_t& v) { out.insert({k, f, v}); });
     return out;
 }
 
@@ -49,11 +49,11 @@ std::vector<Op> swapped(std::vector<Op> ops, const ValueClass& c, std::uint64_t 
     for (auto& op : ops) {
         // Offsets belong to the file of the same operation: read it first.
         FileId owner = 0;
-        for_each_value(op, [&](Kind k, FileId, std::uint64_t& v) {
-            if (k == Kind::File) owner = static_cast<FileId>(v);
+        for_each_value(op, [&](Field k, FileId, std::uint64_t& v) {
+            if (k == Field::File) owner = static_cast<FileId>(v);
         });
-        for_each_value(op, [&](Kind k, FileId, std::uint64_t& v) {
-            if (k != c.kind || (k == Kind::Offset && owner != c.file)) return;
+        for_each_value(op, [&](Field k, FileId, std::uint64_t& v) {
+            if (k != c.kind || (k == Field::Offset && owner != c.file)) return;
             if (v == c.value) v = b;
             else if (v == b) v = c.value;
         });
@@ -66,7 +66,7 @@ std::vector<Op> swapped(std::vector<Op> ops, const ValueClass& c, std::uint64_t 
 std::vector<std::uint64_t> flattened(std::vector<Op> ops) {
     std::vector<std::uint64_t> out;
     for (auto& op : ops)
-        for_each_value(op, [&](Kind, FileId, std::uint64_t& v) { out.push_back(v); });
+        for_each_value(op, [&](Field, FileId, std::uint64_t& v) { out.push_back(v); });
     return out;
 }
 

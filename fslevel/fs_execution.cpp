@@ -70,6 +70,13 @@ std::string describe_entry(FileId f, PageOffset at, const model::Slot& e) {
     return out;
 }
 
+const CallCheck& no_call_check() {
+    static const CallCheck check = [](const StepView&) -> std::optional<std::string> {
+        return std::nullopt;
+    };
+    return check;
+}
+
 CallCheck check_of(const Property& p) {
     auto after = p.after_step;
     return [after](const StepView& view) -> std::optional<std::string> {
@@ -116,7 +123,7 @@ void FsExecution::derived(const model::Op& op, const std::function<void()>& call
     if (!failure && !dc.outcome.legal)
         failure = fmt::format("the fault path's call `{}` breaks the contract (SPEC 8: a legal "
                               "filesystem operation derives legal calls): {}",
-                              to_text(op), dc.outcome.illegal_reason);
+                              daxcheck::to_text(op), dc.outcome.illegal_reason);
     if (!failure && (keep_going_ || !out_->failure))
         failure = (*check_)(StepView{before_, op, dc.outcome, exec_});
     if (failure && !out_->failure) out_->failure = failure;

@@ -43,6 +43,9 @@ using CallCheck = std::function<std::optional<std::string>(const StepView&)>;
 // BUG_ON, an illegal derived call).
 CallCheck check_of(const Property& p);
 
+// A check that accepts every call: for stepping to a state, not checking it.
+const CallCheck& no_call_check();
+
 class FsExecution final : kshim::dax_call_gate {
 public:
     // Throws std::invalid_argument when `v` has no fault path (no base).

@@ -174,17 +174,10 @@ std::optional<model::FileId> racing_file(const fslevel::Op& op) {
         op);
 }
 
-const fslevel::CallCheck& no_check() {
-    static const fslevel::CallCheck check = [](const StepView&) -> std::optional<std::string> {
-        return std::nullopt;
-    };
-    return check;
-}
-
 // The calls `op` derives from `ex` (which it changes), or nullopt when illegal.
 std::optional<std::vector<model::Op>> derived_calls(fslevel::FsExecution& ex, const fslevel::Op& op) {
     if (fslevel::illegal_reason(ex.fs(), op)) return std::nullopt;
-    const fslevel::FsStepOutcome out = ex.step(op, no_check(), true, true, true);
+    const fslevel::FsStepOutcome out = ex.step(op, fslevel::no_call_check(), true, true, true);
     std::vector<model::Op> calls;
     for (const auto& c : out.calls) calls.push_back(c.op);
     return calls;
@@ -201,7 +194,7 @@ PrefixSource fs_prefixes(const Variant& v, const model::Universe& u, unsigned de
             for (const auto& op : all) {
                 if (fslevel::illegal_reason(n.ex.fs(), op)) continue;
                 FsNode child{n.ex, n.path};
-                child.ex.step(op, no_check(), false, false, true);
+                child.ex.step(op, fslevel::no_call_check(), false, false, true);
                 child.path.push_back(op);
                 if (!emit(std::move(child))) return;
             }

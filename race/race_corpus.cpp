@@ -8,17 +8,6 @@
 
 namespace daxcheck::race {
 
-namespace {
-
-const fslevel::CallCheck& no_check() {
-    static const fslevel::CallCheck check = [](const StepView&) -> std::optional<std::string> {
-        return std::nullopt;
-    };
-    return check;
-}
-
-}  // namespace
-
 std::optional<Prefix> prefix_of(const Variant& v, const CorpusFile& f, std::string& error,
                                 int* error_line) {
     const CorpusRace& r = *f.race;
@@ -56,7 +45,7 @@ std::optional<Prefix> prefix_of(const Variant& v, const CorpusFile& f, std::stri
     fslevel::FsExecution ex(v, f.universe);
     std::vector<std::string> texts;
     for (const auto& op : f.fs_operations()) {
-        ex.step(op, no_check(), false, false, true);
+        ex.step(op, fslevel::no_call_check(), false, false, true);
         texts.push_back(fslevel::to_text(op));
     }
     Prefix p{texts, ex.exec().world(), {}};
@@ -69,7 +58,7 @@ std::optional<Prefix> prefix_of(const Variant& v, const CorpusFile& f, std::stri
         }
         fslevel::FsExecution alone = ex;
         sides[s] = Side{r.sides[s], r.files[s], {}};
-        for (const auto& c : alone.step(op, no_check(), true, true, true).calls) sides[s].calls.push_back(c.op);
+        for (const auto& c : alone.step(op, fslevel::no_call_check(), true, true, true).calls) sides[s].calls.push_back(c.op);
     }
     p.pairs.push_back(Pair{sides[0], sides[1]});
     return p;

@@ -14,17 +14,14 @@
 #include "engines/rc_runner.h"
 #include "engines/replay.h"
 #include "harness/op_text.h"
+#include "tests/test_helpers.h"
 
 using namespace daxcheck;
 using namespace daxcheck::model;
 
-namespace {
+using daxcheck::test::ops_text;
 
-std::string text(const std::vector<Op>& ops) {
-    std::string out;
-    for (const auto& op : ops) out += to_text(op) + "\n";
-    return out;
-}
+namespace {
 
 Universe universe(unsigned files, std::uint64_t pfns, std::uint64_t offsets, unsigned pmd_order,
                   unsigned max_pins) {
@@ -116,9 +113,9 @@ TEST(ChoiceDecoder, ChoiceZeroIsTheSimplestOperation) {
         for (bool misuse : {false, true}) {
             const ChoiceDecoder d(u, profile, misuse);
             // From the start: file A, offset 0, pfn 0, PTE, exclusive.
-            EXPECT_EQ(text(decode_all(d, u, {0})), "associate A 0 pfn=0 order=0 shared=0\n");
+            EXPECT_EQ(ops_text(decode_all(d, u, {0})), "associate A 0 pfn=0 order=0 shared=0\n");
             // Then the next free offset and pfn.
-            EXPECT_EQ(text(decode_all(d, u, {0, 0})),
+            EXPECT_EQ(ops_text(decode_all(d, u, {0, 0})),
                       "associate A 0 pfn=0 order=0 shared=0\n"
                       "associate A 1 pfn=1 order=0 shared=0\n");
         }
@@ -164,10 +161,10 @@ TEST(ChoiceDecoder, RunCellCatchesTheKthSharerBugWithAShrunkCounterexample) {
             const CellResult r = run_cell(v, p, Profile::Reflink, cfg);
             ASSERT_EQ(r.verdict, CellResult::Verdict::Fail) << name << " seed " << seed;
             // The K-th sharer needs K associations of one pfn and a release.
-            EXPECT_LE(r.counterexample.size(), 6u) << text(r.counterexample);
+            EXPECT_LE(r.counterexample.size(), 6u) << ops_text(r.counterexample);
             const auto again = replay(v, p, cfg.universe, r.counterexample);
             EXPECT_FALSE(again.invalid);
-            EXPECT_TRUE(again.trace.failed()) << text(r.counterexample);
+            EXPECT_TRUE(again.trace.failed()) << ops_text(r.counterexample);
             // Same seed, same result.
             const CellResult twice = run_cell(v, p, Profile::Reflink, cfg);
             EXPECT_EQ(twice.counterexample, r.counterexample);

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/test_helpers.h"
+
 #include <algorithm>
 #include <atomic>
 #include <thread>
@@ -13,7 +15,7 @@
 namespace daxcheck {
 namespace {
 
-Fingerprint nth(std::uint64_t i) { return {fmix64(i * 2 + 1), fmix64(i * 2 + 2)}; }
+using test::nth_fingerprint;
 
 // Thread t's key for fingerprint i: scattered, so every thread lowers some.
 std::uint64_t key_of(unsigned t, std::uint64_t i) { return fmix64(i * 8 + t) >> 8; }
@@ -41,7 +43,7 @@ TEST(FingerprintSet, ConcurrentInsertsKeepEachFingerprintOnceWithItsSmallestKey)
     // fingerprints and adds as many new ones.
     for (std::uint64_t round = 0; round < 2; round++)
         level((round + 1) * kFps, [&](unsigned t, std::uint64_t i) {
-            if (set.insert(nth(i), key_of(t, i))) added++;
+            if (set.insert(nth_fingerprint(i), key_of(t, i))) added++;
         });
     EXPECT_EQ(added.load(), 2 * kFps);
     EXPECT_EQ(set.size(), 2 * kFps);
@@ -49,11 +51,11 @@ TEST(FingerprintSet, ConcurrentInsertsKeepEachFingerprintOnceWithItsSmallestKey)
     for (std::uint64_t i = 0; i < 2 * kFps; i++) {
         std::uint64_t smallest = UINT64_MAX;
         for (unsigned t = 0; t < kThreads; t++) smallest = std::min(smallest, key_of(t, i));
-        if (set.key(nth(i)) != smallest) wrong++;
+        if (set.key(nth_fingerprint(i)) != smallest) wrong++;
     }
     EXPECT_EQ(wrong, 0u);
-    EXPECT_EQ(set.key(nth(2 * kFps)), UINT64_MAX);
-    EXPECT_FALSE(set.contains(nth(2 * kFps)));
+    EXPECT_EQ(set.key(nth_fingerprint(2 * kFps)), UINT64_MAX);
+    EXPECT_FALSE(set.contains(nth_fingerprint(2 * kFps)));
 }
 
 // Every way a level's workers touch a shared set at once, on a set that grows
@@ -63,7 +65,7 @@ TEST(FingerprintSet, ConcurrentInsertsKeepEachFingerprintOnceWithItsSmallestKey)
 TEST(FingerprintSet, OneShardGrowingUnderEveryConcurrentCallKeepsTheSmallestKeys) {
     constexpr std::uint64_t kFps = 6000;
     const auto fp = [](std::uint64_t i) {
-        Fingerprint f = nth(i);
+        Fingerprint f = nth_fingerprint(i);
         f.hi &= ~(std::uint64_t{7} << 61);  // shard 0
         if (i % 101 == 0) f.hi = 0;
         return f;

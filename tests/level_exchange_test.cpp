@@ -6,10 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/test_helpers.h"
+
 namespace daxcheck {
 namespace {
 
-Fingerprint nth(std::uint64_t i) { return {fmix64(i * 2 + 1), fmix64(i * 2 + 2)}; }
+using test::nth_fingerprint;
 
 // Process 0 of two; exchange() hands back what was queued for process 1, as
 // if it had come in, so a test can count it.
@@ -38,7 +40,7 @@ std::vector<std::uint64_t> sent_per_level(LevelOutbox& outbox, std::uint64_t n, 
     };
     for (int level = 0; level < 2; level++) {
         for (int t = 0; t < times; t++)
-            for (std::uint64_t i = 0; i < n; i++) outbox.add(1, nth(i), key++, pack);
+            for (std::uint64_t i = 0; i < n; i++) outbox.add(1, nth_fingerprint(i), key++, pack);
         std::uint64_t children = 0;
         outbox.exchange(cluster, 1 << 20, [&](const std::vector<std::uint8_t>& received) {
             for_each_child(received, [&](const Fingerprint&, std::uint64_t, std::uint32_t,
@@ -86,7 +88,7 @@ TEST(LevelOutbox, SendsALevelInRoundsOfBoundedSize) {
         LevelOutbox outbox;
         LoopbackCluster cluster;
         for (std::uint64_t i = 0; i < 1000; i++)
-            outbox.add(1, nth(i), i, [&](PackedState& out) {
+            outbox.add(1, nth_fingerprint(i), i, [&](PackedState& out) {
                 out.assign(1 + i % 50, std::uint8_t{1});
                 return std::uint32_t{1};
             });

@@ -13,6 +13,7 @@
 #include "engines/state_pack.h"
 #include "engines/swarm.h"
 #include "harness/op_text.h"
+#include "tests/test_helpers.h"
 #include "impl/expectations.h"
 #include "properties/refcount_relation.h"
 #include "properties/relation.h"
@@ -23,6 +24,8 @@
 #include <set>
 
 using namespace daxcheck;
+
+using daxcheck::test::ops_text;
 
 namespace {
 
@@ -39,12 +42,6 @@ ExploreOptions explore_options(const model::Universe& u, Profile profile, double
     o.profile = profile;
     o.time_budget_s = seconds;
     return o;
-}
-
-std::string text(const std::vector<model::Op>& ops) {
-    std::string out;
-    for (const auto& op : ops) out += to_text(op) + "\n";
-    return out;
 }
 
 std::vector<model::Op> ops_of(const std::vector<std::string>& lines) {
@@ -67,9 +64,9 @@ TEST(Refcount, TailPinDriftFailsRefinementWithAReferenceCountMessageInAMinimalCo
         const Minimisation m =
             minimise_globally(v, p, Profile::Exclusive, cfg.universe, r.counterexample);
         const auto& shortest = m.shorter.empty() ? r.counterexample : m.shorter;
-        EXPECT_TRUE(m.proven_shortest) << text(shortest);
+        EXPECT_TRUE(m.proven_shortest) << ops_text(shortest);
         // associate a PMD entry, pin a tail page, release the entry
-        EXPECT_EQ(shortest.size(), 3u) << text(shortest);
+        EXPECT_EQ(shortest.size(), 3u) << ops_text(shortest);
         const ReplayResult replayed = replay(v, p, cfg.universe, shortest);
         EXPECT_NE(replayed.trace.failure().find("reference count"), std::string::npos)
             << replayed.trace.failure();
@@ -172,7 +169,7 @@ TEST(Refcount, OffModelOnceStillFindsWhatFollowsTheFirstDrift) {
     const ExploreResult once = explore(variant("v6.15+debug_vm"), p, o);
     ASSERT_TRUE(pins.found()) << to_string(pins.stop);
     ASSERT_TRUE(once.found()) << to_string(once.stop);
-    EXPECT_EQ(text(once.counterexample), text(pins.counterexample));
+    EXPECT_EQ(ops_text(once.counterexample), ops_text(pins.counterexample));
     EXPECT_NE(once.failure.value_or("").find("folio_ref_count"), std::string::npos)
         << once.failure.value_or("");
 }
@@ -346,7 +343,7 @@ TEST(Refcount, OffModelOnceUnkeptEndFailuresAreTheSameOnTwoThreads) {
         o.failures = ClassFilter{};
         for (std::size_t n = 0; n < one.size(); n++) {
             const ExploreResult r = explore(v, p, o);
-            EXPECT_EQ(text(r.counterexample), text(one[n].counterexample)) << run << " " << n;
+            EXPECT_EQ(ops_text(r.counterexample), ops_text(one[n].counterexample)) << run << " " << n;
             EXPECT_EQ(r.failure, one[n].failure) << run << " " << n;
             EXPECT_EQ(r.transitions, one[n].transitions) << run << " " << n;
             EXPECT_EQ(r.off_model_transitions, one[n].off_model_transitions) << run << " " << n;

@@ -4,10 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "harness/op_text.h"
+#include "tests/test_helpers.h"
 #include "impl/expectations.h"
 #include "engines/swarm.h"
 
 using namespace daxcheck;
+
+using daxcheck::test::ops_text;
 
 namespace {
 
@@ -17,12 +20,6 @@ SwarmOptions walks(std::uint64_t n, std::uint64_t seed = 1, unsigned threads = 2
     o.walks = n;
     o.threads = threads;
     return o;
-}
-
-std::string text(const std::vector<model::Op>& ops) {
-    std::string out;
-    for (const auto& op : ops) out += to_text(op) + "\n";
-    return out;
 }
 
 SwarmCellResult swarm(const std::string& variant, const std::string& property, Profile profile,
@@ -49,7 +46,7 @@ TEST(Swarm, FindsEachV10BugAndShrinksItToItsMinimalLength) {
             const auto r = swarm(bug.variant, "refinement", bug.profile, walks(2000, seed));
             ASSERT_EQ(r.cell.verdict, CellResult::Verdict::Fail) << bug.variant << " seed " << seed;
             EXPECT_EQ(r.cell.counterexample.size(), bug.minimal_length)
-                << bug.variant << " seed " << seed << ":\n" << text(r.cell.counterexample);
+                << bug.variant << " seed " << seed << ":\n" << ops_text(r.cell.counterexample);
             EXPECT_TRUE(ops_fail(*find_variant(bug.variant), *find_property("refinement"),
                                  model::Universe{}, r.cell.counterexample));
         }
@@ -59,7 +56,7 @@ TEST(Swarm, FindsEachV10BugAndShrinksItToItsMinimalLength) {
 TEST(Swarm, ThePostdecCounterexampleReadsLikeRuns) {
     const auto r = swarm("v10-only-postdec", "refinement", Profile::Reflink, walks(2000));
     ASSERT_EQ(r.cell.verdict, CellResult::Verdict::Fail);
-    const std::string got = text(r.cell.counterexample);
+    const std::string got = ops_text(r.cell.counterexample);
     EXPECT_TRUE(got == "associate A 0 pfn=0 order=0 shared=1\ntruncate A 0\n" ||
                 got == "associate A 0 pfn=0 order=0 shared=1\ndisassociate A 0\n")
         << got;
@@ -72,7 +69,7 @@ TEST(Swarm, PassesTheFixedPortsForAFixedNumberOfWalks) {
                 const auto r = swarm(variant, p.name, profile, walks(1000));
                 EXPECT_EQ(r.cell.verdict, CellResult::Verdict::Pass)
                     << variant << " / " << p.name << " / " << to_string(profile) << ": "
-                    << r.cell.message << "\n" << text(r.cell.counterexample);
+                    << r.cell.message << "\n" << ops_text(r.cell.counterexample);
                 EXPECT_EQ(r.walks, 1000u);
                 EXPECT_GT(r.operations, 1000u);
             }
@@ -83,7 +80,7 @@ TEST(Swarm, FindsTheKthSharerBugForK3AndK4) {
         const std::string name = "test-lose-share-k" + std::to_string(k);
         const auto r = swarm(name, "refinement", Profile::Reflink, walks(20000));
         ASSERT_EQ(r.cell.verdict, CellResult::Verdict::Fail) << name;
-        EXPECT_EQ(r.cell.counterexample.size(), k) << text(r.cell.counterexample);
+        EXPECT_EQ(r.cell.counterexample.size(), k) << ops_text(r.cell.counterexample);
         EXPECT_FALSE(expectation_for(*find_variant(name), "refinement", "reflink").pass);
         // The exclusive profile has no sharers: nothing to find.
         EXPECT_EQ(swarm(name, "refinement", Profile::Exclusive, walks(200)).cell.verdict,
@@ -133,6 +130,6 @@ TEST(Swarm, ShrinkRemovesAnAssociationWithItsRelease) {
     const Variant& v = *find_variant("v10-only-postdec");
     const Property& p = *find_property("refinement");
     ASSERT_TRUE(ops_fail(v, p, Universe{}, ops));
-    EXPECT_EQ(text(shrink_ops(v, p, Universe{}, ops)),
+    EXPECT_EQ(ops_text(shrink_ops(v, p, Universe{}, ops)),
               "associate A 0 pfn=0 order=0 shared=1\ndisassociate A 0\n");
 }

@@ -16,7 +16,7 @@ Execution exec_of(const char* variant) {
     return Execution(*v, Universe{});
 }
 
-const kshim::page& page(const Execution& e, Pfn pfn) { return e.world().memmap[pfn]; }
+const kshim::page& page_at(const Execution& e, Pfn pfn) { return e.world().memmap[pfn]; }
 const auto* kCowFlag = reinterpret_cast<const kshim::address_space*>(0x1);
 
 }  // namespace
@@ -30,11 +30,11 @@ TEST(V10Port, AllVariantsRegistered) {
 TEST(V10Port, ByvalueNeverSetsTheFlag) {
     Execution e = exec_of("v10-only-byvalue");
     e.step(Associate{0, 0, 0, 0, true});
-    EXPECT_EQ(page(e, 0).mapping, nullptr);  // the flag went into a copy
-    EXPECT_EQ(page(e, 0).index, 1u);
+    EXPECT_EQ(page_at(e, 0).mapping, nullptr);  // the flag went into a copy
+    EXPECT_EQ(page_at(e, 0).index, 1u);
     Execution fixed = exec_of("v10-fixed");
     fixed.step(Associate{0, 0, 0, 0, true});
-    EXPECT_EQ(page(fixed, 0).mapping, kCowFlag);
+    EXPECT_EQ(page_at(fixed, 0).mapping, kCowFlag);
 }
 
 TEST(V10Port, InvertedWrapsIndexFromZero) {
@@ -42,8 +42,8 @@ TEST(V10Port, InvertedWrapsIndexFromZero) {
     e.step(Associate{0, 0, 0, 0, false});
     e.step(Disassociate{0, 0});
     // index-- from 0 wraps (unsigned, no UB) and the page is kept.
-    EXPECT_EQ(page(e, 0).index, ULONG_MAX);
-    EXPECT_EQ(page(e, 0).mapping, kshim::file_mapping(0));
+    EXPECT_EQ(page_at(e, 0).index, ULONG_MAX);
+    EXPECT_EQ(page_at(e, 0).mapping, kshim::file_mapping(0));
     EXPECT_EQ(to_string(e.decode(0)), "Owned(A," + std::to_string(ULONG_MAX) + ")");
 }
 
@@ -51,18 +51,18 @@ TEST(V10Port, PostdecNeedsOneMoreRelease) {
     Execution e = exec_of("v10-only-postdec");
     e.step(Associate{0, 0, 1, 0, true});
     e.step(Associate{1, 0, 1, 0, true});
-    EXPECT_EQ(page(e, 1).index, 2u);
+    EXPECT_EQ(page_at(e, 1).index, 2u);
     e.step(Disassociate{0, 0});
     e.step(Disassociate{1, 0});
     // Two associations, two releases: still flagged, count 0.
-    EXPECT_EQ(page(e, 1).mapping, kCowFlag);
-    EXPECT_EQ(page(e, 1).index, 0u);
+    EXPECT_EQ(page_at(e, 1).mapping, kCowFlag);
+    EXPECT_EQ(page_at(e, 1).index, 0u);
     Execution fixed = exec_of("v10-fixed");
     for (const Op& op : {Op{Associate{0, 0, 1, 0, true}}, Op{Associate{1, 0, 1, 0, true}},
                          Op{Disassociate{0, 0}}, Op{Disassociate{1, 0}}})
         fixed.step(op);
-    EXPECT_EQ(page(fixed, 1).mapping, nullptr);
-    EXPECT_EQ(page(fixed, 1).index, 0u);
+    EXPECT_EQ(page_at(fixed, 1).mapping, nullptr);
+    EXPECT_EQ(page_at(fixed, 1).index, 0u);
 }
 
 TEST(V10Port, NormalOwnerThenSharerCountsTwo) {
@@ -77,7 +77,7 @@ TEST(V10Port, TruncateOfPinnedPageWarnsWithDeclaredCheck) {
     Execution e = exec_of("v10-fixed");
     e.step(Associate{0, 0, 0, 0, false});
     e.step(Pin{0});
-    EXPECT_EQ(page(e, 0)._refcount, 2);
+    EXPECT_EQ(page_at(e, 0)._refcount, 2);
     const StepOutcome out = e.step(Truncate{0, 0});
     ASSERT_EQ(out.warnings.size(), 1u);
     EXPECT_EQ(out.warnings[0].condition, "trunc && page_ref_count(page) > 1");
