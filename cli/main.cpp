@@ -190,6 +190,10 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     race_cli::RaceCommand race;
     race.add_to(app);
     set_race_replayer(race_cli::replay_corpus_file, race_cli::has_variant);
+    race_cli::set_command_prefix([](const std::string& port_file) {
+        return daxcheck_prefix_of_ports(port_file.empty() ? std::vector<std::string>{}
+                                                          : std::vector<std::string>{port_file});
+    });
     set_race_emitter(race_cli::emit_race_file);
     auto* explore = app.add_subcommand(
         "explore", "search every operation sequence of a small universe breadth-first");

@@ -52,6 +52,16 @@ namespace {
 constexpr int kUsageError = 2;
 constexpr unsigned kDefaultDepth = 2;
 
+std::function<std::string(const std::string&)>& prefix_rule() {
+    static std::function<std::string(const std::string&)> rule;
+    return rule;
+}
+
+std::string command_prefix(const std::string& port_file) {
+    if (prefix_rule()) return prefix_rule()(port_file);
+    return port_file.empty() ? "./daxcheck" : "./daxcheck --port " + shell_quoted(port_file);
+}
+
 // What makes two race files the same race: the level, the universe, the
 // operations before it, its two operations and its schedule.
 std::string race_key(const CorpusFile& f) {
@@ -225,8 +235,9 @@ int RaceCommand::run() {
     const std::uint64_t seed = f.seed ? *f.seed : std::random_device{}() % 1000000000;
 
     // The command that reruns exactly this.
-    std::string reproduce = fmt::format("./daxcheck race --variant {} --level {} --depth {} --seed {}",
-                                        shell_quoted(v->name), f.level, depth, seed);
+    std::string reproduce = fmt::format("{} race --variant {} --level {} --depth {} --seed {}",
+                                        command_prefix(v->port_file), shell_quoted(v->name), f.level,
+                                        depth, seed);
     if (f.preemptions) reproduce += fmt::format(" --preemptions {}", *f.preemptions);
     if (f.no_sleep_sets) reproduce += " --no-sleep-sets";
     if (f.max_runs != 1000000) reproduce += fmt::format(" --max-runs {}", f.max_runs);
@@ -234,7 +245,6 @@ int RaceCommand::run() {
     if (f.memory_mb != kDefaultMemoryMb) reproduce += fmt::format(" --memory-budget {:g}", f.memory_mb);
     reproduce += fmt::format(" --files {} --pfns {} --offsets {} --pmd-order {} --max-pins {}", u.files,
                              u.pfns, u.offsets, u.pmd_order, u.max_pins);
-    if (!v->port_file.empty()) reproduce += " --port " + shell_quoted(v->port_file);
     fmt::print("daxcheck race: {} ({} level), seed {}, prefixes of up to {} operation{}, universe {}\n",
                v->name, level_name, seed, depth, depth == 1 ? "" : "s", universe_text(u));
     std::fflush(stdout);
@@ -362,6 +372,10 @@ int RaceCommand::run() {
     return as_expected && !no_verdict ? 0 : 1;
 }
 
+void set_command_prefix(std::function<std::string(const std::string& port_file)> prefix) {
+    prefix_rule() = std::move(prefix);
+}
+
 bool has_variant(const std::string& variant) { return find_variant(variant) != nullptr; }
 
 std::pair<int, int> replay_corpus_file(const std::string& path, const std::string& variant,
@@ -428,8 +442,7 @@ std::pair<int, int> replay_corpus_file(const std::string& path, const std::strin
         else fmt::print("      every interleaving of the race ends where a serial order ends on {}; the file shows: {}\n",
                         name, f.shows);
         // A port's variant needs its port: ./daxcheck --port FILE.
-        fmt::print("      reproduce: ./daxcheck{} replay {}{}\n",
-                   v->port_file.empty() ? "" : " --port " + shell_quoted(v->port_file),
+        fmt::print("      reproduce: {} replay {}{}\n", command_prefix(v->port_file),
                    variant.empty() ? "" : "--variant " + shell_quoted(variant) + " ", shell_path(path));
     }
     return {passed, failed};

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -35,6 +36,13 @@ private:
 // not a run of the race is one failure whatever they pick.
 std::pair<int, int> replay_corpus_file(const std::string& path, const std::string& variant = "",
                                        const std::string& base = "");
+
+// How race's printed commands start, given the variant's port file ("" for
+// an in-tree variant). The command line sets it to the rule of its other
+// commands (daxcheck_prefix_of_ports, cli/run_command.h), so a port
+// project's binary names itself; unset, "./daxcheck" and, for a port,
+// "--port FILE".
+void set_command_prefix(std::function<std::string(const std::string& port_file)> prefix);
 
 // Whether the concurrency build has `variant` registered (an out-of-tree
 // port whose file says // daxcheck-no-race is not).

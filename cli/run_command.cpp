@@ -163,6 +163,10 @@ std::string daxcheck_prefix(const std::vector<const Variant*>& variants) {
         if (!v->port_file.empty() &&
             std::find(files.begin(), files.end(), v->port_file) == files.end())
             files.push_back(v->port_file);
+    return daxcheck_prefix_of_ports(files);
+}
+
+std::string daxcheck_prefix_of_ports(const std::vector<std::string>& files) {
     // A port project's own binary, run directly (not through ./daxcheck
     // --port, which sets DAXCHECK_VIA_SCRIPT): the port is built in, and a
     // user of that project has no ./daxcheck to run.

@@ -155,6 +155,9 @@ std::string cell_flags(const std::vector<const Variant*>& variants,
 // own port project (daxcheck_add_port) run directly, that binary's name as
 // it was run (set_invocation), which has them built in.
 std::string daxcheck_prefix(const std::vector<const Variant*>& variants);
+// The same for a list of out-of-tree port files, each named once (race's
+// printed commands, whose variants live in the concurrency build).
+std::string daxcheck_prefix_of_ports(const std::vector<std::string>& port_files);
 // Keeps argv[0] for daxcheck_prefix; called once by cli_entry.
 void set_invocation(const char* argv0);
 // Every flag that decides what a run does (selection, seed, tests, walks,

@@ -89,17 +89,40 @@ const Variant* find_variant(const std::string& name) {
 }
 
 const FaultPath* fault_path_of(const Variant& v, std::string* why) {
-    if (v.fault_path) return v.fault_path;
-    if (v.base.empty()) {
-        if (why) *why = "variant '" + v.name + "' has no fault path and names no base (.base = \"v6.15\", say)";
-        return nullptr;
+    return fault_path_of(v, find_variant, why);
+}
+
+const FaultPath* fault_path_of(const Variant& v,
+                               const std::function<const Variant*(const std::string&)>& find,
+                               std::string* why) {
+    // A port without a fault path of its own runs under its base's; a base
+    // that is itself such a port passes on its own base's (a patch on top of
+    // a patch leaves the callers as they were).
+    std::vector<const Variant*> chain{&v};
+    while (!chain.back()->fault_path) {
+        const Variant& at = *chain.back();
+        std::string through;  // "v7.2-fix -> v7.2-rfc": how the search reached `at`
+        for (const Variant* c : chain) through += (through.empty() ? "" : " -> ") + c->name;
+        const std::string from = chain.size() == 1
+            ? "variant '" + v.name + "'"
+            : "variant '" + v.name + "' (base chain " + through + ")";
+        if (at.base.empty()) {
+            if (why)
+                *why = chain.size() == 1
+                    ? from + " has no fault path and names no base (.base = \"v6.15\", say)"
+                    : from + " has no fault path: '" + at.name + "' has none and names no base";
+            return nullptr;
+        }
+        const Variant* base = find(at.base);
+        if (!base || std::find(chain.begin(), chain.end(), base) != chain.end()) {
+            if (why)
+                *why = from + (chain.size() == 1 ? "" : ": '" + at.name + "'") + " names base '" + at.base +
+                       "', which is " + (base ? "already in its base chain" : "no variant");
+            return nullptr;
+        }
+        chain.push_back(base);
     }
-    const Variant* base = find_variant(v.base);
-    if (!base || base == &v || !base->fault_path) {
-        if (why) *why = "variant '" + v.name + "' names base '" + v.base + "', which is not an in-tree variant with a fault path";
-        return nullptr;
-    }
-    return base->fault_path;
+    return chain.back()->fault_path;
 }
 
 std::string to_string(const Decoded& d) {

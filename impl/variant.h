@@ -4,6 +4,7 @@
 // of the port's file. Stable interface for out-of-tree ports.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -98,8 +99,8 @@ struct Variant {
 
     // The fault path that calls associate / disassociate (SPEC 8; impl/fault/):
     // each in-tree port names its version's. An out-of-tree port may set its
-    // own, or leave it null and name an in-tree `base` whose fault path it
-    // inherits (e.g. .base = "v6.15").
+    // own, or leave it null and name a `base` whose fault path it inherits
+    // (e.g. .base = "v6.15", or another port that does).
     const FaultPath* fault_path = nullptr;
     std::string base;
     // The out-of-tree port file this variant came from (README "Check your
@@ -116,9 +117,16 @@ struct Variant {
 bool register_variant(Variant v);
 const std::vector<Variant>& variants();          // in listing order
 const Variant* find_variant(const std::string& name);
-// The fault path `v` runs under: its own, else its base's; nullptr (with
-// `why` set) when it has neither (SPEC 8's filesystem level then cannot run it).
+// The fault path `v` runs under: its own, else the first one along its
+// chain of bases (a port based on a port based on v6.15 runs under 6.15's);
+// nullptr (with `why` set) when the chain has none, names no variant or
+// loops (SPEC 8's filesystem level then cannot run it).
 const FaultPath* fault_path_of(const Variant& v, std::string* why = nullptr);
+// The same, with bases looked up by `find` (a name to its variant, or
+// nullptr) instead of in the registry: for tests.
+const FaultPath* fault_path_of(const Variant& v,
+                               const std::function<const Variant*(const std::string&)>& find,
+                               std::string* why);
 // Registrations that were refused (duplicate name, missing function) and
 // ports whose .base names no variant, each naming the port file; for after
 // static initialisation (every port registered).

@@ -44,4 +44,18 @@ failure=$(grep -m1 '^  failure class: ' "$tmp/run.txt" || true)
 [ -n "$failure" ] || { cat "$tmp/run.txt"; fail "no failure class line"; }
 bash -c "$line" >"$tmp/again.txt" 2>&1 || true
 grep -qxF -- "$failure" "$tmp/again.txt" || { cat "$tmp/again.txt"; fail "the reproduce line does not reproduce: $failure"; }
+# race builds its own lines: they name this binary too, and run.
+set +e
+"$tmp/build/daxcheck" race --variant v6.15-rc1 --depth 1 --files 2 --pfns 2 --offsets 2 --seed 1 \
+    >"$tmp/race.txt" 2>&1
+set -e
+line=$(sed -n 's/^  reproduce: //p' "$tmp/race.txt" | head -1)
+case "$line" in
+    "$tmp/build/daxcheck race --variant "*) ;;
+    *) cat "$tmp/race.txt"; fail "race's reproduce line does not name the project's binary: $line" ;;
+esac
+verdict=$(grep -m1 '^== v6.15-rc1 / race' "$tmp/race.txt" || true)
+[ -n "$verdict" ] || { cat "$tmp/race.txt"; fail "no race verdict line"; }
+bash -c "$line" >"$tmp/race-again.txt" 2>&1 || true
+grep -qxF -- "$verdict" "$tmp/race-again.txt" || { cat "$tmp/race-again.txt"; fail "race's reproduce line does not reproduce: $verdict"; }
 echo "install test: ok"

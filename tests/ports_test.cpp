@@ -64,6 +64,43 @@ TEST(Ports, RefusedRegistrationsNameThePortFileAndTheReason) {
                                               "registers it too): give one of them a name of its own");
 }
 
+TEST(Ports, AFaultPathComesDownTheChainOfBases) {
+    // A port on a port on v6.15 runs under 6.15's fault path; a chain that
+    // ends without one, names no variant or loops gives none and says why.
+    const FaultPath* v615 = fault_path_of(*find_variant("v6.15"));
+    ASSERT_NE(v615, nullptr);
+    const std::vector<std::pair<const char*, const char*>> names = {
+        {"rfc", "v6.15"},      {"fix", "rfc"},         {"orphan", ""},     {"lost", "nope"},
+        {"loop-a", "loop-b"}, {"loop-b", "loop-a"}, {"mid", "orphan"}};
+    std::vector<Variant> ports(names.size());
+    for (std::size_t i = 0; i < ports.size(); i++) {
+        ports[i].name = names[i].first;
+        ports[i].base = names[i].second;
+    }
+    const auto find = [&](const std::string& name) -> const Variant* {
+        for (const auto& p : ports)
+            if (p.name == name) return &p;
+        return find_variant(name);
+    };
+    std::string why;
+    EXPECT_EQ(fault_path_of(ports[0], find, &why), v615);
+    EXPECT_EQ(fault_path_of(ports[1], find, &why), v615) << why;
+    EXPECT_EQ(fault_path_of(ports[2], find, &why), nullptr);
+    EXPECT_EQ(why, "variant 'orphan' has no fault path and names no base (.base = \"v6.15\", say)");
+    EXPECT_EQ(fault_path_of(ports[6], find, &why), nullptr);
+    EXPECT_EQ(why, "variant 'mid' (base chain mid -> orphan) has no fault path: 'orphan' has none and "
+                   "names no base");
+    EXPECT_EQ(fault_path_of(ports[3], find, &why), nullptr);
+    EXPECT_EQ(why, "variant 'lost' names base 'nope', which is no variant");
+    EXPECT_EQ(fault_path_of(ports[4], find, &why), nullptr);
+    EXPECT_EQ(why, "variant 'loop-a' (base chain loop-a -> loop-b): 'loop-b' names base 'loop-a', "
+                   "which is already in its base chain");
+    // A port of its own fault path keeps it, whatever its base.
+    ports[1].fault_path = v615;
+    ports[1].base = "nope";
+    EXPECT_EQ(fault_path_of(ports[1], find, &why), v615);
+}
+
 // ---- pre-reflink
 TEST(PreReflinkPort, IgnoresTheSharedFlagAndWarnsOnASecondOwner) {
     Execution e = exec_of("pre-reflink");
