@@ -34,28 +34,26 @@ set -e
 grep -q "v6.15-rc1 *v6.15 *drain *exclusive *new failure" "$tmp/run.txt" || { cat "$tmp/run.txt"; fail "no new failure against v6.15"; }
 grep -q "stale folio order" "$tmp/run.txt" || { cat "$tmp/run.txt"; fail "the stale folio order is not shown"; }
 # Its printed commands name this binary, which has the port built in (they
-# said ./daxcheck --port FILE: no such command in a port project), and run.
-line=$(sed -n 's/^  reproduce: //p' "$tmp/run.txt" | head -1)
-case "$line" in
-    "$tmp/build/daxcheck run "*) ;;
-    *) fail "the reproduce line does not name the project's binary: $line" ;;
-esac
-failure=$(grep -m1 '^  failure class: ' "$tmp/run.txt" || true)
-[ -n "$failure" ] || { cat "$tmp/run.txt"; fail "no failure class line"; }
-bash -c "$line" >"$tmp/again.txt" 2>&1 || true
-grep -qxF -- "$failure" "$tmp/again.txt" || { cat "$tmp/again.txt"; fail "the reproduce line does not reproduce: $failure"; }
-# race builds its own lines: they name this binary too, and run.
+# said ./daxcheck --port FILE: no such command in a port project), and run:
+# the first reproduce line of OUTPUT starts with "BINARY COMMAND " and, run
+# through a shell, prints again the first line OUTPUT has that matches MARK.
+reproduces() {  # OUTPUT COMMAND MARK
+    local out=$1 command=$2 mark=$3 line want
+    line=$(sed -n 's/^  reproduce: //p' "$out" | head -1)
+    case "$line" in
+        "$tmp/build/daxcheck $command "*) ;;
+        *) cat "$out"; fail "$command's reproduce line does not name the project's binary: $line" ;;
+    esac
+    want=$(grep -m1 -- "$mark" "$out" || true)
+    [ -n "$want" ] || { cat "$out"; fail "$command: no line matching $mark"; }
+    bash -c "$line" >"$out.again" 2>&1 || true
+    grep -qxF -- "$want" "$out.again" || { cat "$out.again"; fail "$command's reproduce line does not reproduce: $want"; }
+}
+reproduces "$tmp/run.txt" run '^  failure class: '
+# race builds its own lines.
 set +e
 "$tmp/build/daxcheck" race --variant v6.15-rc1 --depth 1 --files 2 --pfns 2 --offsets 2 --seed 1 \
     >"$tmp/race.txt" 2>&1
 set -e
-line=$(sed -n 's/^  reproduce: //p' "$tmp/race.txt" | head -1)
-case "$line" in
-    "$tmp/build/daxcheck race --variant "*) ;;
-    *) cat "$tmp/race.txt"; fail "race's reproduce line does not name the project's binary: $line" ;;
-esac
-verdict=$(grep -m1 '^== v6.15-rc1 / race' "$tmp/race.txt" || true)
-[ -n "$verdict" ] || { cat "$tmp/race.txt"; fail "no race verdict line"; }
-bash -c "$line" >"$tmp/race-again.txt" 2>&1 || true
-grep -qxF -- "$verdict" "$tmp/race-again.txt" || { cat "$tmp/race-again.txt"; fail "race's reproduce line does not reproduce: $verdict"; }
+reproduces "$tmp/race.txt" race '^== v6.15-rc1 / race'
 echo "install test: ok"
