@@ -99,24 +99,27 @@ const FaultPath* fault_path_of(const Variant& v,
     // that is itself such a port passes on its own base's (a patch on top of
     // a patch leaves the callers as they were).
     std::vector<const Variant*> chain{&v};
+    // Who the error is about: `v`, and how the search reached the variant
+    // that broke the chain ("fix -> rfc") when that is not `v` itself.
+    const auto from = [&] {
+        if (chain.size() == 1) return "variant '" + v.name + "'";
+        std::string through;
+        for (const Variant* c : chain) through += (through.empty() ? "" : " -> ") + c->name;
+        return "variant '" + v.name + "' (base chain " + through + ")";
+    };
     while (!chain.back()->fault_path) {
         const Variant& at = *chain.back();
-        std::string through;  // "v7.2-fix -> v7.2-rfc": how the search reached `at`
-        for (const Variant* c : chain) through += (through.empty() ? "" : " -> ") + c->name;
-        const std::string from = chain.size() == 1
-            ? "variant '" + v.name + "'"
-            : "variant '" + v.name + "' (base chain " + through + ")";
         if (at.base.empty()) {
             if (why)
                 *why = chain.size() == 1
-                    ? from + " has no fault path and names no base (.base = \"v6.15\", say)"
-                    : from + " has no fault path: '" + at.name + "' has none and names no base";
+                    ? from() + " has no fault path and names no base (.base = \"v6.15\", say)"
+                    : from() + " has no fault path: '" + at.name + "' has none and names no base";
             return nullptr;
         }
         const Variant* base = find(at.base);
         if (!base || std::find(chain.begin(), chain.end(), base) != chain.end()) {
             if (why)
-                *why = from + (chain.size() == 1 ? "" : ": '" + at.name + "'") + " names base '" + at.base +
+                *why = from() + (chain.size() == 1 ? "" : ": '" + at.name + "'") + " names base '" + at.base +
                        "', which is " + (base ? "already in its base chain" : "no variant");
             return nullptr;
         }

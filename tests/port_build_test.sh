@@ -89,7 +89,7 @@ printf 'cmake_minimum_required(VERSION 3.25)\nproject(p LANGUAGES CXX)\nfind_pac
     "$tmp/empty.cpp" >"$tmp/empty-project/CMakeLists.txt"
 if cmake -S "$tmp/empty-project" -B "$tmp/empty-project/build" -G Ninja -Ddaxcheck_DIR="$build" \
        >"$tmp/empty-project.txt" 2>&1 ||
-       ! tr -s '\n ' '  ' <"$tmp/empty-project.txt" | grep -qF "daxcheck_add_port: $tmp/empty.cpp is empty"; then
+       ! tr -s '\n ' '  ' <"$tmp/empty-project.txt" | grep -F "daxcheck_add_port: $tmp/empty.cpp is empty" >/dev/null; then
     cat "$tmp/empty-project.txt"; fail "daxcheck_add_port of an empty file"
 fi
 

@@ -34,7 +34,7 @@ measure() {  # measure MB_CAP COMMAND...: sets secs and kb
 }
 # Not under ASan: its shadow memory needs terabytes of address space, and its
 # redzones are not the search's memory (tests/minimise_test.cpp skips too).
-if ldd "$bin" | grep -q libasan; then
+if ldd "$bin" | grep libasan >/dev/null; then
     asan=1
     ok "budgets: skipped under ASan"
 else
@@ -127,7 +127,7 @@ cp "$tmp/keep.json" "$tmp/keep.orig"
 full_disk() { (set -o pipefail; (trap '' XFSZ; ulimit -f 1; exec "$@") 2>&1 | cat); }
 check "--json on a full disk fails" 2 full_disk "$bin" run --variant v10 --variant v10-fixed --tests 5 --walks 0 --seed 1 --json "$tmp/keep.json"
 cmp -s "$tmp/keep.json" "$tmp/keep.orig" || fail "--json on a full disk changed the old file"
-ls -a "$tmp" | grep -q '^\.keep\.json\.' && fail "--json on a full disk left a temporary file"
+ls -a "$tmp" | grep '^\.keep\.json\.' >/dev/null && fail "--json on a full disk left a temporary file"
 check "report once" 0 "$bin" report --variant v10 --tests 5 --walks 0 --seed 1 --reports-dir "$tmp/reports"
 latest=$(readlink "$tmp/reports/latest")
 check "report on a full disk fails" 2 full_disk "$bin" report --variant v10 --tests 5 --walks 0 --seed 2 --reports-dir "$tmp/reports"
