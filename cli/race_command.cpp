@@ -441,7 +441,7 @@ std::pair<int, int> replay_corpus_file(const std::string& path, const std::strin
         if (failure) fmt::print("{}", race::failure_text(*failure, "      "));
         else fmt::print("      every interleaving of the race ends where a serial order ends on {}; the file shows: {}\n",
                         name, f.shows);
-        // A port's variant needs its port: ./daxcheck --port FILE.
+        // command_prefix names the binary as run, with --port when its rule needs it.
         fmt::print("      reproduce: {} replay {}{}\n", command_prefix(v->port_file),
                    variant.empty() ? "" : "--variant " + shell_quoted(variant) + " ", shell_path(path));
     }
