@@ -269,18 +269,23 @@ bool write_json(const ExploreCommandOptions& opts, const std::vector<ExploreRow>
 }
 
 // A cell that runs out of memory (a budget above what the machine or
-// `ulimit -v` gives) is an error row, not an abort with no output.
+// `ulimit -v` gives) is an error row with what the levels before it
+// checked, not an abort with no output.
 ExploreResult explore_or_error(const Variant& v, const Property& p, const ExploreOptions& o) {
+    ExploreResult r;
     try {
-        return explore(v, p, o);
-    } catch (const std::bad_alloc&) {
-        ExploreResult r;
+        r = explore(v, p, o);
+    } catch (const std::bad_alloc&) {  // before the search began (or with a cluster)
+        r = {};
         r.stop = ExploreStop::Error;
-        r.error = fmt::format("out of memory before the memory budget ({}) was reached: give a "
-                              "smaller --memory-budget",
-                              o.memory_budget_bytes ? megabytes(o.memory_budget_bytes) : "none");
-        return r;
+        r.out_of_memory = true;
     }
+    if (r.out_of_memory)
+        r.error = fmt::format("out of memory before the memory budget ({}) was reached, with every "
+                              "sequence of up to {} operations checked: give a smaller --memory-budget",
+                              o.memory_budget_bytes ? megabytes(o.memory_budget_bytes) : "none",
+                              r.depth_completed);
+    return r;
 }
 
 // One cell: the shortest counterexample, then up to opts.classes - 1 more,

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <thread>
 
 #include "engines/cluster.h"
@@ -258,7 +259,16 @@ public:
         }
         for (unsigned depth = 0;; depth++) {
             if (depth >= o_.max_depth) return finish(ExploreStop::DepthLimit);
-            if (auto done = expand_level(depth)) return *done;
+            const Counts before = counts();
+            std::optional<ExploreResult> done;
+            try {
+                done = expand_level(depth);
+            } catch (const std::bad_alloc&) {
+                // The other processes wait for this one: the cluster reports it.
+                if (cluster_) throw;
+                return out_of_memory(before);
+            }
+            if (done) return *done;
             r_.depth_completed = depth + 1;
             r_.states_per_depth.push_back(level_size_);
             if (level_size_ == 0) {
@@ -269,6 +279,34 @@ public:
     }
 
 private:
+    // What a level adds to the result, as it was before the level.
+    struct Counts {
+        std::uint64_t transitions, off_model_transitions, concrete_states;
+        std::size_t stored;  // parent_.size()
+    };
+    Counts counts() const {
+        return {r_.transitions, r_.off_model_transitions, r_.concrete_states, parent_.size()};
+    }
+
+    // The machine's memory ran out in a level, below any budget: the result
+    // of the levels before it (every sequence up to depth_completed
+    // operations checked), after freeing the level's new states.
+    ExploreResult out_of_memory(const Counts& before) {
+        r_.transitions = before.transitions;
+        r_.off_model_transitions = before.off_model_transitions;
+        r_.concrete_states = before.concrete_states;
+        parent_.resize(before.stored);
+        op_.resize(before.stored);
+        for (auto& worker : workers_) {
+            worker->news = {};
+            worker->found.clear();
+        }
+        ExploreResult out = finish(ExploreStop::Error);
+        out.out_of_memory = true;
+        out.error = "out of memory";
+        return out;
+    }
+
     // Runs `f` on every worker, each on its own thread but the first. An
     // exception (std::bad_alloc) is rethrown here, not left to terminate.
     template <class F>

@@ -104,6 +104,9 @@ struct ExploreResult {
     std::vector<model::Op> counterexample;
     std::optional<std::string> failure;
     std::string error;  // ExploreStop::Error
+    // ExploreStop::Error because the machine's memory ran out below the
+    // memory budget; the counts are those of the levels completed before.
+    bool out_of_memory = false;
 
     bool found() const { return stop == ExploreStop::Counterexample; }
 };

@@ -89,6 +89,19 @@ if [ "$asan" -eq 0 ]; then
     else
         ok "race out of memory is an error row"
     fi
+    # The same for explore, with what the levels before it checked (its row
+    # read 0 states and depth 0).
+    oom="explore --variant v6.2 --property refinement --profile reflink --files 3 --pfns 4 --offsets 4 --depth 30"
+    (ulimit -v 180000; exec "$bin" $oom --threads 1 --json "$tmp/explore-oom.json") >"$tmp/out" 2>&1
+    rc=$?
+    if [ "$rc" -ne 1 ] || ! grep -E "out of memory before the memory budget \(4096.0 MB\) was reached, with every sequence of up to [1-9][0-9]* operations checked" "$tmp/out" >/dev/null; then
+        fail "explore out of memory: exit $rc"; tail -4 "$tmp/out"
+    elif ! jq -e '.results[0] | .verdict == "error" and .states > 1 and .transitions > 0 and .depth_completed >= 1' \
+            "$tmp/explore-oom.json" >/dev/null 2>&1; then
+        fail "explore out of memory: the JSON lost what was checked: $(jq -c '.results[0] | [.states, .depth_completed]' "$tmp/explore-oom.json" 2>&1)"
+    else
+        ok "explore out of memory is an error row with the levels it completed ($(jq -c '.results[0] | [.states, .depth_completed]' "$tmp/explore-oom.json"))"
+    fi
 fi
 # A budget that stops the search before depth 1 checked nothing: never a pass.
 check "explore that checked nothing is no pass" 1 "$bin" explore $wide --pmd-order 9 --pfns 1024 --offsets 1024 --memory-budget 2
