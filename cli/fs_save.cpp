@@ -72,7 +72,7 @@ bool save_fs_failures(const std::vector<FsFailure>& failures, const model::Unive
         c.profile = f.profile;
         c.shows = f.message.substr(0, 400);
         std::replace(c.shows.begin(), c.shows.end(), '\n', ' ');
-        c.expect.push_back({f.variant->name, false, 0});
+        c.expect_failure(f.variant->name, f.variant->port_file);
         for (const auto& op : f.ops) c.fs_ops.push_back({op, 0});
         std::vector<std::string> comment = {"Saved by ./daxcheck " + command + " --level fs --save-failures from:",
                                             "  " + f.reproduce};

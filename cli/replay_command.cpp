@@ -481,10 +481,7 @@ bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, cons
         f.shows = row.trace.failure().empty() ? row.result.message : row.trace.failure();
         std::replace(f.shows.begin(), f.shows.end(), '\n', ' ');
         if (f.shows.size() > 400) f.shows = f.shows.substr(0, 400) + " ...";
-        f.expect.push_back({row.variant->name, false, 0});
-        // A port's variant reads back with its port named (replay skips it,
-        // saying so, in a binary without the port).
-        if (!row.variant->port_file.empty()) f.ports.push_back(row.variant->port_file);
+        f.expect_failure(row.variant->name, row.variant->port_file);
         for (const auto& op : ops) f.ops.push_back({op, 0});
         std::vector<std::string> comment = {"Saved by ./daxcheck " + command + " --save-failures from:",
                                             "  " + row.reproduce};

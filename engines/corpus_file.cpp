@@ -662,6 +662,11 @@ std::string file_kind(unsigned mode) {
     return "an unknown kind of file";
 }
 
+void CorpusFile::expect_failure(const std::string& name, const std::string& port_file) {
+    expect.push_back({name, false, 0});
+    if (!port_file.empty()) ports.push_back(port_file);
+}
+
 std::string universe_text(const model::Universe& u) {
     return fmt::format("files={} pfns={} offsets={} pmd-order={} max-pins={}", u.files, u.pfns,
                        u.offsets, u.pmd_order, u.max_pins);

@@ -89,6 +89,11 @@ struct CorpusFile {
 
     std::vector<model::Op> operations() const;
     std::vector<fslevel::Op> fs_operations() const;
+    // What --save-failures writes for a failure on variant `name`: an
+    // `expect: NAME fail` line and, when `port_file` (the variant's
+    // Variant::port_file) is not empty, a `port:` line naming it, so that
+    // replay skips the file, saying so, in a binary without that port.
+    void expect_failure(const std::string& name, const std::string& port_file);
 };
 
 struct CorpusError {

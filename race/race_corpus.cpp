@@ -109,7 +109,7 @@ CorpusFile race_corpus_file(const Variant& v, const model::Universe& u, bool fs_
     f.property = "race";
     f.profile = Profile::Reflink;
     f.shows = shows;
-    f.expect.push_back({v.name, false, 0});
+    f.expect_failure(v.name, v.port_file);
     int line = 0;
     for (const auto& text : failure.prefix) {
         if (fs_level) f.fs_ops.push_back({std::get<fslevel::Op>(fslevel::parse_op(text)), ++line});

@@ -56,4 +56,25 @@ set +e
     >"$tmp/race.txt" 2>&1
 set -e
 reproduces "$tmp/race.txt" race '^== v6.15-rc1 / race'
+# What it saves names its port at every level (the filesystem level's and
+# race's files had no port: line, so a binary without the port failed them
+# as naming an unknown variant): the installed binary skips each file, the
+# project's replays it.
+set +e
+"$tmp/build/daxcheck" run --variant v6.15-rc1 --property drain --profile exclusive --seed 1 --tests 20 \
+    --walks 100 --save-failures --corpus-dir "$tmp/saved" >"$tmp/save.txt" 2>&1
+"$tmp/build/daxcheck" run --level fs --variant v6.15-rc1 --property refinement --profile reflink --seed 1 \
+    --save-failures --corpus-dir "$tmp/saved" >>"$tmp/save.txt" 2>&1
+"$tmp/build/daxcheck" race --variant v6.15-rc1 --depth 1 --files 2 --pfns 2 --offsets 2 --seed 1 \
+    --save-failures --corpus-dir "$tmp/saved" >>"$tmp/save.txt" 2>&1
+set -e
+for kind in "" fs- race-; do
+    saved=$(find "$tmp/saved" -name "${kind}v6*.dax" | head -1)
+    [ -n "$saved" ] || { cat "$tmp/save.txt"; fail "no ${kind:-function-level }file saved"; }
+    grep -qx "port: $src/examples/v6_15_rc1.cpp" "$saved" || { cat "$saved"; fail "$saved names no port"; }
+done
+"$tmp/prefix/bin/daxcheck" replay "$tmp/saved" >"$tmp/replay.txt" 2>&1 || true
+files=$(find "$tmp/saved" -name "*.dax" | wc -l)
+grep -q "^0 passed, 0 failed, $files skipped" "$tmp/replay.txt" || { cat "$tmp/replay.txt"; fail "a binary without the port does not skip the saved files"; }
+"$tmp/build/daxcheck" replay "$tmp/saved" >"$tmp/replay.txt" 2>&1 || { cat "$tmp/replay.txt"; fail "the project's binary does not replay its saved files"; }
 echo "install test: ok"
