@@ -336,8 +336,8 @@ int RaceCommand::run() {
         if (auto e = write_output_file(f.emit_path, script); !e.empty()) return usage(e);
         const nlohmann::json predictions = race::stress_predictions(*r.failure, v->name, reproduce);
         if (auto e = write_output_file(predictions_path, predictions.dump(2) + "\n"); !e.empty()) return usage(e);
-        fmt::print("wrote {} and {} (run it: ./daxcheck kernel --cpus 2 {})\n", printable(f.emit_path),
-                   printable(predictions_path), shell_quoted(f.emit_path));
+        fmt::print("wrote {} and {} (run it: {} kernel --cpus 2 {})\n", printable(f.emit_path),
+                   printable(predictions_path), command_prefix(""), shell_quoted(f.emit_path));
     } else if (!f.emit_path.empty()) {
         fmt::print("no failure: no stress reproducer written to {}\n", printable(f.emit_path));
     }

@@ -152,8 +152,8 @@ std::vector<Check> checks_of(const CorpusFile& f, const Variant* only, const Var
                     if (!fs::is_regular_file(p, ec)) missing += (missing.empty() ? "" : ", ") + printable(p);
                 }
                 skip(f, e.variant,
-                     fmt::format("not in this binary (an out-of-tree port): ./daxcheck{} replay {}{}", ports,
-                                 shell_path(f.path),
+                     fmt::format("not in this binary (an out-of-tree port): {}{} replay {}{}",
+                                 daxcheck_script(), ports, shell_path(f.path),
                                  missing.empty() ? "" : " (no such port file here: " + missing + ")"),
                      n);
                 continue;

@@ -173,9 +173,14 @@ std::string daxcheck_prefix_of_ports(const std::vector<std::string>& files) {
     if (!files.empty() && &daxcheck_add_port_binary && !std::getenv("DAXCHECK_VIA_SCRIPT") &&
         !g_invocation.empty())
         return shell_path(g_invocation);
-    std::string out = "./daxcheck";
+    std::string out = daxcheck_script();
     for (const auto& f : files) out += " --port " + shell_quoted(f);
     return out;
+}
+
+std::string daxcheck_script() {
+    const char* via = std::getenv("DAXCHECK_VIA_SCRIPT");
+    return via && *via ? shell_path(via) : "./daxcheck";
 }
 
 std::string cell_flags(const std::vector<const Variant*>& selected,

@@ -150,7 +150,12 @@ std::string universe_flags(const model::Universe& u);
 std::string cell_flags(const std::vector<const Variant*>& variants,
                        const std::vector<const Property*>& properties,
                        const std::vector<Profile>& profiles, bool name_variants = false);
-// How printed commands start: "./daxcheck", with --port FILE for each
+// The daxcheck script as the user ran it: the ./daxcheck script passes its
+// own path as typed in DAXCHECK_VIA_SCRIPT ("./daxcheck" from the checkout,
+// "/src/daxcheck" from elsewhere), so that a printed command runs where it
+// was printed; "./daxcheck" for a binary run on its own.
+std::string daxcheck_script();
+// How printed commands start: daxcheck_script(), with --port FILE for each
 // out-of-tree port among `variants`; for those ports, in a binary of one's
 // own port project (daxcheck_add_port) run directly, that binary's name as
 // it was run (set_invocation), which has them built in.

@@ -116,13 +116,19 @@ set -e
 grep -q "^\(ok\|FAIL\)  *.*race-lost-share-update.dax  example-cow-entry .*(expected" "$tmp/race-replay.txt" &&
     ! grep -q "concurrency build" "$tmp/race-replay.txt" ||
     { cat "$tmp/race-replay.txt"; fail "replay --variant of a race file on the port"; }
-# A failing one prints a reproduce line that names the port (it lacked --port).
+# A failing one prints a reproduce line that names the port (it lacked
+# --port), and the script as it was run (it said ./daxcheck, which is not
+# there outside the checkout).
 sed 's/^expect: v6.2 fail$/expect: v6.2 pass/' "$tmp/checkout/corpus/race-lost-share-update.dax" >"$tmp/flipped.dax"
 set +e
 "$dax" --port "$tmp/my.cpp" replay --variant example-cow-entry "$tmp/flipped.dax" >"$tmp/race-replay.txt" 2>&1
 set -e
-grep -qF "reproduce: ./daxcheck --port $tmp/my.cpp replay --variant example-cow-entry $tmp/flipped.dax" \
+grep -qF "reproduce: $dax --port $tmp/my.cpp replay --variant example-cow-entry $tmp/flipped.dax" \
     "$tmp/race-replay.txt" || { cat "$tmp/race-replay.txt"; fail "a race file's reproduce line on a port"; }
+line=$(sed -n 's/^ *reproduce: //p' "$tmp/race-replay.txt" | head -1)
+(cd / && bash -c "$line") >"$tmp/again.txt" 2>&1 || true
+grep "^FAIL  .*flipped.dax  example-cow-entry .*fail (expected pass" "$tmp/again.txt" >/dev/null ||
+    { cat "$tmp/again.txt"; fail "the reproduce line, run from /, does not reproduce: $line"; }
 # With CDPATH exported, cd prints the directory it found: the path must not
 # take it in (it did: "a path with a newline", or another directory's file).
 (cd "$(dirname "$tmp")" && CDPATH="$(dirname "$tmp")" "$dax" --port "$(basename "$tmp")/my.cpp" list \
