@@ -62,8 +62,7 @@ int list_command() {
         fmt::print("  {:<20} upstream: {}\n", "", v.upstream);
         std::string checks;
         for (const auto& c : v.checks)
-            checks += fmt::format("{}{}: WARN_ON_ONCE({}) in {}", checks.empty() ? "" : "; ",
-                                  check_name(c), c.condition, c.function);
+            checks += (checks.empty() ? "" : "; ") + describe(c);
         fmt::print("  {:<20} checks: {}\n", "", checks.empty() ? "none" : checks);
     }
     fmt::print("\nproperties:\n");

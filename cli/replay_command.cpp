@@ -391,6 +391,7 @@ int replay_command(const std::vector<std::string>& given, const ReplayOptions& o
         }
     }
     if (opts.base) {
+        if (print_check_diff(*only, *base)) fmt::print("\n");
         fmt::print("{} against {}, by failure class:\n", only->name, base->name);
         std::size_t regressions = 0;
         for (const auto& d : diffs) {

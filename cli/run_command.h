@@ -100,8 +100,16 @@ std::vector<BaseDiffRow> diff_with_base(const RunOptions& opts, const std::vecto
 // --base as given (nullopt: not given; "": each port's own base) into
 // opts; "" or a usage error naming the flag.
 std::string set_base(RunOptions& opts, const std::optional<std::string>& base);
-// The diff, first in the output: one line per cell, then each cell's classes.
+// The diff, first in the output: the declared checks each variant drops,
+// changes or adds against its base (print_check_diff), one line per cell,
+// then each cell's classes.
 void print_base_diff(const std::vector<BaseDiffRow>& diffs);
+// The checks `patch` declares against `base`'s (engines/base_diff.h
+// diff_checks), a line each under a heading; false, printing nothing, when
+// they declare the same ones.
+bool print_check_diff(const Variant& patch, const Variant& base);
+// {"dropped": [...], "changed": [...], "added": [...]}, each check as list prints it.
+nlohmann::json check_diff_json(const Variant& patch, const Variant& base);
 nlohmann::json base_diff_json(const std::vector<BaseDiffRow>& diffs);
 // Non-zero only for new failures, changed causes and errors.
 bool base_diff_regressed(const std::vector<BaseDiffRow>& diffs);

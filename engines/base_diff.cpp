@@ -2,8 +2,11 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "engines/explorer.h"
 #include "engines/minimise.h"
+#include "properties/warnings.h"
 
 namespace daxcheck {
 namespace {
@@ -141,6 +144,35 @@ CellDiff diff_cell(const Variant& patch, const Variant& base, const Property& p,
     else if (!patch_fails) out.change = CellChange::Fixed;
     else if (fresh == 0) out.change = CellChange::SameCause;
     else out.change = kept ? CellChange::NewFailure : CellChange::DifferentCause;
+    return out;
+}
+
+CheckDiff diff_checks(const Variant& patch, const Variant& base) {
+    std::vector<const DeclaredCheck*> ours, theirs;
+    for (const auto& d : patch.checks) ours.push_back(&d);
+    for (const auto& d : base.checks) theirs.push_back(&d);
+    // Identical checks first, so that a kind declared twice pairs its
+    // unchanged check with itself.
+    auto take = [](std::vector<const DeclaredCheck*>& from, auto same) -> const DeclaredCheck* {
+        for (auto it = from.begin(); it != from.end(); ++it)
+            if (same(**it)) {
+                const DeclaredCheck* d = *it;
+                from.erase(it);
+                return d;
+            }
+        return nullptr;
+    };
+    std::vector<const DeclaredCheck*> left;
+    for (const DeclaredCheck* b : theirs)
+        if (!take(ours, [&](const DeclaredCheck& d) { return describe(d) == describe(*b); })) left.push_back(b);
+    CheckDiff out;
+    for (const DeclaredCheck* b : left) {
+        if (const DeclaredCheck* p = take(ours, [&](const DeclaredCheck& d) { return check_name(d) == check_name(*b); }))
+            out.changed.push_back(fmt::format("{} -> WARN_ON_ONCE({}) in {}", describe(*b), p->condition, p->function));
+        else
+            out.dropped.push_back(describe(*b));
+    }
+    for (const DeclaredCheck* p : ours) out.added.push_back(describe(*p));
     return out;
 }
 

@@ -63,4 +63,18 @@ struct CellDiff {
 CellDiff diff_cell(const Variant& patch, const Variant& base, const Property& p, Profile profile,
                    const std::vector<FoundClass>& patch_found, const std::vector<FoundClass>& base_found);
 
+// The defensive checks (SPEC 5) a patch declares against those of its base.
+// The contract holds a port only to the checks it declares, so a patch that
+// deletes a WARN_ON_ONCE together with its declaration passes misuse-detected
+// where its base is held to it: --base names what it dropped. Checks are
+// matched by kind (check_name), function and condition text; one of the same
+// kind whose function or condition differs is "changed".
+struct CheckDiff {
+    std::vector<std::string> dropped;  // describe() of each check the base declares and the patch lacks
+    std::vector<std::string> added;    // the patch declares it, the base does not
+    std::vector<std::string> changed;  // "<base's> -> <patch's>", the same kind in both
+    bool empty() const { return dropped.empty() && added.empty() && changed.empty(); }
+};
+CheckDiff diff_checks(const Variant& patch, const Variant& base);
+
 }  // namespace daxcheck

@@ -27,6 +27,10 @@ std::string check_name(const DeclaredCheck& d) {
     return "?";
 }
 
+std::string describe(const DeclaredCheck& d) {
+    return fmt::format("{}: WARN_ON_ONCE({}) in {}", check_name(d), d.condition, d.function);
+}
+
 std::string describe(const kshim::warning_record& w) {
     return fmt::format("WARN_ON_ONCE({}) in {}:{}", w.condition, w.function, w.line);
 }

@@ -11,6 +11,7 @@
 #include "engines/explorer.h"
 #include "harness/op_text.h"
 #include "properties/failure_class.h"
+#include "properties/warnings.h"
 
 namespace daxcheck {
 namespace {
@@ -185,6 +186,43 @@ TEST(BaseDiff, AVersionAgainstItselfChangesNothing) {
         for (const auto& c : d.diff.classes) EXPECT_EQ(c.change, ClassChange::Still) << c.cls.key();
     }
     EXPECT_FALSE(base_diff_regressed(diffs));
+}
+
+// 6.15 deleted two of 6.2's WARN_ON_ONCEs and moved the third to the folio
+// (KERNEL-HISTORY); a patch that deletes a check and its declaration passes
+// misuse-detected, so --base has to say so.
+TEST(BaseDiff, NamesTheChecksAPatchDropsChangesOrAdds) {
+    const Variant& v62 = *find_variant("v6.2");
+    const Variant& v615 = *find_variant("v6.15");
+    const CheckDiff down = diff_checks(v615, v62);
+    ASSERT_EQ(down.dropped.size(), 2u);
+    EXPECT_TRUE(mentions(down.dropped[0], "truncate-of-a-pinned-page: WARN_ON_ONCE(trunc")) << down.dropped[0];
+    EXPECT_TRUE(mentions(down.dropped[1], "mapping-mismatch: ")) << down.dropped[1];
+    ASSERT_EQ(down.changed.size(), 1u);
+    EXPECT_EQ(down.changed[0], "second-exclusive-owner: WARN_ON_ONCE(page->mapping) in dax_associate_entry -> "
+                               "WARN_ON_ONCE(folio->mapping) in dax_associate_entry");
+    EXPECT_TRUE(down.added.empty());
+    const CheckDiff up = diff_checks(v62, v615);
+    EXPECT_EQ(up.added, down.dropped);
+    EXPECT_EQ(up.changed.size(), 1u);
+    EXPECT_TRUE(up.dropped.empty());
+    EXPECT_TRUE(diff_checks(v62, v62).empty());
+
+    // One check deleted from an otherwise equal port: that one only.
+    Variant patch = v62;
+    patch.checks.erase(patch.checks.begin() + 1);
+    const CheckDiff one = diff_checks(patch, v62);
+    EXPECT_EQ(one.dropped, std::vector<std::string>{describe(v62.checks[1])});
+    EXPECT_TRUE(one.changed.empty());
+    EXPECT_TRUE(one.added.empty());
+    // The same kind declared twice pairs the unchanged one with itself.
+    patch = v62;
+    patch.checks.push_back(v62.checks[0]);
+    patch.checks.back().condition = "trunc";
+    const CheckDiff twice = diff_checks(patch, v62);
+    EXPECT_TRUE(twice.dropped.empty());
+    EXPECT_TRUE(twice.changed.empty());
+    EXPECT_EQ(twice.added, std::vector<std::string>{describe(patch.checks.back())});
 }
 
 std::pair<int, std::string> replay_output(const std::vector<std::string>& paths, const ReplayOptions& o) {

@@ -192,6 +192,17 @@ grep -q '"classes": \[' "$tmp/c.json" || { echo "FAIL run json lacks the classes
 # --base: a version against itself changes nothing (exit 0); an unknown base is a usage error.
 check "run --base itself" 0 "$bin" run --variant v6.15 --base v6.15 --property drain --seed 1 --tests 30 --walks 100
 grep -q "still failing (same cause)" "$tmp/out" || { echo "FAIL run --base: no diff shown"; fails=$((fails + 1)); }
+! grep -q "^Declared checks" "$tmp/out" || { echo "FAIL run --base itself: a check diff"; fails=$((fails + 1)); }
+# A patch that deletes a WARN_ON_ONCE and its declaration passes
+# misuse-detected: --base names the checks it dropped (6.15 dropped two of
+# 6.2's), in the text and the JSON, and so does replay --base.
+check "run --base names dropped checks" 1 "$bin" run --variant v6.15 --base v6.2 --property drain \
+    --profile exclusive --seed 1 --tests 30 --walks 100 --json "$tmp/checks.json"
+grep -q "^  dropped  truncate-of-a-pinned-page: WARN_ON_ONCE(trunc && page_ref_count(page) > 1) in dax_disassociate_entry" \
+    "$tmp/out" || { echo "FAIL run --base: the dropped check is not named"; fails=$((fails + 1)); }
+grep -q '"dropped": \[' "$tmp/checks.json" || { echo "FAIL run --base json: no dropped checks"; fails=$((fails + 1)); }
+check "replay --base names dropped checks" 0 "$bin" replay --variant v6.15 --base v6.2 "$(dirname "$0")/../corpus/postdec-last-sharer-release.dax"
+grep -q "^  dropped  mapping-mismatch: " "$tmp/out" || { echo "FAIL replay --base: the dropped check is not named"; fails=$((fails + 1)); }
 check "run --base unknown exits 2" 2 "$bin" run --variant v6.15 --base v99
 grep -q -- "--base: unknown variant 'v99'" "$tmp/err" || { echo "FAIL --base v99 not named"; fails=$((fails + 1)); }
 check "run --base without a port base exits 2" 2 "$bin" run --variant v6.15 --base
