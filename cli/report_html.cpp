@@ -464,6 +464,21 @@ void base_diff_html(std::string& out, const std::vector<BaseDiffRow>& diffs) {
                        std::count_if(diffs.begin(), diffs.end(), [](const BaseDiffRow& d) {
                            return d.error || is_regression(d.diff.change);
                        }));
+    // What each variant declares differently from its base (a dropped check
+    // is held to nothing: diff_checks).
+    std::set<std::pair<std::string, std::string>> pairs;
+    for (const auto& d : diffs) {
+        if (!pairs.emplace(d.row->variant->name, d.base->name).second) continue;
+        const CheckDiff c = diff_checks(*d.row->variant, *d.base);
+        if (c.empty()) continue;
+        out += fmt::format("<p>Declared checks of {} against {} (a port is held only to the checks it "
+                           "declares):</p>\n<ul>\n",
+                           html_escape(d.row->variant->name), html_escape(d.base->name));
+        for (const auto& [what, list] : {std::pair{"dropped", &c.dropped}, {"changed", &c.changed}, {"added", &c.added}})
+            for (const auto& line : *list)
+                out += fmt::format("<li><b>{}</b> <code>{}</code></li>\n", what, html_escape(line));
+        out += "</ul>\n";
+    }
     out += "<table class=\"variants\"><thead><tr><th>variant</th><th>base</th><th>property</th>"
            "<th>profile</th><th>change</th><th>classes</th></tr></thead><tbody>\n";
     for (const auto& d : diffs) {

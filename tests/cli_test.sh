@@ -201,6 +201,10 @@ check "run --base names dropped checks" 1 "$bin" run --variant v6.15 --base v6.2
 grep -q "^  dropped  truncate-of-a-pinned-page: WARN_ON_ONCE(trunc && page_ref_count(page) > 1) in dax_disassociate_entry" \
     "$tmp/out" || { echo "FAIL run --base: the dropped check is not named"; fails=$((fails + 1)); }
 grep -q '"dropped": \[' "$tmp/checks.json" || { echo "FAIL run --base json: no dropped checks"; fails=$((fails + 1)); }
+check "report --base names dropped checks" 1 "$bin" report --variant v6.15 --base v6.2 --property drain \
+    --profile exclusive --seed 1 --tests 30 --walks 100 --reports-dir "$tmp/checks-report"
+grep -q "<li><b>dropped</b> <code>mapping-mismatch: " "$tmp/checks-report/latest/index.html" ||
+    { echo "FAIL report --base: the dropped check is not in index.html"; fails=$((fails + 1)); }
 check "replay --base names dropped checks" 0 "$bin" replay --variant v6.15 --base v6.2 "$(dirname "$0")/../corpus/postdec-last-sharer-release.dax"
 grep -q "^  dropped  mapping-mismatch: " "$tmp/out" || { echo "FAIL replay --base: the dropped check is not named"; fails=$((fails + 1)); }
 check "run --base unknown exits 2" 2 "$bin" run --variant v6.15 --base v99
