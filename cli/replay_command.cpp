@@ -84,8 +84,17 @@ struct Replayed {
     std::optional<std::string> invalid;
     std::string failure;     // the trace's failure
     std::string class_key;   // its class ("" when it passed)
+    std::size_t failed_step = 0;  // 1-based; the number of steps + 1 for a failure at the end
     std::function<void()> print_trace;
 };
+
+// Where a trace (function or filesystem level) failed, as Replayed counts it.
+template <typename Trace>
+std::size_t failed_step_of(const Trace& t) {
+    for (std::size_t i = 0; i < t.steps.size(); i++)
+        if (t.steps[i].failure) return i + 1;
+    return t.end_failure ? t.steps.size() + 1 : 0;
+}
 
 Replayed replay_on(const CorpusFile& f, const Variant& v) {
     Replayed out;
@@ -105,6 +114,7 @@ Replayed replay_on(const CorpusFile& f, const Variant& v) {
         out.fail = r->invalid || r->trace.failed();
         if (r->invalid) out.invalid = fmt::format("{}:{}: {}", f.path, f.fs_ops[r->invalid_index].line, *r->invalid);
         out.failure = r->trace.failure();
+        out.failed_step = failed_step_of(r->trace);
         if (out.fail && !r->invalid) out.class_key = fslevel::failure_class(property.name, out.failure);
         out.print_trace = [r] { fmt::print("{}", daxcheck::fslevel::format_trace(r->trace, "      ")); };
         return out;
@@ -114,6 +124,7 @@ Replayed replay_on(const CorpusFile& f, const Variant& v) {
     out.fail = r->invalid || r->trace.failed();
     out.invalid = r->invalid;
     out.failure = r->trace.failure();
+    out.failed_step = failed_step_of(r->trace);
     if (out.fail && !r->invalid)
         if (auto c = failure_class_of(v, property, f.universe, ops)) out.class_key = c->key();
     out.print_trace = [r] { print_steps(r->trace); };
@@ -240,11 +251,19 @@ struct FileDiff {
     std::string path;
     CellChange change;
     std::string patch_class, base_class;
+    std::size_t patch_step = 0, base_step = 0;  // Replayed::failed_step of each
+    std::size_t steps = 0;                      // the file's operations
+
+    // "#3", or "the end" (the final checks after the last operation).
+    std::string step_name(std::size_t step) const {
+        return step > steps ? "the end" : "#" + std::to_string(step);
+    }
 };
 
 FileDiff diff_file(const CorpusFile& f, const Variant& v, const Variant& base) {
     const Replayed a = replay_on(f, v), b = replay_on(f, base);
-    FileDiff d{f.path, CellChange::Passing, a.class_key, b.class_key};
+    FileDiff d{f.path, CellChange::Passing, a.class_key, b.class_key, a.failed_step, b.failed_step,
+               f.fs_level ? f.fs_ops.size() : f.ops.size()};
     const bool af = a.fail && !a.invalid, bf = b.fail && !b.invalid;
     if (!bf) d.change = af ? CellChange::NewFailure : CellChange::Passing;
     else if (!af) d.change = CellChange::Fixed;
@@ -402,6 +421,13 @@ int replay_command(const std::vector<std::string>& given, const ReplayOptions& o
                 fmt::print("      {}: {}\n", only->name, d.patch_class);
             if (d.change == CellChange::DifferentCause || d.change == CellChange::Fixed)
                 fmt::print("      {}: {}\n", base->name, d.base_class);
+            // A replay stops at its first failure: an earlier one on the
+            // patch hides whether the base's is still there.
+            if (d.change == CellChange::DifferentCause && d.patch_step < d.base_step)
+                fmt::print("      {} fails at {}, before {} where {} fails: whether {} still has {}'s "
+                           "failure is not seen\n",
+                           only->name, d.step_name(d.patch_step), d.step_name(d.base_step),
+                           base->name, only->name, base->name);
             // Every failure gives the one command that shows it again.
             if (bad)
                 fmt::print("      reproduce: {} replay --variant {} --base {} {}\n", daxcheck_prefix({only}),

@@ -207,6 +207,11 @@ grep -q "<li><b>dropped</b> <code>mapping-mismatch: " "$tmp/checks-report/latest
     { echo "FAIL report --base: the dropped check is not in index.html"; fails=$((fails + 1)); }
 check "replay --base names dropped checks" 0 "$bin" replay --variant v6.15 --base v6.2 "$(dirname "$0")/../corpus/postdec-last-sharer-release.dax"
 grep -q "^  dropped  mapping-mismatch: " "$tmp/out" || { echo "FAIL replay --base: the dropped check is not named"; fails=$((fails + 1)); }
+# A replay stops at its first failure: a patch failing earlier than its base
+# hides the base's failure, and replay --base says so.
+check "replay --base: an earlier failure" 1 "$bin" replay --variant v12 --base v6.0 "$(dirname "$0")/../corpus/reflink-inside-one-file.dax"
+grep -q "^      v12 fails at #3, before #4 where v6.0 fails: whether v12 still has v6.0's failure is not seen" "$tmp/out" ||
+    { echo "FAIL replay --base: an earlier failure on the patch is not told"; fails=$((fails + 1)); }
 check "run --base unknown exits 2" 2 "$bin" run --variant v6.15 --base v99
 grep -q -- "--base: unknown variant 'v99'" "$tmp/err" || { echo "FAIL --base v99 not named"; fails=$((fails + 1)); }
 check "run --base without a port base exits 2" 2 "$bin" run --variant v6.15 --base

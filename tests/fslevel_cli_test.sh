@@ -62,6 +62,12 @@ check "run --level fs with a bare --base is refused for the level" 2 "$bin" run 
 want "names the level" "--base is function-level only" "$tmp/err"
 check "replay --base DIR names the mix-up" 2 "$bin" replay --variant v7.1 --base "$src/corpus"
 want "says it is a directory" "is a file or directory, which a bare --base takes" "$tmp/err"
+# 6.15 stops at #3 of the 6.2 unmount BUG's file (an empty entry's struct
+# page): the BUG at #4 is not seen on 6.15, and replay --base says so rather
+# than reading as a changed cause alone (helper-31).
+check "replay --base, fs level: an earlier failure" 1 "$bin" replay --variant v6.15 --base v6.2 \
+    "$src/corpus/fs-v6.2-pte-fault-under-shared-pmd-bugs-at-unmount.dax"
+want "tells the earlier failure" "v6.15 fails at #3, before #4 where v6.2 fails" "$tmp/out"
 check "run --level fs --walks with --seconds is refused" 2 "$bin" run --level fs --variant v6.0 --walks 10 --seconds 1
 want "says which" "excludes" "$tmp/err"
 # A timed run: Regenerate keeps --seconds and --threads (it said --walks
