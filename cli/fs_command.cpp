@@ -6,10 +6,12 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <tuple>
 #include <nlohmann/json.hpp>
 
+#include "cli/fs_base.h"
 #include "cli/fs_report.h"
 #include "cli/fs_save.h"
 #include "cli/replay_command.h"
@@ -47,6 +49,12 @@ FsRunOptions fs_options(const std::vector<const Variant*>& variants,
     return o;
 }
 
+void set_fs_bases(FsRunOptions& fo, const RunOptions& run) {
+    if (!run.diffing()) return;
+    for (const Variant* v : fo.variants) fo.bases.push_back(base_for(run, *v));
+    fo.base_flag = base_flag(run);
+}
+
 namespace {
 
 // A usage problem common to the filesystem-level commands ("" when none).
@@ -76,7 +84,7 @@ RunOptions fs_run_as_run(const FsRunOptions& o) {
 std::string fs_cells_command(const FsRunOptions& o) {
     // The level's properties are a subset of all: always listed.
     return o.command + " --level fs" +
-           cell_flags(o.variants, fs_run_as_run(o).properties, o.profiles, o.command == "swarm");
+           cell_flags(o.variants, fs_run_as_run(o).properties, o.profiles, o.command == "swarm") + o.base_flag;
 }
 
 // The flags of the whole run after the command name, for an interrupted one.
@@ -99,12 +107,18 @@ int fs_run_command(const FsRunOptions& o) {
         fmt::print(stderr, "daxcheck: --level fs: --walks 0 checks nothing; give --walks N or --seconds S\n");
         return 2;
     }
-    for (const Variant* v : o.variants) {
-        std::string why;
-        if (!fault_path_of(*v, &why)) {
-            fmt::print(stderr, "daxcheck: {}\n", why);
-            return 2;
+    for (const auto* list : {&o.variants, &o.bases})
+        for (const Variant* v : *list) {
+            std::string why;
+            if (!fault_path_of(*v, &why)) {
+                fmt::print(stderr, "daxcheck: {}{}\n", list == &o.bases ? "--base: " : "", why);
+                return 2;
+            }
         }
+    if (!o.bases.empty() && o.reports_dir) {
+        fmt::print(stderr, "daxcheck: --base at the filesystem level goes without --report (its report "
+                           "shows no base diff): run --level fs --base prints it and writes it with --json\n");
+        return 2;
     }
     // What kernels did with each sequence, read before the run: a bad
     // --kernel-json is a usage error, not a report that lacks it.
@@ -125,8 +139,17 @@ int fs_run_command(const FsRunOptions& o) {
         o.seconds > 0 ? fmt::format("{} s of walks", o.seconds) : fmt::format("{} walks", o.walks),
         universe_flags(o.universe));
     fmt::print("{}\n\n", header);
+    {
+        std::set<std::pair<const Variant*, const Variant*>> pairs;
+        for (std::size_t i = 0; i < o.bases.size(); i++)
+            if (pairs.emplace(o.variants[i], o.bases[i]).second && print_check_diff(*o.variants[i], *o.bases[i]))
+                fmt::print("\n");
+    }
     std::fflush(stdout);  // the seed survives a kill when stdout is a file or pipe
     install_interrupt_handlers();
+    std::vector<FsBaseDiffRow> base_rows;
+    // Each base cell runs once per walk count (several patches may share a base).
+    std::map<std::tuple<const Variant*, const Property*, Profile, std::uint64_t>, fslevel::WalksResult> base_runs;
     std::vector<FsReportCell> report_cells;
     fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>7} {:>9} {:>9} {:>9}\n", "variant", "property",
                "profile", "verdict", "expected", "walks", "fs ops", "calls", "time");
@@ -135,8 +158,9 @@ int fs_run_command(const FsRunOptions& o) {
     std::string details;
     std::uint64_t total_ops = 0, total_calls = 0;
     std::vector<FsFailure> failures;
-    for (const Variant* v : o.variants)
+    for (std::size_t vi = 0; vi < o.variants.size(); vi++)
         for (const Property* p : o.properties) {
+            const Variant* v = o.variants[vi];
             if (p->with_misuse) continue;  // misuse operations are function-level calls
             for (Profile profile : o.profiles) {
                 if (interrupted()) break;
@@ -167,6 +191,32 @@ int fs_run_command(const FsRunOptions& o) {
                                              : fmt::format("--walks {}", walks),
                     o.threads > 1 ? fmt::format(" --threads {}", o.threads) : "",
                     universe_flags(o.universe));
+                if (!o.bases.empty()) {
+                    // The base takes the walks the patch took, so that the
+                    // reproduce line (--walks N) gives both sides again.
+                    const std::uint64_t n = o.seconds > 0 ? (failed ? *r.failing_walk + 1 : r.walks) : o.walks;
+                    const Variant* b = o.bases[vi];
+                    auto at = base_runs.find({b, p, profile, n});
+                    if (at == base_runs.end())
+                        at = base_runs.emplace(std::tuple{b, p, profile, n},
+                                               fslevel::run_walks(*b, *p, profile == Profile::Reflink, o.universe,
+                                                                  o.seed, n, 0, o.threads)).first;
+                    const fslevel::WalksResult& rb = at->second;
+                    auto found = [&](const fslevel::WalksResult& w) -> std::optional<fslevel::FsFound> {
+                        if (!w.failing_walk) return std::nullopt;
+                        return fslevel::FsFound{fslevel::failure_class(p->name, w.message), w.counterexample};
+                    };
+                    if (!interrupted())  // else the base's walks were cut short: no diff
+                        base_rows.push_back({v, b, p, profile,
+                                         fslevel::diff_fs_cell(*v, *b, *p, profile == Profile::Reflink, o.universe,
+                                                               found(r), found(rb)),
+                                         fmt::format("{} {} --level fs --variant {}{} --property {} --profile {} "
+                                                     "--seed {} --walks {}{} {}",
+                                                     daxcheck_prefix({v}), o.command, shell_quoted(v->name),
+                                                     o.base_flag, p->name, to_string(profile), o.seed, n,
+                                                     o.threads > 1 ? fmt::format(" --threads {}", o.threads) : "",
+                                                     universe_flags(o.universe))});
+                }
                 nlohmann::json cell = {{"variant", v->name}, {"property", p->name},
                                        {"profile", to_string(profile)}, {"level", "fs"},
                                        {"verdict", failed ? "fail" : "pass"},
@@ -207,6 +257,7 @@ int fs_run_command(const FsRunOptions& o) {
             }
         }
     fmt::print("{}", details);
+    print_fs_base_diff(base_rows);
     fmt::print("\n{} filesystem operations deriving {} checked calls\n", total_ops, total_calls);
     fmt::print("{} cells: {} as expected, {} unexpected\n", cells, cells - unexpected, unexpected);
     fmt::print("{}", small_universe_note(passed_fails, o.universe,
@@ -223,7 +274,7 @@ int fs_run_command(const FsRunOptions& o) {
         print_not_written(o.save_dir.has_value(), o.reports_dir.has_value());
     }
     // A timed run's walks are in its cells: no --walks applied to it.
-    const nlohmann::json doc = {{"level", "fs"}, {"seed", o.seed},
+    nlohmann::json doc = {{"level", "fs"}, {"seed", o.seed},
                                 {"walks", o.seconds > 0 ? nlohmann::json(nullptr) : nlohmann::json(o.walks)},
                                 {"seconds", o.seconds > 0 ? nlohmann::json(o.seconds) : nlohmann::json(nullptr)},
                                 {"threads", o.threads},
@@ -231,6 +282,7 @@ int fs_run_command(const FsRunOptions& o) {
                                 {"summary", {{"cells", cells}, {"as_expected", cells - unexpected},
                                              {"unexpected", unexpected}}},
                                 {"results", results}};
+    if (!o.bases.empty()) doc["base_diff"] = fs_base_diff_json(base_rows);
     if (o.json_path) {
         std::string error;
         if (!write_json_file(doc, *o.json_path, error)) {
@@ -261,6 +313,8 @@ int fs_run_command(const FsRunOptions& o) {
         }
         fmt::print("report: {}/index.html\n", w.dir);
     }
+    // Against a base only what the patch changed for the worse fails the run.
+    if (!o.bases.empty()) return fs_base_diff_regressed(base_rows) ? 1 : 0;
     return unexpected ? 1 : 0;
 }
 

@@ -32,7 +32,17 @@ struct FsRunOptions {
     std::optional<std::string> save_dir;  // --save-failures: where the corpus files go
     std::optional<std::string> reports_dir;  // --report: where REPORTS/<timestamp>/ goes
     std::vector<std::string> kernel_jsons;   // --kernel-json: ./daxcheck kernel --json results
+    // --base (cli/fs_base.h): each variant's base, in the order of
+    // `variants` (empty: no --base), and the flag as printed commands repeat
+    // it (" --base v6.2", or " --base" for each port's own).
+    std::vector<const Variant*> bases;
+    std::string base_flag;
 };
+
+struct RunOptions;
+// --base as set_base (cli/run_command.h) put it in `run`: each variant's base
+// and the flag, into `fo`.
+void set_fs_bases(FsRunOptions& fo, const RunOptions& run);
 
 // The cells of a command line, at the filesystem level.
 FsRunOptions fs_options(const std::vector<const Variant*>& variants,
@@ -41,6 +51,9 @@ FsRunOptions fs_options(const std::vector<const Variant*>& variants,
 
 // Prints the verdict table and each failure; 0 when every verdict is as
 // expected, 1 otherwise, 2 when a variant cannot run at the filesystem level.
+// With `bases`, each cell also runs on the base (the same seed and walks; a
+// timed run's base takes the walks the patch took) and is compared by
+// failure class; then only new failures and changed causes make it 1.
 // SIGINT/SIGTERM (cli/interrupt_handler.h) stop it between walks: the cells
 // done, the seed and the whole run's reproduce line, the JSON marked
 // "interrupted": true, exit 128 + the signal.

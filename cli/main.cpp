@@ -359,10 +359,8 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     // Under MPI every process holds the same rows: the first one writes.
     const bool writes = !cluster || cluster->rank() == 0;
     opts.classes = class_flags.classes;
-    // First: a bare --base at the filesystem level is refused for the level,
-    // not for a variant that names no base.
     if (level == "fs")
-        if (auto e = fs_level_refuses(*run, {"--tests", "--classes", "--base", "--no-minimise"}); !e.empty())
+        if (auto e = fs_level_refuses(*run, {"--tests", "--classes", "--no-minimise"}); !e.empty())
             return usage(e);
     if (auto e = set_base(opts, class_flags.base); !e.empty()) return usage(e);
     const std::string save_dir = corpus_dir.empty() ? default_corpus_dir() : corpus_dir;
@@ -393,6 +391,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         if (save) fo.save_dir = save_dir;
         if (reporting) fo.reports_dir = reports_dir.empty() ? default_reports_dir() : reports_dir;
         fo.kernel_jsons = kernel_jsons;
+        set_fs_bases(fo, opts);
         return fs_run_command(fo);
     }
     if (fs_seconds > 0 || fs_threads != 1) return usage("--seconds and --threads go with --level fs");

@@ -208,13 +208,17 @@ std::string cell_flags(const std::vector<const Variant*>& selected,
     return out;
 }
 
+std::string base_flag(const RunOptions& opts) {
+    if (opts.base) return " --base " + shell_quoted(opts.base->name);
+    return opts.base_from_ports ? " --base" : "";
+}
+
 std::string run_flags(const RunOptions& opts) {
     std::string out = cell_flags(opts.variants, opts.properties, opts.profiles);
     out += fmt::format(" --seed {} --tests {}", opts.cell.seed, opts.cell.tests);
     if (opts.walks != kDefaultRunWalks) out += fmt::format(" --walks {}", opts.walks);
     if (opts.classes != kDefaultClasses) out += fmt::format(" --classes {}", opts.classes);
-    if (opts.base) out += " --base " + shell_quoted(opts.base->name);
-    else if (opts.base_from_ports) out += " --base";
+    out += base_flag(opts);
     if (opts.universe_given) out += " " + universe_flags(opts.cell.universe);
     if (!opts.minimise) out += " --no-minimise";
     return out.substr(1);

@@ -176,5 +176,7 @@ void set_invocation(const char* argv0);
 // Every flag that decides what a run does (selection, seed, tests, walks,
 // universe, --no-minimise), shell-quoted: for "reproduce" and "Regenerate:".
 std::string run_flags(const RunOptions& opts);
+// " --base VARIANT", " --base" (each port's own) or "", as opts has it.
+std::string base_flag(const RunOptions& opts);
 
 }  // namespace daxcheck

@@ -200,8 +200,7 @@ std::string SwarmCommand::whole_run_flags(const RunOptions& run) const {
     if (run.universe_given) out += " " + universe_flags(run.cell.universe);
     if (!run.minimise) out += " --no-minimise";
     if (run.classes != kDefaultClasses) out += fmt::format(" --classes {}", run.classes);
-    if (run.base) out += " --base " + shell_quoted(run.base->name);
-    else if (run.base_from_ports) out += " --base";
+    out += base_flag(run);
     return out.substr(1);
 }
 
@@ -225,7 +224,7 @@ int SwarmCommand::run() const {
         if (auto e = output_path_problem("--json", *run.json_path); !e.empty()) return usage(e);
     if (level_ == "fs") {
         if (auto e = fs_level_refuses(*command_, {"--save-failures", "--corpus-dir", "--walk-seed", "--classes",
-                                                  "--base", "--no-minimise"});
+                                                  "--no-minimise"});
             !e.empty())
             return usage(e);
         FsRunOptions fo = fs_options(run.variants, run.properties, run.profiles, run.cell.universe);
@@ -235,6 +234,8 @@ int SwarmCommand::run() const {
         fo.threads = threads_;
         fo.command = "swarm";
         fo.json_path = run.json_path;
+        if (auto e = set_base(run, classes_.base); !e.empty()) return usage(e);
+        set_fs_bases(fo, run);
         if (run.json_path) claim_stdout_for_json(*run.json_path);
         return fs_run_command(fo);
     }

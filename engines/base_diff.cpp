@@ -81,6 +81,13 @@ std::string to_string(CellChange c) {
     return "?";
 }
 
+CellChange cell_change(bool patch_fails, bool base_fails, std::size_t fresh, std::size_t kept) {
+    if (!base_fails) return patch_fails ? CellChange::NewFailure : CellChange::Passing;
+    if (!patch_fails) return CellChange::Fixed;
+    if (fresh == 0) return CellChange::SameCause;
+    return kept ? CellChange::NewFailure : CellChange::DifferentCause;
+}
+
 bool is_regression(CellChange c) {
     return c == CellChange::NewFailure || c == CellChange::DifferentCause;
 }
@@ -140,10 +147,7 @@ CellDiff diff_cell(const Variant& patch, const Variant& base, const Property& p,
         out.classes.push_back({b.cls, ClassChange::Fixed, b.counterexample, {}, {}});
     }
     const bool base_fails = !base_found.empty(), patch_fails = !patch_found.empty();
-    if (!base_fails) out.change = patch_fails ? CellChange::NewFailure : CellChange::Passing;
-    else if (!patch_fails) out.change = CellChange::Fixed;
-    else if (fresh == 0) out.change = CellChange::SameCause;
-    else out.change = kept ? CellChange::NewFailure : CellChange::DifferentCause;
+    out.change = cell_change(patch_fails, base_fails, fresh, kept);
     return out;
 }
 

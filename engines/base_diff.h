@@ -9,6 +9,7 @@
 // base shows are gone.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,11 @@ enum class CellChange {
     DifferentCause,  // both fail, with no class in common
 };
 std::string to_string(CellChange c);  // "new failure", "fixed", "still failing (same cause)", ...
+// A cell's change from whether each side fails (its own classes or the
+// other's found there), how many of the patch's classes the base may lack
+// (`fresh`) and how many classes both show (`kept`): the one rule of both
+// levels (fslevel/fs_base_diff.h too).
+CellChange cell_change(bool patch_fails, bool base_fails, std::size_t fresh, std::size_t kept);
 // New failures and changed causes make the exit status non-zero.
 bool is_regression(CellChange c);
 

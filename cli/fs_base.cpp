@@ -1,0 +1,72 @@
+#include "cli/fs_base.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "cli/run_command.h"
+#include "fslevel/fs_text.h"
+
+namespace daxcheck {
+namespace {
+
+std::string ops_text(const std::vector<fslevel::Op>& ops) {
+    std::string out;
+    for (const auto& op : ops) out += (out.empty() ? "" : "; ") + fslevel::to_text(op);
+    return out;
+}
+
+}  // namespace
+
+void print_fs_base_diff(const std::vector<FsBaseDiffRow>& rows) {
+    if (rows.empty()) return;
+    fmt::print("\nAgainst the base, by failure class (filesystem level):\n");
+    fmt::print("{:<20} {:<12} {:<18} {:<10} {}\n", "variant", "base", "property", "profile", "change");
+    for (const auto& d : rows)
+        fmt::print("{:<20} {:<12} {:<18} {:<10} {}{}\n", d.variant->name, d.base->name, d.property->name,
+                   to_string(d.profile), to_string(d.diff.change), is_regression(d.diff.change) ? "   <-" : "");
+    for (const auto& d : rows) {
+        if (d.diff.classes.empty()) continue;
+        fmt::print("\n-- {} / {} / {} against {} (filesystem level): {}\n", d.variant->name, d.property->name,
+                   to_string(d.profile), d.base->name, to_string(d.diff.change));
+        for (const auto& c : d.diff.classes) {
+            fmt::print("  {:<34} {}\n", to_string(c.change), c.cls);
+            fmt::print("  {:<34} e.g.: {}\n", "", ops_text(c.counterexample));
+            if (!c.hidden_by.empty()) fmt::print("  {:<34} {}\n", "", c.hidden_by);
+        }
+        if (is_regression(d.diff.change)) fmt::print("  reproduce: {}\n", d.reproduce);
+    }
+    fmt::print("\n{} cells against the base: {} new failures or changed causes\n",
+               rows.size(), std::count_if(rows.begin(), rows.end(), [](const FsBaseDiffRow& d) {
+                   return is_regression(d.diff.change);
+               }));
+}
+
+nlohmann::json fs_base_diff_json(const std::vector<FsBaseDiffRow>& rows) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& d : rows) {
+        nlohmann::json classes = nlohmann::json::array();
+        for (const auto& c : d.diff.classes) {
+            nlohmann::json ops = nlohmann::json::array();
+            for (const auto& op : c.counterexample) ops.push_back(fslevel::to_text(op));
+            classes.push_back({{"class", c.cls}, {"change", to_string(c.change)}, {"counterexample", ops},
+                               {"hidden_by", c.hidden_by.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.hidden_by)}});
+        }
+        out.push_back({{"variant", d.variant->name},
+                       {"base", d.base->name},
+                       {"property", d.property->name},
+                       {"profile", to_string(d.profile)},
+                       {"change", to_string(d.diff.change)},
+                       {"regression", is_regression(d.diff.change)},
+                       {"classes", classes},
+                       {"checks", check_diff_json(*d.variant, *d.base)},
+                       {"reproduce", d.reproduce}});
+    }
+    return out;
+}
+
+bool fs_base_diff_regressed(const std::vector<FsBaseDiffRow>& rows) {
+    return std::any_of(rows.begin(), rows.end(), [](const FsBaseDiffRow& d) { return is_regression(d.diff.change); });
+}
+
+}  // namespace daxcheck

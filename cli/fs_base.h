@@ -1,0 +1,35 @@
+// `run --level fs --base` / `swarm --level fs --base`: each filesystem-level
+// cell of a patch against the same cell of its base (fslevel/fs_base_diff.h),
+// printed and written as the function level's --base is (cli/run_command.h).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fslevel/fs_base_diff.h"
+
+namespace daxcheck {
+
+struct FsBaseDiffRow {
+    const Variant* variant = nullptr;
+    const Variant* base = nullptr;
+    const Property* property = nullptr;
+    Profile profile = Profile::Exclusive;
+    fslevel::FsCellDiff diff;
+    std::string reproduce;  // the one cell on both sides again
+};
+
+// One line per cell, then each cell's classes with a counterexample, then
+// the count of new failures and changed causes; under each of those its
+// reproduce line.
+void print_fs_base_diff(const std::vector<FsBaseDiffRow>& rows);
+// Each cell as {"variant", "base", "property", "profile", "change",
+// "regression", "classes": [{"class", "change", "counterexample"}],
+// "checks" (check_diff_json), "reproduce"}.
+nlohmann::json fs_base_diff_json(const std::vector<FsBaseDiffRow>& rows);
+// Whether any cell is a new failure or a changed cause.
+bool fs_base_diff_regressed(const std::vector<FsBaseDiffRow>& rows);
+
+}  // namespace daxcheck
