@@ -31,9 +31,18 @@ void print_fs_base_diff(const std::vector<FsBaseDiffRow>& rows) {
                    to_string(d.profile), d.base->name, to_string(d.diff.change));
         for (const auto& c : d.diff.classes) {
             fmt::print("  {:<34} {}\n", to_string(c.change), c.cls);
-            fmt::print("  {:<34} e.g.: {}\n", "", ops_text(c.counterexample));
-            if (!c.hidden_by.empty()) fmt::print("  {:<34} {}\n", "", c.hidden_by);
+            // Whose sequence it is: the base's for a base class the patch
+            // was not seen to fail.
+            const bool base_s = c.from_base && c.change != fslevel::FsClassChange::Still;
+            fmt::print("  {:<34} {}: {}\n", "", base_s ? "base's" : "e.g.", ops_text(c.counterexample));
+            if (!c.note.empty()) fmt::print("  {:<34} {}\n", "", c.note);
         }
+        // Its walks stopped at the first failure, an inherited one: what the
+        // patch adds may sit behind it (SPEC 8's walks find one class a cell).
+        const auto& first = d.diff.classes.front();
+        if (!first.from_base && first.change == fslevel::FsClassChange::Still)
+            fmt::print("  (the patch's walks stopped at this inherited failure: a failure the patch adds behind "
+                       "it is not looked for; other seeds may reach one first)\n");
         if (is_regression(d.diff.change)) fmt::print("  reproduce: {}\n", d.reproduce);
     }
     fmt::print("\n{} cells against the base: {} new failures or changed causes\n",
@@ -49,8 +58,11 @@ nlohmann::json fs_base_diff_json(const std::vector<FsBaseDiffRow>& rows) {
         for (const auto& c : d.diff.classes) {
             nlohmann::json ops = nlohmann::json::array();
             for (const auto& op : c.counterexample) ops.push_back(fslevel::to_text(op));
-            classes.push_back({{"class", c.cls}, {"change", to_string(c.change)}, {"counterexample", ops},
-                               {"hidden_by", c.hidden_by.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.hidden_by)}});
+            classes.push_back({{"class", c.cls},
+                               {"change", to_string(c.change)},
+                               {"found_by", c.from_base ? "base" : "patch"},
+                               {"counterexample", ops},
+                               {"note", c.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.note)}});
         }
         out.push_back({{"variant", d.variant->name},
                        {"base", d.base->name},

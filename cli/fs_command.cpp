@@ -142,8 +142,8 @@ int fs_run_command(const FsRunOptions& o) {
     {
         std::set<std::pair<const Variant*, const Variant*>> pairs;
         for (std::size_t i = 0; i < o.bases.size(); i++)
-            if (pairs.emplace(o.variants[i], o.bases[i]).second && print_check_diff(*o.variants[i], *o.bases[i]))
-                fmt::print("\n");
+            if (pairs.emplace(o.variants[i], o.bases[i]).second) print_check_diff(*o.variants[i], *o.bases[i]);
+        if (!o.bases.empty()) fmt::print("\n");
     }
     std::fflush(stdout);  // the seed survives a kill when stdout is a file or pipe
     install_interrupt_handlers();
@@ -212,7 +212,7 @@ int fs_run_command(const FsRunOptions& o) {
                                                                found(r), found(rb)),
                                          fmt::format("{} {} --level fs --variant {}{} --property {} --profile {} "
                                                      "--seed {} --walks {}{} {}",
-                                                     daxcheck_prefix({v}), o.command, shell_quoted(v->name),
+                                                     daxcheck_prefix({v, b}), o.command, shell_quoted(v->name),
                                                      o.base_flag, p->name, to_string(profile), o.seed, n,
                                                      o.threads > 1 ? fmt::format(" --threads {}", o.threads) : "",
                                                      universe_flags(o.universe))});
@@ -258,6 +258,9 @@ int fs_run_command(const FsRunOptions& o) {
         }
     fmt::print("{}", details);
     print_fs_base_diff(base_rows);
+    if (!o.bases.empty() && base_rows.size() < static_cast<std::size_t>(cells))
+        fmt::print("\n{} of {} cells have no comparison with the base: the signal cut its walks short\n",
+                   static_cast<std::size_t>(cells) - base_rows.size(), cells);
     fmt::print("\n{} filesystem operations deriving {} checked calls\n", total_ops, total_calls);
     fmt::print("{} cells: {} as expected, {} unexpected\n", cells, cells - unexpected, unexpected);
     fmt::print("{}", small_universe_note(passed_fails, o.universe,

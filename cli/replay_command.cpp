@@ -88,14 +88,6 @@ struct Replayed {
     std::function<void()> print_trace;
 };
 
-// Where a trace (function or filesystem level) failed, as Replayed counts it.
-template <typename Trace>
-std::size_t failed_step_of(const Trace& t) {
-    for (std::size_t i = 0; i < t.steps.size(); i++)
-        if (t.steps[i].failure) return i + 1;
-    return t.end_failure ? t.steps.size() + 1 : 0;
-}
-
 Replayed replay_on(const CorpusFile& f, const Variant& v) {
     Replayed out;
     const Property* known = find_property(f.property);
@@ -114,7 +106,7 @@ Replayed replay_on(const CorpusFile& f, const Variant& v) {
         out.fail = r->invalid || r->trace.failed();
         if (r->invalid) out.invalid = fmt::format("{}:{}: {}", f.path, f.fs_ops[r->invalid_index].line, *r->invalid);
         out.failure = r->trace.failure();
-        out.failed_step = failed_step_of(r->trace);
+        out.failed_step = r->trace.failed_step();
         if (out.fail && !r->invalid) out.class_key = fslevel::failure_class(property.name, out.failure);
         out.print_trace = [r] { fmt::print("{}", daxcheck::fslevel::format_trace(r->trace, "      ")); };
         return out;
@@ -124,7 +116,7 @@ Replayed replay_on(const CorpusFile& f, const Variant& v) {
     out.fail = r->invalid || r->trace.failed();
     out.invalid = r->invalid;
     out.failure = r->trace.failure();
-    out.failed_step = failed_step_of(r->trace);
+    out.failed_step = r->trace.failed_step();
     if (out.fail && !r->invalid)
         if (auto c = failure_class_of(v, property, f.universe, ops)) out.class_key = c->key();
     out.print_trace = [r] { print_steps(r->trace); };
@@ -410,7 +402,8 @@ int replay_command(const std::vector<std::string>& given, const ReplayOptions& o
         }
     }
     if (opts.base) {
-        if (print_check_diff(*only, *base)) fmt::print("\n");
+        print_check_diff(*only, *base);
+        fmt::print("\n");
         fmt::print("{} against {}, by failure class:\n", only->name, base->name);
         std::size_t regressions = 0;
         for (const auto& d : diffs) {
@@ -428,9 +421,14 @@ int replay_command(const std::vector<std::string>& given, const ReplayOptions& o
                            "failure is not seen\n",
                            only->name, d.step_name(d.patch_step), d.step_name(d.base_step),
                            base->name, only->name, base->name);
+            if (d.change == CellChange::DifferentCause && d.base_step < d.patch_step)
+                fmt::print("      {} fails at {}, before {} where {} fails: whether {} had {}'s failure "
+                           "(then inherited) is not seen\n",
+                           base->name, d.step_name(d.base_step), d.step_name(d.patch_step), only->name,
+                           base->name, only->name);
             // Every failure gives the one command that shows it again.
             if (bad)
-                fmt::print("      reproduce: {} replay --variant {} --base {} {}\n", daxcheck_prefix({only}),
+                fmt::print("      reproduce: {} replay --variant {} --base {} {}\n", daxcheck_prefix({only, base}),
                            shell_quoted(only->name), shell_quoted(base->name), shell_path(d.path));
         }
         fmt::print("{} files, {} failed to parse: {} new failures or changed causes\n", diffs.size(),

@@ -609,15 +609,17 @@ std::vector<BaseDiffRow> diff_with_base(const RunOptions& opts, const std::vecto
     return out;
 }
 
-bool print_check_diff(const Variant& patch, const Variant& base) {
+void print_check_diff(const Variant& patch, const Variant& base) {
     const CheckDiff c = diff_checks(patch, base);
-    if (c.empty()) return false;
+    if (c.empty()) {
+        fmt::print("Declared checks of {} against {}: the same\n", patch.name, base.name);
+        return;
+    }
     fmt::print("Declared checks of {} against {} (a port is held only to the checks it declares):\n",
                patch.name, base.name);
     for (const auto& d : c.dropped) fmt::print("  dropped  {}\n", d);
     for (const auto& d : c.changed) fmt::print("  changed  {}\n", d);
     for (const auto& d : c.added) fmt::print("  added    {}\n", d);
-    return true;
 }
 
 nlohmann::json check_diff_json(const Variant& patch, const Variant& base) {
@@ -628,11 +630,9 @@ nlohmann::json check_diff_json(const Variant& patch, const Variant& base) {
 void print_base_diff(const std::vector<BaseDiffRow>& diffs) {
     if (diffs.empty()) return;
     std::set<std::pair<std::string, std::string>> pairs;
-    bool printed = false;
     for (const auto& d : diffs)
-        if (pairs.emplace(d.row->variant->name, d.base->name).second)
-            printed = print_check_diff(*d.row->variant, *d.base) || printed;
-    if (printed) fmt::print("\n");
+        if (pairs.emplace(d.row->variant->name, d.base->name).second) print_check_diff(*d.row->variant, *d.base);
+    fmt::print("\n");
     fmt::print("Against the base, by failure class:\n");
     fmt::print("{:<20} {:<12} {:<18} {:<10} {}\n", "variant", "base", "property", "profile", "change");
     std::size_t regressions = 0;

@@ -105,9 +105,9 @@ std::string set_base(RunOptions& opts, const std::optional<std::string>& base);
 // then each cell's classes.
 void print_base_diff(const std::vector<BaseDiffRow>& diffs);
 // The checks `patch` declares against `base`'s (engines/base_diff.h
-// diff_checks), a line each under a heading; false, printing nothing, when
-// they declare the same ones.
-bool print_check_diff(const Variant& patch, const Variant& base);
+// diff_checks), a line each under a heading, or one line saying they are the
+// same.
+void print_check_diff(const Variant& patch, const Variant& base);
 // {"dropped": [...], "changed": [...], "added": [...]}, each check as list prints it.
 nlohmann::json check_diff_json(const Variant& patch, const Variant& base);
 nlohmann::json base_diff_json(const std::vector<BaseDiffRow>& diffs);

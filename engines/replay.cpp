@@ -74,6 +74,12 @@ std::string Trace::failure() const {
     return "";
 }
 
+std::size_t Trace::failed_step() const {
+    for (std::size_t i = 0; i < steps.size(); i++)
+        if (steps[i].failure) return i + 1;
+    return end_failure ? steps.size() + 1 : 0;
+}
+
 ReplayResult replay(const Variant& v, const Property& p, const model::Universe& u,
                     const std::vector<model::Op>& ops) {
     ReplayResult out;

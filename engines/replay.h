@@ -33,6 +33,9 @@ struct Trace {
     std::optional<std::string> end_failure;  // broke at the end (drain, final check)
     bool failed() const;
     std::string failure() const;  // "" when it passed
+    // The 1-based step it failed at, the number of steps + 1 for a failure
+    // at the end, 0 when it passed.
+    std::size_t failed_step() const;
 };
 
 // Runs every operation (stopping at the first failure, as RapidCheck does).

@@ -3,15 +3,16 @@
 // and on the base, by failure class (failure_class(), reachability.h), and
 // what changed. A class counts as present on a side when that side's walks
 // found it, when the other side's counterexample for it fails there with the
-// same class, or when a breadth-first search there (up to two operations
-// longer than that counterexample) reaches it: so a class one side's walks
-// happened to miss is not called fixed or new; nor is one the other side
-// fails before (FsClassChange::Hidden).
+// same class, or when a breadth-first search there reaches it (up to two
+// operations longer than that counterexample, in the files and offsets it
+// spans): so a class one side's walks happened to miss is not called fixed
+// or new; nor is one the other side fails before (FsClassChange::Hidden).
 //
 // The filesystem level reports one class per cell (its walks stop at the
 // first failure), so each side contributes at most one class of its own.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,25 +31,35 @@ struct FsFound {
 };
 
 // What became of a class on the other side. Hidden: its counterexample
-// fails there with another class, no later than on its own side, and no
-// search there reaches it: a replay stops at its first failure (the
-// filesystem level cannot go past it), so whether the other side has the
-// class is not seen; a patch's class is then not called new, nor a base's
-// fixed.
+// fails there with another class, at or before the step it fails at on its
+// own side, and no search there reaches it: a replay stops at its first
+// failure (the filesystem level cannot go past it), so whether the other
+// side has the class is not seen; a patch's class is then not called new,
+// nor a base's fixed.
 enum class FsClassChange { New, Fixed, Still, Hidden };
-std::string to_string(FsClassChange c);  // "new", "fixed", "still failing", "not seen (another failure first)"
+std::string to_string(FsClassChange c);  // "new", "fixed", "still failing", "not seen (another failure)"
 
 struct FsClassDiff {
     std::string cls;
     FsClassChange change = FsClassChange::Still;
-    std::vector<Op> counterexample;  // the patch's (new, still) or the base's (fixed, hidden)
-    std::string hidden_by;           // Hidden: "v6.15 fails on it first, after #3 (...): ..."
+    // A sequence that shows it: the side's own counterexample, or for a base
+    // class still failing on the patch, the patch's.
+    std::vector<Op> counterexample;
+    bool from_base = false;  // found by the base's walks (else the patch's)
+    // Hidden: the failure that hid it ("v6.15 fails on it first, after #2
+    // (...): ..."); New and Fixed: what was looked at on the other side.
+    std::string note;
 };
 
 struct FsCellDiff {
     CellChange change = CellChange::Passing;
     std::vector<FsClassDiff> classes;  // the patch's first, then the base's
 };
+
+// The universe a search for `ops`' class looks in: `full`'s PMD order,
+// pfns and pins, with only the files `ops` name and the offsets they reach
+// (rounded up to whole PMD blocks). Its operations are all legal in `full`.
+model::Universe spanned_universe(const model::Universe& full, const std::vector<Op>& ops);
 
 // Compares one cell (property `p`, the reflink profile or not, universe `u`)
 // on `patch` and `base`, given what each side's walks found (nullopt: it

@@ -38,6 +38,12 @@ std::string FsTrace::failure() const {
     return "";
 }
 
+std::size_t FsTrace::failed_step() const {
+    for (std::size_t i = 0; i < steps.size(); i++)
+        if (steps[i].failure) return i + 1;
+    return end_failure ? steps.size() + 1 : 0;
+}
+
 FsReplayResult replay(const Variant& v, const Property& p, const model::Universe& u,
                       const std::vector<Op>& ops) {
     FsReplayResult out;

@@ -32,6 +32,9 @@ struct FsTrace {
     std::optional<std::string> end_failure;
     bool failed() const;
     std::string failure() const;  // "after #3 (read-fault B 0): ..." or ""
+    // The 1-based step it failed at, the number of steps + 1 for a failure
+    // at the end (eviction, unmount), 0 when it passed.
+    std::size_t failed_step() const;
 };
 
 struct FsReplayResult {

@@ -1,7 +1,8 @@
 // A patch against its base at the filesystem level (fslevel/fs_base_diff.h):
 // the test-only port that loses a pfn's third share (tests/ports/
-// lose_share_port.cpp, v6.2 with one injected bug) against v6.2, both ways,
-// and 6.15, which fails 6.2's unmount BUG sequence earlier with another class.
+// lose_share_port.cpp, v6.2 with one injected bug) against v6.2, both ways;
+// 6.15, which fails 6.2's unmount BUG sequence and a 6.0 sequence earlier
+// with another class.
 #include <gtest/gtest.h>
 
 #include "fslevel/fs_base_diff.h"
@@ -30,15 +31,16 @@ const std::vector<Op> kNrpages = ops({"write A 0 2", "read-fault A 1 pmd", "refl
 const Property& refinement() { return *find_property("refinement"); }
 
 // What a side's walks would have reported for `seq`: its class there.
-FsFound found(const char* variant, const std::vector<Op>& seq) {
-    const FsReplayResult r = replay(*find_variant(variant), refinement(), kUniverse, seq);
+FsFound found(const char* variant, const std::vector<Op>& seq, const char* property = "refinement") {
+    const FsReplayResult r = replay(*find_variant(variant), *find_property(property), kUniverse, seq);
     EXPECT_TRUE(r.trace.failed()) << variant;
-    return {failure_class("refinement", r.trace.failure()), seq};
+    return {failure_class(property, r.trace.failure()), seq};
 }
 
 FsCellDiff diff(const char* patch, const char* base, std::optional<FsFound> on_patch,
-                std::optional<FsFound> on_base) {
-    return diff_fs_cell(*find_variant(patch), *find_variant(base), refinement(), true, kUniverse, on_patch, on_base);
+                std::optional<FsFound> on_base, const char* property = "refinement") {
+    return diff_fs_cell(*find_variant(patch), *find_variant(base), *find_property(property), true, kUniverse,
+                        on_patch, on_base);
 }
 
 TEST(FsBaseDiff, ABugThePatchAddsIsNewBesideTheInheritedOne) {
@@ -68,16 +70,52 @@ TEST(FsBaseDiff, TheBugFixedIsFixed) {
     EXPECT_FALSE(is_regression(d.change));
 }
 
-// 6.15 stops at #2 of the nrpages sequence (an empty entry's struct page):
-// whether it still has 6.2's BUG is not seen, so it is not called fixed.
-TEST(FsBaseDiff, AClassBehindAnEarlierFailureIsNotCalledFixed) {
+// 6.15 stops at #2 of 6.2's nrpages sequence (an empty entry's struct
+// page), but a search in the files and offsets it spans, going past
+// failures of other classes, finds 6.15's own way to the same BUG: still
+// failing, with that sequence and a note, never "fixed".
+TEST(FsBaseDiff, AClassTheCounterexampleHidesIsSearchedFor) {
     const FsCellDiff d = diff("v6.15", "v6.2", found("v6.15", kNrpages), found("v6.2", kNrpages));
     ASSERT_EQ(d.classes.size(), 2u);
     EXPECT_EQ(d.classes[0].change, FsClassChange::New) << d.classes[0].cls;
+    EXPECT_NE(d.classes[0].note.find("on v6.2 its counterexample fails with another class, and no sequence of up to"),
+              std::string::npos) << d.classes[0].note;
+    EXPECT_EQ(d.classes[1].change, FsClassChange::Still) << d.classes[1].cls;
+    EXPECT_TRUE(d.classes[1].from_base);
+    EXPECT_NE(d.classes[1].counterexample, kNrpages);
+    EXPECT_TRUE(replay(*find_variant("v6.15"), refinement(), kUniverse, d.classes[1].counterexample).trace.failed());
+    EXPECT_NE(d.classes[1].note.find("v6.15 shows it past an earlier failure of another class"), std::string::npos)
+        << d.classes[1].note;
+    EXPECT_EQ(d.change, CellChange::NewFailure);
+}
+
+// 6.0's CoW-flag class on 6.15: 6.15 stops at #2 of its sequence (the port
+// reaches an empty entry's struct page), which no search can go past. It is
+// not seen, neither fixed nor kept, and the note says what hid it.
+TEST(FsBaseDiff, AClassBehindAFailureNoSearchGoesPastIsNotSeen) {
+    const auto cow = ops({"write A 2 1", "write-fault A 1 pmd", "reflink A 0 B 0 1", "write-fault B 0",
+                          "invalidate B 0 1"});
+    const FsCellDiff d = diff("v6.15", "v6.0", found("v6.15", ops({"truncate A 1", "read-fault A 0"})),
+                              found("v6.0", cow));
+    ASSERT_EQ(d.classes.size(), 2u);
+    EXPECT_EQ(d.classes[0].change, FsClassChange::New) << d.classes[0].cls;
     EXPECT_EQ(d.classes[1].change, FsClassChange::Hidden) << d.classes[1].cls;
-    EXPECT_NE(d.classes[1].hidden_by.find("v6.15 fails on it first, after #2"), std::string::npos)
-        << d.classes[1].hidden_by;
+    EXPECT_EQ(d.classes[1].counterexample, cow);
+    EXPECT_NE(d.classes[1].note.find("v6.15 fails on it first, after #2 (write-fault A 1 pmd)"), std::string::npos)
+        << d.classes[1].note;
     EXPECT_EQ(d.change, CellChange::DifferentCause);
+}
+
+// The universe a search looks in: the files and offsets a sequence uses,
+// whole PMD blocks.
+TEST(FsBaseDiff, TheSpannedUniverse) {
+    const model::Universe u = spanned_universe(kUniverse, kNrpages);
+    EXPECT_EQ(u.files, 2u);
+    EXPECT_EQ(u.offsets, 2u);
+    EXPECT_EQ(u.pfns, kUniverse.pfns);
+    EXPECT_EQ(spanned_universe(kUniverse, ops({"read-fault C 2 pmd"})).files, 3u);
+    EXPECT_EQ(spanned_universe(kUniverse, ops({"read-fault A 2 pmd"})).offsets, 4u);
+    EXPECT_EQ(spanned_universe(kUniverse, ops({"write A 0 1"})).offsets, 2u);
 }
 
 }  // namespace
