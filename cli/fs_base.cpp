@@ -31,10 +31,11 @@ void print_fs_base_diff(const std::vector<FsBaseDiffRow>& rows) {
                    to_string(d.profile), d.base->name, to_string(d.diff.change));
         for (const auto& c : d.diff.classes) {
             fmt::print("  {:<34} {}\n", to_string(c.change), c.cls);
-            // Whose sequence it is: the base's for a base class the patch
-            // was not seen to fail.
-            const bool base_s = c.from_base && c.change != fslevel::FsClassChange::Still;
-            fmt::print("  {:<34} {}: {}\n", "", base_s ? "base's" : "e.g.", ops_text(c.counterexample));
+            // Whose sequence it is, then the other side's when a search found one.
+            fmt::print("  {:<34} {}: {}\n", "", c.from_base ? "base's" : "e.g.", ops_text(c.counterexample));
+            if (!c.on_other.empty())
+                fmt::print("  {:<34} on {}: {}\n", "", c.from_base ? d.variant->name : d.base->name,
+                           ops_text(c.on_other));
             if (!c.note.empty()) fmt::print("  {:<34} {}\n", "", c.note);
         }
         // Its walks stopped at the first failure, an inherited one: what the
@@ -56,12 +57,14 @@ nlohmann::json fs_base_diff_json(const std::vector<FsBaseDiffRow>& rows) {
     for (const auto& d : rows) {
         nlohmann::json classes = nlohmann::json::array();
         for (const auto& c : d.diff.classes) {
-            nlohmann::json ops = nlohmann::json::array();
+            nlohmann::json ops = nlohmann::json::array(), other = nlohmann::json::array();
             for (const auto& op : c.counterexample) ops.push_back(fslevel::to_text(op));
+            for (const auto& op : c.on_other) other.push_back(fslevel::to_text(op));
             classes.push_back({{"class", c.cls},
                                {"change", to_string(c.change)},
                                {"found_by", c.from_base ? "base" : "patch"},
                                {"counterexample", ops},
+                               {"other_counterexample", c.on_other.empty() ? nlohmann::json(nullptr) : other},
                                {"note", c.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.note)}});
         }
         out.push_back({{"variant", d.variant->name},

@@ -27,7 +27,9 @@ struct FsBaseDiffRow {
 void print_fs_base_diff(const std::vector<FsBaseDiffRow>& rows);
 // Each cell as {"variant", "base", "property", "profile", "change",
 // "regression", "classes": [{"class", "change", "found_by" ("patch" or
-// "base": whose walks found it), "counterexample", "note" (or null)}],
+// "base": whose walks found it), "counterexample" (that side's),
+// "other_counterexample" (the other side's, from a search, or null), "note"
+// (or null)}],
 // "checks" (check_diff_json), "reproduce"}.
 nlohmann::json fs_base_diff_json(const std::vector<FsBaseDiffRow>& rows);
 // Whether any cell is a new failure or a changed cause.

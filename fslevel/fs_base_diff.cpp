@@ -32,50 +32,62 @@ bool runs_through(const Variant& v, const Property& p, const model::Universe& u,
 
 // `f`'s class (found on `own`) on `other`: Still when its counterexample
 // fails there with the same class or a search there reaches it, past
-// failures of other classes too (`shown` gets the sequence); Hidden when the
-// counterexample fails there with another class no later than on `own` and
-// the search could not follow it past that failure; else `absent` (New for
-// a patch class, Fixed for a base class). `note` says what was seen.
-FsClassChange on_other(const Variant& own, const Variant& other, const Property& p, bool reflink,
-                       const model::Universe& u, const FsFound& f, FsClassChange absent,
-                       std::vector<Op>& shown, std::string& note) {
+// failures of other classes too (`shown` gets the search's sequence);
+// `absent` (New for a patch class, Fixed for a base class) when the other
+// side runs the counterexample to its end without a failure, or the search
+// followed it past the other side's failure; else NotSeen. `note` says what
+// was seen.
+FsClassChange on_other(const Variant& other, const Property& p, bool reflink, const model::Universe& u,
+                       const FsFound& f, FsClassChange absent, std::vector<Op>& shown, std::string& note) {
     const FsReplayResult there = replay(other, p, u, f.counterexample);
     const std::size_t step = there.invalid ? 0 : there.trace.failed_step();
-    if (step && failure_class(p.name, there.trace.failure()) == f.cls) {
-        shown = f.counterexample;
-        return FsClassChange::Still;
-    }
+    if (step && failure_class(p.name, there.trace.failure()) == f.cls) return FsClassChange::Still;
     ReachOptions o;
     o.max_depth = static_cast<unsigned>(f.counterexample.size() + 2);
     o.max_states = kCrossSearchStates;
     o.reflink = reflink;
     o.target_class = f.cls;
+    o.hits_at_illegal_steps = false;
     const model::Universe spanned = spanned_universe(u, f.counterexample);
     const ReachResult searched = search(other, p, spanned, o);
     if (searched.sequence) {
         shown = *searched.sequence;
         const FsReplayResult again = replay(other, p, u, shown);
-        if (failure_class(p.name, again.trace.failure()) != f.cls)
-            note = fmt::format("{} shows it past an earlier failure of another class, {}", other.name,
-                               again.trace.failure());
+        note = failure_class(p.name, again.trace.failure()) == f.cls
+                   ? fmt::format("found on {} by a search", other.name)
+                   : fmt::format("found on {} by a search, past an earlier failure of another class, {}",
+                                 other.name, again.trace.failure());
         return FsClassChange::Still;
     }
     const unsigned depth = searched.exhausted ? o.max_depth : searched.depth_completed;
-    const bool covered = depth >= f.counterexample.size() && runs_through(other, p, u, f.counterexample);
-    const std::size_t own_step = replay(own, p, u, f.counterexample).trace.failed_step();
-    if (!covered && step && (own_step == 0 || step <= own_step)) {
-        note = fmt::format("{} fails {}, {}", other.name,
-                           step == own_step ? "at the same step with another class" : "on it first",
-                           there.trace.failure());
-        return FsClassChange::Hidden;
+    const bool cut = searched.budget_hit || searched.time_hit || searched.memory_hit;
+    const std::string on_it = step ? fmt::format("{} fails its counterexample with another class, {}", other.name,
+                                                 there.trace.failure())
+                                   : fmt::format("{} passes its counterexample", other.name);
+    const std::string searched_what =
+        fmt::format("no sequence of up to {} operations (--files {} --offsets {}) reaches it there, past failures "
+                    "of other classes too{}",
+                    depth, spanned.files, spanned.offsets,
+                    cut ? fmt::format(" (the search stopped at its {}-state budget)", kCrossSearchStates) : "");
+    const bool through = runs_through(other, p, u, f.counterexample);
+    // The same sequence, run to its end on the other side without the class:
+    // the differential evidence, whatever the search's depth.
+    if (!step && through) {
+        note = fmt::format("{}, and {}", on_it, searched_what);
+        return absent;
     }
-    note = fmt::format("on {} its counterexample {}, and no sequence of up to {} operations (--files {} --offsets "
-                       "{}) reaches it, past failures of other classes too{}",
-                       other.name, step ? "fails with another class" : "passes", depth, spanned.files,
-                       spanned.offsets,
-                       searched.budget_hit || searched.time_hit || searched.memory_hit
-                           ? fmt::format(" (the search stopped at its {}-state budget)", kCrossSearchStates)
-                           : "");
+    if (depth < f.counterexample.size()) {
+        note = fmt::format("{}; {}: short of the counterexample's {} operations", on_it, searched_what,
+                           f.counterexample.size());
+        return FsClassChange::NotSeen;
+    }
+    if (!through) {
+        note = fmt::format("{}; {}, but on the counterexample {} derives an illegal call or stops at a BUG_ON, "
+                           "past which no search goes",
+                           on_it, searched_what, other.name);
+        return FsClassChange::NotSeen;
+    }
+    note = fmt::format("{}, and {}", on_it, searched_what);
     return absent;
 }
 
@@ -117,7 +129,7 @@ std::string to_string(FsClassChange c) {
         case FsClassChange::New: return "new";
         case FsClassChange::Fixed: return "fixed";
         case FsClassChange::Still: return "still failing";
-        case FsClassChange::Hidden: return "not seen (another failure)";
+        case FsClassChange::NotSeen: return "not seen";
     }
     return "?";
 }
@@ -131,21 +143,20 @@ FsCellDiff diff_fs_cell(const Variant& patch, const Variant& base, const Propert
     // kept: those both sides show.
     std::size_t fresh = 0, kept = 0;
     if (on_patch) {
-        FsClassDiff d{on_patch->cls, FsClassChange::Still, on_patch->counterexample, false, ""};
-        if (!(on_base && on_base->cls == on_patch->cls)) {
-            std::vector<Op> shown;
-            d.change = on_other(patch, base, p, reflink, u, *on_patch, FsClassChange::New, shown, d.note);
-        }
-        base_fails = base_fails || d.change != FsClassChange::New;  // the base fails on it too
+        FsClassDiff d{on_patch->cls, FsClassChange::Still, on_patch->counterexample, false, {}, ""};
+        if (!(on_base && on_base->cls == on_patch->cls))
+            d.change = on_other(base, p, reflink, u, *on_patch, FsClassChange::New, d.on_other, d.note);
+        base_fails = base_fails || d.change == FsClassChange::Still;
         fresh += d.change != FsClassChange::Still;
         kept += d.change == FsClassChange::Still;
         out.classes.push_back(std::move(d));
     }
     if (on_base && !(on_patch && on_patch->cls == on_base->cls)) {
-        FsClassDiff d{on_base->cls, FsClassChange::Fixed, on_base->counterexample, true, ""};
-        std::vector<Op> shown;
-        d.change = on_other(base, patch, p, reflink, u, *on_base, FsClassChange::Fixed, shown, d.note);
-        if (d.change == FsClassChange::Still) d.counterexample = shown, kept++;
+        FsClassDiff d{on_base->cls, FsClassChange::Fixed, on_base->counterexample, true, {}, ""};
+        d.change = on_other(patch, p, reflink, u, *on_base, FsClassChange::Fixed, d.on_other, d.note);
+        kept += d.change == FsClassChange::Still;
+        // Not seen on the patch: counted as kept, never as fixed.
+        kept += d.change == FsClassChange::NotSeen;
         patch_fails = patch_fails || d.change != FsClassChange::Fixed;
         out.classes.push_back(std::move(d));
     }

@@ -6,7 +6,7 @@
 // same class, or when a breadth-first search there reaches it (up to two
 // operations longer than that counterexample, in the files and offsets it
 // spans): so a class one side's walks happened to miss is not called fixed
-// or new; nor is one the other side fails before (FsClassChange::Hidden).
+// or new; nor is one the search could not rule out (FsClassChange::NotSeen).
 //
 // The filesystem level reports one class per cell (its walks stop at the
 // first failure), so each side contributes at most one class of its own.
@@ -30,24 +30,27 @@ struct FsFound {
     std::vector<Op> counterexample;
 };
 
-// What became of a class on the other side. Hidden: its counterexample
-// fails there with another class, at or before the step it fails at on its
-// own side, and no search there reaches it: a replay stops at its first
-// failure (the filesystem level cannot go past it), so whether the other
-// side has the class is not seen; a patch's class is then not called new,
-// nor a base's fixed.
-enum class FsClassChange { New, Fixed, Still, Hidden };
-std::string to_string(FsClassChange c);  // "new", "fixed", "still failing", "not seen (another failure)"
+// What became of a class on the other side. New or Fixed: the other side
+// runs its counterexample to the end without a failure, or fails it with
+// another class and the search followed it past that failure; either way
+// no sequence the search tried reached it there. NotSeen: the other side
+// fails the counterexample with another class and no search followed it to
+// its end (an illegal derived call or a BUG_ON, past which the model no
+// longer describes the port, or the state budget ran out first): a patch's
+// class is then not called new, nor a base's fixed.
+enum class FsClassChange { New, Fixed, Still, NotSeen };
+std::string to_string(FsClassChange c);  // "new", "fixed", "still failing", "not seen"
 
 struct FsClassDiff {
     std::string cls;
     FsClassChange change = FsClassChange::Still;
-    // A sequence that shows it: the side's own counterexample, or for a base
-    // class still failing on the patch, the patch's.
-    std::vector<Op> counterexample;
-    bool from_base = false;  // found by the base's walks (else the patch's)
-    // Hidden: the failure that hid it ("v6.15 fails on it first, after #2
-    // (...): ..."); New and Fixed: what was looked at on the other side.
+    std::vector<Op> counterexample;  // the finding side's own sequence
+    bool from_base = false;          // found by the base's walks (else the patch's)
+    // A sequence that shows it on the other side, when it is not
+    // `counterexample` (a search found it there).
+    std::vector<Op> on_other;
+    // What was seen on the other side: where a search found it, what it
+    // covered, or what kept it from being seen.
     std::string note;
 };
 

@@ -172,8 +172,13 @@ ReachResult search_levels(const Variant& v, const Property& p, const model::Univ
                 const FsStepOutcome r = child.step(op, check, true);
                 std::vector<Op> path = n.path;
                 path.push_back(op);
+                // Past an illegal derived call the model no longer describes
+                // the port; past a failure of another class it still does.
+                bool illegal = false;
+                for (const auto& c : r.calls) illegal = illegal || !c.outcome.legal;
                 bool hit = false;
                 for (const auto& c : r.calls) {
+                    if (illegal && !o.target_misuse && !o.hits_at_illegal_steps) break;
                     if (o.target_misuse) {
                         if (!c.outcome.legal &&
                             failure_class("misuse", c.outcome.illegal_reason) == o.target_class) {
@@ -185,8 +190,9 @@ ReachResult search_levels(const Variant& v, const Property& p, const model::Univ
                     }
                 }
                 // For a misuse only derived misuses count, not property failures.
-                if (!hit && !o.target_misuse && r.failure && matches(*r.failure)) hit = true;
-                if (!hit && !o.target_misuse && p.at_end) {
+                const bool may_hit = !o.target_misuse && (!illegal || o.hits_at_illegal_steps);
+                if (!hit && may_hit && r.failure && matches(*r.failure)) hit = true;
+                if (!hit && may_hit && p.at_end) {
                     FsExecution end(child);
                     if (auto f = p.at_end(end.exec()); f && matches(*f)) hit = true;
                 }
@@ -195,10 +201,6 @@ ReachResult search_levels(const Variant& v, const Property& p, const model::Univ
                     out.states = seen.size();
                     return out;
                 }
-                // Past an illegal derived call the model no longer describes
-                // the port; past a failure of another class it still does.
-                bool illegal = false;
-                for (const auto& c : r.calls) illegal = illegal || !c.outcome.legal;
                 if (illegal) continue;
                 if (seen.size() >= o.max_states) {
                     out.budget_hit = true;

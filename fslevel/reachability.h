@@ -34,6 +34,10 @@ struct ReachOptions {
     // (A misuse is a caller bug: the question is whether a version's fault
     // path is such a caller.)
     bool target_misuse = false;
+    // Whether a failure on a step that derived an illegal call counts as
+    // reaching the class: past such a call the model no longer describes the
+    // port, so a comparison with a base (fs_base_diff.h) does not take it.
+    bool hits_at_illegal_steps = true;
     double time_budget_s = 0;  // 0: none
     // Bytes the stored states may take (estimated per state, as
     // state_bytes() says; deterministic): 0 for none.

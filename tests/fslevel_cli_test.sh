@@ -69,21 +69,23 @@ check "run --level fs --base" 1 "$bin" run --level fs --variant v6.15 --base v6.
     --profile reflink --seed 1 --json "$tmp/fsbase.json"
 want "the diff" "^v6.15  *v6.2  *refinement  *reflink  *new failure   <-" "$tmp/out"
 want "a new class" "^  new  *refinement: the port reached the struct page of pfn N for an empty entry" "$tmp/out"
-want "what the search covered" "on v6.2 its counterexample passes, and no sequence of up to 4 operations" "$tmp/out"
+want "what the search covered" "v6.2 passes its counterexample, and no sequence of up to 4 operations" "$tmp/out"
 want "the base's class kept" "^  still failing  *refinement: F's mapping->nrpages" "$tmp/out"
-want "past what" "v6.15 shows it past an earlier failure of another class, after #3" "$tmp/out"
+want "6.15's own sequence" "^  *on v6.15: write A 0 2; reflink A 0 B 0 2; read-fault A 0 pmd; read-fault A 0$" "$tmp/out"
+want "past what" "found on v6.15 by a search, past an earlier failure of another class, after #3" "$tmp/out"
 want "the dropped checks" "^  dropped  mapping-mismatch: " "$tmp/out"
 want "the JSON" '"found_by": "base"' "$tmp/fsbase.json"
+want "the other side's sequence in the JSON" '"other_counterexample": \[' "$tmp/fsbase.json"
 line=$(grep -m1 '  reproduce: .*--base' "$tmp/out" | sed 's/^  reproduce: //; s#^\./daxcheck ##')
 # shellcheck disable=SC2086
 check "run --level fs --base: the reproduce line" 1 "$bin" $line
-want "the reproduce line gives the diff again" "v6.15 shows it past an earlier failure of another class, after #3" "$tmp/out"
+want "the reproduce line gives the diff again" "found on v6.15 by a search, past an earlier failure of another class, after #3" "$tmp/out"
 # 6.0's CoW-flag failure (seed 2) on 6.15, which stops at #2 of its
-# sequence: not seen, neither fixed nor kept.
+# sequence where no search follows: not seen, neither fixed nor kept.
 check "run --level fs --base: a class not seen" 1 "$bin" run --level fs --variant v6.15 --base v6.0 \
     --property refinement --profile reflink --seed 2
-want "not seen" "^  not seen (another failure)  *refinement: pfn N: model: free, decode must be Free but is Invalid(CoW" "$tmp/out"
-want "what hid it" "v6.15 fails on it first, after #2 (write-fault A 1 pmd)" "$tmp/out"
+want "not seen" "^  not seen  *refinement: pfn N: model: free, decode must be Free but is Invalid(CoW" "$tmp/out"
+want "what hid it" "v6.15 fails its counterexample with another class, after #2 (write-fault A 1 pmd)" "$tmp/out"
 check "swarm --level fs --base: a version against itself" 0 "$bin" swarm --level fs --variant v6.2 --base v6.2 \
     --walks 300 --seed 1
 want "nothing changes" "cells against the base: 0 new failures or changed causes" "$tmp/out"
