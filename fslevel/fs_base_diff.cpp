@@ -15,8 +15,9 @@ namespace {
 
 // Whether `ops` run on `v` past failures of other classes, as the search
 // runs them, without an illegal derived call (past which the model no longer
-// describes the port and the search does not go) or a BUG_ON (the port
-// stopped): then a search that completed their length went along them.
+// describes the port, and the search does not go) or a BUG_ON (the port
+// stopped: what follows is not the version's): then a search that completed
+// their length went along them, and its silence there means something.
 bool runs_through(const Variant& v, const Property& p, const model::Universe& u, const std::vector<Op>& ops) {
     FsExecution ex(v, u);
     const CallCheck check = check_of(p);
