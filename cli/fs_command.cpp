@@ -183,14 +183,18 @@ int fs_run_command(const FsRunOptions& o) {
                 std::fflush(stdout);
                 // A timed run reproduces by its walks up to the failing one.
                 const std::uint64_t walks = failed && o.seconds > 0 ? *r.failing_walk + 1 : o.walks;
-                const std::string reproduce = fmt::format(
-                    "{} {} --level fs --variant {} --property {} --profile {} --seed {} {}{} {}",
-                    daxcheck_prefix({v}), o.command, shell_quoted(v->name), p->name,
-                    to_string(profile), o.seed,
-                    o.seconds > 0 && !failed ? fmt::format("--seconds {}", o.seconds)
-                                             : fmt::format("--walks {}", walks),
-                    o.threads > 1 ? fmt::format(" --threads {}", o.threads) : "",
-                    universe_flags(o.universe));
+                // The one cell again: with `base`, compared with it (" --base ...").
+                auto cell_line = [&](const std::string& prefix, const std::string& base, const std::string& budget) {
+                    return fmt::format("{} {} --level fs --variant {}{} --property {} --profile {} --seed {} {}{} {}",
+                                       prefix, o.command, shell_quoted(v->name), base, p->name,
+                                       to_string(profile), o.seed, budget,
+                                       o.threads > 1 ? fmt::format(" --threads {}", o.threads) : "",
+                                       universe_flags(o.universe));
+                };
+                const std::string reproduce =
+                    cell_line(daxcheck_prefix({v}), "",
+                              o.seconds > 0 && !failed ? fmt::format("--seconds {}", o.seconds)
+                                                       : fmt::format("--walks {}", walks));
                 if (!o.bases.empty()) {
                     // The base takes the walks the patch took, so that the
                     // reproduce line (--walks N) gives both sides again.
@@ -210,12 +214,8 @@ int fs_run_command(const FsRunOptions& o) {
                         base_rows.push_back({v, b, p, profile,
                                          fslevel::diff_fs_cell(*v, *b, *p, profile == Profile::Reflink, o.universe,
                                                                found(r), found(rb)),
-                                         fmt::format("{} {} --level fs --variant {}{} --property {} --profile {} "
-                                                     "--seed {} --walks {}{} {}",
-                                                     daxcheck_prefix({v, b}), o.command, shell_quoted(v->name),
-                                                     o.base_flag, p->name, to_string(profile), o.seed, n,
-                                                     o.threads > 1 ? fmt::format(" --threads {}", o.threads) : "",
-                                                     universe_flags(o.universe))});
+                                         cell_line(daxcheck_prefix({v, b}), o.base_flag,
+                                                   fmt::format("--walks {}", n))});
                 }
                 nlohmann::json cell = {{"variant", v->name}, {"property", p->name},
                                        {"profile", to_string(profile)}, {"level", "fs"},
