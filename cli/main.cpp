@@ -16,6 +16,7 @@
 #include "cli/report_command.h"
 #include "cli/cli_main.h"
 #include "engines/cluster.h"
+#include "engines/engine_fault.h"
 #include "cli/explore_command.h"
 #include "cli/fs_command.h"
 #include "cli/fs_flags.h"
@@ -440,6 +441,10 @@ int daxcheck::cli_entry(int argc, char** argv, Cluster* cluster) {
     set_invocation(argc > 0 ? argv[0] : nullptr);
     try {
         status = cli_main(argc, argv, cluster);
+    } catch (const EngineFault& e) {  // engines/engine_fault.h: no result to print
+        std::fflush(stdout);
+        std::fprintf(stderr, "daxcheck: internal error: %s\n", e.what());
+        return kUsageError;
     } catch (const std::system_error& e) {  // stdout or stderr on a full disk, a closed pipe
         std::fprintf(stderr, "daxcheck: cannot write the output: %s\n", e.what());
         return kUsageError;

@@ -16,6 +16,7 @@
 #include "engines/candidate_starts.h"
 #include "engines/interrupt.h"
 #include "harness/model_before.h"
+#include "engines/engine_fault.h"
 #include "engines/replay.h"
 #include "engines/simplify.h"
 
@@ -513,6 +514,12 @@ SwarmCellResult run_swarm_cell(const Variant& v, const Property& p, Profile prof
         out.failing_configuration = failure->configuration;
         out.failing_length = failure->ops.size();
         if (out.failing_walk) out.cell.tests_run = static_cast<int>(*out.failing_walk + 1);
+        // Walks reuse one execution (reset between them); shrinking uses
+        // fresh ones. They must agree, or the counterexample would not
+        // reproduce.
+        if (!ops_fail(v, p, opts.universe, failure->ops))
+            throw walk_not_reproduced(out.failing_walk ? *out.failing_walk + 1 : 0, failure->configuration,
+                                      v.name, p.name, failure->failure.value_or(""), failure->ops.size());
         // Shrunk keeping the walk's own class when classes are being told apart.
         ClassFilter own;
         if (!opts.failures.counts_everything())

@@ -9,6 +9,7 @@
 #include <thread>
 #include <utility>
 
+#include "engines/engine_fault.h"
 #include "engines/interrupt.h"
 #include "engines/swarm.h"
 #include "fslevel/fs_execution.h"
@@ -352,6 +353,12 @@ WalksResult run_walks(const Variant& v, const Property& p, bool reflink, const m
     for (auto& th : pool) th.join();
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (out.failing_walk) {
+        // Walks reuse one execution (reset between them); shrinking and the
+        // printed trace use fresh ones. They must agree before anything is
+        // shrunk, or the counterexample would not reproduce.
+        if (!fails(v, p, u, out.counterexample))
+            throw walk_not_reproduced(*out.failing_walk + 1, out.failing_configuration, v.name, p.name,
+                                      out.message, out.counterexample.size());
         out.counterexample = shrink(v, p, u, std::move(out.counterexample));
         out.message = replay(v, p, u, out.counterexample).trace.failure();
     }

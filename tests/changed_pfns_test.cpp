@@ -33,6 +33,14 @@ Variant stray_variant() {
     return v;
 }
 
+// v6.2, plus a write to the zero page for a zero-page entry (what a loop over
+// a zero entry's "pfns" does: the bug test-order-plus-one had at first).
+void zero_page_associate(void* entry, kshim::address_space* mapping, kshim::vm_area_struct* vma,
+                         unsigned long address, bool shared) {
+    g_base->associate(entry, mapping, vma, address, shared);
+    if (kshim::dax_is_zero_entry(entry)) kshim::pfn_to_page(kshim::dax_to_pfn(entry))->mapping = mapping;
+}
+
 model::Universe big() {
     model::Universe u;
     u.pfns = u.offsets = kPfns;
@@ -143,4 +151,23 @@ TEST(StepPfns, ListEveryPageWhoseStateFieldsOrDecodeChanged) {
             }
         }
     EXPECT_GT(pmd_steps, 100);
+}
+
+// A reused execution (the walks of swarm and --level fs) once kept the zero
+// page a port wrote: the next walk's first fault warned on a page->mapping
+// it never set, and the shrunk counterexample passed on a fresh replay.
+TEST(ChangedPfns, ResetUndoesAWriteToTheZeroPage) {
+    stray_variant();  // sets g_base
+    Variant v = *g_base;
+    v.name = "test-zero-page-write";
+    v.associate = zero_page_associate;
+    Execution exec(v, big());
+    const Execution fresh(v, big());
+    exec.step(model::AssociateZero{0, 4, 0, false});
+    ASSERT_EQ(exec.world().zero_page.mapping, kshim::file_mapping(0)) << "the port did not write the zero page";
+    ASSERT_TRUE(exec.tracks_changes());
+    exec.reset();
+    EXPECT_EQ(exec.world().zero_page.mapping, fresh.world().zero_page.mapping);
+    EXPECT_EQ(exec.world().zero_page.index, fresh.world().zero_page.index);
+    EXPECT_EQ(exec.world().zero_page._refcount, fresh.world().zero_page._refcount);
 }
