@@ -38,12 +38,10 @@ void print_fs_base_diff(const std::vector<FsBaseDiffRow>& rows) {
                            ops_text(c.on_other));
             if (!c.note.empty()) fmt::print("  {:<34} {}\n", "", c.note);
         }
-        // Its walks stopped at the first failure, an inherited one: what the
-        // patch adds may sit behind it (SPEC 8's walks find one class a cell).
-        const auto& first = d.diff.classes.front();
-        if (!first.from_base && first.change == fslevel::FsClassChange::Still)
-            fmt::print("  (the patch's walks stopped at this inherited failure: a failure the patch adds behind "
-                       "it is not looked for; other seeds may reach one first)\n");
+        // Each search goes on past the classes before it, up to --classes.
+        if (d.classes_limit_hit)
+            fmt::print("  (a side found --classes {} classes, the limit: more may sit behind them; a larger "
+                       "--classes looks further)\n", d.classes_limit_hit);
         if (is_regression(d.diff.change)) fmt::print("  reproduce: {}\n", d.reproduce);
     }
     fmt::print("\n{} cells against the base: {} new failures or changed causes\n",
@@ -74,6 +72,9 @@ nlohmann::json fs_base_diff_json(const std::vector<FsBaseDiffRow>& rows) {
                        {"change", to_string(d.diff.change)},
                        {"regression", is_regression(d.diff.change)},
                        {"classes", classes},
+                       // The --classes limit a side reached (more may exist), or null.
+                       {"classes_limit_hit", d.classes_limit_hit ? nlohmann::json(d.classes_limit_hit)
+                                                                 : nlohmann::json(nullptr)},
                        {"checks", check_diff_json(*d.variant, *d.base)},
                        {"reproduce", d.reproduce}});
     }

@@ -19,6 +19,9 @@ struct FsBaseDiffRow {
     Profile profile = Profile::Exclusive;
     fslevel::FsCellDiff diff;
     std::string reproduce;  // the one cell on both sides again
+    // The --classes limit, when a side's searches reached it (more classes
+    // may sit behind those found); 0 when both stopped finding new ones.
+    unsigned classes_limit_hit = 0;
 };
 
 // One line per cell, then each cell's classes with a counterexample, then

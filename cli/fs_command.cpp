@@ -87,13 +87,20 @@ std::string fs_cells_command(const FsRunOptions& o) {
            cell_flags(o.variants, fs_run_as_run(o).properties, o.profiles, o.command == "swarm") + o.base_flag;
 }
 
+static_assert(FsRunOptions{}.classes == kDefaultClasses);
+
+// " --classes N" when it is not the default.
+std::string classes_flag(const FsRunOptions& o) {
+    return o.classes != kDefaultClasses ? fmt::format(" --classes {}", o.classes) : "";
+}
+
 // The flags of the whole run after the command name, for an interrupted one.
 std::string fs_whole_run(const FsRunOptions& o) {
     std::string out = fs_cells_command(o);
     out += fmt::format(" --seed {} ", o.seed);
     out += o.seconds > 0 ? fmt::format("--seconds {} --threads {}", o.seconds, o.threads)
                          : fmt::format("--walks {}", o.walks);
-    return out + " " + universe_flags(o.universe);
+    return out + classes_flag(o) + " " + universe_flags(o.universe);
 }
 
 }  // namespace
@@ -149,7 +156,7 @@ int fs_run_command(const FsRunOptions& o) {
     install_interrupt_handlers();
     std::vector<FsBaseDiffRow> base_rows;
     // Each base cell runs once per walk count (several patches may share a base).
-    std::map<std::tuple<const Variant*, const Property*, Profile, std::uint64_t>, fslevel::WalksResult> base_runs;
+    std::map<std::tuple<const Variant*, const Property*, Profile, std::uint64_t>, fslevel::CellClasses> base_runs;
     std::vector<FsReportCell> report_cells;
     fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>7} {:>9} {:>9} {:>9}\n", "variant", "property",
                "profile", "verdict", "expected", "walks", "fs ops", "calls", "time");
@@ -164,9 +171,10 @@ int fs_run_command(const FsRunOptions& o) {
             if (p->with_misuse) continue;  // misuse operations are function-level calls
             for (Profile profile : o.profiles) {
                 if (interrupted()) break;
-                const auto r = fslevel::run_walks(*v, *p, profile == Profile::Reflink, o.universe,
-                                                  o.seed, o.seconds > 0 ? 0 : o.walks, o.seconds,
-                                                  o.threads);
+                const fslevel::CellClasses cc =
+                    fslevel::run_walks_classes(*v, *p, profile == Profile::Reflink, o.universe, o.seed,
+                                               o.seconds > 0 ? 0 : o.walks, o.seconds, o.threads, o.classes);
+                const fslevel::WalksResult& r = cc.first;
                 const bool failed = r.failing_walk.has_value();
                 // A cell a signal cut short claims nothing, unless it failed.
                 if (interrupted() && !failed) break;
@@ -175,21 +183,21 @@ int fs_run_command(const FsRunOptions& o) {
                 cells++;
                 unexpected += !as_expected;
                 passed_fails += !failed && !e.pass;
-                total_ops += r.operations;
-                total_calls += r.calls;
+                total_ops += cc.operations;
+                total_calls += cc.calls;
                 fmt::print("{:<20} {:<18} {:<10} {:<8} {:<9} {:>7} {:>9} {:>9} {:>6.0f} ms\n", v->name,
                            p->name, to_string(profile), failed ? "fail" : "pass",
-                           e.pass ? "pass" : "fail", r.walks, r.operations, r.calls, r.seconds * 1000);
+                           e.pass ? "pass" : "fail", cc.walks, cc.operations, cc.calls, cc.seconds * 1000);
                 std::fflush(stdout);
-                // A timed run reproduces by its walks up to the failing one.
-                const std::uint64_t walks = failed && o.seconds > 0 ? *r.failing_walk + 1 : o.walks;
+                // A timed run reproduces by its walks up to the last class's failing one.
+                const std::uint64_t walks = failed && o.seconds > 0 ? cc.walks_to_reproduce() : o.walks;
                 // The one cell again: with `base`, compared with it (" --base ...").
                 auto cell_line = [&](const std::string& prefix, const std::string& base, const std::string& budget) {
-                    return fmt::format("{} {} --level fs --variant {}{} --property {} --profile {} --seed {} {}{} {}",
+                    return fmt::format("{} {} --level fs --variant {}{} --property {} --profile {} --seed {} {}{}{} {}",
                                        prefix, o.command, shell_quoted(v->name), base, p->name,
                                        to_string(profile), o.seed, budget,
                                        o.threads > 1 ? fmt::format(" --threads {}", o.threads) : "",
-                                       universe_flags(o.universe));
+                                       classes_flag(o), universe_flags(o.universe));
                 };
                 const std::string reproduce =
                     cell_line(daxcheck_prefix({v}), "",
@@ -198,31 +206,40 @@ int fs_run_command(const FsRunOptions& o) {
                 if (!o.bases.empty()) {
                     // The base takes the walks the patch took, so that the
                     // reproduce line (--walks N) gives both sides again.
-                    const std::uint64_t n = o.seconds > 0 ? (failed ? *r.failing_walk + 1 : r.walks) : o.walks;
+                    const std::uint64_t n = o.seconds > 0 ? (failed ? cc.walks_to_reproduce() : r.walks) : o.walks;
                     const Variant* b = o.bases[vi];
                     auto at = base_runs.find({b, p, profile, n});
                     if (at == base_runs.end())
                         at = base_runs.emplace(std::tuple{b, p, profile, n},
-                                               fslevel::run_walks(*b, *p, profile == Profile::Reflink, o.universe,
-                                                                  o.seed, n, 0, o.threads)).first;
-                    const fslevel::WalksResult& rb = at->second;
-                    auto found = [&](const fslevel::WalksResult& w) -> std::optional<fslevel::FsFound> {
-                        if (!w.failing_walk) return std::nullopt;
-                        return fslevel::FsFound{fslevel::failure_class(p->name, w.message), w.counterexample};
+                                               fslevel::run_walks_classes(*b, *p, profile == Profile::Reflink,
+                                                                          o.universe, o.seed, n, 0, o.threads,
+                                                                          o.classes)).first;
+                    const fslevel::CellClasses& rb = at->second;
+                    // Each class a side's searches found, with its counterexample.
+                    auto found = [&](const fslevel::CellClasses& side) {
+                        std::vector<fslevel::FsFound> out;
+                        if (side.first.failing_walk)
+                            out.push_back({side.classes[0], side.first.counterexample});
+                        for (std::size_t i = 0; i < side.more.size(); i++)
+                            out.push_back({side.classes[i + 1], side.more[i].counterexample});
+                        return out;
                     };
                     if (!interrupted())  // else the base's walks were cut short: no diff
                         base_rows.push_back({v, b, p, profile,
                                          fslevel::diff_fs_cell(*v, *b, *p, profile == Profile::Reflink, o.universe,
-                                                               found(r), found(rb)),
+                                                               found(cc), found(rb)),
                                          cell_line(daxcheck_prefix({v, b}), o.base_flag,
-                                                   fmt::format("--walks {}", n))});
+                                                   fmt::format("--walks {}", n)),
+                                         std::max(cc.classes.size(), rb.classes.size()) >= o.classes
+                                             ? o.classes
+                                             : 0u});
                 }
                 nlohmann::json cell = {{"variant", v->name}, {"property", p->name},
                                        {"profile", to_string(profile)}, {"level", "fs"},
                                        {"verdict", failed ? "fail" : "pass"},
                                        {"expected", e.pass ? "pass" : "fail"},
-                                       {"as_expected", as_expected}, {"walks", r.walks},
-                                       {"operations", r.operations}, {"calls", r.calls},
+                                       {"as_expected", as_expected}, {"walks", cc.walks},
+                                       {"operations", cc.operations}, {"calls", cc.calls},
                                        {"reproduce", reproduce}};
                 if (failed) {
                     const auto rep = fslevel::replay(*v, *p, o.universe, r.counterexample);
@@ -233,7 +250,7 @@ int fs_run_command(const FsRunOptions& o) {
                     details += fmt::format("\n== {} / {} / {} (filesystem level): fail ({})\n", v->name,
                                            p->name, to_string(profile),
                                            as_expected ? "expected" : "UNEXPECTED");
-                    details += fmt::format("  {}\n", r.message);
+                    details += fmt::format("  {}\n  failure class: {}\n", r.message, cc.classes[0]);
                     details += fmt::format("  failed at walk {} (walk seed {}: {}); shrunk to {} operations:\n",
                                            *r.failing_walk + 1, r.failing_walk_seed, r.failing_configuration,
                                            r.counterexample.size());
@@ -241,8 +258,38 @@ int fs_run_command(const FsRunOptions& o) {
                     if (!e.pass) details += fmt::format("  why expected: {}\n", e.why);
                     details += fmt::format("  reproduce: {}\n", reproduce);
                     failures.push_back({v, p, profile, r.counterexample, rep.trace.failure(), reproduce, e});
+                    nlohmann::json classes = nlohmann::json::array();
+                    auto class_json = [&](const fslevel::WalksResult& w, const std::string& cls) {
+                        std::vector<std::string> ops;
+                        for (const auto& op : w.counterexample) ops.push_back(fslevel::to_text(op));
+                        classes.push_back({{"class", cls}, {"failure", w.message}, {"counterexample", ops},
+                                           {"walk", *w.failing_walk + 1}});
+                    };
+                    class_json(r, cc.classes[0]);
+                    // Each later class: found by the cell's whole run (its walk alone
+                    // fails with an earlier class first, or passes them over only here).
+                    for (std::size_t i = 0; i < cc.more.size(); i++) {
+                        const fslevel::WalksResult& m = cc.more[i];
+                        // Replayed as its search ran: past the classes before it.
+                        const std::vector<std::string> before(cc.classes.begin(),
+                                                              cc.classes.begin() + static_cast<long>(i + 1));
+                        const auto trace = fslevel::replay(*v, *p, o.universe, m.counterexample, before).trace;
+                        details += fmt::format(
+                            "\n== {} / {} / {} (filesystem level): failure class {} of {} (the walks went on "
+                            "past the classes before it)\n  {}\n  failure class: {}\n",
+                            v->name, p->name, to_string(profile), i + 2, cc.classes.size(), m.message,
+                            cc.classes[i + 1]);
+                        details += fmt::format("  failed at walk {} (walk seed {}: {}); shrunk to {} operations:\n",
+                                               *m.failing_walk + 1, m.failing_walk_seed, m.failing_configuration,
+                                               m.counterexample.size());
+                        details += fslevel::format_trace(trace);
+                        details += fmt::format("  reproduce: {}\n", reproduce);
+                        failures.push_back({v, p, profile, m.counterexample, trace.failure(), reproduce, e});
+                        class_json(m, cc.classes[i + 1]);
+                    }
+                    cell["classes"] = classes;
                     if (o.reports_dir)
-                        report_cells.push_back({v, p, profile, true, e, r.walks, r.operations, r.calls,
+                        report_cells.push_back({v, p, profile, true, e, cc.walks, cc.operations, cc.calls,
                                                 r.counterexample, rep.trace.failure(),
                                                 fslevel::format_trace(rep.trace), reproduce});
                 } else if (!as_expected) {
@@ -251,7 +298,7 @@ int fs_run_command(const FsRunOptions& o) {
                                            v->name, p->name, to_string(profile), e.why, reproduce);
                 }
                 if (o.reports_dir && !failed)
-                    report_cells.push_back({v, p, profile, false, e, r.walks, r.operations, r.calls, {}, "", "",
+                    report_cells.push_back({v, p, profile, false, e, cc.walks, cc.operations, cc.calls, {}, "", "",
                                             reproduce});
                 results.push_back(cell);
             }

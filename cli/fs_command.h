@@ -27,6 +27,9 @@ struct FsRunOptions {
     std::uint64_t walks = kDefaultFsWalks;
     double seconds = 0;  // instead of walks, when > 0
     unsigned threads = 1;
+    // --classes: distinct failure classes to find per cell (the default is
+    // the function level's, kDefaultClasses in cli/run_command.h).
+    unsigned classes = 5;
     std::string command = "run";  // what the reproduce line calls
     std::optional<std::string> json_path;
     std::optional<std::string> save_dir;  // --save-failures: where the corpus files go

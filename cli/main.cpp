@@ -361,7 +361,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     const bool writes = !cluster || cluster->rank() == 0;
     opts.classes = class_flags.classes;
     if (level == "fs")
-        if (auto e = fs_level_refuses(*run, {"--tests", "--classes", "--no-minimise"}); !e.empty())
+        if (auto e = fs_level_refuses(*run, {"--tests", "--no-minimise"}); !e.empty())
             return usage(e);
     if (auto e = set_base(opts, class_flags.base); !e.empty()) return usage(e);
     const std::string save_dir = corpus_dir.empty() ? default_corpus_dir() : corpus_dir;
@@ -388,6 +388,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         fo.walks = run->count("--walks") + report_cmd->count("--walks") ? walks : kDefaultFsWalks;
         fo.seconds = fs_seconds;
         fo.threads = fs_threads;
+        fo.classes = opts.classes;
         fo.json_path = opts.json_path;
         if (save) fo.save_dir = save_dir;
         if (reporting) fo.reports_dir = reports_dir.empty() ? default_reports_dir() : reports_dir;

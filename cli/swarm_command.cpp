@@ -223,7 +223,7 @@ int SwarmCommand::run() const {
     if (run.json_path)
         if (auto e = output_path_problem("--json", *run.json_path); !e.empty()) return usage(e);
     if (level_ == "fs") {
-        if (auto e = fs_level_refuses(*command_, {"--save-failures", "--corpus-dir", "--walk-seed", "--classes",
+        if (auto e = fs_level_refuses(*command_, {"--save-failures", "--corpus-dir", "--walk-seed",
                                                   "--no-minimise"});
             !e.empty())
             return usage(e);
@@ -233,6 +233,7 @@ int SwarmCommand::run() const {
         fo.seconds = walks_ ? 0 : seconds_;
         fo.threads = threads_;
         fo.command = "swarm";
+        fo.classes = classes_.classes;
         fo.json_path = run.json_path;
         if (auto e = set_base(run, classes_.base); !e.empty()) return usage(e);
         set_fs_bases(fo, run);

@@ -136,25 +136,29 @@ std::string to_string(FsClassChange c) {
 }
 
 FsCellDiff diff_fs_cell(const Variant& patch, const Variant& base, const Property& p, bool reflink,
-                        const model::Universe& u, const std::optional<FsFound>& on_patch,
-                        const std::optional<FsFound>& on_base) {
+                        const model::Universe& u, const std::vector<FsFound>& on_patch,
+                        const std::vector<FsFound>& on_base) {
     FsCellDiff out;
-    bool patch_fails = on_patch.has_value(), base_fails = on_base.has_value();
+    bool patch_fails = !on_patch.empty(), base_fails = !on_base.empty();
+    const auto has = [](const std::vector<FsFound>& side, const std::string& cls) {
+        return std::any_of(side.begin(), side.end(), [&](const FsFound& f) { return f.cls == cls; });
+    };
     // fresh: the patch's classes the base may lack (new, or not seen there);
     // kept: those both sides show.
     std::size_t fresh = 0, kept = 0;
-    if (on_patch) {
-        FsClassDiff d{on_patch->cls, FsClassChange::Still, on_patch->counterexample, false, {}, ""};
-        if (!(on_base && on_base->cls == on_patch->cls))
-            d.change = on_other(base, p, reflink, u, *on_patch, FsClassChange::New, d.on_other, d.note);
+    for (const FsFound& f : on_patch) {
+        FsClassDiff d{f.cls, FsClassChange::Still, f.counterexample, false, {}, ""};
+        if (!has(on_base, f.cls))
+            d.change = on_other(base, p, reflink, u, f, FsClassChange::New, d.on_other, d.note);
         base_fails = base_fails || d.change == FsClassChange::Still;
         fresh += d.change != FsClassChange::Still;
         kept += d.change == FsClassChange::Still;
         out.classes.push_back(std::move(d));
     }
-    if (on_base && !(on_patch && on_patch->cls == on_base->cls)) {
-        FsClassDiff d{on_base->cls, FsClassChange::Fixed, on_base->counterexample, true, {}, ""};
-        d.change = on_other(patch, p, reflink, u, *on_base, FsClassChange::Fixed, d.on_other, d.note);
+    for (const FsFound& f : on_base) {
+        if (has(on_patch, f.cls)) continue;
+        FsClassDiff d{f.cls, FsClassChange::Fixed, f.counterexample, true, {}, ""};
+        d.change = on_other(patch, p, reflink, u, f, FsClassChange::Fixed, d.on_other, d.note);
         kept += d.change == FsClassChange::Still;
         // Not seen on the patch: counted as kept, never as fixed.
         kept += d.change == FsClassChange::NotSeen;

@@ -8,8 +8,8 @@
 // spans): so a class one side's walks happened to miss is not called fixed
 // or new; nor is one the search could not rule out (FsClassChange::NotSeen).
 //
-// The filesystem level reports one class per cell (its walks stop at the
-// first failure), so each side contributes at most one class of its own.
+// Each side brings the classes its walks found (one per search: --classes N
+// searches again with the classes found so far passed over).
 #pragma once
 
 #include <cstdint>
@@ -65,12 +65,13 @@ struct FsCellDiff {
 model::Universe spanned_universe(const model::Universe& full, const std::vector<Op>& ops);
 
 // Compares one cell (property `p`, the reflink profile or not, universe `u`)
-// on `patch` and `base`, given what each side's walks found (nullopt: it
-// passed). Runs the replays and searches described above; each search is
-// bounded by kCrossSearchStates states, so this returns in seconds.
+// on `patch` and `base`, given the classes each side's walks found (empty:
+// it passed). Runs the replays and searches described above for each class
+// only one side found; each search is bounded by kCrossSearchStates states,
+// so this returns in seconds per class.
 FsCellDiff diff_fs_cell(const Variant& patch, const Variant& base, const Property& p, bool reflink,
-                        const model::Universe& u, const std::optional<FsFound>& on_patch,
-                        const std::optional<FsFound>& on_base);
+                        const model::Universe& u, const std::vector<FsFound>& on_patch,
+                        const std::vector<FsFound>& on_base);
 
 // The state budget of each search for the other side's class.
 inline constexpr std::uint64_t kCrossSearchStates = 20000;

@@ -119,6 +119,7 @@ void FsExecution::derived(const model::Op& op, const std::function<void()>& call
         dc.touched = model::touched_pfns(before_, op);
     }
     dc.outcome = exec_.step_call(op, call);
+    if (!dc.outcome.legal || dc.outcome.kernel_bug) out_->model_lost = true;
     std::optional<std::string> failure = std::move(contract_failure);
     if (!failure && !dc.outcome.legal)
         failure = fmt::format("the fault path's call `{}` breaks the contract (SPEC 8: a legal "
@@ -297,6 +298,7 @@ FsStepOutcome FsExecution::step(const Op& op, const CallCheck& check, bool keep_
         try {
             for (const Action& a : actions_) run_action(a);
         } catch (const kshim::kernel_bug& bug) {
+            out.model_lost = true;
             if (!out.failure) out.failure = fmt::format("the fault path stopped: {}", bug.what());
         }
     }

@@ -34,6 +34,11 @@ struct FsStepOutcome {
     // The first failure of this operation: a derived call's, or the page
     // cache left behind differing from what the filesystem model requires.
     std::optional<std::string> failure;
+    // Past this operation the model no longer describes the port: a derived
+    // call was illegal in the model, or the port or the fault path stopped
+    // (BUG_ON). Nothing after it is evidence (a walk going on past a known
+    // failure class ends here).
+    bool model_lost = false;
 };
 
 // Checks one derived call; nullopt when it keeps the property.

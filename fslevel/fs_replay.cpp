@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "fslevel/fs_text.h"
+#include "fslevel/reachability.h"
 #include "harness/op_text.h"
 #include "properties/relation.h"
 #include "properties/warnings.h"
@@ -25,27 +26,28 @@ PfnView view(const Execution& exec, model::Pfn p) {
 
 }  // namespace
 
-bool FsTrace::failed() const {
-    return end_failure || std::any_of(steps.begin(), steps.end(),
-                                      [](const FsTraceStep& s) { return s.failure.has_value(); });
-}
+bool FsTrace::failed() const { return failed_step() != 0; }
 
 std::string FsTrace::failure() const {
-    for (std::size_t i = 0; i < steps.size(); i++)
-        if (steps[i].failure)
-            return fmt::format("after #{} ({}): {}", i + 1, steps[i].op, *steps[i].failure);
-    if (end_failure) return "at the end: " + *end_failure;
-    return "";
+    const std::size_t at = failed_step();
+    if (at == 0) return "";
+    if (at > steps.size()) return "at the end: " + *end_failure;
+    return fmt::format("after #{} ({}): {}", at, steps[at - 1].op, *steps[at - 1].failure);
 }
 
 std::size_t FsTrace::failed_step() const {
     for (std::size_t i = 0; i < steps.size(); i++)
-        if (steps[i].failure) return i + 1;
+        if (steps[i].failure && !steps[i].passed_over) return i + 1;
     return end_failure ? steps.size() + 1 : 0;
 }
 
+bool known_class(const std::string& property, const std::string& message, const std::vector<std::string>& known) {
+    return !known.empty() &&
+           std::find(known.begin(), known.end(), failure_class(property, message)) != known.end();
+}
+
 FsReplayResult replay(const Variant& v, const Property& p, const model::Universe& u,
-                      const std::vector<Op>& ops) {
+                      const std::vector<Op>& ops, const std::vector<std::string>& known) {
     FsReplayResult out;
     FsExecution ex(v, u);
     const CallCheck check = check_of(p);
@@ -70,27 +72,35 @@ FsReplayResult replay(const Variant& v, const Property& p, const model::Universe
             step.calls.push_back(std::move(cv));
         }
         step.failure = o.failure;
-        const bool stop = o.failure.has_value();
+        step.passed_over =
+            o.failure && known_class(p.name, fmt::format("after #{} ({}): {}", i + 1, step.op, *o.failure), known);
+        const bool stop = o.failure && (!step.passed_over || o.model_lost);
         out.trace.steps.push_back(std::move(step));
-        if (stop) return out;
+        if (stop) return out;  // past a lost model, a passed-over failure ends it too
     }
-    if (p.at_end) out.trace.end_failure = p.at_end(ex.exec());
+    if (p.at_end) {
+        out.trace.end_failure = p.at_end(ex.exec());
+        if (out.trace.end_failure && known_class(p.name, "at the end: " + *out.trace.end_failure, known))
+            out.trace.end_failure.reset();
+    }
     return out;
 }
 
-bool fails(const Variant& v, const Property& p, const model::Universe& u, const std::vector<Op>& ops) {
-    const FsReplayResult r = replay(v, p, u, ops);
+bool fails(const Variant& v, const Property& p, const model::Universe& u, const std::vector<Op>& ops,
+           const std::vector<std::string>& known) {
+    const FsReplayResult r = replay(v, p, u, ops, known);
     return !r.invalid && r.trace.failed();
 }
 
 std::string format_trace(const FsTrace& t, const std::string& indent) {
     std::string out;
-    std::size_t broke = t.steps.size();
-    for (std::size_t i = 0; i < t.steps.size(); i++)
-        if (t.steps[i].failure && broke == t.steps.size()) broke = i;
+    const std::size_t broke = t.failed_step() - 1;  // SIZE_MAX when it passed
     for (std::size_t i = 0; i < t.steps.size(); i++) {
         const FsTraceStep& s = t.steps[i];
-        out += fmt::format("{}#{} {}{}\n", indent, i + 1, s.op, i == broke ? "   <- breaks here" : "");
+        out += fmt::format("{}#{} {}{}\n", indent, i + 1, s.op,
+                           i == broke       ? "   <- breaks here"
+                           : s.passed_over ? "   <- fails with a class found before (passed over)"
+                                           : "");
         for (const CallView& c : s.calls) {
             out += fmt::format("{}     {}{}{}\n", indent, c.op, c.legal ? "" : "   (illegal in the model)",
                                c.failure ? "   <- fails" : "");

@@ -25,8 +25,11 @@ struct FsTraceStep {
     std::string op;
     std::vector<CallView> calls;
     std::optional<std::string> failure;
+    // It failed with a class found before (--classes): the replay went on.
+    bool passed_over = false;
 };
 
+// Steps passed over do not count in failed(), failure() or failed_step().
 struct FsTrace {
     std::vector<FsTraceStep> steps;
     std::optional<std::string> end_failure;
@@ -43,11 +46,22 @@ struct FsReplayResult {
     std::size_t invalid_index = 0;       // which (0-based), when invalid
 };
 
+// Stops at the first failure, except that a step (or the end check)
+// failing with a class in `known` (failure_class(), reachability.h: the
+// classes a cell found before, --classes) is passed over and the replay goes
+// on, as the walks do; unless that step lost the model (an illegal derived
+// call, a BUG_ON: FsStepOutcome::model_lost), where it ends as a pass.
 FsReplayResult replay(const Variant& v, const Property& p, const model::Universe& u,
-                      const std::vector<Op>& ops);
+                      const std::vector<Op>& ops, const std::vector<std::string>& known = {});
 
-// True when `ops` are legal filesystem operations and fail `p` on `v`.
-bool fails(const Variant& v, const Property& p, const model::Universe& u, const std::vector<Op>& ops);
+// True when `ops` are legal filesystem operations and fail `p` on `v` (with
+// a class not in `known`).
+bool fails(const Variant& v, const Property& p, const model::Universe& u, const std::vector<Op>& ops,
+           const std::vector<std::string>& known = {});
+
+// Whether `message` ("after #3 (op): ...", or an end check's) has one of the
+// `known` classes of property `property`.
+bool known_class(const std::string& property, const std::string& message, const std::vector<std::string>& known);
 
 // The trace as text: each operation, the calls under it, the pfns they
 // touched (model, decode, raw fields), warnings and where it broke.

@@ -15,6 +15,7 @@
 #include "fslevel/fs_execution.h"
 #include "fslevel/fs_replay.h"
 #include "fslevel/fs_text.h"
+#include "fslevel/reachability.h"
 #include "harness/wyrand.h"
 
 namespace daxcheck::fslevel {
@@ -173,7 +174,8 @@ WalkResult run_walk(const Variant& v, const Property& p, bool reflink, const mod
     return run_walk(ex, p, reflink, seed);
 }
 
-WalkResult run_walk(FsExecution& ex, const Property& p, bool reflink, std::uint64_t seed) {
+WalkResult run_walk(FsExecution& ex, const Property& p, bool reflink, std::uint64_t seed,
+                    const std::vector<std::string>& known) {
     Rng rng(seed);
     const Config c = draw_config(rng, reflink);
     WalkResult out;
@@ -192,13 +194,20 @@ WalkResult run_walk(FsExecution& ex, const Property& p, bool reflink, std::uint6
         out.operations++;
         out.calls += o.call_count;
         if (o.failure) {
+            std::string failure = fmt::format("after #{} ({}): {}", out.ops.size(), to_text(op), *o.failure);
+            // A class found before: go on, unless the model no longer
+            // describes the port (then the walk ends without a finding).
+            if (known_class(p.name, failure, known)) {
+                if (o.model_lost) return out;
+                continue;
+            }
             out.configuration = c.text();
-            out.failure = fmt::format("after #{} ({}): {}", out.ops.size(), to_text(op), *o.failure);
+            out.failure = std::move(failure);
             return out;
         }
     }
     if (p.at_end) {
-        if (auto f = p.at_end(ex.exec())) {
+        if (auto f = p.at_end(ex.exec()); f && !known_class(p.name, "at the end: " + *f, known)) {
             out.failure = "at the end: " + *f;
             out.configuration = c.text();
         }
@@ -260,8 +269,12 @@ std::optional<std::vector<Op>> shifted(std::vector<Op> ops, FileId file, std::ui
 }  // namespace
 
 std::vector<Op> shrink(const Variant& v, const Property& p, const model::Universe& u,
-                       std::vector<Op> ops) {
-    auto still = [&](const std::vector<Op>& c) { return fails(v, p, u, c); };
+                       std::vector<Op> ops, const std::vector<std::string>& known, const std::string& keep) {
+    auto still = [&](const std::vector<Op>& c) {
+        if (keep.empty()) return fails(v, p, u, c, known);
+        const FsReplayResult r = replay(v, p, u, c, known);
+        return !r.invalid && r.trace.failed() && failure_class(p.name, r.trace.failure()) == keep;
+    };
     bool changed = true;
     while (changed) {
         changed = false;
@@ -304,7 +317,8 @@ std::vector<Op> shrink(const Variant& v, const Property& p, const model::Univers
 }
 
 WalksResult run_walks(const Variant& v, const Property& p, bool reflink, const model::Universe& u,
-                      std::uint64_t seed, std::uint64_t walks, double seconds, unsigned threads) {
+                      std::uint64_t seed, std::uint64_t walks, double seconds, unsigned threads,
+                      const std::vector<std::string>& known) {
     WalksResult out;
     std::mutex m;
     // Walks are handed out in order, as the function level's swarm does
@@ -325,7 +339,7 @@ WalksResult run_walks(const Variant& v, const Property& p, bool reflink, const m
             const std::uint64_t w = next.fetch_add(1);
             if ((walks && w >= walks) || w >= lowest_failing) break;
             const std::uint64_t ws = walk_seed(seed, w);
-            WalkResult r = run_walk(ex, p, reflink, ws);
+            WalkResult r = run_walk(ex, p, reflink, ws, known);
             n++;
             ops += r.operations;
             calls += r.calls;
@@ -356,11 +370,47 @@ WalksResult run_walks(const Variant& v, const Property& p, bool reflink, const m
         // Walks reuse one execution (reset between them); shrinking and the
         // printed trace use fresh ones. They must agree before anything is
         // shrunk, or the counterexample would not reproduce.
-        if (!fails(v, p, u, out.counterexample))
+        if (!fails(v, p, u, out.counterexample, known))
             throw walk_not_reproduced(*out.failing_walk + 1, out.failing_configuration, v.name, p.name,
                                       out.message, out.counterexample.size());
-        out.counterexample = shrink(v, p, u, std::move(out.counterexample));
-        out.message = replay(v, p, u, out.counterexample).trace.failure();
+        // Past known classes, the walk's own class is the one to keep.
+        out.counterexample = shrink(v, p, u, std::move(out.counterexample), known,
+                                    known.empty() ? "" : failure_class(p.name, out.message));
+        out.message = replay(v, p, u, out.counterexample, known).trace.failure();
+    }
+    return out;
+}
+
+std::uint64_t CellClasses::walks_to_reproduce() const {
+    std::uint64_t n = first.failing_walk ? *first.failing_walk + 1 : 0;
+    for (const WalksResult& m : more) n = std::max(n, *m.failing_walk + 1);
+    return n;
+}
+
+CellClasses run_walks_classes(const Variant& v, const Property& p, bool reflink, const model::Universe& u,
+                              std::uint64_t seed, std::uint64_t walks, double seconds, unsigned threads,
+                              unsigned classes) {
+    CellClasses out;
+    const auto count = [&](const WalksResult& r) {
+        out.walks += r.walks;
+        out.operations += r.operations;
+        out.calls += r.calls;
+        out.seconds += r.seconds;
+    };
+    out.first = run_walks(v, p, reflink, u, seed, walks, seconds, threads);
+    count(out.first);
+    if (!out.first.failing_walk) return out;
+    out.classes.push_back(failure_class(p.name, out.first.message));
+    while (out.classes.size() < classes && !interrupted()) {
+        WalksResult next = run_walks(v, p, reflink, u, seed, walks, seconds, threads, out.classes);
+        count(next);
+        if (!next.failing_walk) break;
+        const std::string cls = failure_class(p.name, next.message);
+        // Shrinking keeps the class; should a replay still tell another
+        // one, the search would only find it again.
+        if (std::find(out.classes.begin(), out.classes.end(), cls) != out.classes.end()) break;
+        out.classes.push_back(cls);
+        out.more.push_back(std::move(next));
     }
     return out;
 }

@@ -31,10 +31,18 @@ WalkResult run_walk(const Variant& v, const Property& p, bool reflink, const mod
                     std::uint64_t walk_seed);
 class FsExecution;
 // The same on an execution the caller reuses across walks (reset here).
-WalkResult run_walk(FsExecution& ex, const Property& p, bool reflink, std::uint64_t walk_seed);
+// `known`: failure classes found before (--classes); a step failing with
+// one of them is passed over and the walk goes on.
+WalkResult run_walk(FsExecution& ex, const Property& p, bool reflink, std::uint64_t walk_seed,
+                    const std::vector<std::string>& known = {});
 
+// Fewer and simpler operations while the sequence still fails (replayed
+// past the `known` classes). `keep`: the failure class (failure_class(),
+// reachability.h) every smaller candidate must fail with; empty: any
+// failure will do.
 std::vector<Op> shrink(const Variant& v, const Property& p, const model::Universe& u,
-                       std::vector<Op> ops);
+                       std::vector<Op> ops, const std::vector<std::string>& known = {},
+                       const std::string& keep = "");
 
 struct WalksResult {
     std::uint64_t walks = 0, operations = 0, calls = 0;
@@ -51,7 +59,33 @@ struct WalksResult {
 // failing walk reported is the lowest-numbered one: a timed run that failed
 // at walk w reports what --walks w+1 does, whatever the thread count and
 // timing. Stops between walks after SIGINT/SIGTERM (engines/interrupt.h).
+// `known`: failure classes found already (--classes): each walk goes on
+// past a step failing with one of them, and a walk failing with another
+// class is shrunk keeping that class (replayed past the known ones).
+// Throws EngineFault (engines/engine_fault.h) when the failing walk's
+// operations pass on a fresh execution.
 WalksResult run_walks(const Variant& v, const Property& p, bool reflink, const model::Universe& u,
-                      std::uint64_t seed, std::uint64_t walks, double seconds, unsigned threads);
+                      std::uint64_t seed, std::uint64_t walks, double seconds, unsigned threads,
+                      const std::vector<std::string>& known = {});
+
+// Up to `classes` distinct failure classes of one cell (--classes N): the
+// walks run_walks runs, then the same walks again going on past the classes
+// found so far, until a search finds no new class, `classes` are found, or
+// a signal comes. A later class can be a consequence of an earlier one the
+// walk went past: its trace shows the steps passed over.
+struct CellClasses {
+    WalksResult first;               // run_walks' own result: the cell's verdict
+    std::vector<WalksResult> more;   // each later class, in the order found
+    std::vector<std::string> classes;  // failure_class() of `first` (when it failed) and of each of `more`
+    // Over every search, the last one that found nothing new too.
+    std::uint64_t walks = 0, operations = 0, calls = 0;
+    double seconds = 0;
+    // The walks a run needs to find them all again: the highest failing
+    // walk + 1 (0 when none failed).
+    std::uint64_t walks_to_reproduce() const;
+};
+CellClasses run_walks_classes(const Variant& v, const Property& p, bool reflink, const model::Universe& u,
+                              std::uint64_t seed, std::uint64_t walks, double seconds, unsigned threads,
+                              unsigned classes);
 
 }  // namespace daxcheck::fslevel

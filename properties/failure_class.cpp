@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 
 #include "harness/model_before.h"
 #include "properties/relation.h"
@@ -24,6 +25,16 @@ std::string without_numbers_and_files(const std::string& m) {
         if (std::isdigit(c)) {
             out += 'N';
             while (i + 1 < m.size() && std::isdigit(static_cast<unsigned char>(m[i + 1]))) i++;
+            // "1 page" and "2 pages" are one class: the count's noun in the singular.
+            for (const char* noun : {" page", " pin", " reference", " operation", " call"}) {
+                const std::size_t n = std::strlen(noun);
+                if (m.compare(i + 1, n, noun) == 0 && i + 1 + n < m.size() && m[i + 1 + n] == 's' &&
+                    (i + 2 + n == m.size() || !std::isalnum(static_cast<unsigned char>(m[i + 2 + n])))) {
+                    out += noun;
+                    i += n + 1;  // past the noun and its 's'
+                    break;
+                }
+            }
         } else if (std::isupper(c) && (i == 0 || !std::isalnum(static_cast<unsigned char>(m[i - 1]))) &&
                    (i + 1 == m.size() || !std::isalnum(static_cast<unsigned char>(m[i + 1])))) {
             out += 'F';

@@ -57,6 +57,18 @@ TEST(FailureClass, IgnoresNumbersFilesAndLength) {
     EXPECT_FALSE(failure_class_of(v, p, u, ops({"associate A 0 pfn=0 order=0 shared=0"})));
 }
 
+TEST(FailureClass, ACountsNounIsOneClassInTheSingularAndThePlural) {
+    // v6.2's unmount BUG at the filesystem level read as two classes by the
+    // entries' page count ("cover 1 page" / "cover 2 pages").
+    const std::string one = "after #4 (read-fault A 0): A's mapping->nrpages is 2 where its entries cover 1 page: "
+                            "evicting A hits BUG_ON(inode->i_data.nrpages) in clear_inode";
+    const std::string two = "after #5 (read-fault B 0): B's mapping->nrpages is 3 where its entries cover 2 pages: "
+                            "evicting B hits BUG_ON(inode->i_data.nrpages) in clear_inode";
+    EXPECT_EQ(message_shape(one), message_shape(two));
+    EXPECT_EQ(message_shape("2 pins held, 3 pages, 1 is"), "N pin held, N page, N is");
+    EXPECT_EQ(message_shape("4 pagesize"), "N pagesize");
+}
+
 TEST(FailureClass, APortThatStoppedIsNamedBesideItsBrokenPfns) {
     // The unpin of a former tail of a shared PMD entry hits v6.15+debug_vm's
     // BUG_ON while pfn 1 also breaks the relation: the class names both, as

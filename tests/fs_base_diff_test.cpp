@@ -37,10 +37,17 @@ FsFound found(const char* variant, const std::vector<Op>& seq, const char* prope
     return {failure_class(property, r.trace.failure()), seq};
 }
 
-FsCellDiff diff(const char* patch, const char* base, std::optional<FsFound> on_patch,
-                std::optional<FsFound> on_base, const char* property = "refinement") {
+FsCellDiff diff(const char* patch, const char* base, std::vector<FsFound> on_patch,
+                std::vector<FsFound> on_base, const char* property = "refinement") {
     return diff_fs_cell(*find_variant(patch), *find_variant(base), *find_property(property), true, kUniverse,
                         on_patch, on_base);
+}
+FsCellDiff diff(const char* patch, const char* base, std::optional<FsFound> on_patch,
+                std::optional<FsFound> on_base, const char* property = "refinement") {
+    const auto side = [](const std::optional<FsFound>& f) {
+        return f ? std::vector<FsFound>{*f} : std::vector<FsFound>{};
+    };
+    return diff(patch, base, side(on_patch), side(on_base), property);
 }
 
 TEST(FsBaseDiff, ABugThePatchAddsIsNewBesideTheInheritedOne) {
@@ -50,6 +57,20 @@ TEST(FsBaseDiff, ABugThePatchAddsIsNewBesideTheInheritedOne) {
     ASSERT_EQ(d.classes.size(), 2u);
     EXPECT_EQ(d.classes[0].change, FsClassChange::New) << d.classes[0].cls;
     EXPECT_EQ(d.classes[1].change, FsClassChange::Still) << d.classes[1].cls;
+    EXPECT_TRUE(is_regression(d.change));
+}
+
+// --classes: the patch's walks found the inherited class first and the one
+// it adds on a later search; both are compared, the second is new.
+TEST(FsBaseDiff, EveryClassASideFoundIsCompared) {
+    const FsCellDiff d = diff("test-lose-share-k3", "v6.2",
+                              std::vector<FsFound>{found("test-lose-share-k3", kNrpages),
+                                                   found("test-lose-share-k3", kLostShare)},
+                              std::vector<FsFound>{found("v6.2", kNrpages)});
+    EXPECT_EQ(d.change, CellChange::NewFailure);
+    ASSERT_EQ(d.classes.size(), 2u);
+    EXPECT_EQ(d.classes[0].change, FsClassChange::Still) << d.classes[0].cls;
+    EXPECT_EQ(d.classes[1].change, FsClassChange::New) << d.classes[1].cls;
     EXPECT_TRUE(is_regression(d.change));
 }
 

@@ -74,12 +74,34 @@ want "the base's class kept" "^  still failing  *refinement: F's mapping->nrpage
 want "6.15's own sequence" "^  *on v6.15: write A 0 2; reflink A 0 B 0 2; read-fault A 0 pmd; read-fault A 0$" "$tmp/out"
 want "past what" "found on v6.15 by a search, past an earlier failure of another class, after #3" "$tmp/out"
 want "the dropped checks" "^  dropped  mapping-mismatch: " "$tmp/out"
+want "the --classes limit" "a side found --classes 5 classes, the limit: more may sit behind them" "$tmp/out"
+want "the limit in the JSON" '"classes_limit_hit": 5' "$tmp/fsbase.json"
 want "the JSON" '"found_by": "base"' "$tmp/fsbase.json"
 want "the other side's sequence in the JSON" '"other_counterexample": \[' "$tmp/fsbase.json"
 line=$(grep -m1 '  reproduce: .*--base' "$tmp/out" | sed 's/^  reproduce: //; s#^\./daxcheck ##')
 # shellcheck disable=SC2086
 check "run --level fs --base: the reproduce line" 1 "$bin" $line
 want "the reproduce line gives the diff again" "found on v6.15 by a search, past an earlier failure of another class, after #3" "$tmp/out"
+# --classes at the filesystem level: 6.15 fails nearly every first fault
+# with its empty-entry class; the later searches go on past it, and each
+# later class's trace marks the step passed over. The reproduce line (with
+# --classes 3) finds the same classes again; --classes 1 stops at the first.
+check "run --level fs --classes 3" 0 "$bin" run --level fs --variant v6.15 --property refinement \
+    --profile reflink --seed 1 --classes 3 --json "$tmp/fsclasses.json"
+want "a later class" "^== v6.15 / refinement / reflink (filesystem level): failure class 3 of 3 (the walks went on" "$tmp/out"
+want "the step passed over" "<- fails with a class found before (passed over)$" "$tmp/out"
+jq -e '.results[0].classes | length == 3 and (map(.class) | unique | length == 3)' "$tmp/fsclasses.json" >/dev/null ||
+    { echo "FAIL the JSON does not list 3 distinct classes"; fails=$((fails + 1)); }
+grep '^  failure class: ' "$tmp/out" >"$tmp/classes-first"
+line=$(grep -m1 '  reproduce: ' "$tmp/out" | sed 's/^  reproduce: //; s#^\./daxcheck ##')
+case "$line" in *"--classes 3"*) ;; *) echo "FAIL the reproduce line lacks --classes 3: $line"; fails=$((fails + 1)) ;; esac
+# shellcheck disable=SC2086
+check "run --level fs --classes 3: the reproduce line" 0 "$bin" $line
+grep '^  failure class: ' "$tmp/out" | cmp -s - "$tmp/classes-first" ||
+    { echo "FAIL the reproduce line finds other classes"; fails=$((fails + 1)); }
+check "run --level fs --classes 1" 0 "$bin" run --level fs --variant v6.15 --property refinement \
+    --profile reflink --seed 1 --classes 1
+if grep -q "failure class 2 of" "$tmp/out"; then echo "FAIL --classes 1 found a second class"; fails=$((fails + 1)); fi
 # 6.0's CoW-flag failure (seed 2) on 6.15, which stops at #2 of its
 # sequence where no search follows: not seen, neither fixed nor kept.
 check "run --level fs --base: a class not seen" 1 "$bin" run --level fs --variant v6.15 --base v6.0 \

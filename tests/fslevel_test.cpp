@@ -3,9 +3,12 @@
 // bugs it exists for (test-only ports below; not registered).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "fslevel/fs_execution.h"
 #include "fslevel/fs_replay.h"
 #include "fslevel/fs_text.h"
+#include "fslevel/fs_walk.h"
 #include "fslevel/reachability.h"
 #include "fslevel/xfs_io.h"
 #include "harness/op_text.h"
@@ -181,4 +184,36 @@ TEST(XfsIo, ScriptMountsWithDaxAndMarksEverySteps) {
     EXPECT_NE(s.text.find("step 3 \"read-fault B 0 pmd\""), std::string::npos);
     EXPECT_NE(s.text.find("mmap -r 0 2097152"), std::string::npos);  // a PMD fault maps 2 MiB
     EXPECT_FALSE(s.complete);  // a pin has no xfs_io form
+}
+
+// --classes at the filesystem level: 6.15 fails nearly every first fault with
+// its empty-entry class, so the later searches go on past it (a walk that
+// stopped there would never see another class); each later class fails its
+// counterexample only past the classes before it, which its trace marks.
+TEST(FsWalks, LaterClassesAreFoundPastTheOnesBefore) {
+    const Variant& v = *find_variant("v6.15");
+    const Property& p = *find_property("refinement");
+    model::Universe u;
+    const CellClasses cc = run_walks_classes(v, p, true, u, 1, 10000, 0, 1, 3);
+    ASSERT_EQ(cc.classes.size(), 3u);
+    ASSERT_EQ(cc.more.size(), 2u);
+    EXPECT_NE(cc.classes[0], cc.classes[1]);
+    EXPECT_NE(cc.classes[1], cc.classes[2]);
+    EXPECT_NE(cc.classes[0], cc.classes[2]);
+    for (std::size_t i = 0; i < cc.more.size(); i++) {
+        const std::vector<std::string> before(cc.classes.begin(), cc.classes.begin() + static_cast<long>(i + 1));
+        const FsTrace past = replay(v, p, u, cc.more[i].counterexample, before).trace;
+        EXPECT_EQ(failure_class(p.name, past.failure()), cc.classes[i + 1]);
+        EXPECT_TRUE(std::any_of(past.steps.begin(), past.steps.end(),
+                                [](const FsTraceStep& s) { return s.passed_over; }));
+        EXPECT_NE(format_trace(past).find("passed over"), std::string::npos);
+        // Without the classes before it, the same sequence fails with one of them.
+        const std::string first = failure_class(p.name, replay(v, p, u, cc.more[i].counterexample).trace.failure());
+        EXPECT_NE(std::find(before.begin(), before.end(), first), before.end()) << first;
+    }
+    EXPECT_GE(cc.walks_to_reproduce(), *cc.more.back().failing_walk + 1);
+    // One class: the walks of the first search only.
+    const CellClasses one = run_walks_classes(v, p, true, u, 1, 10000, 0, 1, 1);
+    EXPECT_TRUE(one.more.empty());
+    EXPECT_EQ(one.walks, *one.first.failing_walk + 1);
 }

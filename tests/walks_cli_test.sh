@@ -53,15 +53,16 @@ check "reach of the whole corpus" 0 "$bin" reach --depth 1 --max-states 50 "$src
 want "reach got past the race files to the last file" "v7.2-stale-index-reads-as-shared-again.dax" "$tmp/out"
 
 # --- Flags a --level fs command does not take: a usage error naming the flag.
-# (run and swarm take --base at the filesystem level: tests/fslevel_cli_test.sh.)
-for args in "run --classes 2" "run --tests 5" "run --no-minimise"; do
+# (run and swarm take --base and --classes at the filesystem level:
+# tests/fslevel_cli_test.sh.)
+for args in "run --tests 5" "run --no-minimise"; do
     # shellcheck disable=SC2086
     check "$args --level fs is refused" 2 "$bin" $args --level fs --variant v6.2 --walks 1
     flag=$(echo "$args" | cut -d' ' -f2)
     want "$args names the flag" "$flag is function-level only" "$tmp/err"
     want "$args names the command" "${args%% *} --level fs does not take it" "$tmp/err"
 done
-for args in "--classes 2" "--no-minimise" "--save-failures"; do
+for args in "--no-minimise" "--save-failures"; do
     # shellcheck disable=SC2086
     check "swarm $args --level fs is refused" 2 "$bin" swarm $args --level fs --variant v6.2 --walks 1
     want "swarm $args names the flag" "${args%% *} is function-level only" "$tmp/err"
