@@ -284,7 +284,7 @@ int fs_run_command(const FsRunOptions& o) {
                                                m.counterexample.size());
                         details += fslevel::format_trace(trace);
                         details += fmt::format("  reproduce: {}\n", reproduce);
-                        failures.push_back({v, p, profile, m.counterexample, trace.failure(), reproduce, e});
+                        failures.push_back({v, p, profile, m.counterexample, trace.failure(), reproduce, e, before});
                         class_json(m, cc.classes[i + 1]);
                     }
                     cell["classes"] = classes;

@@ -81,14 +81,22 @@ bool save_fs_failures(const std::vector<FsFailure>& failures, const model::Unive
         comment.push_back("");
         comment.push_back(fmt::format("The calls {}'s fault path derives (daxcheck emit FILE --calls):",
                                       f.variant->name));
-        const auto rep = fslevel::replay(*f.variant, *f.property, u, f.ops);
+        const auto rep = fslevel::replay(*f.variant, *f.property, u, f.ops, f.classes_before);
         for (const auto& step : rep.trace.steps) {
-            comment.push_back(step.op + (step.failure ? "   <- breaks here" : ""));
+            comment.push_back(step.op + (step.passed_over ? "   <- fails with a class found before"
+                                         : step.failure  ? "   <- breaks here"
+                                                         : ""));
             for (const auto& call : step.calls) {
                 std::string w;
                 for (const auto& x : call.warnings) w += " " + x;
                 comment.push_back("  " + call.op + (call.legal ? "" : " (illegal)") + w);
             }
+        }
+        if (!f.classes_before.empty()) {
+            comment.push_back(fmt::format("Failure class {} of its cell: a replay fails first, at the step marked "
+                                          "above, with a class found before it; `shows:` is past that. Found before:",
+                                          f.classes_before.size() + 1));
+            for (const auto& cls : f.classes_before) comment.push_back("  " + cls);
         }
         comment.push_back("Boot it: ./daxcheck kernel FILE (README, \"On a running kernel\").");
         if (!write_corpus_file(dir, fs_corpus_file_name(f), corpus_text(c, comment))) {

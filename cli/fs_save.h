@@ -22,6 +22,9 @@ struct FsFailure {
     std::string message;           // "after #4 (read-fault A 3): ..."
     std::string reproduce;         // the command line that found it
     Expectation expected;
+    // The cell's classes found before this one (--classes): its sequence
+    // fails with them first, and shows this one only past them.
+    std::vector<std::string> classes_before;
 };
 
 // The file name it gets: fs-<variant>--<property>--<profile>--<hash>.dax.

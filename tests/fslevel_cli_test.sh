@@ -99,6 +99,13 @@ case "$line" in *"--classes 3"*) ;; *) echo "FAIL the reproduce line lacks --cla
 check "run --level fs --classes 3: the reproduce line" 0 "$bin" $line
 grep '^  failure class: ' "$tmp/out" | cmp -s - "$tmp/classes-first" ||
     { echo "FAIL the reproduce line finds other classes"; fails=$((fails + 1)); }
+check "run --level fs --classes 2 --save-failures" 0 "$bin" run --level fs --variant v6.15 --property refinement \
+    --profile reflink --seed 1 --classes 2 --save-failures --corpus-dir "$tmp/fsclasses"
+[ "$(ls "$tmp/fsclasses" | wc -l)" -eq 2 ] || { echo "FAIL not one file per class"; ls "$tmp/fsclasses"; fails=$((fails + 1)); }
+grep -l "^# Failure class 2 of its cell" "$tmp/fsclasses"/*.dax >"$tmp/second" ||
+    { echo "FAIL no file says it is the second class"; fails=$((fails + 1)); }
+want "its trace marks the earlier class" "<- fails with a class found before$" "$(head -1 "$tmp/second")"
+check "the saved classes replay" 0 "$bin" replay "$tmp/fsclasses"
 check "run --level fs --classes 1" 0 "$bin" run --level fs --variant v6.15 --property refinement \
     --profile reflink --seed 1 --classes 1
 if grep -q "failure class 2 of" "$tmp/out"; then echo "FAIL --classes 1 found a second class"; fails=$((fails + 1)); fi
