@@ -259,6 +259,7 @@ int fs_run_command(const FsRunOptions& o) {
                     details += fmt::format("  reproduce: {}\n", reproduce);
                     failures.push_back({v, p, profile, r.counterexample, rep.trace.failure(), reproduce, e});
                     nlohmann::json classes = nlohmann::json::array();
+                    std::vector<FsReportCell::LaterClass> more_for_report;
                     auto class_json = [&](const fslevel::WalksResult& w, const std::string& cls) {
                         std::vector<std::string> ops;
                         for (const auto& op : w.counterexample) ops.push_back(fslevel::to_text(op));
@@ -285,13 +286,15 @@ int fs_run_command(const FsRunOptions& o) {
                         details += fslevel::format_trace(trace);
                         details += fmt::format("  reproduce: {}\n", reproduce);
                         failures.push_back({v, p, profile, m.counterexample, trace.failure(), reproduce, e, before});
+                        more_for_report.push_back({trace.failure(), fslevel::format_trace(trace)});
                         class_json(m, cc.classes[i + 1]);
                     }
                     cell["classes"] = classes;
                     if (o.reports_dir)
                         report_cells.push_back({v, p, profile, true, e, cc.walks, cc.operations, cc.calls,
                                                 r.counterexample, rep.trace.failure(),
-                                                fslevel::format_trace(rep.trace), reproduce});
+                                                fslevel::format_trace(rep.trace), std::move(more_for_report),
+                                                reproduce});
                 } else if (!as_expected) {
                     details += fmt::format("\n== {} / {} / {} (filesystem level): pass (UNEXPECTED)\n  "
                                            "expected to fail: {}\n  reproduce: {}\n",
@@ -299,7 +302,7 @@ int fs_run_command(const FsRunOptions& o) {
                 }
                 if (o.reports_dir && !failed)
                     report_cells.push_back({v, p, profile, false, e, cc.walks, cc.operations, cc.calls, {}, "", "",
-                                            reproduce});
+                                            {}, reproduce});
                 results.push_back(cell);
             }
         }

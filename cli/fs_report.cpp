@@ -80,6 +80,11 @@ std::string fs_report_html(const std::vector<FsReportCell>& cells, const model::
             out += fmt::format("<p class=\"broke\">{}</p>\n<pre>{}</pre>\n", html_escape(c.failure),
                                html_escape(c.trace));
             out += fmt::format("<p><b>On a running kernel:</b> {}</p>\n", kernel_cell(c, u, kernels));
+            for (std::size_t i = 0; i < c.more_classes.size(); i++)
+                out += fmt::format("<h4>Failure class {} of {} (the walks went on past the classes before "
+                                   "it)</h4>\n<p class=\"broke\">{}</p>\n<pre>{}</pre>\n",
+                                   i + 2, c.more_classes.size() + 1, html_escape(c.more_classes[i].failure),
+                                   html_escape(c.more_classes[i].trace));
         }
         if (!c.expected.pass) out += fmt::format("<p class=\"muted\">Why expected: {}</p>\n", html_escape(c.expected.why));
         out += fmt::format("<p>Reproduce: <code>{}</code></p>\n</section>\n", html_escape(c.reproduce));

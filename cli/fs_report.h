@@ -24,6 +24,12 @@ struct FsReportCell {
     std::vector<fslevel::Op> ops;  // the shrunk counterexample, when failed
     std::string failure;           // "after #4 (read-fault A 3): ..."
     std::string trace;             // fslevel::format_trace of it
+    // The cell's later failure classes (--classes), each found past the
+    // ones before it: its failure line and trace (replayed past them).
+    struct LaterClass {
+        std::string failure, trace;
+    };
+    std::vector<LaterClass> more_classes;
     std::string reproduce;
     bool as_expected() const { return failed != expected.pass; }
 };

@@ -106,6 +106,10 @@ grep -l "^# Failure class 2 of its cell" "$tmp/fsclasses"/*.dax >"$tmp/second" |
     { echo "FAIL no file says it is the second class"; fails=$((fails + 1)); }
 want "its trace marks the earlier class" "<- fails with a class found before$" "$(head -1 "$tmp/second")"
 check "the saved classes replay" 0 "$bin" replay "$tmp/fsclasses"
+check "run --level fs --classes 3 --report" 0 "$bin" run --level fs --variant v6.15 --property refinement \
+    --profile reflink --seed 1 --classes 3 --report --reports-dir "$tmp/classreports"
+want "the report shows the later classes" "<h4>Failure class 3 of 3 (the walks went on past the classes before it)</h4>" \
+    "$tmp/classreports/latest/index.html"
 check "run --level fs --classes 1" 0 "$bin" run --level fs --variant v6.15 --property refinement \
     --profile reflink --seed 1 --classes 1
 if grep -q "failure class 2 of" "$tmp/out"; then echo "FAIL --classes 1 found a second class"; fails=$((fails + 1)); fi
