@@ -38,9 +38,18 @@ void print_fs_base_diff(const std::vector<FsBaseDiffRow>& rows) {
                            ops_text(c.on_other));
             if (!c.note.empty()) fmt::print("  {:<34} {}\n", "", c.note);
         }
+        // A regression resting only on classes the base may lack.
+        const auto patch_has = [&](fslevel::FsClassChange change) {
+            return std::any_of(d.diff.classes.begin(), d.diff.classes.end(), [&](const fslevel::FsClassDiff& c) {
+                return !c.from_base && c.change == change;
+            });
+        };
+        if (is_regression(d.diff.change) && !patch_has(fslevel::FsClassChange::New))
+            fmt::print("  (no class is new: the cell counts as a regression because the base may lack the "
+                       "patch's classes marked not seen)\n");
         // Each search goes on past the classes before it, up to --classes.
         if (d.classes_limit_hit)
-            fmt::print("  (a side found --classes {} classes, the limit: more may sit behind them; a larger "
+            fmt::print("  (a side reached the --classes limit of {}: more classes may sit behind them; a larger "
                        "--classes looks further)\n", d.classes_limit_hit);
         if (is_regression(d.diff.change)) fmt::print("  reproduce: {}\n", d.reproduce);
     }

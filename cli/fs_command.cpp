@@ -219,9 +219,10 @@ int fs_run_command(const FsRunOptions& o) {
                     auto found = [&](const fslevel::CellClasses& side) {
                         std::vector<fslevel::FsFound> out;
                         if (side.first.failing_walk)
-                            out.push_back({side.classes[0], side.first.counterexample});
+                            out.push_back({side.classes[0], side.first.counterexample, {}});
                         for (std::size_t i = 0; i < side.more.size(); i++)
-                            out.push_back({side.classes[i + 1], side.more[i].counterexample});
+                            out.push_back({side.classes[i + 1], side.more[i].counterexample,
+                                           {side.classes.begin(), side.classes.begin() + static_cast<long>(i + 1)}});
                         return out;
                     };
                     if (!interrupted())  // else the base's walks were cut short: no diff
@@ -240,7 +241,7 @@ int fs_run_command(const FsRunOptions& o) {
                                        {"expected", e.pass ? "pass" : "fail"},
                                        {"as_expected", as_expected}, {"walks", cc.walks},
                                        {"operations", cc.operations}, {"calls", cc.calls},
-                                       {"reproduce", reproduce}};
+                                       {"reproduce", reproduce}, {"classes", nlohmann::json::array()}};
                 if (failed) {
                     const auto rep = fslevel::replay(*v, *p, o.universe, r.counterexample);
                     std::vector<std::string> lines;
@@ -289,7 +290,14 @@ int fs_run_command(const FsRunOptions& o) {
                         more_for_report.push_back({trace.failure(), fslevel::format_trace(trace)});
                         class_json(m, cc.classes[i + 1]);
                     }
+                    if (!cc.cut_short.empty())
+                        details += fmt::format("  (the class search was cut short by the {} after {} classes of "
+                                               "--classes {}: more may exist, and the reproduce line, which "
+                                               "runs each search to its walks' end, may find more)\n",
+                                               cc.cut_short, cc.classes.size(), o.classes);
                     cell["classes"] = classes;
+                    cell["classes_cut_short"] =
+                        cc.cut_short.empty() ? nlohmann::json(nullptr) : nlohmann::json(cc.cut_short);
                     if (o.reports_dir)
                         report_cells.push_back({v, p, profile, true, e, cc.walks, cc.operations, cc.calls,
                                                 r.counterexample, rep.trace.failure(),
@@ -331,6 +339,7 @@ int fs_run_command(const FsRunOptions& o) {
                                 {"walks", o.seconds > 0 ? nlohmann::json(nullptr) : nlohmann::json(o.walks)},
                                 {"seconds", o.seconds > 0 ? nlohmann::json(o.seconds) : nlohmann::json(nullptr)},
                                 {"threads", o.threads},
+                                {"classes_per_cell", o.classes},
                                 {"interrupted", interrupted()},  // SIGINT/SIGTERM: the cells run before it
                                 {"summary", {{"cells", cells}, {"as_expected", cells - unexpected},
                                              {"unexpected", unexpected}}},

@@ -83,9 +83,7 @@ bool save_fs_failures(const std::vector<FsFailure>& failures, const model::Unive
                                       f.variant->name));
         const auto rep = fslevel::replay(*f.variant, *f.property, u, f.ops, f.classes_before);
         for (const auto& step : rep.trace.steps) {
-            comment.push_back(step.op + (step.passed_over ? "   <- fails with a class found before"
-                                         : step.failure  ? "   <- breaks here"
-                                                         : ""));
+            comment.push_back(step.op + fslevel::step_mark(step));
             for (const auto& call : step.calls) {
                 std::string w;
                 for (const auto& x : call.warnings) w += " " + x;

@@ -518,8 +518,8 @@ SwarmCellResult run_swarm_cell(const Variant& v, const Property& p, Profile prof
         // fresh ones. They must agree, or the counterexample would not
         // reproduce.
         if (!ops_fail(v, p, opts.universe, failure->ops))
-            throw walk_not_reproduced(out.failing_walk ? *out.failing_walk + 1 : 0, failure->configuration,
-                                      v.name, p.name, failure->failure.value_or(""), failure->ops.size());
+            throw walk_not_reproduced(out.failing_walk ? *out.failing_walk + 1 : 0, out.failing_walk_seed,
+                                      failure->configuration, v.name, p.name, failure->failure.value_or(""), failure->ops.size());
         // Shrunk keeping the walk's own class when classes are being told apart.
         ClassFilter own;
         if (!opts.failures.counts_everything())

@@ -40,7 +40,7 @@ bool runs_through(const Variant& v, const Property& p, const model::Universe& u,
 // was seen.
 FsClassChange on_other(const Variant& other, const Property& p, bool reflink, const model::Universe& u,
                        const FsFound& f, FsClassChange absent, std::vector<Op>& shown, std::string& note) {
-    const FsReplayResult there = replay(other, p, u, f.counterexample);
+    const FsReplayResult there = replay(other, p, u, f.counterexample, f.before);
     const std::size_t step = there.invalid ? 0 : there.trace.failed_step();
     if (step && failure_class(p.name, there.trace.failure()) == f.cls) return FsClassChange::Still;
     ReachOptions o;
@@ -62,15 +62,19 @@ FsClassChange on_other(const Variant& other, const Property& p, bool reflink, co
     }
     const unsigned depth = searched.exhausted ? o.max_depth : searched.depth_completed;
     const bool cut = searched.budget_hit || searched.time_hit || searched.memory_hit;
-    const std::string on_it = step ? fmt::format("{} fails its counterexample with another class, {}", other.name,
-                                                 there.trace.failure())
-                                   : fmt::format("{} passes its counterexample", other.name);
+    const std::string on_it =
+        step                     ? fmt::format("{} fails its counterexample with another class, {}", other.name,
+                                               there.trace.failure())
+        : there.lost_past_known ? fmt::format("{} loses the model on its counterexample at #{}, past a failure "
+                                              "of a class found before (an illegal call or a BUG_ON)",
+                                              other.name, there.trace.steps.size())
+                                : fmt::format("{} passes its counterexample", other.name);
     const std::string searched_what =
         fmt::format("no sequence of up to {} operations (--files {} --offsets {}) reaches it there, past failures "
                     "of other classes too{}",
                     depth, spanned.files, spanned.offsets,
                     cut ? fmt::format(" (the search stopped at its {}-state budget)", kCrossSearchStates) : "");
-    const bool through = runs_through(other, p, u, f.counterexample);
+    const bool through = !there.lost_past_known && runs_through(other, p, u, f.counterexample);
     // The same sequence, run to its end on the other side without the class:
     // the differential evidence, whatever the search's depth.
     if (!step && through) {

@@ -28,6 +28,9 @@ namespace daxcheck::fslevel {
 struct FsFound {
     std::string cls;  // failure_class(property, message)
     std::vector<Op> counterexample;
+    // The classes its side found before it (--classes): its counterexample
+    // shows it past them, and is replayed on the other side past them too.
+    std::vector<std::string> before;
 };
 
 // What became of a class on the other side. New or Fixed: the other side

@@ -98,7 +98,8 @@ FsExecution::FsExecution(const FsExecution& other)
       path_(other.path_),
       exec_(other.exec_),
       fs_(other.fs_),
-      before_(other.before_) {}
+      before_(other.before_),
+      known_(other.known_) {}
 
 void FsExecution::reset() {
     exec_.reset();
@@ -127,7 +128,7 @@ void FsExecution::derived(const model::Op& op, const std::function<void()>& call
                               daxcheck::to_text(op), dc.outcome.illegal_reason);
     if (!failure && (keep_going_ || !out_->failure))
         failure = (*check_)(StepView{before_, op, dc.outcome, exec_});
-    if (failure && !out_->failure) out_->failure = failure;
+    if (failure) note_failure(*out_, *failure);
     // Bring before_ up to date: the call changed only its pfns and its file.
     const model::ModelState& now = exec_.model();
     for (model::Pfn p : exec_.step_pfns()) before_.pfns[p] = now.pfns[p];
@@ -279,6 +280,18 @@ std::optional<std::string> FsExecution::evict(FileId file) {
     return std::nullopt;
 }
 
+void FsExecution::note_failure(FsStepOutcome& out, const std::string& failure) const {
+    if (known_ && known_(failure)) {
+        if (!out.passed_over) out.passed_over = failure;
+        // model_lost is set before a failure is noted: a known failure of
+        // an illegal call or a BUG_ON loses the model for what follows.
+        out.lost_past_known = out.lost_past_known || out.model_lost;
+        return;
+    }
+    if (out.lost_past_known || out.failure) return;
+    out.failure = failure;
+}
+
 FsStepOutcome FsExecution::step(const Op& op, const CallCheck& check, bool keep_going, bool record,
                                 bool known_legal) {
     FsStepOutcome out;
@@ -299,7 +312,7 @@ FsStepOutcome FsExecution::step(const Op& op, const CallCheck& check, bool keep_
             for (const Action& a : actions_) run_action(a);
         } catch (const kshim::kernel_bug& bug) {
             out.model_lost = true;
-            if (!out.failure) out.failure = fmt::format("the fault path stopped: {}", bug.what());
+            note_failure(out, fmt::format("the fault path stopped: {}", bug.what()));
         }
     }
     // Only the operation's file's page cache can have changed (a reflink's
@@ -309,7 +322,7 @@ FsStepOutcome FsExecution::step(const Op& op, const CallCheck& check, bool keep_
         else return o.file;
     }, op);
     if (!out.failure || keep_going)
-        if (auto m = page_cache_mismatch(file); m && !out.failure) out.failure = m;
+        if (auto m = page_cache_mismatch(file)) note_failure(out, *m);
     check_ = nullptr;
     out_ = nullptr;
     return out;

@@ -39,6 +39,12 @@ struct FsStepOutcome {
     // (BUG_ON). Nothing after it is evidence (a walk going on past a known
     // failure class ends here).
     bool model_lost = false;
+    // With pass_over(): the first failure of a known class (the step went
+    // on checking, and `failure` is the first of another class), and
+    // whether the model was lost at or after it; then nothing after it is
+    // evidence and `failure` stays unset.
+    std::optional<std::string> passed_over;
+    bool lost_past_known = false;
 };
 
 // Checks one derived call; nullopt when it keeps the property.
@@ -66,6 +72,10 @@ public:
     // `known_legal`: the caller has just checked illegal_reason.
     FsStepOutcome step(const Op& op, const CallCheck& check, bool keep_going = false,
                        bool record = true, bool known_legal = false);
+    // Failures `known` says are of a class found before (--classes) are
+    // passed over: a step records them in FsStepOutcome::passed_over and
+    // goes on checking. An empty function (the default) passes none over.
+    void pass_over(std::function<bool(const std::string& failure)> known) { known_ = std::move(known); }
     // Back to the initial state, keeping buffers (the walkers reuse one).
     void reset();
     // Evicting `file` once its entries are gone (unmount): clear_inode's
@@ -87,6 +97,8 @@ private:
                  std::optional<std::string> contract_failure = std::nullopt);
     void run_action(const Action& a);
     std::optional<std::string> page_cache_mismatch(FileId file) const;
+    // Records a failure of the running operation in `out` (see pass_over).
+    void note_failure(FsStepOutcome& out, const std::string& failure) const;
 
     const Variant* variant_;
     const FaultPath* path_;
@@ -101,6 +113,7 @@ private:
     const CallCheck* check_ = nullptr;
     FsStepOutcome* out_ = nullptr;
     bool keep_going_ = false;
+    std::function<bool(const std::string&)> known_;
     bool record_ = true;
     FileId context_file_ = 0;
     PageOffset context_index_ = 0;  // the index the current action works on

@@ -37,8 +37,15 @@ std::string FsTrace::failure() const {
 
 std::size_t FsTrace::failed_step() const {
     for (std::size_t i = 0; i < steps.size(); i++)
-        if (steps[i].failure && !steps[i].passed_over) return i + 1;
+        if (steps[i].failure) return i + 1;
     return end_failure ? steps.size() + 1 : 0;
+}
+
+std::string step_mark(const FsTraceStep& s) {
+    if (s.failure && s.passed_over) return "   <- breaks here, past a failure of a class found before (passed over)";
+    if (s.failure) return "   <- breaks here";
+    if (s.passed_over) return "   <- fails with a class found before (passed over)";
+    return "";
 }
 
 bool known_class(const std::string& property, const std::string& message, const std::vector<std::string>& known) {
@@ -50,6 +57,8 @@ FsReplayResult replay(const Variant& v, const Property& p, const model::Universe
                       const std::vector<Op>& ops, const std::vector<std::string>& known) {
     FsReplayResult out;
     FsExecution ex(v, u);
+    if (!known.empty())
+        ex.pass_over([&](const std::string& failure) { return known_class(p.name, failure, known); });
     const CallCheck check = check_of(p);
     for (std::size_t i = 0; i < ops.size(); i++) {
         if (auto why = illegal_reason(ex.fs(), ops[i])) {
@@ -72,11 +81,11 @@ FsReplayResult replay(const Variant& v, const Property& p, const model::Universe
             step.calls.push_back(std::move(cv));
         }
         step.failure = o.failure;
-        step.passed_over =
-            o.failure && known_class(p.name, fmt::format("after #{} ({}): {}", i + 1, step.op, *o.failure), known);
-        const bool stop = o.failure && (!step.passed_over || o.model_lost);
+        step.passed_over = o.passed_over.has_value();
         out.trace.steps.push_back(std::move(step));
-        if (stop) return out;  // past a lost model, a passed-over failure ends it too
+        // Past a model lost at a passed-over failure, nothing is evidence.
+        out.lost_past_known = !o.failure && o.lost_past_known;
+        if (o.failure || o.lost_past_known) return out;
     }
     if (p.at_end) {
         out.trace.end_failure = p.at_end(ex.exec());
@@ -94,13 +103,9 @@ bool fails(const Variant& v, const Property& p, const model::Universe& u, const 
 
 std::string format_trace(const FsTrace& t, const std::string& indent) {
     std::string out;
-    const std::size_t broke = t.failed_step() - 1;  // SIZE_MAX when it passed
     for (std::size_t i = 0; i < t.steps.size(); i++) {
         const FsTraceStep& s = t.steps[i];
-        out += fmt::format("{}#{} {}{}\n", indent, i + 1, s.op,
-                           i == broke       ? "   <- breaks here"
-                           : s.passed_over ? "   <- fails with a class found before (passed over)"
-                                           : "");
+        out += fmt::format("{}#{} {}{}\n", indent, i + 1, s.op, step_mark(s));
         for (const CallView& c : s.calls) {
             out += fmt::format("{}     {}{}{}\n", indent, c.op, c.legal ? "" : "   (illegal in the model)",
                                c.failure ? "   <- fails" : "");

@@ -24,12 +24,15 @@ struct CallView {
 struct FsTraceStep {
     std::string op;
     std::vector<CallView> calls;
-    std::optional<std::string> failure;
+    std::optional<std::string> failure;  // the first of a class not passed over
     // It failed with a class found before (--classes): the replay went on.
     bool passed_over = false;
 };
 
-// Steps passed over do not count in failed(), failure() or failed_step().
+// "   <- breaks here", "   <- fails with a class found before (passed
+// over)", both, or "": how a trace marks the step.
+std::string step_mark(const FsTraceStep& s);
+
 struct FsTrace {
     std::vector<FsTraceStep> steps;
     std::optional<std::string> end_failure;
@@ -44,6 +47,9 @@ struct FsReplayResult {
     FsTrace trace;
     std::optional<std::string> invalid;  // an operation the filesystem cannot perform
     std::size_t invalid_index = 0;       // which (0-based), when invalid
+    // It stopped where the model was lost past a passed-over failure
+    // (FsStepOutcome::lost_past_known): neither a pass nor a failure.
+    bool lost_past_known = false;
 };
 
 // Stops at the first failure, except that a step (or the end check)

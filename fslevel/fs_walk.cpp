@@ -180,6 +180,8 @@ WalkResult run_walk(FsExecution& ex, const Property& p, bool reflink, std::uint6
     const Config c = draw_config(rng, reflink);
     WalkResult out;
     ex.reset();
+    if (known.empty()) ex.pass_over({});
+    else ex.pass_over([&](const std::string& failure) { return known_class(p.name, failure, known); });
     const CallCheck check = check_of(p);
     for (unsigned i = 0; i < c.length; i++) {
         Op op;
@@ -194,17 +196,13 @@ WalkResult run_walk(FsExecution& ex, const Property& p, bool reflink, std::uint6
         out.operations++;
         out.calls += o.call_count;
         if (o.failure) {
-            std::string failure = fmt::format("after #{} ({}): {}", out.ops.size(), to_text(op), *o.failure);
-            // A class found before: go on, unless the model no longer
-            // describes the port (then the walk ends without a finding).
-            if (known_class(p.name, failure, known)) {
-                if (o.model_lost) return out;
-                continue;
-            }
             out.configuration = c.text();
-            out.failure = std::move(failure);
+            out.failure = fmt::format("after #{} ({}): {}", out.ops.size(), to_text(op), *o.failure);
             return out;
         }
+        // Past a class found before the walk goes on, unless the model no
+        // longer describes the port: then it ends without a finding.
+        if (o.lost_past_known) return out;
     }
     if (p.at_end) {
         if (auto f = p.at_end(ex.exec()); f && !known_class(p.name, "at the end: " + *f, known)) {
@@ -371,7 +369,8 @@ WalksResult run_walks(const Variant& v, const Property& p, bool reflink, const m
         // printed trace use fresh ones. They must agree before anything is
         // shrunk, or the counterexample would not reproduce.
         if (!fails(v, p, u, out.counterexample, known))
-            throw walk_not_reproduced(*out.failing_walk + 1, out.failing_configuration, v.name, p.name,
+            throw walk_not_reproduced(*out.failing_walk + 1, out.failing_walk_seed, out.failing_configuration,
+                                      v.name, p.name,
                                       out.message, out.counterexample.size());
         // Past known classes, the walk's own class is the one to keep.
         out.counterexample = shrink(v, p, u, std::move(out.counterexample), known,
@@ -391,6 +390,7 @@ CellClasses run_walks_classes(const Variant& v, const Property& p, bool reflink,
                               std::uint64_t seed, std::uint64_t walks, double seconds, unsigned threads,
                               unsigned classes) {
     CellClasses out;
+    const auto start = std::chrono::steady_clock::now();
     const auto count = [&](const WalksResult& r) {
         out.walks += r.walks;
         out.operations += r.operations;
@@ -401,10 +401,26 @@ CellClasses run_walks_classes(const Variant& v, const Property& p, bool reflink,
     count(out.first);
     if (!out.first.failing_walk) return out;
     out.classes.push_back(failure_class(p.name, out.first.message));
-    while (out.classes.size() < classes && !interrupted()) {
-        WalksResult next = run_walks(v, p, reflink, u, seed, walks, seconds, threads, out.classes);
+    while (out.classes.size() < classes) {
+        if (interrupted()) {
+            out.cut_short = "signal";
+            break;
+        }
+        // The cell's clock: the shrinking of the classes before counts too.
+        const double left =
+            seconds - std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (seconds > 0 && left <= 0) {
+            out.cut_short = "time budget";
+            break;
+        }
+        WalksResult next =
+            run_walks(v, p, reflink, u, seed, walks, seconds > 0 ? left : 0, threads, out.classes);
         count(next);
-        if (!next.failing_walk) break;
+        if (!next.failing_walk) {
+            if (interrupted()) out.cut_short = "signal";
+            else if (seconds > 0) out.cut_short = "time budget";
+            break;
+        }
         const std::string cls = failure_class(p.name, next.message);
         // Shrinking keeps the class; should a replay still tell another
         // one, the search would only find it again.

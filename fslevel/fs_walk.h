@@ -70,8 +70,8 @@ WalksResult run_walks(const Variant& v, const Property& p, bool reflink, const m
 
 // Up to `classes` distinct failure classes of one cell (--classes N): the
 // walks run_walks runs, then the same walks again going on past the classes
-// found so far, until a search finds no new class, `classes` are found, or
-// a signal comes. A later class can be a consequence of an earlier one the
+// found so far, until a search finds no new class, `classes` are found, the
+// time is up (`seconds` > 0: for the whole cell) or a signal comes. A later class can be a consequence of an earlier one the
 // walk went past: its trace shows the steps passed over.
 struct CellClasses {
     WalksResult first;               // run_walks' own result: the cell's verdict
@@ -83,6 +83,12 @@ struct CellClasses {
     // The walks a run needs to find them all again: the highest failing
     // walk + 1 (0 when none failed).
     std::uint64_t walks_to_reproduce() const;
+    // Why the search for more classes stopped before `classes` were found
+    // and before a search ran its walks without a new one: "time budget" (a
+    // timed run's seconds are the whole cell's: a later search gets what is
+    // left, and one that ends by the clock proves nothing), "signal", or
+    // empty.
+    std::string cut_short;
 };
 CellClasses run_walks_classes(const Variant& v, const Property& p, bool reflink, const model::Universe& u,
                               std::uint64_t seed, std::uint64_t walks, double seconds, unsigned threads,

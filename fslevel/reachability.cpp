@@ -54,8 +54,29 @@ std::uint64_t state_bytes(std::size_t key_bytes, std::size_t path_length) {
            path_length * sizeof(Op);
 }
 
+namespace {
+
+// "model: F:N F:N shared pins=N," -> "model: shared,": the model state as
+// the function level's class names it (model_class(), free/owned/shared),
+// without owners and pins, which vary with the walk, not with the bug.
+std::string model_states_as_classes(std::string m) {
+    const std::string tag = "model: ";
+    for (std::size_t at = m.find(tag); at != std::string::npos; at = m.find(tag, at + 1)) {
+        const std::size_t from = at + tag.size(), to = m.find(',', from);
+        if (to == std::string::npos) break;
+        const std::string state = m.substr(from, to - from);
+        const char* cls = state.rfind("free", 0) == 0                                ? "free"
+                          : (" " + state + " ").find(" shared ") != std::string::npos ? "shared"
+                                                                                       : "owned";
+        m.replace(from, to - from, cls);
+    }
+    return m;
+}
+
+}  // namespace
+
 std::string failure_class(const std::string& property, const std::string& message) {
-    return property + ": " + message_shape(message);
+    return property + ": " + model_states_as_classes(message_shape(message));
 }
 
 std::uint64_t operation_count(const model::Universe& u, bool reflink) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "fslevel/fs_base_diff.h"
+#include "fslevel/fs_walk.h"
 #include "fslevel/fs_replay.h"
 #include "fslevel/fs_text.h"
 #include "fslevel/reachability.h"
@@ -153,6 +154,27 @@ TEST(FsBaseDiff, TheSpannedUniverse) {
     EXPECT_EQ(spanned_universe(kUniverse, ops({"read-fault C 2 pmd"})).files, 3u);
     EXPECT_EQ(spanned_universe(kUniverse, ops({"read-fault A 2 pmd"})).offsets, 4u);
     EXPECT_EQ(spanned_universe(kUniverse, ops({"write A 0 1"})).offsets, 2u);
+}
+
+// A later class's counterexample shows it only past the classes its side
+// found before it: the other side replays it past them too. 6.15 against
+// itself, given only the patch side's classes: each is still failing, and
+// by its own counterexample (no search needed).
+TEST(FsBaseDiff, ALaterClassIsReplayedPastTheClassesBeforeIt) {
+    const Variant& v = *find_variant("v6.15");
+    const CellClasses cc = run_walks_classes(v, refinement(), true, model::Universe{}, 1, 10000, 0, 1, 4);
+    ASSERT_GE(cc.more.size(), 2u);
+    std::vector<FsFound> patch;
+    for (std::size_t i = 0; i < cc.more.size(); i++)
+        patch.push_back({cc.classes[i + 1], cc.more[i].counterexample,
+                         {cc.classes.begin(), cc.classes.begin() + static_cast<long>(i + 1)}});
+    const FsCellDiff d = diff_fs_cell(v, v, refinement(), true, model::Universe{}, patch, {});
+    ASSERT_EQ(d.classes.size(), patch.size());
+    for (const auto& c : d.classes) {
+        EXPECT_EQ(c.change, FsClassChange::Still) << c.cls << ": " << c.note;
+        EXPECT_TRUE(c.on_other.empty()) << c.cls << " needed a search: " << c.note;
+    }
+    EXPECT_EQ(d.change, CellChange::SameCause);
 }
 
 }  // namespace

@@ -74,7 +74,7 @@ want "the base's class kept" "^  still failing  *refinement: F's mapping->nrpage
 want "6.15's own sequence" "^  *on v6.15: write A 0 2; reflink A 0 B 0 2; read-fault A 0 pmd; read-fault A 0$" "$tmp/out"
 want "past what" "found on v6.15 by a search, past an earlier failure of another class, after #3" "$tmp/out"
 want "the dropped checks" "^  dropped  mapping-mismatch: " "$tmp/out"
-want "the --classes limit" "a side found --classes 5 classes, the limit: more may sit behind them" "$tmp/out"
+want "the --classes limit" "a side reached the --classes limit of 5: more classes may sit behind them" "$tmp/out"
 want "the limit in the JSON" '"classes_limit_hit": 5' "$tmp/fsbase.json"
 want "the JSON" '"found_by": "base"' "$tmp/fsbase.json"
 want "the other side's sequence in the JSON" '"other_counterexample": \[' "$tmp/fsbase.json"
@@ -92,6 +92,8 @@ want "a later class" "^== v6.15 / refinement / reflink (filesystem level): failu
 want "the step passed over" "<- fails with a class found before (passed over)$" "$tmp/out"
 jq -e '.results[0].classes | length == 3 and (map(.class) | unique | length == 3)' "$tmp/fsclasses.json" >/dev/null ||
     { echo "FAIL the JSON does not list 3 distinct classes"; fails=$((fails + 1)); }
+jq -e '.classes_per_cell == 3 and .results[0].classes_cut_short == null' "$tmp/fsclasses.json" >/dev/null ||
+    { echo "FAIL the JSON's classes_per_cell / classes_cut_short"; fails=$((fails + 1)); }
 grep '^  failure class: ' "$tmp/out" >"$tmp/classes-first"
 line=$(grep -m1 '  reproduce: ' "$tmp/out" | sed 's/^  reproduce: //; s#^\./daxcheck ##')
 case "$line" in *"--classes 3"*) ;; *) echo "FAIL the reproduce line lacks --classes 3: $line"; fails=$((fails + 1)) ;; esac
@@ -99,17 +101,28 @@ case "$line" in *"--classes 3"*) ;; *) echo "FAIL the reproduce line lacks --cla
 check "run --level fs --classes 3: the reproduce line" 0 "$bin" $line
 grep '^  failure class: ' "$tmp/out" | cmp -s - "$tmp/classes-first" ||
     { echo "FAIL the reproduce line finds other classes"; fails=$((fails + 1)); }
-check "run --level fs --classes 2 --save-failures" 0 "$bin" run --level fs --variant v6.15 --property refinement \
-    --profile reflink --seed 1 --classes 2 --save-failures --corpus-dir "$tmp/fsclasses"
-[ "$(ls "$tmp/fsclasses" | wc -l)" -eq 2 ] || { echo "FAIL not one file per class"; ls "$tmp/fsclasses"; fails=$((fails + 1)); }
-grep -l "^# Failure class 2 of its cell" "$tmp/fsclasses"/*.dax >"$tmp/second" ||
-    { echo "FAIL no file says it is the second class"; fails=$((fails + 1)); }
-want "its trace marks the earlier class" "<- fails with a class found before$" "$(head -1 "$tmp/second")"
+# One file per distinct sequence (6.15's first two classes show on one).
+check "run --level fs --classes 3 --save-failures" 0 "$bin" run --level fs --variant v6.15 --property refinement \
+    --profile reflink --seed 1 --classes 3 --save-failures --corpus-dir "$tmp/fsclasses"
+[ "$(ls "$tmp/fsclasses" | wc -l)" -ge 2 ] || { echo "FAIL no file for a later class"; ls "$tmp/fsclasses"; fails=$((fails + 1)); }
+later=$(grep -l "^# Failure class [23] of its cell" "$tmp/fsclasses"/*.dax | head -1)
+[ -n "$later" ] || { echo "FAIL no file says it is a later class"; fails=$((fails + 1)); later=/dev/null; }
+want "its trace marks the earlier class" "class found before (passed over)$" "$later"
 check "the saved classes replay" 0 "$bin" replay "$tmp/fsclasses"
 check "run --level fs --classes 3 --report" 0 "$bin" run --level fs --variant v6.15 --property refinement \
     --profile reflink --seed 1 --classes 3 --report --reports-dir "$tmp/classreports"
 want "the report shows the later classes" "<h4>Failure class 3 of 3 (the walks went on past the classes before it)</h4>" \
     "$tmp/classreports/latest/index.html"
+# A timed run's seconds are the whole cell's: the class search stops at them and says so.
+check "run --level fs --seconds --classes 100" 0 "$bin" run --level fs --variant v6.15 --property refinement \
+    --profile reflink --seed 26 --seconds 0.3 --classes 100 --json "$tmp/fstimed.json"
+want "the search cut short" "(the class search was cut short by the time budget after [0-9]* classes of --classes 100" "$tmp/out"
+jq -e '.results[0].classes_cut_short == "time budget"' "$tmp/fstimed.json" >/dev/null ||
+    { echo "FAIL the JSON does not say the class search was cut short"; fails=$((fails + 1)); }
+check "a passing cell lists no classes" 0 "$bin" run --level fs --variant v6.2 --property refinement \
+    --profile exclusive --seed 1 --walks 200 --json "$tmp/fspass.json"
+jq -e '.results[0].classes == []' "$tmp/fspass.json" >/dev/null ||
+    { echo "FAIL a passing cell's classes is not []"; fails=$((fails + 1)); }
 check "run --level fs --classes 1" 0 "$bin" run --level fs --variant v6.15 --property refinement \
     --profile reflink --seed 1 --classes 1
 if grep -q "failure class 2 of" "$tmp/out"; then echo "FAIL --classes 1 found a second class"; fails=$((fails + 1)); fi

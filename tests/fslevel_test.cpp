@@ -217,3 +217,29 @@ TEST(FsWalks, LaterClassesAreFoundPastTheOnesBefore) {
     EXPECT_TRUE(one.more.empty());
     EXPECT_EQ(one.walks, *one.first.failing_walk + 1);
 }
+
+// pass_over: a step that fails first with a known class goes on checking
+// its other derived calls, and reports the first failure of another class
+// (a walk past a known class would otherwise miss a failure in that step).
+TEST(FsExecution, AStepGoesOnCheckingPastAKnownFailure) {
+    const CallCheck check = [](const StepView& view) -> std::optional<std::string> {
+        return std::holds_alternative<model::Associate>(view.op) ? "class two" : "class one";
+    };
+    const std::vector<Op> ops = parse({"write A 0 1", "read-fault A 0"});
+    FsExecution plain(*find_variant("v6.2"), small());
+    plain.step(ops[0], check);
+    const FsStepOutcome first = plain.step(ops[1], check);
+    ASSERT_TRUE(first.failure);
+    EXPECT_EQ(*first.failure, "class one");
+    EXPECT_FALSE(first.passed_over);
+
+    FsExecution past(*find_variant("v6.2"), small());
+    past.pass_over([](const std::string& f) { return f == "class one"; });
+    past.step(ops[0], check);
+    const FsStepOutcome second = past.step(ops[1], check);
+    ASSERT_TRUE(second.failure);
+    EXPECT_EQ(*second.failure, "class two");
+    ASSERT_TRUE(second.passed_over);
+    EXPECT_EQ(*second.passed_over, "class one");
+    EXPECT_FALSE(second.lost_past_known);
+}
