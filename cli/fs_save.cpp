@@ -73,6 +73,7 @@ bool save_fs_failures(const std::vector<FsFailure>& failures, const model::Unive
         c.shows = f.message.substr(0, 400);
         std::replace(c.shows.begin(), c.shows.end(), '\n', ' ');
         c.expect_failure(f.variant->name, f.variant->port_file);
+        c.past = f.classes_before;
         for (const auto& op : f.ops) c.fs_ops.push_back({op, 0});
         std::vector<std::string> comment = {"Saved by ./daxcheck " + command + " --level fs --save-failures from:",
                                             "  " + f.reproduce};
@@ -91,10 +92,10 @@ bool save_fs_failures(const std::vector<FsFailure>& failures, const model::Unive
             }
         }
         if (!f.classes_before.empty()) {
-            comment.push_back(fmt::format("Failure class {} of its cell: a replay fails first, at the step marked "
-                                          "above, with a class found before it; `shows:` is past that. Found before:",
+            comment.push_back(fmt::format("Failure class {} of its cell, found past the classes before it (the "
+                                          "past: lines): replay passes over those too, so the file fails only "
+                                          "while this class is there.",
                                           f.classes_before.size() + 1));
-            for (const auto& cls : f.classes_before) comment.push_back("  " + cls);
         }
         comment.push_back("Boot it: ./daxcheck kernel FILE (README, \"On a running kernel\").");
         if (!write_corpus_file(dir, fs_corpus_file_name(f), corpus_text(c, comment))) {

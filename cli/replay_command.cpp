@@ -102,7 +102,7 @@ Replayed replay_on(const CorpusFile& f, const Variant& v) {
             out.invalid = why;
             return out;
         }
-        auto r = std::make_shared<fslevel::FsReplayResult>(daxcheck::fslevel::replay(v, property, f.universe, f.fs_operations()));
+        auto r = std::make_shared<fslevel::FsReplayResult>(daxcheck::fslevel::replay(v, property, f.universe, f.fs_operations(), f.past));
         out.fail = r->invalid || r->trace.failed();
         if (r->invalid) out.invalid = fmt::format("{}:{}: {}", f.path, f.fs_ops[r->invalid_index].line, *r->invalid);
         out.failure = r->trace.failure();

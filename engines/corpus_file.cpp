@@ -25,8 +25,8 @@ namespace {
 
 namespace m = model;
 
-const char* const kHeaderKeys[] = {"universe", "level", "property", "profile", "shows", "expect", "kernel",
-                                   "race", "schedule", "port"};
+const char* const kHeaderKeys[] = {"universe", "level", "property", "profile", "shows", "past", "expect",
+                                   "kernel", "race", "schedule", "port"};
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -158,13 +158,18 @@ public:
                                     key, ops_started_line_));
             return;
         }
-        if (key != "expect" && key != "kernel" && key != "port" && seen_.count(std::string(key))) {
+        if (key != "expect" && key != "kernel" && key != "port" && key != "past" && seen_.count(std::string(key))) {
             error(line, fmt::format("duplicate '{}:' header (first on line {})", key,
                                     seen_[std::string(key)]));
             return;
         }
         seen_.emplace(std::string(key), line);
         if (key == "universe") return universe(line, value);
+        if (key == "past") {  // a class's text may hold '#' and ':'
+            if (trim(value).empty()) return error(line, "'past:' takes a failure class, as run --level fs prints it");
+            file_.past.emplace_back(trim(value));
+            return;
+        }
         if (key == "shows") {
             file_.shows = std::string(trim(value));
             if (file_.shows.empty()) error(line, "'shows:' needs a sentence saying what the file shows");
@@ -331,6 +336,8 @@ public:
                 error(1, "missing header 'expect:' (one 'expect: VARIANT pass|fail' per variant)");
         }
         if (op_lines_ == 0 && !race_line_) error(last_line, "no operations");
+        if (!file_.past.empty() && !file_.fs_level)
+            error(seen_["past"], "'past:' goes with 'level: fs' (failure classes a filesystem-level replay passes over)");
         if (file_.property == "race" && !race_line_)
             error(last_line, "'property: race' needs a 'race: OP || OP' line after the operations");
         if (file_.race && file_.property != "race")
@@ -598,7 +605,7 @@ CorpusParse parse_corpus(std::string_view path, std::string_view content) {
             for (const char* k : kHeaderKeys) known = known || key == k;
             if (!known) {
                 parser.error(line, fmt::format("unknown header '{}:' (known: universe, level, "
-                                               "property, profile, shows, expect, kernel, race, "
+                                               "property, profile, shows, past, expect, kernel, race, "
                                                "schedule, port)",
                                                key));
                 continue;
@@ -680,6 +687,7 @@ std::string corpus_text(const CorpusFile& f, const std::vector<std::string>& com
     out += "property: " + f.property + "\n";
     if (f.profile) out += "profile: " + to_string(*f.profile) + "\n";
     out += "shows: " + f.shows + "\n";
+    for (const auto& c : f.past) out += "past: " + c + "\n";
     for (const auto& p : f.ports) out += "port: " + p + "\n";
     for (const auto& e : f.expect) out += fmt::format("expect: {} {}\n", e.variant, e.pass ? "pass" : "fail");
     for (const auto& k : f.kernel) {

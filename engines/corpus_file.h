@@ -78,6 +78,11 @@ struct CorpusFile {
     std::string property;
     std::optional<Profile> profile;  // optional header: exclusive forbids shared=1
     std::string shows;
+    // `past:` headers (level fs only): failure classes (fslevel's
+    // failure_class text) a replay passes over, as the --classes search
+    // that found the file's class did; `expect: V fail` then means V fails
+    // with a class not among them.
+    std::vector<std::string> past;
     std::vector<CorpusExpect> expect;
     std::vector<CorpusOp> ops;
     std::vector<CorpusFsOp> fs_ops;

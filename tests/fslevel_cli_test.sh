@@ -108,6 +108,16 @@ check "run --level fs --classes 3 --save-failures" 0 "$bin" run --level fs --var
 later=$(grep -l "^# Failure class [23] of its cell" "$tmp/fsclasses"/*.dax | head -1)
 [ -n "$later" ] || { echo "FAIL no file says it is a later class"; fails=$((fails + 1)); later=/dev/null; }
 want "its trace marks the earlier class" "class found before (passed over)$" "$later"
+want "it names the classes passed over" "^past: refinement: " "$later"
+# The file tests its own class: without its last operation (where the class
+# shows) the earlier classes alone no longer make it fail.
+head -n -1 "$later" >"$tmp/cut.dax"
+check "a later class's file without its breaking step" 1 "$bin" replay "$tmp/cut.dax"
+want "it passes now" "pass (expected fail)" "$tmp/out"
+printf 'universe: files=1\nproperty: refinement\nshows: x\npast: refinement: x\nexpect: v6.2 pass\nassociate A 0 pfn=0 order=0 shared=0\n' >"$tmp/pastfn.dax"
+check "past: without level: fs" 1 "$bin" replay "$tmp/pastfn.dax"
+cat "$tmp/err" >>"$tmp/out"
+want "names the line" "pastfn.dax:4: 'past:' goes with 'level: fs'" "$tmp/out"
 check "the saved classes replay" 0 "$bin" replay "$tmp/fsclasses"
 check "run --level fs --classes 3 --report" 0 "$bin" run --level fs --variant v6.15 --property refinement \
     --profile reflink --seed 1 --classes 3 --report --reports-dir "$tmp/classreports"
