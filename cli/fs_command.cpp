@@ -241,7 +241,8 @@ int fs_run_command(const FsRunOptions& o) {
                                        {"expected", e.pass ? "pass" : "fail"},
                                        {"as_expected", as_expected}, {"walks", cc.walks},
                                        {"operations", cc.operations}, {"calls", cc.calls},
-                                       {"reproduce", reproduce}, {"classes", nlohmann::json::array()}};
+                                       {"reproduce", reproduce}, {"classes", nlohmann::json::array()},
+                                       {"classes_cut_short", nullptr}};
                 if (failed) {
                     const auto rep = fslevel::replay(*v, *p, o.universe, r.counterexample);
                     std::vector<std::string> lines;
