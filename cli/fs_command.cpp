@@ -253,9 +253,13 @@ int fs_run_command(const FsRunOptions& o) {
                                            p->name, to_string(profile),
                                            as_expected ? "expected" : "UNEXPECTED");
                     details += fmt::format("  {}\n  failure class: {}\n", r.message, cc.classes[0]);
-                    details += fmt::format("  failed at walk {} (walk seed {}: {}); shrunk to {} operations:\n",
-                                           *r.failing_walk + 1, r.failing_walk_seed, r.failing_configuration,
-                                           r.counterexample.size());
+                    // Where a search's failing walk was, for each class.
+                    auto walk_line = [](const fslevel::WalksResult& w) {
+                        return fmt::format("  failed at walk {} (walk seed {}: {}); shrunk to {} operations:\n",
+                                           *w.failing_walk + 1, w.failing_walk_seed, w.failing_configuration,
+                                           w.counterexample.size());
+                    };
+                    details += walk_line(r);
                     details += fslevel::format_trace(rep.trace);
                     if (!e.pass) details += fmt::format("  why expected: {}\n", e.why);
                     details += fmt::format("  reproduce: {}\n", reproduce);
@@ -282,9 +286,7 @@ int fs_run_command(const FsRunOptions& o) {
                             "past the classes before it)\n  {}\n  failure class: {}\n",
                             v->name, p->name, to_string(profile), i + 2, cc.classes.size(), m.message,
                             cc.classes[i + 1]);
-                        details += fmt::format("  failed at walk {} (walk seed {}: {}); shrunk to {} operations:\n",
-                                               *m.failing_walk + 1, m.failing_walk_seed, m.failing_configuration,
-                                               m.counterexample.size());
+                        details += walk_line(m);
                         details += fslevel::format_trace(trace);
                         details += fmt::format("  reproduce: {}\n", reproduce);
                         failures.push_back({v, p, profile, m.counterexample, trace.failure(), reproduce, e, before});

@@ -11,7 +11,7 @@ cell=(--variant test-static-call-counter --property no-spurious-warn --profile e
 for level in "swarm --walks 1000" "run --level fs --walks 1000"; do
     # shellcheck disable=SC2086
     check "$level stops with an internal error" 2 "$bin" $level "${cell[@]}" --threads 1
-    want "the error" "^daxcheck: internal error: walk [0-9]* .* pass when replayed on a fresh execution" "$tmp/err"
+    want "the error" "^daxcheck: internal error: walk [0-9]* (walk seed [0-9]*; .* pass when replayed on a fresh execution" "$tmp/err"
     if grep -q "reproduce:" "$tmp/out"; then
         echo "FAIL $level printed a counterexample"; fails=$((fails + 1))
     fi
