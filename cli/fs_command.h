@@ -2,7 +2,8 @@
 // `swarm --level fs` (random filesystem walks per cell, shrunk, printed with
 // the calls each operation derived), `emit` (an xfs_io reproducer and the
 // port's predictions for ./daxcheck kernel) and `reach` (is a function-level
-// counterexample reachable through the filesystem?).
+// counterexample reachable through the filesystem?). `explore --level fs`:
+// cli/fs_explore_command.h.
 #pragma once
 
 #include <cstdint>
@@ -61,15 +62,6 @@ FsRunOptions fs_options(const std::vector<const Variant*>& variants,
 // done, the seed and the whole run's reproduce line, the JSON marked
 // "interrupted": true, exit 128 + the signal.
 int fs_run_command(const FsRunOptions& o);
-
-// `explore --level fs`: breadth-first over filesystem sequences per cell, up
-// to `depth` operations, `max_states` states, `time_budget_s` seconds and
-// `memory_budget_mb` MB of stored states (estimated, fslevel::state_bytes;
-// 0: none) per cell; the first failure found is a shortest one. Exit codes as
-// fs_run_command; after SIGINT/SIGTERM the cells done, "interrupted": true
-// in the JSON, 128 + the signal.
-int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_states,
-                       double time_budget_s, double memory_budget_mb);
 
 // Writes the xfs_io script and the predictions JSON of a `level: fs` corpus
 // file for `variant` (default: the first `expect:` line's).

@@ -11,4 +11,8 @@ namespace daxcheck {
 // false, with `error` set, when the file cannot be written.
 bool write_json_file(const nlohmann::json& doc, const std::string& path, std::string& error);
 
+// write_json_file, then "wrote PATH" on stdout; false when the file cannot
+// be written, with "daxcheck: <why>" on stderr (the caller exits 2).
+bool write_json_and_say(const nlohmann::json& doc, const std::string& path);
+
 }  // namespace daxcheck

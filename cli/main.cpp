@@ -19,6 +19,7 @@
 #include "engines/engine_fault.h"
 #include "cli/explore_command.h"
 #include "cli/fs_command.h"
+#include "cli/fs_explore_command.h"
 #include "cli/fs_flags.h"
 #include "cli/flag_checks.h"
 #include "cli/interrupt_handler.h"

@@ -1,0 +1,21 @@
+// `explore --level fs` (SPEC 8): the filesystem level's breadth-first search
+// per cell (fslevel/reachability.h), printed with the calls each operation of
+// the shortest counterexample derived.
+#pragma once
+
+#include <cstdint>
+
+#include "cli/fs_command.h"
+
+namespace daxcheck {
+
+// `explore --level fs`: breadth-first over filesystem sequences per cell, up
+// to `depth` operations, `max_states` states, `time_budget_s` seconds and
+// `memory_budget_mb` MB of stored states (estimated, fslevel::state_bytes;
+// 0: none) per cell; the first failure found is a shortest one. Exit codes as
+// fs_run_command; after SIGINT/SIGTERM the cells done, "interrupted": true
+// in the JSON, 128 + the signal.
+int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_states,
+                       double time_budget_s, double memory_budget_mb);
+
+}  // namespace daxcheck
