@@ -159,15 +159,8 @@ void print_row(const ExploreCommandOptions& opts, const ExploreRow& row) {
         if (r.off_model_transitions)
             fmt::print("  {}\n", off_model_line(opts.explore.off_model, r.off_model_transitions));
         if (!row.classes.empty()) fmt::print("  failure class: {}\n", row.classes[0].key());
-        if (!row.classes_cut_short.empty())
-            fmt::print("  class search cut short by the {} after {} class{} (of --classes {}), {:.2f} s in "
-                       "all: more classes may exist\n",
-                       row.classes_cut_short, row.classes.size(), row.classes.size() == 1 ? "" : "es",
-                       opts.classes, row.seconds);
-        else if (opts.classes > 1)
-            fmt::print("  {} class{} in {:.2f} s, the first search and the class searches{}\n",
-                       row.classes.size(), row.classes.size() == 1 ? "" : "es", row.seconds,
-                       row.classes_end.empty() ? "" : ": " + row.classes_end);
+        fmt::print("{}", class_search_summary(row.classes_cut_short, row.classes.size(), opts.classes,
+                                              row.seconds, row.classes_end));
         if (!row.expected.pass) fmt::print("  why expected: {}\n", row.expected.why);
         for (std::size_t i = 0; i < row.more.size(); i++) {
             const ExploreResult& m = row.more[i];
@@ -364,6 +357,18 @@ bool save_counterexamples(const ExploreCommandOptions& opts, const std::vector<E
 }
 
 }  // namespace
+
+std::string class_search_summary(const std::string& cut_short, std::size_t found, unsigned limit,
+                                 double seconds, const std::string& end) {
+    if (!cut_short.empty())
+        return fmt::format("  class search cut short by the {} after {} class{} (of --classes {}), {:.2f} s in "
+                           "all: more classes may exist\n",
+                           cut_short, found, found == 1 ? "" : "es", limit, seconds);
+    if (limit > 1)
+        return fmt::format("  {} class{} in {:.2f} s, the first search and the class searches{}\n", found,
+                           found == 1 ? "" : "es", seconds, end.empty() ? "" : ": " + end);
+    return "";
+}
 
 model::Universe default_explore_universe() {
     model::Universe u;

@@ -35,6 +35,14 @@ struct ExploreCommandOptions {
 // small universe (2 files, 3 pfns, offsets 0-2, PMD order 1, at most 2 pins).
 model::Universe default_explore_universe();
 
+// The line after a failing cell's first class, for `explore` at either
+// level: how the class searches ended. `cut_short` names what stopped them
+// ("time budget", ...; "" when nothing did), `found` classes of `limit`
+// (--classes) in `seconds` (the whole cell), `end` how the last search ended
+// without a class ("" for none). "" when nothing was searched (--classes 1).
+std::string class_search_summary(const std::string& cut_short, std::size_t found, unsigned limit,
+                                 double seconds, const std::string& end);
+
 // Runs every cell, prints the report, writes the JSON if asked. Returns the
 // exit status: 0 every verdict as expected, 1 one differs, 2 the JSON file
 // or a corpus file could not be written.

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <new>
 #include <nlohmann/json.hpp>
 
@@ -16,6 +15,7 @@
 #include "cli/shell_words.h"
 #include "cli/small_universe.h"
 #include "fslevel/fs_replay.h"
+#include "fslevel/fs_search_classes.h"
 #include "fslevel/fs_text.h"
 #include "fslevel/reachability.h"
 #include "impl/expectations.h"
@@ -46,9 +46,9 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
         }
     }
     // Every flag but the cells', for the reproduce lines.
-    const std::string budgets = fmt::format("--depth {} --max-states {} --time-budget {} --memory-budget {} {}",
+    const std::string budgets = fmt::format("--depth {} --max-states {} --time-budget {} --memory-budget {}{} {}",
                                             depth, max_states, time_budget_s, memory_budget_mb,
-                                            universe_flags(o.universe));
+                                            classes_flag(o), universe_flags(o.universe));
     install_interrupt_handlers();
     for (const Variant* v : o.variants)
         for (const Property* p : o.properties) {
@@ -61,17 +61,16 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                 ro.max_states = max_states;
                 ro.reflink = profile == Profile::Reflink;
                 ro.time_budget_s = time_budget_s;
-                const auto start = std::chrono::steady_clock::now();
                 // Out of memory before the budget (a budget above `ulimit -v`)
                 // is an error row, as at the function level, not an abort.
                 bool out_of_memory = false;
-                fslevel::ReachResult r;
+                fslevel::SearchClasses sc;
                 try {
-                    r = fslevel::search(*v, *p, o.universe, ro);
+                    sc = fslevel::search_classes(*v, *p, o.universe, ro, o.classes);
                 } catch (const std::bad_alloc&) {
                     out_of_memory = true;
                 }
-                const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                const fslevel::ReachResult& r = sc.first;
                 const Expectation e = fs_expectation_for(*v, p->name, to_string(profile));
                 const bool failed = r.sequence.has_value();
                 // A cell a signal cut short claims nothing, unless it failed.
@@ -101,10 +100,12 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                                        {"states", r.states}, {"depth_completed", r.depth_completed},
                                        {"exhausted", r.exhausted}, {"state_budget_reached", r.budget_hit},
                                        {"time_budget_reached", r.time_hit},
-                                       {"memory_budget_reached", r.memory_hit}, {"reproduce", reproduce}};
+                                       {"memory_budget_reached", r.memory_hit}, {"reproduce", reproduce},
+                                       {"time_ms", sc.seconds * 1000}, {"classes", nlohmann::json::array()},
+                                       {"classes_cut_short", nullptr}};
                 if (!error.empty()) {
                     fmt::print("== {} / {} / {} (filesystem level): error: {} ({} states, {:.2f} s)\n", v->name,
-                               p->name, to_string(profile), error, r.states, s);
+                               p->name, to_string(profile), error, r.states, sc.seconds);
                     cell["error"] = error;
                 } else if (failed) {
                     fmt::print("== {} / {} / {} (filesystem level): shortest counterexample, {} operations ({})\n",
@@ -113,13 +114,37 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                     const auto rep = fslevel::replay(*v, *p, o.universe, *r.sequence);
                     fmt::print("  {}\n{}", rep.trace.failure(), fslevel::format_trace(rep.trace));
                     fmt::print("  shortest: no shorter filesystem sequence fails ({} states, {:.2f} s)\n",
-                               r.states, s);
-                    fmt::print("  reproduce: {}\n", reproduce);
-                    std::vector<std::string> lines;
-                    for (const auto& op : *r.sequence) lines.push_back(fslevel::to_text(op));
-                    cell["counterexample"] = lines;
-                    cell["failure"] = rep.trace.failure();
+                               r.states, sc.first_seconds);
+                    fmt::print("  failure class: {}\n", sc.classes[0]);
+                    fmt::print("{}", class_search_summary(sc.cut_short, sc.classes.size(), o.classes, sc.seconds,
+                                                          sc.end));
+                    if (!e.pass) fmt::print("  why expected: {}\n", e.why);
+                    auto class_json = [&](const std::vector<fslevel::Op>& ops, const std::string& failure,
+                                          const std::string& cls) {
+                        std::vector<std::string> lines;
+                        for (const auto& op : ops) lines.push_back(fslevel::to_text(op));
+                        cell["classes"].push_back({{"class", cls}, {"failure", failure}, {"counterexample", lines}});
+                    };
+                    class_json(*r.sequence, rep.trace.failure(), sc.classes[0]);
                     found.push_back({v, p, profile, *r.sequence, rep.trace.failure(), reproduce, e});
+                    for (std::size_t i = 0; i < sc.more.size(); i++) {
+                        const std::vector<fslevel::Op>& ops = *sc.more[i].sequence;
+                        // Replayed as its search ran: past the classes before it.
+                        const std::vector<std::string> before(sc.classes.begin(),
+                                                              sc.classes.begin() + static_cast<long>(i + 1));
+                        const auto trace = fslevel::replay(*v, *p, o.universe, ops, before).trace;
+                        fmt::print("  failure class {} of {}: {}\n    shortest among sequences that go on past "
+                                   "the classes before it, {} operation{}:\n    {}\n{}",
+                                   i + 2, sc.classes.size(), sc.classes[i + 1], ops.size(),
+                                   ops.size() == 1 ? "" : "s", trace.failure(), fslevel::format_trace(trace, "    "));
+                        class_json(ops, trace.failure(), sc.classes[i + 1]);
+                        found.push_back({v, p, profile, ops, trace.failure(), reproduce, e, before});
+                    }
+                    fmt::print("  reproduce: {}\n", reproduce);
+                    cell["counterexample"] = cell["classes"][0]["counterexample"];
+                    cell["failure"] = rep.trace.failure();
+                    cell["classes_cut_short"] =
+                        sc.cut_short.empty() ? nlohmann::json(nullptr) : nlohmann::json(sc.cut_short);
                 } else {
                     fmt::print("== {} / {} / {} (filesystem level): no counterexample up to depth {}{} "
                                "({} states, {:.2f} s){}\n",
@@ -127,7 +152,7 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                                r.exhausted ? ", exhausted" : r.time_hit ? ", time budget reached"
                                              : r.memory_hit ? ", memory budget reached"
                                              : r.budget_hit ? ", state budget reached" : "",
-                               r.states, s, e.pass ? "" : fmt::format(" UNEXPECTED: expected to fail: {}", e.why));
+                               r.states, sc.seconds, e.pass ? "" : fmt::format(" UNEXPECTED: expected to fail: {}", e.why));
                 }
                 std::fflush(stdout);  // a kill or a pipe keeps the cells done
                 results.push_back(cell);
@@ -149,6 +174,7 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
     if (o.json_path) {
         const nlohmann::json doc = {{"level", "fs"}, {"depth", depth}, {"max_states", max_states},
                                     {"memory_budget_mb", memory_budget_mb}, {"interrupted", interrupted()},
+                                    {"classes_per_cell", o.classes},
                                     {"summary", {{"cells", cells}, {"as_expected", cells - unexpected},
                                                  {"unexpected", unexpected}}},
                                     {"results", results}};

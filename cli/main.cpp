@@ -219,7 +219,8 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     explore->add_option("--threads", x_threads, "expansion threads")->check(CLI::Range(1, 256));
     ClassFlags x_class_flags;
     x_class_flags.add_to(*explore, "distinct failure classes per cell, each the shortest among "
-                                   "sequences avoiding the ones before (default 5)");
+                                   "sequences avoiding the ones before (--level fs: going on past "
+                                   "them, as its walks do) (default 5)");
     explore->add_flag("--no-symmetry", x_no_symmetry,
                       "store every state, not one per orbit of files and pfn blocks");
     std::string x_off_model = "pins";
@@ -295,12 +296,13 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         if (auto e = x_uflags.pmd_order_problem(xo.explore.universe); !e.empty()) return usage(e);
         if (x_level == "fs") {
             // --off-model pins, the default, is what the filesystem level does.
-            if (auto e = fs_level_refuses(*explore, {"--threads", "--no-symmetry", "--classes", "--base"});
+            if (auto e = fs_level_refuses(*explore, {"--threads", "--no-symmetry", "--base"});
                 !e.empty())
                 return usage(e);
             if (x_off_model != "pins") return usage("--level fs: --off-model once is function-level only");
             FsRunOptions fo = fs_options(sel.variants, sel.properties, sel.profiles, xo.explore.universe);
             fo.command = "explore";
+            fo.classes = x_class_flags.classes;
             if (!x_json.empty()) {
                 if (auto e = output_path_problem("--json", x_json); !e.empty()) return usage(e);
                 claim_stdout_for_json(x_json);

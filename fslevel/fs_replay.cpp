@@ -48,11 +48,6 @@ std::string step_mark(const FsTraceStep& s) {
     return "";
 }
 
-bool known_class(const std::string& property, const std::string& message, const std::vector<std::string>& known) {
-    return !known.empty() &&
-           std::find(known.begin(), known.end(), failure_class(property, message)) != known.end();
-}
-
 FsReplayResult replay(const Variant& v, const Property& p, const model::Universe& u,
                       const std::vector<Op>& ops, const std::vector<std::string>& known) {
     FsReplayResult out;

@@ -10,6 +10,7 @@
 
 #include "engines/replay.h"
 #include "fslevel/fs_execution.h"
+#include "fslevel/reachability.h"
 
 namespace daxcheck::fslevel {
 
@@ -65,9 +66,6 @@ FsReplayResult replay(const Variant& v, const Property& p, const model::Universe
 bool fails(const Variant& v, const Property& p, const model::Universe& u, const std::vector<Op>& ops,
            const std::vector<std::string>& known = {});
 
-// Whether `message` ("after #3 (op): ...", or an end check's) has one of the
-// `known` classes of property `property`.
-bool known_class(const std::string& property, const std::string& message, const std::vector<std::string>& known);
 
 // The trace as text: each operation, the calls under it, the pfns they
 // touched (model, decode, raw fields), warnings and where it broke.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <malloc.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <unordered_set>
@@ -77,6 +78,11 @@ std::string model_states_as_classes(std::string m) {
 
 std::string failure_class(const std::string& property, const std::string& message) {
     return property + ": " + model_states_as_classes(message_shape(message));
+}
+
+bool known_class(const std::string& property, const std::string& message, const std::vector<std::string>& known) {
+    return !known.empty() &&
+           std::find(known.begin(), known.end(), failure_class(property, message)) != known.end();
 }
 
 std::uint64_t operation_count(const model::Universe& u, bool reflink) {
@@ -168,6 +174,10 @@ ReachResult search_levels(const Variant& v, const Property& p, const model::Univ
     // past the memory budget.
     std::deque<Node> level;
     level.push_back({FsExecution(v, u), {}});
+    // Copies of an execution keep what it passes over.
+    if (!o.known.empty())
+        level.front().ex.pass_over(
+            [&](const std::string& failure) { return known_class(p.name, failure, o.known); });
     seen.insert(state_key(level.front().ex));
     auto matches = [&](const std::string& message) {
         const std::string c = failure_class(p.name, message);
@@ -198,7 +208,11 @@ ReachResult search_levels(const Variant& v, const Property& p, const model::Univ
                 bool illegal = false;
                 for (const auto& c : r.calls) illegal = illegal || !c.outcome.legal;
                 bool hit = false;
+                // Past known classes the step's outcome tells its first
+                // failure of another class (none past a model lost there).
+                if (!o.known.empty()) hit = r.failure && matches(*r.failure);
                 for (const auto& c : r.calls) {
+                    if (!o.known.empty()) break;
                     if (illegal && !o.target_misuse && !o.hits_at_illegal_steps) break;
                     if (o.target_misuse) {
                         if (!c.outcome.legal &&
@@ -213,16 +227,19 @@ ReachResult search_levels(const Variant& v, const Property& p, const model::Univ
                 // For a misuse only derived misuses count, not property failures.
                 const bool may_hit = !o.target_misuse && (!illegal || o.hits_at_illegal_steps);
                 if (!hit && may_hit && r.failure && matches(*r.failure)) hit = true;
-                if (!hit && may_hit && p.at_end) {
+                if (!hit && may_hit && !r.lost_past_known && p.at_end) {
                     FsExecution end(child);
-                    if (auto f = p.at_end(end.exec()); f && matches(*f)) hit = true;
+                    if (auto f = p.at_end(end.exec());
+                        f && !known_class(p.name, "at the end: " + *f, o.known) && matches(*f))
+                        hit = true;
                 }
                 if (hit) {
                     out.sequence = std::move(path);
                     out.states = seen.size();
                     return out;
                 }
-                if (illegal) continue;
+                // Past a model lost at a known failure nothing is evidence.
+                if (illegal || r.lost_past_known) continue;
                 if (seen.size() >= o.max_states) {
                     out.budget_hit = true;
                     continue;

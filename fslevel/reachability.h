@@ -23,12 +23,23 @@ namespace daxcheck::fslevel {
 // must be Free but is Shared(N)".
 std::string failure_class(const std::string& property, const std::string& message);
 
+// Whether `message` ("after #3 (op): ...", or an end check's) has one of the
+// `known` classes of property `property`.
+bool known_class(const std::string& property, const std::string& message, const std::vector<std::string>& known);
+
 struct ReachOptions {
     unsigned max_depth = 4;
     std::uint64_t max_states = 20000;
     bool reflink = true;  // the profile: reflink and unshare allowed
     // The class to reach; empty: any failure.
     std::string target_class;
+    // Failure classes found before (explore --level fs --classes): a step
+    // failing with one of them is passed over and goes on checking, as the
+    // walks and replay do (FsExecution::pass_over); a state where such a
+    // failure lost the model (an illegal derived call, a BUG_ON) is a leaf.
+    // A hit is then the step's first failure of another class. Not with
+    // target_class or target_misuse.
+    std::vector<std::string> known;
     // Reach a misuse instead: a derived call the model finds illegal, whose
     // reason has the class failure_class("misuse", reason) == target_class.
     // (A misuse is a caller bug: the question is whether a version's fault

@@ -119,6 +119,38 @@ check "past: without level: fs" 1 "$bin" replay "$tmp/pastfn.dax"
 cat "$tmp/err" >>"$tmp/out"
 want "names the line" "pastfn.dax:4: 'past:' goes with 'level: fs'" "$tmp/out"
 check "the saved classes replay" 0 "$bin" replay "$tmp/fsclasses"
+# explore --level fs --classes: each later class the shortest sequence that
+# fails with it, the searches going on past the classes before (6.15's every
+# first fault fails with its empty-entry class). The JSON lists them, the
+# files replay past them, the reproduce line finds them again, --classes 1
+# stops at the first, and the cell's time budget covers every search.
+check "explore --level fs --classes" 0 "$bin" explore --level fs --variant v6.15 --property refinement \
+    --profile reflink --depth 4 --classes 4 --json "$tmp/xclasses.json" --save-failures --corpus-dir "$tmp/xclasses"
+want "the count" "^  4 classes in .* s, the first search and the class searches$" "$tmp/out"
+want "a later class" "^  failure class 4 of 4: refinement: " "$tmp/out"
+want "what it is shortest among" "^    shortest among sequences that go on past the classes before it, [0-9]* operations:$" "$tmp/out"
+want "the step passed over" "<- fails with a class found before (passed over)$" "$tmp/out"
+jq -e '.classes_per_cell == 4 and (.results[0].classes | length == 4) and
+       (.results[0].classes | map(.class) | unique | length == 4) and .results[0].classes_cut_short == null' \
+    "$tmp/xclasses.json" >/dev/null || { echo "FAIL explore --level fs JSON classes"; fails=$((fails + 1)); }
+grep '^  failure class' "$tmp/out" >"$tmp/xclasses-first"
+[ "$(grep -l '^past: ' "$tmp/xclasses"/*.dax | wc -l)" -ge 3 ] ||
+    { echo "FAIL explore --level fs saved no file per later class"; ls "$tmp/xclasses"; fails=$((fails + 1)); }
+line=$(grep -m1 '  reproduce: ' "$tmp/out" | sed 's/^  reproduce: //; s#^\./daxcheck ##')
+check "explore --level fs: the saved classes replay" 0 "$bin" replay "$tmp/xclasses"
+case "$line" in *"--classes 4"*) ;; *) echo "FAIL explore's reproduce line lacks --classes 4: $line"; fails=$((fails + 1)) ;; esac
+# shellcheck disable=SC2086
+check "explore --level fs --classes: the reproduce line" 0 "$bin" $line
+grep '^  failure class' "$tmp/out" | cmp -s - "$tmp/xclasses-first" ||
+    { echo "FAIL explore's reproduce line finds other classes"; fails=$((fails + 1)); }
+check "explore --level fs --classes 1" 0 "$bin" explore --level fs --variant v6.15 --property refinement \
+    --profile reflink --depth 4 --classes 1
+if grep -q "failure class 2" "$tmp/out"; then echo "FAIL --classes 1 searched on"; fails=$((fails + 1)); fi
+check "explore --level fs: the time budget covers the class searches" 0 "$bin" explore --level fs --variant v7.1 \
+    --property no-spurious-warn --profile reflink --depth 5 --time-budget 1 --json "$tmp/xcut.json"
+want "cut short" "^  class search cut short by the time budget after [0-9]* class" "$tmp/out"
+jq -e '.results[0].classes_cut_short == "time budget"' "$tmp/xcut.json" >/dev/null ||
+    { echo "FAIL explore --level fs JSON classes_cut_short"; fails=$((fails + 1)); }
 check "run --level fs --classes 3 --report" 0 "$bin" run --level fs --variant v6.15 --property refinement \
     --profile reflink --seed 1 --classes 3 --report --reports-dir "$tmp/classreports"
 want "the report shows the later classes" "<h4>Failure class 3 of 3 (the walks went on past the classes before it)</h4>" \

@@ -9,6 +9,7 @@
 #include "fslevel/fs_replay.h"
 #include "fslevel/fs_text.h"
 #include "fslevel/fs_walk.h"
+#include "fslevel/fs_search_classes.h"
 #include "fslevel/reachability.h"
 #include "fslevel/xfs_io.h"
 #include "harness/op_text.h"
@@ -25,6 +26,13 @@ model::Universe small() {
     u.files = 2;
     u.pfns = 4;
     u.offsets = 4;
+    return u;
+}
+
+// explore --level fs's default universe: 2 files, 3 pfns, 3 offsets, PMD order 1.
+model::Universe explore_universe() {
+    model::Universe u = small();
+    u.pfns = u.offsets = 3;
     return u;
 }
 
@@ -83,6 +91,16 @@ void* insert_forgets_associate(kshim::xa_state* xas, kshim::vm_fault*, const ksh
 }
 const FaultPath kForgetful = {"test: stores without releasing or associating", "test only",
                               insert_forgets_associate};
+
+// 6.2's fault path, but replacing a zero-page entry hits a BUG_ON: the fault
+// path itself stops, and the model no longer describes the port past it.
+void* insert_bugs_over_zero_page(kshim::xa_state* xas, kshim::vm_fault* vmf, const kshim::iomap_iter* iter,
+                                 void* entry, unsigned long pfn, unsigned long flags) {
+    BUG_ON(kshim::dax_is_zero_entry(entry));
+    return kFaultPathV6_2.dax_insert_entry(xas, vmf, iter, entry, pfn, flags);
+}
+const FaultPath kBugOverZeroPage = {"test: BUG_ON when a block replaces a zero-page entry", "test only",
+                                    insert_bugs_over_zero_page};
 
 }  // namespace
 
@@ -174,6 +192,58 @@ TEST(Reachability, FindsTheStaleIndexOf615ThroughTheFilesystem) {
     const auto none = search(*find_variant("v6.2"), *find_property("drain"), u, o);
     EXPECT_FALSE(none.sequence.has_value());
     EXPECT_GE(none.depth_completed + (none.budget_hit ? 1 : 0), 1u);
+}
+
+// explore --level fs --classes: each later search goes on past the classes
+// found before (6.15 fails nearly every first fault with its empty-entry
+// class: a search that stopped there would see nothing else). Each later
+// class's sequence fails with an earlier class when replayed alone and with
+// its own only past those, as a `past:` corpus file replays it.
+TEST(Reachability, LaterClassesAreFoundPastTheOnesBefore) {
+    const Variant& v = *find_variant("v6.15");
+    const Property& p = *find_property("refinement");
+    const model::Universe u = explore_universe();
+    ReachOptions o;
+    o.max_depth = 4;
+    o.max_states = 200000;
+    const SearchClasses sc = search_classes(v, p, u, o, 5);
+    ASSERT_EQ(sc.classes.size(), 5u);
+    ASSERT_EQ(sc.more.size(), 4u);
+    for (std::size_t i = 0; i < sc.more.size(); i++) {
+        SCOPED_TRACE(sc.classes[i + 1]);
+        for (std::size_t j = 0; j <= i; j++) EXPECT_NE(sc.classes[i + 1], sc.classes[j]);
+        const std::vector<Op>& ops = *sc.more[i].sequence;
+        const std::vector<std::string> before(sc.classes.begin(), sc.classes.begin() + static_cast<long>(i + 1));
+        const FsReplayResult alone = replay(v, p, u, ops);
+        ASSERT_TRUE(alone.trace.failed());
+        EXPECT_TRUE(known_class(p.name, alone.trace.failure(), before)) << alone.trace.failure();
+        const FsReplayResult past = replay(v, p, u, ops, before);
+        ASSERT_TRUE(past.trace.failed());
+        EXPECT_EQ(failure_class(p.name, past.trace.failure()), sc.classes[i + 1]);
+        // Breadth-first: no later class is found by a shorter sequence than the one before it
+        // could be (each search's hit is its shortest).
+        EXPECT_GE(ops.size(), sc.first.sequence->size());
+    }
+    EXPECT_EQ(sc.first.sequence->size(), 2u);
+}
+
+// A known failure that loses the model ends the path there, as a walk past it
+// does: a fault path that hits a BUG_ON ("the fault path stopped") leaves a
+// state nothing after which is evidence. Every class a search past known ones reports must
+// replay with that class (search_classes throws EngineFault when a replay
+// disagrees, which it would for a hit found past the BUG).
+TEST(Reachability, NothingPastAKnownFailureThatLostTheModelIsAHit) {
+    Variant v = *find_variant("v6.2");
+    v.fault_path = &kBugOverZeroPage;
+    ReachOptions o;
+    o.max_depth = 4;
+    o.max_states = 200000;
+    SearchClasses sc;
+    EXPECT_NO_THROW(sc = search_classes(v, *find_property("refinement"), explore_universe(), o, 8));
+    bool bug_known = false;
+    for (const std::string& c : sc.classes) bug_known = bug_known || c.find("the fault path stopped") != std::string::npos;
+    EXPECT_TRUE(bug_known) << "no class lost the model";
+    EXPECT_GE(sc.classes.size(), 2u);
 }
 
 TEST(XfsIo, ScriptMountsWithDaxAndMarksEverySteps) {
