@@ -1,3 +1,4 @@
+#include "cli/number_text.h"
 #include "cli/fs_base.h"
 
 #include <fmt/format.h>
@@ -53,10 +54,9 @@ void print_fs_base_diff(const std::vector<FsBaseDiffRow>& rows) {
                        "--classes looks further)\n", d.classes_limit_hit);
         if (is_regression(d.diff.change)) fmt::print("  reproduce: {}\n", d.reproduce);
     }
-    fmt::print("\n{} cells against the base: {} new failures or changed causes\n",
-               rows.size(), std::count_if(rows.begin(), rows.end(), [](const FsBaseDiffRow& d) {
-                   return is_regression(d.diff.change);
-               }));
+    fmt::print("\n{} against the base: {}\n", counted(rows.size(), "cell"),
+               regressions_text(static_cast<std::uint64_t>(std::count_if(
+                   rows.begin(), rows.end(), [](const FsBaseDiffRow& d) { return is_regression(d.diff.change); }))));
 }
 
 nlohmann::json fs_base_diff_json(const std::vector<FsBaseDiffRow>& rows) {

@@ -2,15 +2,21 @@
 
 #include <fmt/format.h>
 
+#include "impl/fault/fault_path.h"
+
 namespace daxcheck {
 
-// A usage problem common to the filesystem-level commands.
 std::string fs_usage_problem(const FsRunOptions& o) {
     bool any = false;
     for (const Property* p : o.properties) any = any || !p->with_misuse;
     if (!any)
         return "misuse-detected has no filesystem level (misuse operations are function-level "
                "calls; `daxcheck reach` asks whether a fault path makes one)";
+    for (const auto* list : {&o.variants, &o.bases})
+        for (const Variant* v : *list) {
+            std::string why;
+            if (!fault_path_of(*v, &why)) return (list == &o.bases ? "--base: " : "") + why;
+        }
     return "";
 }
 

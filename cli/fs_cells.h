@@ -10,8 +10,9 @@
 
 namespace daxcheck {
 
-// Why no cell of `o` has a filesystem level ("" when some has): every
-// property given is misuse-detected, whose operations are function-level calls.
+// Why `o`'s cells cannot run at the filesystem level ("" when they can):
+// every property given is misuse-detected, whose operations are
+// function-level calls, or a variant or base has no fault path.
 std::string fs_usage_problem(const FsRunOptions& o);
 
 // `o` as the function level's RunOptions, for print_interrupted: the cells

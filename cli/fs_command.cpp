@@ -1,3 +1,4 @@
+#include "cli/number_text.h"
 #include "cli/fs_command.h"
 
 #include <fmt/format.h>
@@ -78,14 +79,6 @@ int fs_run_command(const FsRunOptions& o) {
         fmt::print(stderr, "daxcheck: --level fs: --walks 0 checks nothing; give --walks N or --seconds S\n");
         return 2;
     }
-    for (const auto* list : {&o.variants, &o.bases})
-        for (const Variant* v : *list) {
-            std::string why;
-            if (!fault_path_of(*v, &why)) {
-                fmt::print(stderr, "daxcheck: {}{}\n", list == &o.bases ? "--base: " : "", why);
-                return 2;
-            }
-        }
     if (!o.bases.empty() && o.reports_dir) {
         fmt::print(stderr, "daxcheck: --base at the filesystem level goes without --report (its report "
                            "shows no base diff): run --level fs --base prints it and writes it with --json\n");
@@ -287,7 +280,8 @@ int fs_run_command(const FsRunOptions& o) {
         fmt::print("\n{} of {} cells have no comparison with the base: the signal cut its walks short\n",
                    static_cast<std::size_t>(cells) - base_rows.size(), cells);
     fmt::print("\n{} filesystem operations deriving {} checked calls\n", total_ops, total_calls);
-    fmt::print("{} cells: {} as expected, {} unexpected\n", cells, cells - unexpected, unexpected);
+    fmt::print("{}: {} as expected, {} unexpected\n", counted(static_cast<std::uint64_t>(cells), "cell"),
+               cells - unexpected, unexpected);
     fmt::print("{}", small_universe_note(passed_fails, o.universe,
                                          model::Universe::with_pmd_order(o.universe.pmd_order)));
     if (interrupted()) {

@@ -1,17 +1,23 @@
+#include "cli/number_text.h"
 #include "cli/fs_explore_command.h"
 
 #include <fmt/format.h>
 
+#include <map>
 #include <new>
+#include <set>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
 #include "cli/explore_command.h"
 #include "cli/flag_checks.h"
+#include "cli/fs_base.h"
 #include "cli/fs_cells.h"
 #include "cli/fs_save.h"
 #include "cli/interrupt_handler.h"
 #include "cli/json_file.h"
 #include "cli/output_file.h"
+#include "cli/run_command.h"
 #include "cli/shell_words.h"
 #include "cli/small_universe.h"
 #include "fslevel/fs_replay.h"
@@ -22,6 +28,42 @@
 #include "impl/fault/fault_path.h"
 
 namespace daxcheck {
+
+namespace {
+
+// One side's searches of a cell, or that it ran out of memory before its
+// memory budget (a budget above `ulimit -v`).
+struct BaseSide {
+    fslevel::SearchClasses search;
+    bool out_of_memory = false;
+    // Whether the search checked anything: it found a failure or completed depth 1.
+    bool checked() const {
+        return !out_of_memory && (search.first.sequence || search.first.depth_completed > 0);
+    }
+};
+
+BaseSide search_side(const Variant& v, const Property& p, const model::Universe& u,
+                     const fslevel::ReachOptions& o, unsigned classes) {
+    BaseSide out;
+    try {
+        out.search = fslevel::search_classes(v, p, u, o, classes);
+    } catch (const std::bad_alloc&) {
+        out.out_of_memory = true;
+    }
+    return out;
+}
+
+// The classes a side's searches found, as the base diff takes them.
+std::vector<fslevel::FsFound> as_found(const fslevel::SearchClasses& sc) {
+    std::vector<fslevel::FsFound> out;
+    if (sc.first.sequence) out.push_back({sc.classes[0], *sc.first.sequence, {}});
+    for (std::size_t i = 0; i < sc.more.size(); i++)
+        out.push_back({sc.classes[i + 1], *sc.more[i].sequence,
+                       {sc.classes.begin(), sc.classes.begin() + static_cast<long>(i + 1)}});
+    return out;
+}
+
+}  // namespace
 
 int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_states,
                        double time_budget_s, double memory_budget_mb) {
@@ -38,20 +80,24 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
     int unexpected = 0, cells = 0, passed_fails = 0;
     nlohmann::json results = nlohmann::json::array();
     std::vector<FsFailure> found;
-    for (const Variant* v : o.variants) {
-        std::string why;
-        if (!fault_path_of(*v, &why)) {
-            fmt::print(stderr, "daxcheck: {}\n", why);
-            return 2;
-        }
+    if (!o.bases.empty()) {
+        std::set<std::pair<const Variant*, const Variant*>> pairs;
+        for (std::size_t i = 0; i < o.bases.size(); i++)
+            if (pairs.emplace(o.variants[i], o.bases[i]).second) print_check_diff(*o.variants[i], *o.bases[i]);
+        fmt::print("\n");
     }
+    // Each base cell is searched once (several patches may share a base).
+    std::map<std::tuple<const Variant*, const Property*, Profile>, BaseSide> base_cells;
+    std::vector<FsBaseDiffRow> base_rows;
+    std::vector<std::string> not_compared;
     // Every flag but the cells', for the reproduce lines.
     const std::string budgets = fmt::format("--depth {} --max-states {} --time-budget {} --memory-budget {}{} {}",
                                             depth, max_states, time_budget_s, memory_budget_mb,
                                             classes_flag(o), universe_flags(o.universe));
     install_interrupt_handlers();
-    for (const Variant* v : o.variants)
+    for (std::size_t vi = 0; vi < o.variants.size(); vi++)
         for (const Property* p : o.properties) {
+            const Variant* v = o.variants[vi];
             if (p->with_misuse) continue;
             for (Profile profile : o.profiles) {
                 if (interrupted()) break;
@@ -63,13 +109,9 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                 ro.time_budget_s = time_budget_s;
                 // Out of memory before the budget (a budget above `ulimit -v`)
                 // is an error row, as at the function level, not an abort.
-                bool out_of_memory = false;
-                fslevel::SearchClasses sc;
-                try {
-                    sc = fslevel::search_classes(*v, *p, o.universe, ro, o.classes);
-                } catch (const std::bad_alloc&) {
-                    out_of_memory = true;
-                }
+                const BaseSide patch_side = search_side(*v, *p, o.universe, ro, o.classes);
+                const bool out_of_memory = patch_side.out_of_memory;
+                const fslevel::SearchClasses& sc = patch_side.search;
                 const fslevel::ReachResult& r = sc.first;
                 const Expectation e = fs_expectation_for(*v, p->name, to_string(profile));
                 const bool failed = r.sequence.has_value();
@@ -156,9 +198,43 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                 }
                 std::fflush(stdout);  // a kill or a pipe keeps the cells done
                 results.push_back(cell);
+                if (o.bases.empty() || !error.empty() || interrupted()) continue;
+                const Variant* b = o.bases[vi];
+                auto at = base_cells.find({b, p, profile});
+                if (at == base_cells.end())
+                    at = base_cells.emplace(std::tuple{b, p, profile}, search_side(*b, *p, o.universe, ro, o.classes))
+                             .first;
+                const BaseSide& base = at->second;
+                const std::string cell_name = fmt::format("{} / {} / {}", v->name, p->name, to_string(profile));
+                if (interrupted()) break;  // the base's search was cut short: no diff
+                if (!base.checked()) {
+                    not_compared.push_back(fmt::format("{}: the search on {} {}", cell_name, b->name,
+                                                       base.out_of_memory ? "ran out of memory"
+                                                                          : "stopped before depth 1"));
+                    continue;
+                }
+                base_rows.push_back({v, b, p, profile,
+                                     fslevel::diff_fs_cell(*v, *b, *p, ro.reflink, o.universe, as_found(sc),
+                                                           as_found(base.search)),
+                                     fmt::format("{} explore --level fs --variant {}{} --property {} --profile {} {}",
+                                                 daxcheck_prefix({v, b}), shell_quoted(v->name), o.base_flag,
+                                                 p->name, to_string(profile), budgets),
+                                     std::max(sc.classes.size(), base.search.classes.size()) >= o.classes
+                                         ? o.classes
+                                         : 0u});
             }
         }
-    fmt::print("{} cells: {} as expected, {} unexpected\n", cells, cells - unexpected, unexpected);
+    if (!o.bases.empty()) {
+        print_fs_base_diff(base_rows);
+        if (!not_compared.empty()) {
+            fmt::print("\n{} cell{} not compared with the base:\n", not_compared.size(),
+                       not_compared.size() == 1 ? "" : "s");
+            for (const auto& n : not_compared) fmt::print("  {}\n", n);
+        }
+        fmt::print("\n");
+    }
+    fmt::print("{}: {} as expected, {} unexpected\n", counted(static_cast<std::uint64_t>(cells), "cell"),
+               cells - unexpected, unexpected);
     fmt::print("{}", small_universe_note(passed_fails, o.universe, default_explore_universe()));
     if (interrupted()) {
         const RunOptions cells_of = fs_run_as_run(o);  // explore has no seed: print_interrupted's line without it
@@ -172,15 +248,18 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
         if (!save_fs_failures(found, o.universe, *o.save_dir, "explore")) return 2;
     }
     if (o.json_path) {
-        const nlohmann::json doc = {{"level", "fs"}, {"depth", depth}, {"max_states", max_states},
+        nlohmann::json doc = {{"level", "fs"}, {"depth", depth}, {"max_states", max_states},
                                     {"memory_budget_mb", memory_budget_mb}, {"interrupted", interrupted()},
                                     {"classes_per_cell", o.classes},
                                     {"summary", {{"cells", cells}, {"as_expected", cells - unexpected},
                                                  {"unexpected", unexpected}}},
                                     {"results", results}};
+        if (!o.bases.empty()) doc["base_diff"] = fs_base_diff_json(base_rows);
         if (!write_json_and_say(doc, *o.json_path)) return 2;
     }
     if (interrupted()) return interrupt_exit_code();
+    // Against a base only what the patch changed for the worse fails the run.
+    if (!o.bases.empty()) return fs_base_diff_regressed(base_rows) || !not_compared.empty() ? 1 : 0;
     return unexpected ? 1 : 0;
 }
 

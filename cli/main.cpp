@@ -296,13 +296,19 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         if (auto e = x_uflags.pmd_order_problem(xo.explore.universe); !e.empty()) return usage(e);
         if (x_level == "fs") {
             // --off-model pins, the default, is what the filesystem level does.
-            if (auto e = fs_level_refuses(*explore, {"--threads", "--no-symmetry", "--base"});
+            if (auto e = fs_level_refuses(*explore, {"--threads", "--no-symmetry"});
                 !e.empty())
                 return usage(e);
             if (x_off_model != "pins") return usage("--level fs: --off-model once is function-level only");
             FsRunOptions fo = fs_options(sel.variants, sel.properties, sel.profiles, xo.explore.universe);
             fo.command = "explore";
             fo.classes = x_class_flags.classes;
+            {
+                RunOptions bases;
+                bases.variants = sel.variants;
+                if (auto e = set_base(bases, x_class_flags.base); !e.empty()) return usage(e);
+                set_fs_bases(fo, bases);
+            }
             if (!x_json.empty()) {
                 if (auto e = output_path_problem("--json", x_json); !e.empty()) return usage(e);
                 claim_stdout_for_json(x_json);

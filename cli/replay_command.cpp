@@ -1,3 +1,4 @@
+#include "cli/number_text.h"
 #include "cli/replay_command.h"
 
 #include <fmt/format.h>
@@ -431,8 +432,8 @@ int replay_command(const std::vector<std::string>& given, const ReplayOptions& o
                 fmt::print("      reproduce: {} replay --variant {} --base {} {}\n", daxcheck_prefix({only, base}),
                            shell_quoted(only->name), shell_quoted(base->name), shell_path(d.path));
         }
-        fmt::print("{} files, {} failed to parse: {} new failures or changed causes\n", diffs.size(),
-                   n.failed, regressions);
+        fmt::print("{}, {} failed to parse: {}\n", counted(diffs.size(), "file"), n.failed,
+                   regressions_text(regressions));
         if (diffs.empty() && n.failed == 0) return nothing_checked();
         return regressions || n.failed ? 1 : 0;
     }

@@ -1,3 +1,4 @@
+#include "cli/number_text.h"
 #include "cli/report_html.h"
 
 #include <fmt/format.h>
@@ -460,10 +461,10 @@ namespace {
 // The --base section: each cell's change, then each class and what became of it.
 void base_diff_html(std::string& out, const std::vector<BaseDiffRow>& diffs) {
     if (diffs.empty()) return;
-    out += fmt::format("<h2 id=\"base-diff\">Against the base ({} new failures or changed causes)</h2>\n",
-                       std::count_if(diffs.begin(), diffs.end(), [](const BaseDiffRow& d) {
+    out += fmt::format("<h2 id=\"base-diff\">Against the base ({})</h2>\n",
+                       regressions_text(std::count_if(diffs.begin(), diffs.end(), [](const BaseDiffRow& d) {
                            return d.error || is_regression(d.diff.change);
-                       }));
+                       })));
     // What each variant declares differently from its base (a dropped check
     // is held to nothing: diff_checks).
     std::set<std::pair<std::string, std::string>> pairs;

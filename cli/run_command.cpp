@@ -393,7 +393,7 @@ void print_run(const RunOptions& opts, const std::vector<RunRow>& rows) {
     fmt::print("\n{} RapidCheck tests and {} swarm walks: {} operations checked (shrinking not "
                "counted)\n",
                grouped(tests), grouped(walks), grouped(operations));
-    fmt::print("{} cells: {} as expected, {} unexpected\n", rows.size(), good, rows.size() - good);
+    fmt::print("{}: {} as expected, {} unexpected\n", counted(rows.size(), "cell"), good, rows.size() - good);
     fmt::print("{}", small_universe_note(passed_expected_fails(rows), opts.cell.universe,
                                          model::Universe::with_pmd_order(opts.cell.universe.pmd_order)));
 }
@@ -656,8 +656,7 @@ void print_base_diff(const std::vector<BaseDiffRow>& diffs) {
             fmt::print("  {:<34} {}: {}\n", "", c.change == ClassChange::Fixed ? "base's" : "e.g.", ops);
         }
     }
-    fmt::print("\n{} cells against the base: {} new failures or changed causes\n\n", diffs.size(),
-               regressions);
+    fmt::print("\n{} against the base: {}\n\n", counted(diffs.size(), "cell"), regressions_text(regressions));
 }
 
 nlohmann::json base_diff_json(const std::vector<BaseDiffRow>& diffs) {

@@ -1,3 +1,4 @@
+#include "cli/number_text.h"
 #include "cli/swarm_command.h"
 
 #include "engines/cluster.h"
@@ -320,7 +321,7 @@ int SwarmCommand::run() const {
     for (const auto& s : rows) good += s.row.as_expected();
     fmt::print("\n{} walks, {} operations checked, {:.2f} M operations per second\n", total_walks,
                total_ops, total_seconds > 0 ? total_ops / total_seconds / 1e6 : 0.0);
-    fmt::print("{} cells: {} as expected, {} unexpected\n", rows.size(), good, rows.size() - good);
+    fmt::print("{}: {} as expected, {} unexpected\n", counted(rows.size(), "cell"), good, rows.size() - good);
     fmt::print("{}", small_universe_note(passed_expected_fails(plain), run.cell.universe,
                                          model::Universe::with_pmd_order(run.cell.universe.pmd_order)));
 

@@ -151,6 +151,29 @@ check "explore --level fs: the time budget covers the class searches" 0 "$bin" e
 want "cut short" "^  class search cut short by the time budget after [0-9]* class" "$tmp/out"
 jq -e '.results[0].classes_cut_short == "time budget"' "$tmp/xcut.json" >/dev/null ||
     { echo "FAIL explore --level fs JSON classes_cut_short"; fails=$((fails + 1)); }
+# explore --level fs --base: each class either side's searches found is
+# compared as run --level fs --base does; 6.15's empty-entry class is new
+# against 6.2 (exit 1), 6.2's unmount BUG still there; the reproduce line
+# gives the diff again; 7.2 against 7.1 fixes a class and adds one.
+check "explore --level fs --base" 1 "$bin" explore --level fs --variant v6.15 --base v6.2 --property refinement \
+    --profile reflink --depth 4 --json "$tmp/xbase.json"
+want "the diff" "^v6.15  *v6.2  *refinement  *reflink  *new failure   <-" "$tmp/out"
+want "a new class" "^  new  *refinement: the port reached the struct page of pfn N for an empty entry" "$tmp/out"
+want "the base's class kept" "^  still failing  *refinement: F's mapping->nrpages" "$tmp/out"
+want "one cell, in the singular" "^1 cell against the base: 1 new failure or changed cause$" "$tmp/out"
+want "the dropped checks" "^  dropped  mapping-mismatch: " "$tmp/out"
+jq -e '.base_diff[0].change == "new failure" and .base_diff[0].regression == true and
+       (.base_diff[0].classes | map(.change) | index("still failing") != null)' "$tmp/xbase.json" >/dev/null ||
+    { echo "FAIL explore --level fs --base JSON"; fails=$((fails + 1)); }
+grep -A200 '^Against the base' "$tmp/out" | grep -v 'reproduce:\|^wrote ' >"$tmp/xbase-first"
+line=$(grep -m1 '  reproduce: .*--base' "$tmp/out" | sed 's/^  reproduce: //; s#^\./daxcheck ##')
+# shellcheck disable=SC2086
+check "explore --level fs --base: the reproduce line" 1 "$bin" $line
+grep -A200 '^Against the base' "$tmp/out" | grep -v 'reproduce:\|^wrote ' | cmp -s - "$tmp/xbase-first" ||
+    { echo "FAIL explore --level fs --base: the reproduce line gives another diff"; fails=$((fails + 1)); }
+check "explore --level fs --base: a fixed class" 1 "$bin" explore --level fs --variant v7.2 --base v7.1 \
+    --property drain --profile reflink --depth 4
+want "the fixed class" "^  fixed  *drain: draining: WARN_ON_ONCE(folio_ref_count" "$tmp/out"
 check "run --level fs --classes 3 --report" 0 "$bin" run --level fs --variant v6.15 --property refinement \
     --profile reflink --seed 1 --classes 3 --report --reports-dir "$tmp/classreports"
 want "the report shows the later classes" "<h4>Failure class 3 of 3 (the walks went on past the classes before it)</h4>" \

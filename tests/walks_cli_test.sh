@@ -53,8 +53,8 @@ check "reach of the whole corpus" 0 "$bin" reach --depth 1 --max-states 50 "$src
 want "reach got past the race files to the last file" "v7.2-stale-index-reads-as-shared-again.dax" "$tmp/out"
 
 # --- Flags a --level fs command does not take: a usage error naming the flag.
-# (run and swarm take --base and --classes at the filesystem level, explore
-# --classes: tests/fslevel_cli_test.sh.)
+# (run, swarm and explore take --base and --classes at the filesystem level:
+# tests/fslevel_cli_test.sh.)
 for args in "run --tests 5" "run --no-minimise"; do
     # shellcheck disable=SC2086
     check "$args --level fs is refused" 2 "$bin" $args --level fs --variant v6.2 --walks 1
@@ -67,7 +67,7 @@ for args in "--no-minimise" "--save-failures"; do
     check "swarm $args --level fs is refused" 2 "$bin" swarm $args --level fs --variant v6.2 --walks 1
     want "swarm $args names the flag" "${args%% *} is function-level only" "$tmp/err"
 done
-for args in "--base v6.15" "--threads 2"; do
+for args in "--threads 2"; do
     # shellcheck disable=SC2086
     check "explore $args --level fs is refused" 2 "$bin" explore $args --level fs --variant v6.2 --depth 1
     want "explore $args names the flag" "${args%% *} is function-level only" "$tmp/err"
