@@ -366,7 +366,10 @@ std::string class_search_summary(const std::string& cut_short, std::size_t found
                            cut_short, found, found == 1 ? "" : "es", limit, seconds);
     if (limit > 1)
         return fmt::format("  {} class{} in {:.2f} s, the first search and the class searches{}\n", found,
-                           found == 1 ? "" : "es", seconds, end.empty() ? "" : ": " + end);
+                           found == 1 ? "" : "es", seconds,
+                           !end.empty()     ? ": " + end
+                           : found >= limit ? ": the --classes limit, more classes may exist (a larger --classes looks further)"
+                                            : "");
     return "";
 }
 

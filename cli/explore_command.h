@@ -39,7 +39,8 @@ model::Universe default_explore_universe();
 // level: how the class searches ended. `cut_short` names what stopped them
 // ("time budget", ...; "" when nothing did), `found` classes of `limit`
 // (--classes) in `seconds` (the whole cell), `end` how the last search ended
-// without a class ("" for none). "" when nothing was searched (--classes 1).
+// without a class ("" for none; at `limit` classes the line says more may
+// exist). "" when nothing was searched (--classes 1).
 std::string class_search_summary(const std::string& cut_short, std::size_t found, unsigned limit,
                                  double seconds, const std::string& end);
 

@@ -1,10 +1,10 @@
-#include "cli/number_text.h"
 #include "cli/fs_base.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
+#include "cli/number_text.h"
 #include "cli/run_command.h"
 #include "fslevel/fs_text.h"
 
@@ -52,6 +52,9 @@ void print_fs_base_diff(const std::vector<FsBaseDiffRow>& rows) {
         if (d.classes_limit_hit)
             fmt::print("  (a side reached the --classes limit of {}: more classes may sit behind them; a larger "
                        "--classes looks further)\n", d.classes_limit_hit);
+        if (!d.cut_short.empty())
+            fmt::print("  ({}: more classes may sit behind them; larger budgets look further)\n",
+                       d.cut_short);
         if (is_regression(d.diff.change)) fmt::print("  reproduce: {}\n", d.reproduce);
     }
     fmt::print("\n{} against the base: {}\n", counted(rows.size(), "cell"),
@@ -84,6 +87,8 @@ nlohmann::json fs_base_diff_json(const std::vector<FsBaseDiffRow>& rows) {
                        // The --classes limit a side reached (more may exist), or null.
                        {"classes_limit_hit", d.classes_limit_hit ? nlohmann::json(d.classes_limit_hit)
                                                                  : nlohmann::json(nullptr)},
+                       // Which side's class searches were cut short (explore), or null.
+                       {"classes_cut_short", d.cut_short.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.cut_short)},
                        {"checks", check_diff_json(*d.variant, *d.base)},
                        {"reproduce", d.reproduce}});
     }

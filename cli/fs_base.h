@@ -22,6 +22,10 @@ struct FsBaseDiffRow {
     // The --classes limit, when a side's searches reached it (more classes
     // may sit behind those found); 0 when both stopped finding new ones.
     unsigned classes_limit_hit = 0;
+    // Which side's class searches a budget or a signal cut short, and after
+    // how many classes ("" when neither; explore --level fs): more classes
+    // may sit behind them too.
+    std::string cut_short;
 };
 
 // One line per cell, then each cell's classes with a counterexample, then

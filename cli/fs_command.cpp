@@ -1,4 +1,3 @@
-#include "cli/number_text.h"
 #include "cli/fs_command.h"
 
 #include <fmt/format.h>
@@ -12,6 +11,7 @@
 #include <tuple>
 #include <nlohmann/json.hpp>
 
+#include "cli/number_text.h"
 #include "cli/fs_base.h"
 #include "cli/fs_cells.h"
 #include "cli/fs_report.h"

@@ -1,4 +1,3 @@
-#include "cli/number_text.h"
 #include "cli/fs_explore_command.h"
 
 #include <fmt/format.h>
@@ -9,6 +8,7 @@
 #include <tuple>
 #include <nlohmann/json.hpp>
 
+#include "cli/number_text.h"
 #include "cli/explore_command.h"
 #include "cli/flag_checks.h"
 #include "cli/fs_base.h"
@@ -50,6 +50,18 @@ BaseSide search_side(const Variant& v, const Property& p, const model::Universe&
     } catch (const std::bad_alloc&) {
         out.out_of_memory = true;
     }
+    return out;
+}
+
+// Which side's class searches something cut short, and by what ("" when
+// neither): a class found only on one side may then sit behind on the other.
+std::string cut_short_note(const Variant& patch, const fslevel::SearchClasses& on_patch, const Variant& base,
+                           const fslevel::SearchClasses& on_base) {
+    std::string out;
+    for (const auto& [v, sc] : {std::pair{&patch, &on_patch}, std::pair{&base, &on_base}})
+        if (!sc->cut_short.empty())
+            out += fmt::format("{}{}'s class search was cut short by the {} after {}", out.empty() ? "" : "; ",
+                               v->name, sc->cut_short, counted(sc->classes.size(), "class", "classes"));
     return out;
 }
 
@@ -140,14 +152,18 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                                        {"expected", e.pass ? "pass" : "fail"},
                                        {"as_expected", error.empty() && failed != e.pass},
                                        {"states", r.states}, {"depth_completed", r.depth_completed},
-                                       {"exhausted", r.exhausted}, {"state_budget_reached", r.budget_hit},
-                                       {"time_budget_reached", r.time_hit},
-                                       {"memory_budget_reached", r.memory_hit}, {"reproduce", reproduce},
+                                       // Reached by any of the cell's searches (the class
+                                       // searches' too: classes_cut_short says which stopped).
+                                       {"exhausted", r.exhausted},
+                                       {"state_budget_reached", r.budget_hit || sc.cut_short == "state budget"},
+                                       {"time_budget_reached", r.time_hit || sc.cut_short == "time budget"},
+                                       {"memory_budget_reached", r.memory_hit || sc.cut_short == "memory budget"},
+                                       {"reproduce", reproduce},
                                        {"time_ms", sc.seconds * 1000}, {"classes", nlohmann::json::array()},
                                        {"classes_cut_short", nullptr}};
                 if (!error.empty()) {
-                    fmt::print("== {} / {} / {} (filesystem level): error: {} ({} states, {:.2f} s)\n", v->name,
-                               p->name, to_string(profile), error, r.states, sc.seconds);
+                    fmt::print("== {} / {} / {} (filesystem level): error: {} ({}, {:.2f} s)\n", v->name,
+                               p->name, to_string(profile), error, counted(r.states, "state"), sc.seconds);
                     cell["error"] = error;
                 } else if (failed) {
                     fmt::print("== {} / {} / {} (filesystem level): shortest counterexample, {} operations ({})\n",
@@ -155,8 +171,8 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                                e.pass ? "UNEXPECTED" : "expected");
                     const auto rep = fslevel::replay(*v, *p, o.universe, *r.sequence);
                     fmt::print("  {}\n{}", rep.trace.failure(), fslevel::format_trace(rep.trace));
-                    fmt::print("  shortest: no shorter filesystem sequence fails ({} states, {:.2f} s)\n",
-                               r.states, sc.first_seconds);
+                    fmt::print("  shortest: no shorter filesystem sequence fails ({}, {:.2f} s)\n",
+                               counted(r.states, "state"), sc.first_seconds);
                     fmt::print("  failure class: {}\n", sc.classes[0]);
                     fmt::print("{}", class_search_summary(sc.cut_short, sc.classes.size(), o.classes, sc.seconds,
                                                           sc.end));
@@ -189,23 +205,28 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                         sc.cut_short.empty() ? nlohmann::json(nullptr) : nlohmann::json(sc.cut_short);
                 } else {
                     fmt::print("== {} / {} / {} (filesystem level): no counterexample up to depth {}{} "
-                               "({} states, {:.2f} s){}\n",
+                               "({}, {:.2f} s){}\n",
                                v->name, p->name, to_string(profile), r.depth_completed,
                                r.exhausted ? ", exhausted" : r.time_hit ? ", time budget reached"
                                              : r.memory_hit ? ", memory budget reached"
                                              : r.budget_hit ? ", state budget reached" : "",
-                               r.states, sc.seconds, e.pass ? "" : fmt::format(" UNEXPECTED: expected to fail: {}", e.why));
+                               counted(r.states, "state"), sc.seconds,
+                               e.pass ? "" : fmt::format(" UNEXPECTED: expected to fail: {}", e.why));
                 }
                 std::fflush(stdout);  // a kill or a pipe keeps the cells done
                 results.push_back(cell);
-                if (o.bases.empty() || !error.empty() || interrupted()) continue;
+                const std::string cell_name = fmt::format("{} / {} / {}", v->name, p->name, to_string(profile));
+                if (o.bases.empty() || interrupted()) continue;
+                if (!error.empty()) {
+                    not_compared.push_back(fmt::format("{}: {}", cell_name, error));
+                    continue;
+                }
                 const Variant* b = o.bases[vi];
                 auto at = base_cells.find({b, p, profile});
                 if (at == base_cells.end())
                     at = base_cells.emplace(std::tuple{b, p, profile}, search_side(*b, *p, o.universe, ro, o.classes))
                              .first;
                 const BaseSide& base = at->second;
-                const std::string cell_name = fmt::format("{} / {} / {}", v->name, p->name, to_string(profile));
                 if (interrupted()) break;  // the base's search was cut short: no diff
                 if (!base.checked()) {
                     not_compared.push_back(fmt::format("{}: the search on {} {}", cell_name, b->name,
@@ -221,7 +242,8 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                                                  p->name, to_string(profile), budgets),
                                      std::max(sc.classes.size(), base.search.classes.size()) >= o.classes
                                          ? o.classes
-                                         : 0u});
+                                         : 0u,
+                                     cut_short_note(*v, sc, *b, base.search)});
             }
         }
     if (!o.bases.empty()) {
@@ -238,9 +260,9 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
     fmt::print("{}", small_universe_note(passed_fails, o.universe, default_explore_universe()));
     if (interrupted()) {
         const RunOptions cells_of = fs_run_as_run(o);  // explore has no seed: print_interrupted's line without it
-        fmt::print("\ninterrupted by signal {} after {} of {} cells; the whole run:\n  reproduce: {} {} {}\n",
+        fmt::print("\ninterrupted by signal {} after {} of {}; the whole run:\n  reproduce: {} {} {}\n",
                    g_interrupt_signal.load(), cells,
-                   cells_of.variants.size() * cells_of.properties.size() * cells_of.profiles.size(),
+                   counted(cells_of.variants.size() * cells_of.properties.size() * cells_of.profiles.size(), "cell"),
                    daxcheck_prefix(o.variants), fs_cells_command(o), budgets);
     }
     if (o.save_dir && !found.empty() && !interrupted()) {

@@ -211,7 +211,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     explore->add_option("--profile", x_profiles, "exclusive or reflink (default both)");
     explore->add_option("--depth", x_depth, "longest sequence to check (default: until exhausted; 6 with --level fs)")
         ->check(CLI::Range(1, 999));
-    explore->add_option("--time-budget", x_time_budget, "seconds per cell, 0 for none (default 60)")
+    explore->add_option("--time-budget", x_time_budget, "seconds per cell (with --base, per side), 0 for none (default 60)")
         ->check(flag_checks::finite(0.0, 1e7));
     explore->add_option("--memory-budget", x_memory_mb,
                         "MB of memory per cell, 0 for none (default 4096)")
@@ -238,7 +238,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     std::uint64_t x_max_states = 200000;
     explore->add_option("--level", x_level, "function or fs (filesystem operations, SPEC 8)")
         ->check(CLI::IsMember({"function", "fs"}));
-    explore->add_option("--max-states", x_max_states, "--level fs: state budget per cell (default 200000)")
+    explore->add_option("--max-states", x_max_states, "--level fs: state budget per search (a cell runs one per failure class; default 200000)")
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32));
     explore->add_option("--corpus-dir", x_corpus_dir,
                         "where --save-failures writes (default: corpus/)")

@@ -1,4 +1,3 @@
-#include "cli/number_text.h"
 #include "cli/replay_command.h"
 
 #include <fmt/format.h>
@@ -16,6 +15,7 @@
 #include <set>
 #include <system_error>
 
+#include "cli/number_text.h"
 #include "cli/output_file.h"
 #include "cli/shell_words.h"
 #include "engines/corpus_file.h"
@@ -231,8 +231,14 @@ void replay_file(const CorpusFile& f, const Variant* only, const Variant* base, 
             fmt::print("      {}\n", r.failure);
             r.print_trace();
         } else {
-            fmt::print("      {} operations kept {} on {}; the file shows: {}\n",
-                       f.fs_level ? f.fs_ops.size() : f.ops.size(), f.property, c.variant->name, f.shows);
+            fmt::print("      {} kept {} on {}{}; the file shows: {}\n",
+                       counted(f.fs_level ? f.fs_ops.size() : f.ops.size(), "operation"), f.property,
+                       c.variant->name,
+                       f.past.empty() ? ""
+                                      : fmt::format(" past the {} its past: lines name (failures of those "
+                                                    "are passed over)",
+                                                    counted(f.past.size(), "class", "classes")),
+                       f.shows);
         }
         fmt::print("      reproduce: {} replay {}{}\n", daxcheck_prefix({c.variant}),
                    only ? "--variant " + shell_quoted(only->name) + " " : "", shell_path(f.path));

@@ -1,4 +1,3 @@
-#include "cli/number_text.h"
 #include "cli/report_html.h"
 
 #include <fmt/format.h>
@@ -9,6 +8,7 @@
 #include <set>
 #include <tuple>
 
+#include "cli/number_text.h"
 #include "cli/replay_command.h"
 #include "engines/gen_stats.h"
 #include "harness/op_text.h"

@@ -1,6 +1,6 @@
-#include "cli/number_text.h"
 #include "cli/swarm_command.h"
 
+#include "cli/number_text.h"
 #include "engines/cluster.h"
 #include "cli/fs_command.h"
 #include "cli/fs_flags.h"

@@ -126,7 +126,7 @@ check "the saved classes replay" 0 "$bin" replay "$tmp/fsclasses"
 # stops at the first, and the cell's time budget covers every search.
 check "explore --level fs --classes" 0 "$bin" explore --level fs --variant v6.15 --property refinement \
     --profile reflink --depth 4 --classes 4 --json "$tmp/xclasses.json" --save-failures --corpus-dir "$tmp/xclasses"
-want "the count" "^  4 classes in .* s, the first search and the class searches$" "$tmp/out"
+want "the count, at the --classes limit" "^  4 classes in .* s, the first search and the class searches: the --classes limit, more classes may exist" "$tmp/out"
 want "a later class" "^  failure class 4 of 4: refinement: " "$tmp/out"
 want "what it is shortest among" "^    shortest among sequences that go on past the classes before it, [0-9]* operations:$" "$tmp/out"
 want "the step passed over" "<- fails with a class found before (passed over)$" "$tmp/out"
@@ -138,6 +138,12 @@ grep '^  failure class' "$tmp/out" >"$tmp/xclasses-first"
     { echo "FAIL explore --level fs saved no file per later class"; ls "$tmp/xclasses"; fails=$((fails + 1)); }
 line=$(grep -m1 '  reproduce: ' "$tmp/out" | sed 's/^  reproduce: //; s#^\./daxcheck ##')
 check "explore --level fs: the saved classes replay" 0 "$bin" replay "$tmp/xclasses"
+# A later class's file that keeps the property says it was replayed past its
+# past: classes (7.1 fails #2 with the empty-entry class, passed over there).
+mkdir "$tmp/xkept"
+sed 's/^expect: v6.15 fail/expect: v7.1 fail/' "$(grep -l '^# Failure class 3 of its cell' "$tmp/xclasses"/*.dax)" >"$tmp/xkept/a.dax"
+check "a past: file v7.1 passes" 1 "$bin" replay "$tmp/xkept"
+want "it says what it passed over" "3 operations kept refinement on v7.1 past the 2 classes its past: lines name" "$tmp/out"
 case "$line" in *"--classes 4"*) ;; *) echo "FAIL explore's reproduce line lacks --classes 4: $line"; fails=$((fails + 1)) ;; esac
 # shellcheck disable=SC2086
 check "explore --level fs --classes: the reproduce line" 0 "$bin" $line
@@ -149,8 +155,13 @@ if grep -q "failure class 2" "$tmp/out"; then echo "FAIL --classes 1 searched on
 check "explore --level fs: the time budget covers the class searches" 0 "$bin" explore --level fs --variant v7.1 \
     --property no-spurious-warn --profile reflink --depth 5 --time-budget 1 --json "$tmp/xcut.json"
 want "cut short" "^  class search cut short by the time budget after [0-9]* class" "$tmp/out"
-jq -e '.results[0].classes_cut_short == "time budget"' "$tmp/xcut.json" >/dev/null ||
-    { echo "FAIL explore --level fs JSON classes_cut_short"; fails=$((fails + 1)); }
+jq -e '.results[0].classes_cut_short == "time budget" and .results[0].time_budget_reached' "$tmp/xcut.json" >/dev/null ||
+    { echo "FAIL explore --level fs JSON classes_cut_short / time_budget_reached"; fails=$((fails + 1)); }
+# A class search the state budget stopped: the JSON's budget field says so too.
+check "explore --level fs: the state budget per search" 0 "$bin" explore --level fs --variant v6.15 \
+    --property refinement --profile reflink --max-states 30 --json "$tmp/xstates.json"
+jq -e '.results[0].classes_cut_short == "state budget" and .results[0].state_budget_reached' "$tmp/xstates.json" \
+    >/dev/null || { echo "FAIL explore --level fs: state_budget_reached false for a cut class search"; fails=$((fails + 1)); }
 # explore --level fs --base: each class either side's searches found is
 # compared as run --level fs --base does; 6.15's empty-entry class is new
 # against 6.2 (exit 1), 6.2's unmount BUG still there; the reproduce line
@@ -174,6 +185,16 @@ grep -A200 '^Against the base' "$tmp/out" | grep -v 'reproduce:\|^wrote ' | cmp 
 check "explore --level fs --base: a fixed class" 1 "$bin" explore --level fs --variant v7.2 --base v7.1 \
     --property drain --profile reflink --depth 4
 want "the fixed class" "^  fixed  *drain: draining: WARN_ON_ONCE(folio_ref_count" "$tmp/out"
+# A side's class search the budget cut short is named (more may sit behind
+# it); a cell whose search checked nothing is not compared, and fails the run.
+check "explore --level fs --base: a side cut short" 1 "$bin" explore --level fs --variant v7.2 --base v7.1 \
+    --property refinement --profile reflink --classes 100 --time-budget 1 --json "$tmp/xbcut.json"
+want "the base's cut" "^  (.*v7.1's class search was cut short by the time budget after [0-9]* classes" "$tmp/out"
+jq -e '.base_diff[0].classes_cut_short | test("v7.1.s class search was cut short")' "$tmp/xbcut.json" >/dev/null ||
+    { echo "FAIL explore --level fs --base JSON classes_cut_short"; fails=$((fails + 1)); }
+check "explore --level fs --base: a cell that checked nothing" 1 "$bin" explore --level fs --variant v6.15 \
+    --base v6.2 --property refinement --profile reflink --max-states 5
+want "not compared" "^1 cell not compared with the base:" "$tmp/out"
 check "run --level fs --classes 3 --report" 0 "$bin" run --level fs --variant v6.15 --property refinement \
     --profile reflink --seed 1 --classes 3 --report --reports-dir "$tmp/classreports"
 want "the report shows the later classes" "<h4>Failure class 3 of 3 (the walks went on past the classes before it)</h4>" \
