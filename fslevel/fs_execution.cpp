@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <stdexcept>
 
 #include "harness/op_text.h"
@@ -120,6 +122,11 @@ void FsExecution::derived(const model::Op& op, const std::function<void()>& call
         dc.touched = model::touched_pfns(before_, op);
     }
     dc.outcome = exec_.step_call(op, call);
+    // And the pfns the call reached beyond its entry (a folio's head, its
+    // tails): the check reads them too, so a failure can name one.
+    if (record_)
+        for (model::Pfn p : exec_.step_pfns())
+            if (std::find(dc.touched.begin(), dc.touched.end(), p) == dc.touched.end()) dc.touched.push_back(p);
     if (!dc.outcome.legal || dc.outcome.kernel_bug) out_->model_lost = true;
     std::optional<std::string> failure = std::move(contract_failure);
     if (!failure && !dc.outcome.legal)

@@ -21,7 +21,9 @@ namespace daxcheck::fslevel {
 // One call the fault path made, as the contract reads it.
 struct DerivedCall {
     model::Op op;
-    std::vector<model::Pfn> touched;  // the pfns of its entry, in the model before the call
+    // The pfns of its entry, in the model before the call, then those the
+    // call reached beyond them (Execution::step_pfns: what its check read).
+    std::vector<model::Pfn> touched;
     StepOutcome outcome;
     std::optional<std::string> failure;  // the property (or the contract) broke here
 };

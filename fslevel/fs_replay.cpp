@@ -70,8 +70,17 @@ FsReplayResult replay(const Variant& v, const Property& p, const model::Universe
             cv.op = daxcheck::to_text(c.op);
             cv.legal = c.outcome.legal;
             for (const auto& w : c.outcome.warnings) cv.warnings.push_back(describe(w));
-            for (model::Pfn pfn : c.touched)
-                if (cv.pfns.size() < 4) cv.pfns.push_back(view(ex.exec(), pfn));
+            // At most four pfns: those that do not refine the model first
+            // (a failure names one), then the rest, each group in order.
+            std::vector<PfnView> views, rest;
+            for (model::Pfn pfn : c.touched) {
+                PfnView pv = view(ex.exec(), pfn);
+                (pv.mismatch ? views : rest).push_back(std::move(pv));
+            }
+            views.insert(views.end(), rest.begin(), rest.end());
+            if (views.size() > 4) views.resize(4);
+            std::sort(views.begin(), views.end(), [](const PfnView& a, const PfnView& b) { return a.pfn < b.pfn; });
+            cv.pfns = std::move(views);
             cv.failure = c.failure;
             step.calls.push_back(std::move(cv));
         }

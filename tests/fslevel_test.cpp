@@ -246,6 +246,37 @@ TEST(Reachability, NothingPastAKnownFailureThatLostTheModelIsAHit) {
     EXPECT_GE(sc.classes.size(), 2u);
 }
 
+// A failure can name a pfn outside the failing call's entry (6.15: a PTE
+// fault on a folio's tail leaves its head wrong): the trace shows that pfn,
+// which it left out when it listed the entry's pfns alone.
+TEST(FsReplay, TheTraceShowsThePfnAFailureNames) {
+    const Variant& v = *find_variant("v6.15");
+    const Property& p = *find_property("refinement");
+    const auto ops = parse({"write A 0 2", "reflink A 0 B 0 2", "read-fault A 0 pmd", "read-fault B 0",
+                            "reflink A 0 A 1 1", "read-fault B 1"});
+    // Past every class the earlier steps fail with, as explore --classes reaches it.
+    std::vector<std::string> known;
+    FsReplayResult r;
+    for (r = replay(v, p, explore_universe(), ops); r.trace.failed() && r.trace.failed_step() < ops.size();
+         r = replay(v, p, explore_universe(), ops, known)) {
+        known.push_back(failure_class(p.name, r.trace.failure()));
+        ASSERT_LT(known.size(), 20u);
+    }
+    ASSERT_EQ(r.trace.failed_step(), ops.size()) << r.trace.failure();
+    const std::string failure = r.trace.failure();
+    const std::size_t at = failure.find("): pfn ");
+    ASSERT_NE(at, std::string::npos) << failure;
+    const model::Pfn named = std::stoul(failure.substr(at + 7));
+    const FsTraceStep& last = r.trace.steps.back();
+    const auto failing = std::find_if(last.calls.begin(), last.calls.end(),
+                                      [](const CallView& c) { return c.failure.has_value(); });
+    ASSERT_NE(failing, last.calls.end());
+    EXPECT_EQ(failing->op, "disassociate B 1");  // an entry of pfn 1 alone
+    EXPECT_TRUE(std::any_of(failing->pfns.begin(), failing->pfns.end(),
+                            [&](const PfnView& pv) { return pv.pfn == named && pv.mismatch; }))
+        << "the trace of " << failing->op << " does not show pfn " << named << ": " << failure;
+}
+
 TEST(XfsIo, ScriptMountsWithDaxAndMarksEverySteps) {
     const auto s = xfs_io_script(parse({"write A 0", "reflink A 0 B 0 1", "read-fault B 0 pmd", "pin B 0"}),
                                  small(), "test", "test.dax");
