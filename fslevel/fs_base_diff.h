@@ -3,7 +3,8 @@
 // and on the base, by failure class (failure_class(), reachability.h), and
 // what changed. A class counts as present on a side when that side's walks
 // found it, when the other side's counterexample for it fails there with the
-// same class, or when a breadth-first search there reaches it (up to two
+// same class (going on past that side's own earlier failures of other
+// classes), or when a breadth-first search there reaches it (up to two
 // operations longer than that counterexample, in the files and offsets it
 // spans): so a class one side's walks happened to miss is not called fixed
 // or new; nor is one the search could not rule out (FsClassChange::NotSeen).

@@ -114,6 +114,23 @@ TEST(FsBaseDiff, AClassTheCounterexampleHidesIsSearchedFor) {
     EXPECT_EQ(d.change, CellChange::NewFailure);
 }
 
+// 6.15 fails 6.2's other way to the unmount BUG (a PMD fault of a shared
+// extent, then a PTE fault inside it) at #3 with its empty-entry class, and
+// then, going on past that failure as its own walks would, at #4 with the
+// BUG itself: still failing on the very sequence, with no search needed.
+TEST(FsBaseDiff, TheOtherSidesOwnEarlierFailuresArePassedOver) {
+    const auto bug = ops({"write A 0 2", "reflink A 0 B 0 2", "read-fault A 0 pmd", "read-fault A 0"});
+    const FsCellDiff d = diff("v6.15", "v6.2", found("v6.15", ops({"truncate A 1", "read-fault A 0"})),
+                              found("v6.2", bug));
+    ASSERT_EQ(d.classes.size(), 2u);
+    EXPECT_EQ(d.classes[1].change, FsClassChange::Still) << d.classes[1].cls;
+    EXPECT_TRUE(d.classes[1].on_other.empty()) << "a search instead of the sequence itself";
+    EXPECT_NE(d.classes[1].note.find("v6.15 fails this sequence with it too, past an earlier failure of another "
+                                     "class, after #3 (read-fault A 0 pmd)"),
+              std::string::npos)
+        << d.classes[1].note;
+}
+
 // 6.0's CoW-flag class on 6.15: 6.15 stops at #2 of its sequence (the port
 // reaches an empty entry's struct page), and no search follows it to its end.
 // It is not seen, neither fixed nor kept, and the note says why.
