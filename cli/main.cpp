@@ -23,6 +23,7 @@
 #include "cli/fs_flags.h"
 #include "cli/flag_checks.h"
 #include "cli/interrupt_handler.h"
+#include "cli/json_file.h"
 #include "cli/output_file.h"
 #include "cli/race_command.h"
 #include "cli/run_command.h"
@@ -454,6 +455,13 @@ int daxcheck::cli_entry(int argc, char** argv, Cluster* cluster) {
     } catch (const EngineFault& e) {  // engines/engine_fault.h: no result to print
         std::fflush(stdout);
         std::fprintf(stderr, "daxcheck: internal error: %s\n", e.what());
+        // The JSON says so too: a file left from an earlier run would read as this one's results.
+        if (const auto path = claimed_json_path()) {
+            std::string error;
+            if (!write_json_file({{"internal_error", std::string(e.what())}, {"results", nlohmann::json::array()}},
+                                 *path, error))
+                std::fprintf(stderr, "daxcheck: %s\n", error.c_str());
+        }
         return kUsageError;
     } catch (const std::system_error& e) {  // stdout or stderr on a full disk, a closed pipe
         std::fprintf(stderr, "daxcheck: cannot write the output: %s\n", e.what());

@@ -110,7 +110,14 @@ std::optional<int> own_descriptor(const std::string& path) {
 
 }  // namespace
 
+namespace {
+std::optional<std::string> g_json_path;  // the run's --json output (claimed_json_path)
+}  // namespace
+
+std::optional<std::string> claimed_json_path() { return g_json_path; }
+
 void claim_stdout_for_json(const std::string& path) {
+    g_json_path = path;
     if (path != "-" || g_stdout_fd != 1) return;
     // A silenced stdout (an MPI rank but the first: /dev/null) stays so:
     // that rank's text would otherwise reach stderr once per rank.

@@ -3,6 +3,7 @@
 // replaced and a failed write (a full disk) leaves the old file as it was.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,7 +30,12 @@ bool same_file(const std::string& a, const std::string& b);
 // Call it once the flags are checked, before anything is printed. (A name
 // of stdout's file, such as /dev/stdout, is written through it after the
 // text, as that name asks.)
+// It also records `path` as the run's JSON output, for claimed_json_path().
 void claim_stdout_for_json(const std::string& path);
+// The --json output claim_stdout_for_json() was given, if any: where
+// cli_entry writes an error document when an internal error stops the run
+// (a file left from an earlier run would read as this run's results).
+std::optional<std::string> claimed_json_path();
 // How "wrote ..." lines name an output: "stdout" for "-", else the path
 // with control characters escaped.
 std::string output_name(const std::string& path);
