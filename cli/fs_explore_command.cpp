@@ -31,9 +31,9 @@ namespace daxcheck {
 
 namespace {
 
-// One side's searches of a cell, or that it ran out of memory before its
-// memory budget (a budget above `ulimit -v`).
-struct BaseSide {
+// One side's searches of a cell (the patch's or its base's), or that they
+// ran out of memory before the memory budget (one above `ulimit -v`).
+struct SideSearch {
     fslevel::SearchClasses search;
     bool out_of_memory = false;
     // Whether the search checked anything: it found a failure or completed depth 1.
@@ -42,9 +42,9 @@ struct BaseSide {
     }
 };
 
-BaseSide search_side(const Variant& v, const Property& p, const model::Universe& u,
+SideSearch search_side(const Variant& v, const Property& p, const model::Universe& u,
                      const fslevel::ReachOptions& o, unsigned classes) {
-    BaseSide out;
+    SideSearch out;
     try {
         out.search = fslevel::search_classes(v, p, u, o, classes);
     } catch (const std::bad_alloc&) {
@@ -99,7 +99,7 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
         fmt::print("\n");
     }
     // Each base cell is searched once (several patches may share a base).
-    std::map<std::tuple<const Variant*, const Property*, Profile>, BaseSide> base_cells;
+    std::map<std::tuple<const Variant*, const Property*, Profile>, SideSearch> base_cells;
     std::vector<FsBaseDiffRow> base_rows;
     std::vector<std::string> not_compared;
     // Every flag but the cells', for the reproduce lines.
@@ -121,7 +121,7 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                 ro.time_budget_s = time_budget_s;
                 // Out of memory before the budget (a budget above `ulimit -v`)
                 // is an error row, as at the function level, not an abort.
-                const BaseSide patch_side = search_side(*v, *p, o.universe, ro, o.classes);
+                const SideSearch patch_side = search_side(*v, *p, o.universe, ro, o.classes);
                 const bool out_of_memory = patch_side.out_of_memory;
                 const fslevel::SearchClasses& sc = patch_side.search;
                 const fslevel::ReachResult& r = sc.first;
@@ -226,7 +226,7 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                 if (at == base_cells.end())
                     at = base_cells.emplace(std::tuple{b, p, profile}, search_side(*b, *p, o.universe, ro, o.classes))
                              .first;
-                const BaseSide& base = at->second;
+                const SideSearch& base = at->second;
                 if (interrupted()) break;  // the base's search was cut short: no diff
                 if (!base.checked()) {
                     not_compared.push_back(fmt::format("{}: the search on {} {}", cell_name, b->name,
