@@ -36,9 +36,16 @@ namespace {
 struct SideSearch {
     fslevel::SearchClasses search;
     bool out_of_memory = false;
-    // Whether the search checked anything: it found a failure or completed depth 1.
-    bool checked() const {
-        return !out_of_memory && (search.first.sequence || search.first.depth_completed > 0);
+    // Why a comparison cannot rest on this side ("" when it can): it ran out
+    // of memory, or its first search ended at a budget without a failure
+    // (the classes it would have found deeper are unknown).
+    std::string incomplete(const Variant& v) const {
+        if (out_of_memory) return fmt::format("the search on {} ran out of memory", v.name);
+        const fslevel::ReachResult& r = search.first;
+        if (r.sequence || !(r.budget_hit || r.time_hit || r.memory_hit)) return "";
+        return fmt::format("the search on {} stopped at its {} after depth {} without a failure",
+                           v.name, r.time_hit ? "time budget" : r.memory_hit ? "memory budget" : "state budget",
+                           r.depth_completed);
     }
 };
 
@@ -221,6 +228,10 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                     not_compared.push_back(fmt::format("{}: {}", cell_name, error));
                     continue;
                 }
+                if (auto why = patch_side.incomplete(*v); !why.empty()) {
+                    not_compared.push_back(fmt::format("{}: {}", cell_name, why));
+                    continue;
+                }
                 const Variant* b = o.bases[vi];
                 auto at = base_cells.find({b, p, profile});
                 if (at == base_cells.end())
@@ -228,10 +239,8 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                              .first;
                 const SideSearch& base = at->second;
                 if (interrupted()) break;  // the base's search was cut short: no diff
-                if (!base.checked()) {
-                    not_compared.push_back(fmt::format("{}: the search on {} {}", cell_name, b->name,
-                                                       base.out_of_memory ? "ran out of memory"
-                                                                          : "stopped before depth 1"));
+                if (auto why = base.incomplete(*b); !why.empty()) {
+                    not_compared.push_back(fmt::format("{}: {}", cell_name, why));
                     continue;
                 }
                 base_rows.push_back({v, b, p, profile,
@@ -276,7 +285,10 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                                     {"summary", {{"cells", cells}, {"as_expected", cells - unexpected},
                                                  {"unexpected", unexpected}}},
                                     {"results", results}};
-        if (!o.bases.empty()) doc["base_diff"] = fs_base_diff_json(base_rows);
+        if (!o.bases.empty()) {
+            doc["base_diff"] = fs_base_diff_json(base_rows);
+            doc["not_compared"] = not_compared;  // "V / P / profile: why", as printed
+        }
         if (!write_json_and_say(doc, *o.json_path)) return 2;
     }
     if (interrupted()) return interrupt_exit_code();

@@ -78,7 +78,10 @@ FsReplayResult replay(const Variant& v, const Property& p, const model::Universe
                 (pv.mismatch ? views : rest).push_back(std::move(pv));
             }
             views.insert(views.end(), rest.begin(), rest.end());
-            if (views.size() > 4) views.resize(4);
+            if (views.size() > 4) {
+                cv.more_pfns = views.size() - 4;
+                views.resize(4);
+            }
             std::sort(views.begin(), views.end(), [](const PfnView& a, const PfnView& b) { return a.pfn < b.pfn; });
             cv.pfns = std::move(views);
             cv.failure = c.failure;
@@ -116,6 +119,9 @@ std::string format_trace(const FsTrace& t, const std::string& indent) {
             for (const PfnView& p : c.pfns)
                 out += fmt::format("{}         pfn {:<3} model {:<20} decode {:<24} {}{}\n", indent,
                                    p.pfn, p.model, p.decode, p.raw, p.mismatch ? "   MISMATCH" : "");
+            if (c.more_pfns)
+                out += fmt::format("{}         (and {} more pfn{} it reached)\n", indent, c.more_pfns,
+                                   c.more_pfns == 1 ? "" : "s");
             for (const auto& w : c.warnings) out += fmt::format("{}         {}\n", indent, w);
         }
         if (s.calls.empty()) out += fmt::format("{}     (no call into associate/disassociate)\n", indent);

@@ -19,6 +19,7 @@ struct CallView {
     bool legal = true;
     std::vector<std::string> warnings;
     std::vector<PfnView> pfns;
+    std::size_t more_pfns = 0;  // those it reached beyond the ones shown
     std::optional<std::string> failure;
 };
 

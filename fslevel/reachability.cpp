@@ -238,8 +238,9 @@ ReachResult search_levels(const Variant& v, const Property& p, const model::Univ
                     out.states = seen.size();
                     return out;
                 }
-                // Past a model lost at a known failure nothing is evidence.
-                if (illegal || r.lost_past_known) continue;
+                // Past a lost model (an illegal derived call, a BUG_ON of the
+                // port or the fault path) nothing is evidence.
+                if (r.model_lost) continue;
                 if (seen.size() >= o.max_states) {
                     out.budget_hit = true;
                     continue;

@@ -131,6 +131,34 @@ TEST(FsBaseDiff, TheOtherSidesOwnEarlierFailuresArePassedOver) {
         << d.classes[1].note;
 }
 
+// A port's BUG_ON ends the evidence as an illegal call does: 6.15's count
+// below zero, on 6.15+debug_vm, stops at VM_BUG_ON_FOLIO on the very unpin.
+// Neither the replay nor a search may go past it: not seen, never new
+// (helper-36: the prefix check missed "the port stopped", and the search
+// went on past such a step).
+TEST(FsBaseDiff, AClassBehindTheOtherSidesBugOnIsNotSeen) {
+    const auto below_zero = ops({"write A 0 2", "read-fault A 0 pmd", "pin A 1", "invalidate A 0 1", "unpin A 1"});
+    // As a class search finds it: past the classes the earlier steps fail with.
+    FsFound f{"", below_zero, {}};
+    for (FsReplayResult r = replay(*find_variant("v6.15"), refinement(), kUniverse, below_zero);;
+         r = replay(*find_variant("v6.15"), refinement(), kUniverse, below_zero, f.before)) {
+        ASSERT_TRUE(r.trace.failed());
+        const std::string cls = failure_class("refinement", r.trace.failure());
+        if (r.trace.failed_step() == below_zero.size()) {
+            f.cls = cls;
+            break;
+        }
+        f.before.push_back(cls);
+        ASSERT_LT(f.before.size(), 10u);
+    }
+    ASSERT_NE(f.cls.find("below zero"), std::string::npos) << f.cls;
+    const FsCellDiff d = diff("v6.15", "v6.15+debug_vm", std::optional<FsFound>(f), std::optional<FsFound>());
+    ASSERT_EQ(d.classes.size(), 1u);
+    EXPECT_EQ(d.classes[0].change, FsClassChange::NotSeen) << d.classes[0].cls << ": " << d.classes[0].note;
+    EXPECT_NE(d.classes[0].note.find("the port stopped: BUG_ON"), std::string::npos) << d.classes[0].note;
+    EXPECT_TRUE(d.classes[0].on_other.empty()) << "a search went past the BUG_ON";
+}
+
 // 6.0's CoW-flag class on 6.15: 6.15 stops at #2 of its sequence (the port
 // reaches an empty entry's struct page), and no search follows it to its end.
 // It is not seen, neither fixed nor kept, and the note says why.

@@ -195,6 +195,14 @@ jq -e '.base_diff[0].classes_cut_short | test("v7.1.s class search was cut short
 check "explore --level fs --base: a cell that checked nothing" 1 "$bin" explore --level fs --variant v6.15 \
     --base v6.2 --property refinement --profile reflink --max-states 5
 want "not compared" "^1 cell not compared with the base:" "$tmp/out"
+# A side whose search a budget stopped without a failure is no evidence: 6.2
+# fails this cell at 4 operations, which 20 states do not reach.
+check "explore --level fs --base: a side a budget stopped" 1 "$bin" explore --level fs --variant v6.2 --base v6.15 \
+    --property refinement --profile reflink --max-states 20 --json "$tmp/xbstop.json"
+want "it is not compared" "^  v6.2 / refinement / reflink: the search on v6.2 stopped at its state budget after depth 1 without a failure" "$tmp/out"
+if grep -q "^v6.2  *v6.15  *refinement  *reflink  *fixed" "$tmp/out"; then echo "FAIL a truncated search read as fixed"; fails=$((fails + 1)); fi
+jq -e '(.not_compared | length == 1) and (.base_diff | length == 0)' "$tmp/xbstop.json" >/dev/null ||
+    { echo "FAIL the JSON does not list the cell not compared"; fails=$((fails + 1)); }
 check "run --level fs --classes 3 --report" 0 "$bin" run --level fs --variant v6.15 --property refinement \
     --profile reflink --seed 1 --classes 3 --report --reports-dir "$tmp/classreports"
 want "the report shows the later classes" "<h4>Failure class 3 of 3 (the walks went on past the classes before it)</h4>" \

@@ -277,6 +277,26 @@ TEST(FsReplay, TheTraceShowsThePfnAFailureNames) {
         << "the trace of " << failing->op << " does not show pfn " << named << ": " << failure;
 }
 
+// A call that reaches more pfns than a trace shows (an order-3 PMD entry:
+// eight) says how many it left out.
+TEST(FsReplay, TheTraceSaysHowManyPfnsItLeftOut) {
+    model::Universe u = small();
+    u.files = 1;
+    u.pfns = u.offsets = 8;
+    u.pmd_order = 3;
+    const auto r = replay(*find_variant("v6.2"), *find_property("refinement"), u,
+                          parse({"write A 0 8", "read-fault A 0 pmd"}));
+    ASSERT_FALSE(r.trace.failed()) << r.trace.failure();
+    const auto& calls = r.trace.steps.back().calls;
+    const auto associate = std::find_if(calls.begin(), calls.end(), [](const CallView& c) {
+        return c.op.rfind("associate A 0", 0) == 0;
+    });
+    ASSERT_NE(associate, calls.end());
+    EXPECT_EQ(associate->pfns.size(), 4u);
+    EXPECT_EQ(associate->more_pfns, 4u);
+    EXPECT_NE(format_trace(r.trace).find("(and 4 more pfns it reached)"), std::string::npos) << format_trace(r.trace);
+}
+
 TEST(XfsIo, ScriptMountsWithDaxAndMarksEverySteps) {
     const auto s = xfs_io_script(parse({"write A 0", "reflink A 0 B 0 1", "read-fault B 0 pmd", "pin B 0"}),
                                  small(), "test", "test.dax");
