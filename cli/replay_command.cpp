@@ -252,12 +252,29 @@ struct FileDiff {
     std::string patch_class, base_class;
     std::size_t patch_step = 0, base_step = 0;  // Replayed::failed_step of each
     std::size_t steps = 0;                      // the file's operations
+    // At the filesystem level: the side that failed first showed the other
+    // side's class past its own earlier failures, at `past_step` ("" when not).
+    std::string shown_past;
+    std::size_t past_step = 0;
 
     // "#3", or "the end" (the final checks after the last operation).
     std::string step_name(std::size_t step) const {
         return step > steps ? "the end" : "#" + std::to_string(step);
     }
 };
+
+// A level: fs file replayed on `v` going on past `v`'s own failures of other
+// classes too (as its walks and searches would), until it fails with class
+// `want`: that replay, or nullopt when it passes, loses the model or fails
+// with a class seen before.
+std::optional<Replayed> replay_past_own_failures(CorpusFile f, const Variant& v, const std::string& want) {
+    for (Replayed r = replay_on(f, v); r.fail && !r.invalid; r = replay_on(f, v)) {
+        if (r.class_key == want) return r;
+        if (std::find(f.past.begin(), f.past.end(), r.class_key) != f.past.end()) break;
+        f.past.push_back(r.class_key);
+    }
+    return std::nullopt;
+}
 
 FileDiff diff_file(const CorpusFile& f, const Variant& v, const Variant& base) {
     const Replayed a = replay_on(f, v), b = replay_on(f, base);
@@ -267,6 +284,17 @@ FileDiff diff_file(const CorpusFile& f, const Variant& v, const Variant& base) {
     if (!bf) d.change = af ? CellChange::NewFailure : CellChange::Passing;
     else if (!af) d.change = CellChange::Fixed;
     else d.change = a.class_key == b.class_key ? CellChange::SameCause : CellChange::DifferentCause;
+    // At the filesystem level the side that fails first may show the other's
+    // class past that failure (explore and run --level fs --base look there too).
+    if (d.change == CellChange::DifferentCause && f.fs_level && a.failed_step != b.failed_step) {
+        const bool base_first = b.failed_step < a.failed_step;
+        const auto later = replay_past_own_failures(f, base_first ? base : v, base_first ? a.class_key : b.class_key);
+        if (later && later->failed_step == (base_first ? a.failed_step : b.failed_step)) {
+            d.change = CellChange::SameCause;
+            d.shown_past = (base_first ? base : v).name;
+            d.past_step = later->failed_step;
+        }
+    }
     return d;
 }
 
@@ -417,6 +445,9 @@ int replay_command(const std::vector<std::string>& given, const ReplayOptions& o
             const bool bad = is_regression(d.change);
             regressions += bad;
             fmt::print("{:<34} {}{}\n", to_string(d.change), printable(d.path), bad ? "   <-" : "");
+            if (!d.shown_past.empty())
+                fmt::print("      {} fails with it too at {}, past its own earlier failure of another class\n",
+                           d.shown_past, d.step_name(d.past_step));
             if (d.change == CellChange::DifferentCause || d.change == CellChange::NewFailure)
                 fmt::print("      {}: {}\n", only->name, d.patch_class);
             if (d.change == CellChange::DifferentCause || d.change == CellChange::Fixed)

@@ -185,6 +185,16 @@ grep -A200 '^Against the base' "$tmp/out" | grep -v 'reproduce:\|^wrote ' | cmp 
 check "explore --level fs --base: a fixed class" 1 "$bin" explore --level fs --variant v7.2 --base v7.1 \
     --property drain --profile reflink --depth 4
 want "the fixed class" "^  fixed  *drain: draining: WARN_ON_ONCE(folio_ref_count" "$tmp/out"
+# replay --base on the files explore saved looks past the base's own earlier
+# failures as explore did: a class explore calls still failing on the same
+# sequence is the same cause there too (helper-36: all read "different cause").
+check "explore --level fs --base --save-failures" 1 "$bin" explore --level fs --variant v7.2 --base v7.1 \
+    --property refinement --profile reflink --save-failures --corpus-dir "$tmp/x72"
+check "replay --base of what it saved" 1 "$bin" replay --variant v7.2 --base v7.1 "$tmp/x72"
+want "the base shows it past its own failure" "^      v7.1 fails with it too at #4, past its own earlier failure of another class$" "$tmp/out"
+want "same cause" "^still failing (same cause) " "$tmp/out"
+# Where the base shows no such class past its earlier failure, it says what is not seen.
+want "tells the earlier failure" "v7.1 fails at #[0-9], before #[0-9] where v7.2 fails: whether v7.1 had v7.2's failure (then inherited) is not seen" "$tmp/out"
 # A side's class search the budget cut short is named (more may sit behind
 # it); a cell whose search checked nothing is not compared, and fails the run.
 check "explore --level fs --base: a side cut short" 1 "$bin" explore --level fs --variant v7.2 --base v7.1 \
@@ -237,11 +247,12 @@ want "says why" "goes without --report" "$tmp/err"
 check "replay --base DIR names the mix-up" 2 "$bin" replay --variant v7.1 --base "$src/corpus"
 want "says it is a directory" "is a file or directory, which a bare --base takes" "$tmp/err"
 # 6.15 stops at #3 of the 6.2 unmount BUG's file (an empty entry's struct
-# page): the BUG at #4 is not seen on 6.15, and replay --base says so rather
-# than reading as a changed cause alone (helper-31).
-check "replay --base, fs level: an earlier failure" 1 "$bin" replay --variant v6.15 --base v6.2 \
+# page); going on past that failure, as the searches do, it hits the same
+# BUG at #4: the same cause, which replay --base says (it read "different
+# cause", then "not seen", before).
+check "replay --base, fs level: an earlier failure" 0 "$bin" replay --variant v6.15 --base v6.2 \
     "$src/corpus/fs-v6.2-pte-fault-under-shared-pmd-bugs-at-unmount.dax"
-want "tells the earlier failure" "v6.15 fails at #3, before #4 where v6.2 fails" "$tmp/out"
+want "the same cause past the earlier failure" "^      v6.15 fails with it too at #4, past its own earlier failure of another class$" "$tmp/out"
 check "run --level fs --walks with --seconds is refused" 2 "$bin" run --level fs --variant v6.0 --walks 10 --seconds 1
 want "says which" "excludes" "$tmp/err"
 # A timed run: Regenerate keeps --seconds and --threads (it said --walks
