@@ -168,6 +168,7 @@ public:
         if (key == "past") {  // a class's text may hold '#' and ':'
             if (trim(value).empty()) return error(line, "'past:' takes a failure class, as run --level fs prints it");
             file_.past.emplace_back(trim(value));
+            past_lines_.push_back(line);
             return;
         }
         if (key == "shows") {
@@ -338,6 +339,14 @@ public:
         if (op_lines_ == 0 && !race_line_) error(last_line, "no operations");
         if (!file_.past.empty() && !file_.fs_level)
             error(seen_["past"], "'past:' goes with 'level: fs' (failure classes a filesystem-level replay passes over)");
+        // A class names its property first ("refinement: ..."): one of
+        // another property would never match, and the replay pass nothing over.
+        else if (seen_.count("property"))
+            for (std::size_t i = 0; i < file_.past.size(); i++)
+                if (file_.past[i].rfind(file_.property + ": ", 0) != 0)
+                    error(past_lines_[i], fmt::format("'past:' names a class of another property: a class of "
+                                                      "this file's reads '{}: ...', as run --level fs prints it",
+                                                      file_.property));
         if (file_.property == "race" && !race_line_)
             error(last_line, "'property: race' needs a 'race: OP || OP' line after the operations");
         if (file_.race && file_.property != "race")
@@ -537,6 +546,7 @@ private:
     std::vector<std::pair<std::string, int>> unregistered_;  // expect: names this binary lacks
     int ops_started_line_ = 0;
     int race_line_ = 0;      // the first 'race:' line, well formed or not
+    std::vector<int> past_lines_;  // the line of each 'past:' class
     int schedule_line_ = 0;  // the first 'schedule:' line, well formed or not
     bool too_many_ops_ = false;
     std::size_t op_lines_ = 0;

@@ -118,6 +118,10 @@ printf 'universe: files=1\nproperty: refinement\nshows: x\npast: refinement: x\n
 check "past: without level: fs" 1 "$bin" replay "$tmp/pastfn.dax"
 cat "$tmp/err" >>"$tmp/out"
 want "names the line" "pastfn.dax:4: 'past:' goes with 'level: fs'" "$tmp/out"
+printf 'universe: files=1\nlevel: fs\nproperty: refinement\nshows: x\npast: drain: x\nexpect: v6.2 pass\nwrite A 0 1\n' >"$tmp/pastprop.dax"
+check "past: of another property" 1 "$bin" replay "$tmp/pastprop.dax"
+cat "$tmp/err" >>"$tmp/out"
+want "names the line and the property" "pastprop.dax:5: 'past:' names a class of another property: a class of this file's reads 'refinement: ...'" "$tmp/out"
 check "the saved classes replay" 0 "$bin" replay "$tmp/fsclasses"
 # explore --level fs --classes: each later class the shortest sequence that
 # fails with it, the searches going on past the classes before (6.15's every
