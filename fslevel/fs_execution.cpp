@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-
 #include <stdexcept>
 
 #include "harness/op_text.h"

@@ -67,7 +67,6 @@ FsReplayResult replay(const Variant& v, const Property& p, const model::Universe
 bool fails(const Variant& v, const Property& p, const model::Universe& u, const std::vector<Op>& ops,
            const std::vector<std::string>& known = {});
 
-
 // The trace as text: each operation, the calls under it, the pfns they
 // touched (model, decode, raw fields), warnings and where it broke.
 std::string format_trace(const FsTrace& t, const std::string& indent = "  ");

@@ -46,7 +46,6 @@ SearchClasses search_classes(const Variant& v, const Property& p, const model::U
     };
     out.first = search(v, p, u, o);
     out.first_seconds = spent();
-    out.states = out.first.states;
     if (out.first.sequence) out.classes.push_back(replayed_class(v, p, u, out.first, {}));
     while (out.first.sequence && out.classes.size() < classes) {
         if (interrupted()) {
@@ -71,7 +70,6 @@ SearchClasses search_classes(const Variant& v, const Property& p, const model::U
             out.cut_short = "out of memory";
             break;
         }
-        out.states += r.states;
         if (!r.sequence) {
             out.cut_short = r.interrupted ? "signal" : r.time_hit ? "time budget" : r.memory_hit ? "memory budget"
                             : r.budget_hit ? "state budget" : "";

@@ -17,7 +17,6 @@ struct SearchClasses {
     ReachResult first;
     std::vector<ReachResult> more;     // each later class's search, in the order found
     std::vector<std::string> classes;  // failure_class() of first's sequence, then of each of more
-    std::uint64_t states = 0;          // stored by every search of the cell together
     double first_seconds = 0;          // the first search's
     double seconds = 0;                // the whole cell: every search and the replays between
     // Why the searches ended before `classes` classes while more may exist:
