@@ -79,6 +79,7 @@ std::string write_through(const std::string& path, std::string_view content) {
 // The descriptor of the process's own stdout: 1, or a copy of it once
 // claim_stdout_for_json has pointed descriptor 1 at stderr.
 int g_stdout_fd = 1;
+std::optional<std::string> g_json_path;  // the run's --json output (claimed_json_path)
 
 // The descriptor of this process a path names ("-", /dev/stdout, /dev/stderr,
 // /dev/fd/N, /proc/self/fd/N, or any name of the file or device behind
@@ -108,10 +109,6 @@ std::optional<int> own_descriptor(const std::string& path) {
     return std::nullopt;
 }
 
-}  // namespace
-
-namespace {
-std::optional<std::string> g_json_path;  // the run's --json output (claimed_json_path)
 }  // namespace
 
 std::optional<std::string> claimed_json_path() { return g_json_path; }

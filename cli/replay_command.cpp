@@ -263,19 +263,6 @@ struct FileDiff {
     }
 };
 
-// A level: fs file replayed on `v` going on past `v`'s own failures of other
-// classes too (as its walks and searches would), until it fails with class
-// `want`: that replay, or nullopt when it passes, loses the model or fails
-// with a class seen before.
-std::optional<Replayed> replay_past_own_failures(CorpusFile f, const Variant& v, const std::string& want) {
-    for (Replayed r = replay_on(f, v); r.fail && !r.invalid; r = replay_on(f, v)) {
-        if (r.class_key == want) return r;
-        if (std::find(f.past.begin(), f.past.end(), r.class_key) != f.past.end()) break;
-        f.past.push_back(r.class_key);
-    }
-    return std::nullopt;
-}
-
 FileDiff diff_file(const CorpusFile& f, const Variant& v, const Variant& base) {
     const Replayed a = replay_on(f, v), b = replay_on(f, base);
     FileDiff d{f.path, CellChange::Passing, a.class_key, b.class_key, a.failed_step, b.failed_step,
@@ -288,11 +275,15 @@ FileDiff diff_file(const CorpusFile& f, const Variant& v, const Variant& base) {
     // class past that failure (explore and run --level fs --base look there too).
     if (d.change == CellChange::DifferentCause && f.fs_level && a.failed_step != b.failed_step) {
         const bool base_first = b.failed_step < a.failed_step;
-        const auto later = replay_past_own_failures(f, base_first ? base : v, base_first ? a.class_key : b.class_key);
-        if (later && later->failed_step == (base_first ? a.failed_step : b.failed_step)) {
+        const Variant& first = base_first ? base : v;
+        const auto later = fslevel::replay_until_class(first, *find_property(f.property), f.universe,
+                                                       f.fs_operations(), f.past,
+                                                       base_first ? a.class_key : b.class_key);
+        const std::size_t other_step = base_first ? a.failed_step : b.failed_step;
+        if (later && later->trace.failed_step() == other_step) {
             d.change = CellChange::SameCause;
-            d.shown_past = (base_first ? base : v).name;
-            d.past_step = later->failed_step;
+            d.shown_past = first.name;
+            d.past_step = other_step;
         }
     }
     return d;

@@ -43,20 +43,10 @@ FsClassChange on_other(const Variant& other, const Property& p, bool reflink, co
     if (step && failure_class(p.name, there.trace.failure()) == f.cls) return FsClassChange::Still;
     // The same sequence, going on past the other side's own earlier failures
     // (as its walks and searches would): the class may come after them.
-    if (step) {
-        std::vector<std::string> past = f.before;
-        for (FsReplayResult again = there; again.trace.failed() && !again.invalid && past.size() < 64;) {
-            const std::string cls = failure_class(p.name, again.trace.failure());
-            if (cls == f.cls) {
-                note = fmt::format("{} fails this sequence with it too, past an earlier failure of another "
-                                   "class, {}",
-                                   other.name, there.trace.failure());
-                return FsClassChange::Still;
-            }
-            if (std::find(past.begin(), past.end(), cls) != past.end()) break;
-            past.push_back(cls);
-            again = replay(other, p, u, f.counterexample, past);
-        }
+    if (step && replay_until_class(other, p, u, f.counterexample, f.before, f.cls)) {
+        note = fmt::format("{} fails this sequence with it too, past an earlier failure of another class, {}",
+                           other.name, there.trace.failure());
+        return FsClassChange::Still;
     }
     ReachOptions o;
     o.max_depth = static_cast<unsigned>(f.counterexample.size() + 2);

@@ -102,6 +102,19 @@ FsReplayResult replay(const Variant& v, const Property& p, const model::Universe
     return out;
 }
 
+std::optional<FsReplayResult> replay_until_class(const Variant& v, const Property& p, const model::Universe& u,
+                                                 const std::vector<Op>& ops, std::vector<std::string> known,
+                                                 const std::string& want) {
+    for (FsReplayResult r = replay(v, p, u, ops, known); r.trace.failed() && !r.invalid;
+         r = replay(v, p, u, ops, known)) {
+        const std::string cls = failure_class(p.name, r.trace.failure());
+        if (cls == want) return r;
+        if (std::find(known.begin(), known.end(), cls) != known.end()) break;
+        known.push_back(cls);
+    }
+    return std::nullopt;
+}
+
 bool fails(const Variant& v, const Property& p, const model::Universe& u, const std::vector<Op>& ops,
            const std::vector<std::string>& known) {
     const FsReplayResult r = replay(v, p, u, ops, known);

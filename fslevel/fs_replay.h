@@ -62,6 +62,14 @@ struct FsReplayResult {
 FsReplayResult replay(const Variant& v, const Property& p, const model::Universe& u,
                       const std::vector<Op>& ops, const std::vector<std::string>& known = {});
 
+// replay() past `known`, and again going on past `v`'s own failures of other
+// classes too (as its walks and searches would), until it fails with class
+// `want` (failure_class()): that replay, or nullopt when it passes, loses
+// the model, hits an illegal operation or repeats a class.
+std::optional<FsReplayResult> replay_until_class(const Variant& v, const Property& p, const model::Universe& u,
+                                                 const std::vector<Op>& ops, std::vector<std::string> known,
+                                                 const std::string& want);
+
 // True when `ops` are legal filesystem operations and fail `p` on `v` (with
 // a class not in `known`).
 bool fails(const Variant& v, const Property& p, const model::Universe& u, const std::vector<Op>& ops,

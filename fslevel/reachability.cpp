@@ -210,18 +210,20 @@ ReachResult search_levels(const Variant& v, const Property& p, const model::Univ
                 bool hit = false;
                 // Past known classes the step's outcome tells its first
                 // failure of another class (none past a model lost there).
-                if (!o.known.empty()) hit = r.failure && matches(*r.failure);
-                for (const auto& c : r.calls) {
-                    if (!o.known.empty()) break;
-                    if (illegal && !o.target_misuse && !o.hits_at_illegal_steps) break;
-                    if (o.target_misuse) {
-                        if (!c.outcome.legal &&
-                            failure_class("misuse", c.outcome.illegal_reason) == o.target_class) {
-                            out.found_class = o.target_class;
+                if (!o.known.empty()) {
+                    hit = r.failure && matches(*r.failure);
+                } else {
+                    for (const auto& c : r.calls) {
+                        if (illegal && !o.target_misuse && !o.hits_at_illegal_steps) break;
+                        if (o.target_misuse) {
+                            if (!c.outcome.legal &&
+                                failure_class("misuse", c.outcome.illegal_reason) == o.target_class) {
+                                out.found_class = o.target_class;
+                                hit = true;
+                            }
+                        } else if (c.failure && matches(*c.failure)) {
                             hit = true;
                         }
-                    } else if (c.failure && matches(*c.failure)) {
-                        hit = true;
                     }
                 }
                 // For a misuse only derived misuses count, not property failures.
