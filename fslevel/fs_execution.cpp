@@ -144,6 +144,7 @@ void FsExecution::derived(const model::Op& op, const std::function<void()>& call
     out_->call_count++;
     if (record_) {
         dc.failure = std::move(failure);
+        if (observer_) observer_(dc, exec_);
         out_->calls.push_back(std::move(dc));
     }
 }

@@ -78,6 +78,12 @@ public:
     // passed over: a step records them in FsStepOutcome::passed_over and
     // goes on checking. An empty function (the default) passes none over.
     void pass_over(std::function<bool(const std::string& failure)> known) { known_ = std::move(known); }
+    // Calls `observer` after each derived call a recording step (`record`)
+    // makes, with the execution as that call left it: the operation's later
+    // calls have not run yet (traces show each call's own pfns). A copy of
+    // this FsExecution has none (the observer holds its caller's locals).
+    using CallObserver = std::function<void(const DerivedCall& call, const Execution& after)>;
+    void observe_calls(CallObserver observer) { observer_ = std::move(observer); }
     // Back to the initial state, keeping buffers (the walkers reuse one).
     void reset();
     // Evicting `file` once its entries are gone (unmount): clear_inode's
@@ -116,6 +122,7 @@ private:
     FsStepOutcome* out_ = nullptr;
     bool keep_going_ = false;
     std::function<bool(const std::string&)> known_;
+    CallObserver observer_;
     bool record_ = true;
     FileId context_file_ = 0;
     PageOffset context_index_ = 0;  // the index the current action works on

@@ -24,6 +24,30 @@ PfnView view(const Execution& exec, model::Pfn p) {
     return v;
 }
 
+// What a trace shows of one call's pfns, as the call left them.
+struct ShownPfns {
+    std::vector<PfnView> pfns;
+    std::size_t more = 0;  // reached beyond those shown
+};
+
+// At most four pfns: those that do not refine the model first (a failure
+// names one), then the rest, each group in order; shown in pfn order.
+ShownPfns shown_pfns(const Execution& exec, const std::vector<model::Pfn>& touched) {
+    ShownPfns out;
+    std::vector<PfnView> rest;
+    for (model::Pfn pfn : touched) {
+        PfnView pv = view(exec, pfn);
+        (pv.mismatch ? out.pfns : rest).push_back(std::move(pv));
+    }
+    out.pfns.insert(out.pfns.end(), rest.begin(), rest.end());
+    if (out.pfns.size() > 4) {
+        out.more = out.pfns.size() - 4;
+        out.pfns.resize(4);
+    }
+    std::sort(out.pfns.begin(), out.pfns.end(), [](const PfnView& a, const PfnView& b) { return a.pfn < b.pfn; });
+    return out;
+}
+
 }  // namespace
 
 bool FsTrace::failed() const { return failed_step() != 0; }
@@ -54,6 +78,10 @@ FsReplayResult replay(const Variant& v, const Property& p, const model::Universe
     FsExecution ex(v, u);
     if (!known.empty())
         ex.pass_over([&](const std::string& failure) { return known_class(p.name, failure, known); });
+    // Each call's pfns as that call left them, not as the whole operation
+    // did (a disassociate's released pfn would show the next call's owner).
+    std::vector<ShownPfns> shown;
+    ex.observe_calls([&](const DerivedCall& c, const Execution& after) { shown.push_back(shown_pfns(after, c.touched)); });
     const CallCheck check = check_of(p);
     for (std::size_t i = 0; i < ops.size(); i++) {
         if (auto why = illegal_reason(ex.fs(), ops[i])) {
@@ -62,28 +90,18 @@ FsReplayResult replay(const Variant& v, const Property& p, const model::Universe
             out.invalid_index = i;
             return out;
         }
+        shown.clear();
         FsStepOutcome o = ex.step(ops[i], check);
         FsTraceStep step;
         step.op = to_text(ops[i]);
-        for (const DerivedCall& c : o.calls) {
+        for (std::size_t k = 0; k < o.calls.size(); k++) {
+            const DerivedCall& c = o.calls[k];
             CallView cv;
             cv.op = daxcheck::to_text(c.op);
             cv.legal = c.outcome.legal;
             for (const auto& w : c.outcome.warnings) cv.warnings.push_back(describe(w));
-            // At most four pfns: those that do not refine the model first
-            // (a failure names one), then the rest, each group in order.
-            std::vector<PfnView> views, rest;
-            for (model::Pfn pfn : c.touched) {
-                PfnView pv = view(ex.exec(), pfn);
-                (pv.mismatch ? views : rest).push_back(std::move(pv));
-            }
-            views.insert(views.end(), rest.begin(), rest.end());
-            if (views.size() > 4) {
-                cv.more_pfns = views.size() - 4;
-                views.resize(4);
-            }
-            std::sort(views.begin(), views.end(), [](const PfnView& a, const PfnView& b) { return a.pfn < b.pfn; });
-            cv.pfns = std::move(views);
+            cv.pfns = std::move(shown.at(k).pfns);
+            cv.more_pfns = shown.at(k).more;
             cv.failure = c.failure;
             step.calls.push_back(std::move(cv));
         }

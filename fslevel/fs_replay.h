@@ -18,7 +18,7 @@ struct CallView {
     std::string op;  // the derived function-level call
     bool legal = true;
     std::vector<std::string> warnings;
-    std::vector<PfnView> pfns;
+    std::vector<PfnView> pfns;  // as this call left them (the operation's later calls not yet run)
     std::size_t more_pfns = 0;  // those it reached beyond the ones shown
     std::optional<std::string> failure;
 };
@@ -75,8 +75,9 @@ std::optional<FsReplayResult> replay_until_class(const Variant& v, const Propert
 bool fails(const Variant& v, const Property& p, const model::Universe& u, const std::vector<Op>& ops,
            const std::vector<std::string>& known = {});
 
-// The trace as text: each operation, the calls under it, the pfns they
-// touched (model, decode, raw fields), warnings and where it broke.
+// The trace as text: each operation, the calls under it, the pfns each
+// touched as it left them (model, decode, raw fields), warnings and where it
+// broke.
 std::string format_trace(const FsTrace& t, const std::string& indent = "  ");
 
 }  // namespace daxcheck::fslevel

@@ -268,10 +268,12 @@ TEST(FsReplay, TheTraceShowsThePfnAFailureNames) {
     ASSERT_NE(at, std::string::npos) << failure;
     const model::Pfn named = std::stoul(failure.substr(at + 7));
     const FsTraceStep& last = r.trace.steps.back();
+    // The call whose failure is the step's (an earlier one fails with a
+    // class passed over).
     const auto failing = std::find_if(last.calls.begin(), last.calls.end(),
-                                      [](const CallView& c) { return c.failure.has_value(); });
-    ASSERT_NE(failing, last.calls.end());
-    EXPECT_EQ(failing->op, "disassociate B 1");  // an entry of pfn 1 alone
+                                      [&](const CallView& c) { return c.failure == last.failure; });
+    ASSERT_NE(failing, last.calls.end()) << format_trace(r.trace);
+    EXPECT_EQ(failing->op, "associate B 1 pfn=1 order=0 shared=0");  // an entry of pfn 1 alone
     EXPECT_TRUE(std::any_of(failing->pfns.begin(), failing->pfns.end(),
                             [&](const PfnView& pv) { return pv.pfn == named && pv.mismatch; }))
         << "the trace of " << failing->op << " does not show pfn " << named << ": " << failure;
@@ -295,6 +297,27 @@ TEST(FsReplay, TheTraceSaysHowManyPfnsItLeftOut) {
     EXPECT_EQ(associate->pfns.size(), 4u);
     EXPECT_EQ(associate->more_pfns, 4u);
     EXPECT_NE(format_trace(r.trace).find("(and 4 more pfns it reached)"), std::string::npos) << format_trace(r.trace);
+}
+
+// A trace shows each call's pfns as that call left them: v6.2's PTE fault
+// inside a shared PMD entry first releases the PMD entry (pfn 0 free), then
+// associates pfn 0 shared. Read after the whole operation, the release
+// showed pfn 0 shared already, as if disassociate had shared it.
+TEST(FsReplay, EachCallShowsItsPfnsAsThatCallLeftThem) {
+    const auto r = replay(*find_variant("v6.2"), *find_property("refinement"), small(),
+                          parse({"write A 0 2", "read-fault A 1 pmd", "reflink A 0 B 0 1", "read-fault A 0"}));
+    ASSERT_EQ(r.trace.steps.size(), 4u) << r.trace.failure();
+    const auto& calls = r.trace.steps.back().calls;
+    ASSERT_EQ(calls.size(), 2u) << format_trace(r.trace);
+    const auto pfn0 = [](const CallView& c) {
+        const auto it = std::find_if(c.pfns.begin(), c.pfns.end(), [](const PfnView& pv) { return pv.pfn == 0; });
+        return it == c.pfns.end() ? PfnView{99, "(not shown)", "", "", false} : *it;
+    };
+    EXPECT_EQ(calls[0].op, "disassociate A 0");
+    EXPECT_EQ(pfn0(calls[0]).model, "free") << format_trace(r.trace);
+    EXPECT_EQ(pfn0(calls[0]).decode, "Free") << format_trace(r.trace);
+    EXPECT_EQ(calls[1].op.rfind("associate A 0 pfn=0", 0), 0u) << calls[1].op;
+    EXPECT_EQ(pfn0(calls[1]).decode.rfind("Shared", 0), 0u) << format_trace(r.trace);
 }
 
 TEST(XfsIo, ScriptMountsWithDaxAndMarksEverySteps) {
