@@ -145,8 +145,12 @@ std::string format_trace(const FsTrace& t, const std::string& indent) {
         const FsTraceStep& s = t.steps[i];
         out += fmt::format("{}#{} {}{}\n", indent, i + 1, s.op, step_mark(s));
         for (const CallView& c : s.calls) {
-            out += fmt::format("{}     {}{}{}\n", indent, c.op, c.legal ? "" : "   (illegal in the model)",
-                               c.failure ? "   <- fails" : "");
+            // A call failing other than with the step's failure failed with a
+            // class found before: the replay passed it over.
+            const char* mark = !c.failure ? ""
+                               : c.failure == s.failure ? "   <- fails"
+                                                        : "   <- fails with a class found before (passed over)";
+            out += fmt::format("{}     {}{}{}\n", indent, c.op, c.legal ? "" : "   (illegal in the model)", mark);
             for (const PfnView& p : c.pfns)
                 out += fmt::format("{}         pfn {:<3} model {:<20} decode {:<24} {}{}\n", indent,
                                    p.pfn, p.model, p.decode, p.raw, p.mismatch ? "   MISMATCH" : "");

@@ -274,6 +274,10 @@ TEST(FsReplay, TheTraceShowsThePfnAFailureNames) {
                                       [&](const CallView& c) { return c.failure == last.failure; });
     ASSERT_NE(failing, last.calls.end()) << format_trace(r.trace);
     EXPECT_EQ(failing->op, "associate B 1 pfn=1 order=0 shared=0");  // an entry of pfn 1 alone
+    const std::string text = format_trace(r.trace);
+    EXPECT_NE(text.find("disassociate B 1   <- fails with a class found before (passed over)\n"), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("associate B 1 pfn=1 order=0 shared=0   <- fails\n"), std::string::npos) << text;
     EXPECT_TRUE(std::any_of(failing->pfns.begin(), failing->pfns.end(),
                             [&](const PfnView& pv) { return pv.pfn == named && pv.mismatch; }))
         << "the trace of " << failing->op << " does not show pfn " << named << ": " << failure;
