@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "engines/order_walks.h"
@@ -20,9 +21,19 @@ std::string small_universe_note(std::size_t passed_expected_fails, const model::
     compare("--pfns", used.pfns, command_default.pfns);
     compare("--offsets", used.offsets, command_default.offsets);
     compare("--max-pins", used.max_pins, command_default.max_pins);
+    // A PMD entry needs as many pfns and offsets as it has pages: without
+    // that room every bug that needs one (v6.2's nrpages drift) cannot show.
+    const auto pmd_fits = [](const model::Universe& u) {
+        return u.pages(static_cast<model::Order>(u.pmd_order)) <= std::min(u.pfns, u.offsets);
+    };
+    if (!pmd_fits(used) && pmd_fits(command_default)) {
+        const std::uint64_t pages = used.pages(static_cast<model::Order>(used.pmd_order));
+        smaller.push_back(fmt::format("no PMD entry fits: --pmd-order {} needs {} pfns and {} offsets",
+                                      used.pmd_order, pages, pages));
+    }
     if (smaller.empty()) return "";
     return fmt::format(
-        "note: {} cell{} expected to fail passed in a universe smaller than the default ({}).\n"
+        "note: {} cell{} expected to fail passed in a universe with less room than the default ({}).\n"
         "  A counterexample may need more room than this universe has: such a pass does not show\n"
         "  that the bug is gone. Without universe flags the command uses its default universe.\n",
         passed_expected_fails, passed_expected_fails == 1 ? "" : "s", fmt::join(smaller, ", "));

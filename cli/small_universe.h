@@ -15,8 +15,9 @@ namespace daxcheck {
 // `passed_expected_fails`: cells the contract expects to fail that passed in
 // `used`; `command_default`: the universe the command uses without universe
 // flags. When `used` has fewer files, pfns, offsets or pins than that default,
-// the known counterexamples may not fit in it: the line says so and names
-// the smaller dimensions. The verdicts stay as they are (still unexpected).
+// or no room for a PMD entry where the default has, the known
+// counterexamples may not fit in it: the line says so and names the smaller
+// dimensions. The verdicts stay as they are (still unexpected).
 std::string small_universe_note(std::size_t passed_expected_fails, const model::Universe& used,
                                 const model::Universe& command_default);
 

@@ -8,7 +8,12 @@ check "run as expected exits 0" 0 "$bin" run --seed 3 --tests 50 --classes 1
 # An expected failure that cannot show in a tiny universe stays unexpected,
 # with a note naming what is smaller than the default; none at the default.
 check "tiny universe: pass unexpected" 1 "$bin" run --variant v7.1 --property refinement --profile exclusive --pfns 1 --walks 0 --tests 5
-want "tiny universe: note" "note: 1 cell expected to fail passed in a universe smaller than the default (--pfns 1 < 4)" "$tmp/out"
+want "tiny universe: note" "note: 1 cell expected to fail passed in a universe with less room than the default (--pfns 1 < 4, no PMD entry fits: --pmd-order 1 needs 2 pfns and 2 offsets)" "$tmp/out"
+# A PMD order whose entry does not fit: the note says so (v6.2's nrpages
+# drift needs a PMD entry).
+check "no room for a PMD entry: pass unexpected" 1 "$bin" run --level fs --variant v6.2 --property refinement \
+    --profile reflink --pmd-order 3 --pfns 4 --offsets 4 --walks 200
+want "no room for a PMD entry: note" "note: 1 cell expected to fail passed in a universe with less room than the default (--pfns 4 < 16, --offsets 4 < 16, no PMD entry fits: --pmd-order 3 needs 8 pfns and 8 offsets)" "$tmp/out"
 # A universe flag turns off the walks at other PMD orders: the header says so.
 check "a universe flag: walks in that universe only" 0 "$bin" run --variant v6.2 --property refinement --profile exclusive --pfns 4 --walks 10 --tests 5
 want "the header says the other orders are off" "swarm walks per cell (only in this universe: a universe flag turns off the walks at other PMD orders)" "$tmp/out"
@@ -19,7 +24,7 @@ want "the header gives their numbers" "0.2 s per cell (a passing cell also walks
 check "default universe: fails as expected" 0 "$bin" run --variant v7.1 --property refinement --profile exclusive --walks 0 --classes 1
 if grep -q "^note:" "$tmp/out"; then echo "FAIL default universe: a small-universe note"; fails=$((fails + 1)); fi
 check "tiny explore: pass unexpected" 1 "$bin" explore --variant v7.1 --property refinement --profile exclusive --pfns 1
-want "tiny explore: note" "note: 1 cell expected to fail passed in a universe smaller than the default (--pfns 1 < 3)" "$tmp/out"
+want "tiny explore: note" "note: 1 cell expected to fail passed in a universe with less room than the default (--pfns 1 < 3, no PMD entry fits: --pmd-order 1 needs 2 pfns and 2 offsets)" "$tmp/out"
 # Cut short by the depth limit, the search does not speak for the universe.
 check "tiny explore to depth 3: pass unexpected" 1 "$bin" explore --variant v7.1 --property refinement --profile exclusive --pfns 1 --depth 3
 if grep -q "^note:" "$tmp/out"; then echo "FAIL explore to depth 3: a small-universe note"; fails=$((fails + 1)); fi
