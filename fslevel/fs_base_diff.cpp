@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "fslevel/fs_execution.h"
 #include "fslevel/fs_model.h"
@@ -29,35 +30,52 @@ bool runs_through(const Variant& v, const Property& p, const model::Universe& u,
     return true;
 }
 
-// `f`'s class (found on `own`) on `other`: Still when its counterexample
-// fails there with the same class or a search there reaches it, past
-// failures of other classes too (`shown` gets the search's sequence);
-// `absent` (New for a patch class, Fixed for a base class) when the other
-// side runs the counterexample to its end without a failure, or the search
-// followed it past the other side's failure; else NotSeen. `note` says what
-// was seen.
-FsClassChange on_other(const Variant& other, const Property& p, bool reflink, const model::Universe& u,
-                       const FsFound& f, FsClassChange absent, std::vector<Op>& shown, std::string& note) {
-    const FsReplayResult there = replay(other, p, u, f.counterexample, f.before);
-    const std::size_t step = there.invalid ? 0 : there.trace.failed_step();
-    if (step && failure_class(p.name, there.trace.failure()) == f.cls) return FsClassChange::Still;
+// One class only one side found, on the other side: the replays first; the
+// search, shared with the cell's other classes in the same universe, after.
+struct Pending {
+    const FsFound* found = nullptr;
+    FsClassDiff* diff = nullptr;
+    const Variant* other = nullptr;
+    FsClassChange absent = FsClassChange::New;  // New for a patch class, Fixed for a base class
+    FsReplayResult there;  // the counterexample replayed on `other`, past its `before`
+    std::size_t step = 0;  // where it failed there (another class), 0: it did not
+    model::Universe spanned;
+    unsigned max_depth = 0;  // the longest sequence the search tries for it
+};
+
+// `f`'s class on `other` by replaying its counterexample: Still when it
+// fails there with the same class, past `other`'s own earlier failures of
+// other classes too (`note` says so); else nullopt, and `pending` holds
+// what the search for it needs.
+std::optional<FsClassChange> by_replay(const Variant& other, const Property& p, const model::Universe& u,
+                                       const FsFound& f, std::string& note, Pending& pending) {
+    pending.there = replay(other, p, u, f.counterexample, f.before);
+    pending.step = pending.there.invalid ? 0 : pending.there.trace.failed_step();
+    if (pending.step && failure_class(p.name, pending.there.trace.failure()) == f.cls) return FsClassChange::Still;
     // The same sequence, going on past the other side's own earlier failures
     // (as its walks and searches would): the class may come after them.
-    if (step && replay_until_class(other, p, u, f.counterexample, f.before, f.cls)) {
+    if (pending.step && replay_until_class(other, p, u, f.counterexample, f.before, f.cls)) {
         note = fmt::format("{} fails this sequence with it too, past an earlier failure of another class, {}",
-                           other.name, there.trace.failure());
+                           other.name, pending.there.trace.failure());
         return FsClassChange::Still;
     }
-    ReachOptions o;
-    o.max_depth = static_cast<unsigned>(f.counterexample.size() + 2);
-    o.max_states = kCrossSearchStates;
-    o.reflink = reflink;
-    o.target_class = f.cls;
-    o.hits_at_illegal_steps = false;
-    const model::Universe spanned = spanned_universe(u, f.counterexample);
-    const ReachResult searched = search(other, p, spanned, o);
-    if (searched.sequence) {
-        shown = *searched.sequence;
+    pending.spanned = spanned_universe(u, f.counterexample);
+    pending.max_depth = static_cast<unsigned>(f.counterexample.size() + 2);
+    return std::nullopt;
+}
+
+// The class of `c` from the search of its universe on `other` (which
+// looked for it up to c.max_depth operations, past failures of other
+// classes): Still when it found a sequence (`shown`); `absent` when the
+// other side runs the counterexample to its end without a failure, or the
+// search went at least the counterexample's length; else NotSeen. `note`
+// says what was seen.
+FsClassChange by_search(const Property& p, const model::Universe& u, const Pending& c, const ReachResult& searched,
+                        std::vector<Op>& shown, std::string& note) {
+    const Variant& other = *c.other;
+    const FsFound& f = *c.found;
+    if (const auto it = searched.found.find(f.cls); it != searched.found.end()) {
+        shown = it->second;
         const FsReplayResult again = replay(other, p, u, shown);
         note = failure_class(p.name, again.trace.failure()) == f.cls
                    ? fmt::format("found on {} by a search", other.name)
@@ -65,11 +83,15 @@ FsClassChange on_other(const Variant& other, const Property& p, bool reflink, co
                                  other.name, again.trace.failure());
         return FsClassChange::Still;
     }
-    const unsigned depth = searched.exhausted ? o.max_depth : searched.depth_completed;
-    const bool cut = searched.budget_hit || searched.time_hit || searched.memory_hit;
+    // What a search for this class alone would have covered: the shared one
+    // may have gone deeper for another class.
+    const unsigned depth = searched.exhausted ? c.max_depth : std::min(searched.depth_completed, c.max_depth);
+    const bool cut = (searched.budget_hit || searched.time_hit || searched.memory_hit) &&
+                     searched.depth_completed < c.max_depth;
+    const FsReplayResult& there = c.there;
     const std::string on_it =
-        step                     ? fmt::format("{} fails its counterexample with another class, {}", other.name,
-                                               there.trace.failure())
+        c.step                  ? fmt::format("{} fails its counterexample with another class, {}", other.name,
+                                              there.trace.failure())
         : there.lost_past_known ? fmt::format("{} loses the model on its counterexample at #{}, past a failure "
                                               "of a class found before (an illegal call or a BUG_ON)",
                                               other.name, there.trace.steps.size())
@@ -77,14 +99,14 @@ FsClassChange on_other(const Variant& other, const Property& p, bool reflink, co
     const std::string searched_what =
         fmt::format("no sequence of up to {} operations (--files {} --offsets {}) reaches it there, past failures "
                     "of other classes too{}",
-                    depth, spanned.files, spanned.offsets,
+                    depth, c.spanned.files, c.spanned.offsets,
                     cut ? fmt::format(" (the search stopped at its {}-state budget)", kCrossSearchStates) : "");
     const bool through = !there.lost_past_known && runs_through(other, p, u, f.counterexample);
     // The same sequence, run to its end on the other side without the class:
     // the differential evidence, whatever the search's depth.
-    if (!step && through) {
+    if (!c.step && through) {
         note = fmt::format("{}, and {}", on_it, searched_what);
-        return absent;
+        return c.absent;
     }
     if (depth < f.counterexample.size()) {
         note = fmt::format("{}; {}: short of the counterexample's {} operations", on_it, searched_what,
@@ -98,7 +120,37 @@ FsClassChange on_other(const Variant& other, const Property& p, bool reflink, co
         return FsClassChange::NotSeen;
     }
     note = fmt::format("{}, and {}", on_it, searched_what);
-    return absent;
+    return c.absent;
+}
+
+// Runs the searches `pending` needs, one per side and universe (each for
+// every class it holds, as deep as the deepest of them wants), and settles
+// each class.
+void settle_by_search(const Property& p, bool reflink, const model::Universe& u, std::vector<Pending>& pending) {
+    std::vector<bool> done(pending.size(), false);
+    for (std::size_t i = 0; i < pending.size(); i++) {
+        if (done[i]) continue;
+        const auto same_search = [&](const Pending& a, const Pending& b) {
+            return a.other == b.other && a.spanned.files == b.spanned.files && a.spanned.offsets == b.spanned.offsets;
+        };
+        ReachOptions o;
+        o.max_states = kCrossSearchStates;
+        o.reflink = reflink;
+        o.hits_at_illegal_steps = false;
+        o.max_depth = 0;
+        for (std::size_t k = i; k < pending.size(); k++)
+            if (!done[k] && same_search(pending[i], pending[k])) {
+                o.target_classes.emplace_back(pending[k].found->cls, pending[k].max_depth);
+                o.max_depth = std::max(o.max_depth, pending[k].max_depth);
+            }
+        const ReachResult searched = search(*pending[i].other, p, pending[i].spanned, o);
+        for (std::size_t k = i; k < pending.size(); k++)
+            if (!done[k] && same_search(pending[i], pending[k])) {
+                done[k] = true;
+                FsClassDiff& d = *pending[k].diff;
+                d.change = by_search(p, u, pending[k], searched, d.on_other, d.note);
+            }
+    }
 }
 
 }  // namespace
@@ -148,31 +200,50 @@ FsCellDiff diff_fs_cell(const Variant& patch, const Variant& base, const Propert
                         const model::Universe& u, const std::vector<FsFound>& on_patch,
                         const std::vector<FsFound>& on_base) {
     FsCellDiff out;
-    bool patch_fails = !on_patch.empty(), base_fails = !on_base.empty();
     const auto has = [](const std::vector<FsFound>& side, const std::string& cls) {
         return std::any_of(side.begin(), side.end(), [&](const FsFound& f) { return f.cls == cls; });
     };
-    // fresh: the patch's classes the base may lack (new, or not seen there);
-    // kept: those both sides show.
-    std::size_t fresh = 0, kept = 0;
+    // Every class first (the replays), so that the searches in one universe
+    // run once for all the classes that need them.
+    out.classes.reserve(on_patch.size() + on_base.size());
+    std::vector<Pending> pending;
+    const auto other_side = [&](const FsFound& f, const Variant& other, FsClassChange absent) {
+        FsClassDiff& d = out.classes.back();
+        Pending c;
+        c.found = &f;
+        c.other = &other;
+        c.absent = absent;
+        if (auto settled = by_replay(other, p, u, f, d.note, c)) {
+            d.change = *settled;
+            return;
+        }
+        c.diff = &d;
+        pending.push_back(std::move(c));
+    };
     for (const FsFound& f : on_patch) {
-        FsClassDiff d{f.cls, FsClassChange::Still, f.counterexample, false, {}, ""};
-        if (!has(on_base, f.cls))
-            d.change = on_other(base, p, reflink, u, f, FsClassChange::New, d.on_other, d.note);
-        base_fails = base_fails || d.change == FsClassChange::Still;
-        fresh += d.change != FsClassChange::Still;
-        kept += d.change == FsClassChange::Still;
-        out.classes.push_back(std::move(d));
+        out.classes.push_back({f.cls, FsClassChange::Still, f.counterexample, false, {}, ""});
+        if (!has(on_base, f.cls)) other_side(f, base, FsClassChange::New);
     }
     for (const FsFound& f : on_base) {
         if (has(on_patch, f.cls)) continue;
-        FsClassDiff d{f.cls, FsClassChange::Fixed, f.counterexample, true, {}, ""};
-        d.change = on_other(patch, p, reflink, u, f, FsClassChange::Fixed, d.on_other, d.note);
-        kept += d.change == FsClassChange::Still;
-        // Not seen on the patch: counted as kept, never as fixed.
-        kept += d.change == FsClassChange::NotSeen;
-        patch_fails = patch_fails || d.change != FsClassChange::Fixed;
-        out.classes.push_back(std::move(d));
+        out.classes.push_back({f.cls, FsClassChange::Fixed, f.counterexample, true, {}, ""});
+        other_side(f, patch, FsClassChange::Fixed);
+    }
+    settle_by_search(p, reflink, u, pending);
+    bool patch_fails = !on_patch.empty(), base_fails = !on_base.empty();
+    // fresh: the patch's classes the base may lack (new, or not seen there);
+    // kept: those both sides show, and the base's not seen on the patch
+    // (counted as kept, never as fixed).
+    std::size_t fresh = 0, kept = 0;
+    for (const FsClassDiff& d : out.classes) {
+        if (!d.from_base) {
+            base_fails = base_fails || d.change == FsClassChange::Still;
+            fresh += d.change != FsClassChange::Still;
+            kept += d.change == FsClassChange::Still;
+        } else {
+            kept += d.change == FsClassChange::Still || d.change == FsClassChange::NotSeen;
+            patch_fails = patch_fails || d.change != FsClassChange::Fixed;
+        }
     }
     out.change = cell_change(patch_fails, base_fails, fresh, kept);
     return out;

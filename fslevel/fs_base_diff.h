@@ -72,7 +72,10 @@ model::Universe spanned_universe(const model::Universe& full, const std::vector<
 // on `patch` and `base`, given the classes each side's walks found (empty:
 // it passed). Runs the replays and searches described above for each class
 // only one side found; each search is bounded by kCrossSearchStates states,
-// so this returns in seconds per class.
+// so this returns in seconds per class. The classes whose searches look on
+// the same side in the same spanned universe share one search
+// (ReachOptions::target_classes), as deep as the deepest of them needs;
+// each class's verdict is what a search for it alone would give.
 FsCellDiff diff_fs_cell(const Variant& patch, const Variant& base, const Property& p, bool reflink,
                         const model::Universe& u, const std::vector<FsFound>& on_patch,
                         const std::vector<FsFound>& on_base);

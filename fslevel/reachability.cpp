@@ -179,14 +179,26 @@ ReachResult search_levels(const Variant& v, const Property& p, const model::Univ
         level.front().ex.pass_over(
             [&](const std::string& failure) { return known_class(p.name, failure, o.known); });
     seen.insert(state_key(level.front().ex));
+    // With target_classes, each one's deepest depth; those still to find.
+    std::map<std::string, unsigned> to_find(o.target_classes.begin(), o.target_classes.end());
+    const bool several = !o.target_classes.empty();
+    unsigned depth = 0;
+    // The classes of the current step's failures that count as hits.
+    std::vector<std::string> hit_classes;
     auto matches = [&](const std::string& message) {
         const std::string c = failure_class(p.name, message);
+        if (several) {
+            const auto it = to_find.find(c);
+            if (it == to_find.end() || depth > it->second) return false;
+            if (std::find(hit_classes.begin(), hit_classes.end(), c) == hit_classes.end()) hit_classes.push_back(c);
+            return true;
+        }
         if (!o.target_class.empty() && c != o.target_class) return false;
         out.found_class = c;
         return true;
     };
     std::uint64_t bytes = state_bytes(state_key(level.front().ex).size(), 0);
-    for (unsigned depth = 1; depth <= o.max_depth; depth++) {
+    for (depth = 1; depth <= o.max_depth; depth++) {
         std::deque<Node> next;
         for (const Node& n : level) {
             for (const Op& op : ops) {
@@ -208,6 +220,7 @@ ReachResult search_levels(const Variant& v, const Property& p, const model::Univ
                 bool illegal = false;
                 for (const auto& c : r.calls) illegal = illegal || !c.outcome.legal;
                 bool hit = false;
+                hit_classes.clear();
                 // Past known classes the step's outcome tells its first
                 // failure of another class (none past a model lost there).
                 if (!o.known.empty()) {
@@ -228,14 +241,25 @@ ReachResult search_levels(const Variant& v, const Property& p, const model::Univ
                 }
                 // For a misuse only derived misuses count, not property failures.
                 const bool may_hit = !o.target_misuse && (!illegal || o.hits_at_illegal_steps);
-                if (!hit && may_hit && r.failure && matches(*r.failure)) hit = true;
-                if (!hit && may_hit && !r.lost_past_known && p.at_end) {
+                if ((several || !hit) && may_hit && r.failure && matches(*r.failure)) hit = true;
+                if ((several || !hit) && may_hit && !r.lost_past_known && p.at_end) {
                     FsExecution end(child);
                     if (auto f = p.at_end(end.exec());
                         f && !known_class(p.name, "at the end: " + *f, o.known) && matches(*f))
                         hit = true;
                 }
-                if (hit) {
+                if (hit && several) {
+                    // Each class at its first hit; the search goes on as one
+                    // for another class would (the child is no leaf).
+                    for (const std::string& c : hit_classes) {
+                        out.found[c] = path;
+                        to_find.erase(c);
+                    }
+                    if (to_find.empty()) {
+                        out.states = seen.size();
+                        return out;
+                    }
+                } else if (hit) {
                     out.sequence = std::move(path);
                     out.states = seen.size();
                     return out;

@@ -6,8 +6,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fslevel/fs_op.h"
@@ -33,6 +35,14 @@ struct ReachOptions {
     bool reflink = true;  // the profile: reflink and unshare allowed
     // The class to reach; empty: any failure.
     std::string target_class;
+    // Instead of target_class: several classes to reach in one search, each
+    // with the longest sequence that counts for it (at most max_depth). The
+    // search goes on past a hit until each is found or a budget stops it;
+    // what it finds for each (ReachResult::found) is what a search with that
+    // target_class and that max_depth alone would find, as the states come
+    // in the same order. (fs_base_diff.h: the cross searches of one cell in
+    // one universe share one search.)
+    std::vector<std::pair<std::string, unsigned>> target_classes;
     // Failure classes found before (explore --level fs --classes): a step
     // failing with one of them is passed over and goes on checking, as the
     // walks and replay do (FsExecution::pass_over); a state where such a
@@ -63,6 +73,8 @@ std::uint64_t operation_count(const model::Universe& u, bool reflink);
 struct ReachResult {
     std::optional<std::vector<Op>> sequence;  // the shortest found
     std::string found_class;
+    // With target_classes: the shortest sequence found for each class found.
+    std::map<std::string, std::vector<Op>> found;
     unsigned depth_completed = 0;
     std::uint64_t states = 0;
     bool exhausted = false;  // no new state at some depth: nothing deeper exists

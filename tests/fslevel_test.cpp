@@ -227,6 +227,60 @@ TEST(Reachability, LaterClassesAreFoundPastTheOnesBefore) {
     EXPECT_EQ(sc.first.sequence->size(), 2u);
 }
 
+// One search for several classes (fs_base_diff's cross searches of a cell
+// share one) finds for each class what a search for it alone would: the
+// same shortest sequence within that class's own depth, or none. It goes on
+// past a hit; a class found only deeper than its own depth is not found.
+std::string to_lines(const std::vector<Op>& ops) {
+    std::string out;
+    for (const Op& op : ops) out += to_text(op) + "; ";
+    return out;
+}
+
+TEST(Reachability, OneSearchForSeveralClassesFindsWhatEachAloneWould) {
+    const Property& p = *find_property("refinement");
+    const model::Universe u = explore_universe();
+    ReachOptions first;
+    first.max_depth = 4;
+    first.max_states = 200000;
+    const SearchClasses sc = search_classes(*find_variant("v6.15"), p, u, first, 5);
+    ASSERT_EQ(sc.classes.size(), 5u);
+    std::vector<std::pair<std::string, unsigned>> targets;
+    for (std::size_t i = 0; i < sc.classes.size(); i++)
+        targets.emplace_back(sc.classes[i], static_cast<unsigned>(2 + i % 3));
+    targets.emplace_back("refinement: no failure has this class", 5u);
+    for (const char* name : {"v6.15", "v6.0"}) {
+        SCOPED_TRACE(name);
+        const Variant& v = *find_variant(name);
+        ReachOptions several;
+        several.max_states = 5000;
+        several.max_depth = 5;
+        several.hits_at_illegal_steps = false;
+        several.target_classes = targets;
+        const ReachResult all = search(v, p, u, several);
+        EXPECT_FALSE(all.sequence.has_value());
+        std::size_t found = 0;
+        for (const auto& [cls, depth] : targets) {
+            SCOPED_TRACE(cls);
+            ReachOptions alone = several;
+            alone.target_classes.clear();
+            alone.target_class = cls;
+            alone.max_depth = depth;
+            const ReachResult one = search(v, p, u, alone);
+            const auto it = all.found.find(cls);
+            ASSERT_EQ(it != all.found.end(), one.sequence.has_value());
+            if (one.sequence) {
+                EXPECT_EQ(to_lines(it->second), to_lines(*one.sequence));
+                EXPECT_LE(one.sequence->size(), depth);
+                found++;
+            }
+        }
+        EXPECT_EQ(all.found.size(), found);
+        // On 6.15 the search went on past its first hit (its own classes).
+        if (std::string(name) == "v6.15") EXPECT_GE(found, 2u);
+    }
+}
+
 // A known failure that loses the model ends the path there, as a walk past it
 // does: a fault path that hits a BUG_ON ("the fault path stopped") leaves a
 // state nothing after which is evidence. Every class a search past known ones reports must
