@@ -5,6 +5,7 @@
 
 #include "harness/model_before.h"
 #include "harness/op_text.h"
+#include "properties/refcount_relation.h"
 #include "properties/relation.h"
 #include "properties/warnings.h"
 
@@ -26,22 +27,12 @@ std::vector<model::Pfn> involved_pfns(const model::Universe& u, const std::vecto
     return {all.begin(), all.end()};
 }
 
-PfnView view(const Execution& exec, model::Pfn p) {
-    PfnView v;
-    v.pfn = p;
-    v.model = describe(exec.model().pfns[p]);
-    const Decoded d = exec.decode(p);
-    v.decode = to_string(d);
-    v.raw = exec.raw_fields(p);
-    v.mismatch = relation_mismatch(exec.model().pfns[p], d).has_value();
-    return v;
-}
 
 std::vector<PfnView> step_views(const Execution& exec, const std::vector<model::Pfn>& involved,
                                 const std::vector<model::Pfn>& touched) {
     std::vector<PfnView> out;
     if (involved.size() <= kShowAllPfnsUpTo) {
-        for (auto p : involved) out.push_back(view(exec, p));
+        for (auto p : involved) out.push_back(pfn_view(exec, p));
         return out;
     }
     std::vector<model::Pfn> pick;
@@ -52,15 +43,29 @@ std::vector<PfnView> step_views(const Execution& exec, const std::vector<model::
     for (auto p : touched) {
         if (pick.size() >= kPfnsPerStep) break;
         if (std::find(pick.begin(), pick.end(), p) == pick.end() &&
-            relation_mismatch(exec.model().pfns[p], exec.decode(p)))
+            leaves_model(exec, p))
             pick.push_back(p);
     }
     std::sort(pick.begin(), pick.end());
-    for (auto p : pick) out.push_back(view(exec, p));
+    for (auto p : pick) out.push_back(pfn_view(exec, p));
     return out;
 }
 
 }  // namespace
+
+bool leaves_model(const Execution& exec, model::Pfn p) {
+    return relation_mismatch(exec.model().pfns[p], exec.decode(p)).has_value() || !refcount_holds(exec, p);
+}
+
+PfnView pfn_view(const Execution& exec, model::Pfn p) {
+    PfnView v;
+    v.pfn = p;
+    v.model = describe(exec.model().pfns[p]);
+    v.decode = to_string(exec.decode(p));
+    v.raw = exec.raw_fields(p);
+    v.mismatch = leaves_model(exec, p);
+    return v;
+}
 
 bool Trace::failed() const {
     return end_failure || std::any_of(steps.begin(), steps.end(),

@@ -16,8 +16,14 @@ struct PfnView {
     std::string model;   // describe(PfnState)
     std::string decode;  // to_string(Decoded)
     std::string raw;     // the port's page fields
-    bool mismatch = false;
+    bool mismatch = false;  // leaves_model()
 };
+
+// Whether the port leaves the model at pfn `p` of `exec`: its decode breaks
+// the relation (SPEC 2), or its reference count is not what SPEC 9 requires.
+bool leaves_model(const Execution& exec, model::Pfn p);
+// What a trace shows of pfn `p` of `exec` now (both levels' traces).
+PfnView pfn_view(const Execution& exec, model::Pfn p);
 
 struct TraceStep {
     std::string op;

@@ -119,6 +119,7 @@ void FsExecution::derived(const model::Op& op, const std::function<void()>& call
     if (record_) {
         dc.op = op;
         dc.touched = model::touched_pfns(before_, op);
+        dc.entry_pfns = dc.touched.size();
     }
     dc.outcome = exec_.step_call(op, call);
     // And the pfns the call reached beyond its entry (a folio's head, its

@@ -24,6 +24,7 @@ struct DerivedCall {
     // The pfns of its entry, in the model before the call, then those the
     // call reached beyond them (Execution::step_pfns: what its check read).
     std::vector<model::Pfn> touched;
+    std::size_t entry_pfns = 0;  // how many of `touched`, first, are its entry's
     StepOutcome outcome;
     std::optional<std::string> failure;  // the property (or the contract) broke here
 };

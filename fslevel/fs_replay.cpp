@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <regex>
+#include <utility>
 
 #include "fslevel/fs_text.h"
 #include "fslevel/reachability.h"
@@ -13,15 +15,13 @@
 namespace daxcheck::fslevel {
 namespace {
 
-PfnView view(const Execution& exec, model::Pfn p) {
-    PfnView v;
-    v.pfn = p;
-    v.model = describe(exec.model().pfns[p]);
-    const Decoded d = exec.decode(p);
-    v.decode = to_string(d);
-    v.raw = exec.raw_fields(p);
-    v.mismatch = relation_mismatch(exec.model().pfns[p], d).has_value();
-    return v;
+// The pfns a failure message names ("pfn 3: ...", "folio head pfn 0"), in order.
+std::vector<model::Pfn> pfns_named(const std::string& message) {
+    static const std::regex kPfn(R"(\bpfn (\d+))");
+    std::vector<model::Pfn> out;
+    for (auto it = std::sregex_iterator(message.begin(), message.end(), kPfn); it != std::sregex_iterator(); ++it)
+        out.push_back(std::stoull((*it)[1].str()));
+    return out;
 }
 
 // What a trace shows of one call's pfns, as the call left them.
@@ -30,21 +30,31 @@ struct ShownPfns {
     std::size_t more = 0;  // reached beyond those shown
 };
 
-// At most four pfns: those that do not refine the model first (a failure
-// names one), then the rest, each group in order; shown in pfn order.
-ShownPfns shown_pfns(const Execution& exec, const std::vector<model::Pfn>& touched) {
+// At most four pfns (more only when its failure names more), chosen in this
+// order: those the call's failure names, its entry's (those that leave the
+// model first), then the other pages it reached (likewise); shown in pfn
+// order.
+ShownPfns shown_pfns(const Execution& exec, const DerivedCall& c) {
+    std::vector<model::Pfn> order;
+    const auto add = [&](model::Pfn p) {
+        if (p < exec.model().pfns.size() && std::find(order.begin(), order.end(), p) == order.end())
+            order.push_back(p);
+    };
+    if (c.failure)
+        for (model::Pfn p : pfns_named(*c.failure)) add(p);
+    const std::size_t named = order.size();
+    const auto entry_end = c.touched.begin() + static_cast<long>(std::min(c.entry_pfns, c.touched.size()));
+    for (const auto& [first, last] : {std::pair{c.touched.begin(), entry_end}, std::pair{entry_end, c.touched.end()}}) {
+        for (auto it = first; it != last; ++it)
+            if (leaves_model(exec, *it)) add(*it);
+        for (auto it = first; it != last; ++it) add(*it);
+    }
+    const std::size_t shown = std::min(order.size(), std::max<std::size_t>(4, named));
     ShownPfns out;
-    std::vector<PfnView> rest;
-    for (model::Pfn pfn : touched) {
-        PfnView pv = view(exec, pfn);
-        (pv.mismatch ? out.pfns : rest).push_back(std::move(pv));
-    }
-    out.pfns.insert(out.pfns.end(), rest.begin(), rest.end());
-    if (out.pfns.size() > 4) {
-        out.more = out.pfns.size() - 4;
-        out.pfns.resize(4);
-    }
-    std::sort(out.pfns.begin(), out.pfns.end(), [](const PfnView& a, const PfnView& b) { return a.pfn < b.pfn; });
+    out.more = order.size() - shown;
+    order.resize(shown);
+    std::sort(order.begin(), order.end());
+    for (model::Pfn p : order) out.pfns.push_back(pfn_view(exec, p));
     return out;
 }
 
@@ -81,7 +91,7 @@ FsReplayResult replay(const Variant& v, const Property& p, const model::Universe
     // Each call's pfns as that call left them, not as the whole operation
     // did (a disassociate's released pfn would show the next call's owner).
     std::vector<ShownPfns> shown;
-    ex.observe_calls([&](const DerivedCall& c, const Execution& after) { shown.push_back(shown_pfns(after, c.touched)); });
+    ex.observe_calls([&](const DerivedCall& c, const Execution& after) { shown.push_back(shown_pfns(after, c)); });
     const CallCheck check = check_of(p);
     for (std::size_t i = 0; i < ops.size(); i++) {
         if (auto why = illegal_reason(ex.fs(), ops[i])) {
@@ -100,6 +110,8 @@ FsReplayResult replay(const Variant& v, const Property& p, const model::Universe
             cv.op = daxcheck::to_text(c.op);
             cv.legal = c.outcome.legal;
             for (const auto& w : c.outcome.warnings) cv.warnings.push_back(describe(w));
+            // Under the call that hit it, as its warnings are.
+            if (c.outcome.kernel_bug) cv.warnings.push_back(*c.outcome.kernel_bug + "   (the port stopped here)");
             cv.pfns = std::move(shown.at(k).pfns);
             cv.more_pfns = shown.at(k).more;
             cv.failure = c.failure;

@@ -300,6 +300,66 @@ TEST(Reachability, NothingPastAKnownFailureThatLostTheModelIsAHit) {
     EXPECT_GE(sc.classes.size(), 2u);
 }
 
+// `ops` replayed past every class its earlier steps fail with, as explore
+// --classes reaches a later class.
+FsReplayResult replay_past_earlier_classes(const Variant& v, const Property& p, const model::Universe& u,
+                                           const std::vector<Op>& ops) {
+    std::vector<std::string> known;
+    FsReplayResult r;
+    for (r = replay(v, p, u, ops); r.trace.failed() && r.trace.failed_step() < ops.size() && known.size() < 20;
+         r = replay(v, p, u, ops, known))
+        known.push_back(failure_class(p.name, r.trace.failure()));
+    return r;
+}
+
+const CallView* find_call(const FsTraceStep& step, const std::string& op) {
+    for (const CallView& c : step.calls)
+        if (c.op == op) return &c;
+    return nullptr;
+}
+
+// A call's rows show the pfns its failure names and mark every pfn that
+// leaves the model, reference counts too: 6.15 splits an order-3 folio with
+// a pin on its last tail; the failure names the head (a reference where no
+// pin is held), and the pinned tail (pfn 7) is off as well. Before, the rows
+// showed pfns 0-3 in order, marked none, and left pfn 7 out.
+TEST(FsReplay, TheRowsShowTheNamedPfnAndMarkReferenceCounts) {
+    model::Universe u = small();
+    u.files = 1;
+    u.pfns = u.offsets = 8;
+    u.pmd_order = 3;
+    const Property& p = *find_property("refinement");
+    const auto r = replay_past_earlier_classes(*find_variant("v6.15"), p, u,
+                                               parse({"write A 0 8", "read-fault A 5 pmd", "pin A 7", "invalidate A 6 1"}));
+    ASSERT_EQ(r.trace.failed_step(), 4u) << r.trace.failure();
+    ASSERT_NE(r.trace.failure().find("): pfn 0: reference count 1"), std::string::npos) << r.trace.failure();
+    const CallView* c = find_call(r.trace.steps.back(), "disassociate A 0");
+    ASSERT_NE(c, nullptr) << format_trace(r.trace);
+    const auto row = [&](model::Pfn pfn) {
+        const auto it = std::find_if(c->pfns.begin(), c->pfns.end(), [&](const PfnView& v) { return v.pfn == pfn; });
+        return it == c->pfns.end() ? std::optional<PfnView>() : std::optional<PfnView>(*it);
+    };
+    ASSERT_TRUE(row(0)) << format_trace(r.trace);
+    EXPECT_TRUE(row(0)->mismatch) << format_trace(r.trace);
+    ASSERT_TRUE(row(7)) << format_trace(r.trace);
+    EXPECT_TRUE(row(7)->mismatch) << format_trace(r.trace);
+    EXPECT_EQ(c->pfns.size(), 4u);
+    EXPECT_EQ(c->more_pfns, 4u);
+}
+
+// A BUG_ON is shown under the call that hit it, as a warning is: 6.15 with
+// CONFIG_DEBUG_VM unpins a former tail after the split.
+TEST(FsReplay, ABugOnIsShownUnderItsCall) {
+    const auto r = replay_past_earlier_classes(*find_variant("v6.15+debug_vm"), *find_property("no-spurious-warn"), small(),
+                                               parse({"write A 0 3", "read-fault A 0 pmd", "pin A 1", "invalidate A 1 1", "unpin A 1"}));
+    ASSERT_EQ(r.trace.failed_step(), 5u) << r.trace.failure();
+    const CallView* c = find_call(r.trace.steps.back(), "unpin 1");
+    ASSERT_NE(c, nullptr) << format_trace(r.trace);
+    ASSERT_EQ(c->warnings.size(), 1u) << format_trace(r.trace);
+    EXPECT_EQ(c->warnings[0].rfind("BUG_ON(folio_ref_count(folio) == 0) in folio_put_testzero:", 0), 0u) << c->warnings[0];
+    EXPECT_NE(format_trace(r.trace).find("(the port stopped here)"), std::string::npos);
+}
+
 // A failure can name a pfn outside the failing call's entry (6.15: a PTE
 // fault on a folio's tail leaves its head wrong): the trace shows that pfn,
 // which it left out when it listed the entry's pfns alone.
@@ -308,14 +368,7 @@ TEST(FsReplay, TheTraceShowsThePfnAFailureNames) {
     const Property& p = *find_property("refinement");
     const auto ops = parse({"write A 0 2", "reflink A 0 B 0 2", "read-fault A 0 pmd", "read-fault B 0",
                             "reflink A 0 A 1 1", "read-fault B 1"});
-    // Past every class the earlier steps fail with, as explore --classes reaches it.
-    std::vector<std::string> known;
-    FsReplayResult r;
-    for (r = replay(v, p, explore_universe(), ops); r.trace.failed() && r.trace.failed_step() < ops.size();
-         r = replay(v, p, explore_universe(), ops, known)) {
-        known.push_back(failure_class(p.name, r.trace.failure()));
-        ASSERT_LT(known.size(), 20u);
-    }
+    const FsReplayResult r = replay_past_earlier_classes(v, p, explore_universe(), ops);
     ASSERT_EQ(r.trace.failed_step(), ops.size()) << r.trace.failure();
     const std::string failure = r.trace.failure();
     const std::size_t at = failure.find("): pfn ");
