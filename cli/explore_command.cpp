@@ -161,7 +161,7 @@ void print_row(const ExploreCommandOptions& opts, const ExploreRow& row) {
         if (!row.classes.empty()) fmt::print("  failure class: {}\n", row.classes[0].key());
         fmt::print("{}", class_search_summary(row.classes_cut_short, row.classes.size(), opts.classes,
                                               row.seconds, row.classes_end));
-        if (!row.expected.pass) fmt::print("  why expected: {}\n", row.expected.why);
+        if (!row.expected.pass) fmt::print("  why the cell is expected to fail: {}\n", row.expected.why);
         for (std::size_t i = 0; i < row.more.size(); i++) {
             const ExploreResult& m = row.more[i];
             fmt::print("  failure class {} of {}: {}\n    shortest among sequences that avoid "

@@ -218,7 +218,7 @@ int fs_run_command(const FsRunOptions& o) {
                     };
                     details += walk_line(r);
                     details += fslevel::format_trace(rep.trace);
-                    if (!e.pass) details += fmt::format("  why expected: {}\n", e.why);
+                    if (!e.pass) details += fmt::format("  why the cell is expected to fail: {}\n", e.why);
                     details += fmt::format("  reproduce: {}\n", reproduce);
                     failures.push_back({v, p, profile, r.counterexample, rep.trace.failure(), reproduce, e});
                     nlohmann::json classes = nlohmann::json::array();

@@ -183,7 +183,7 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                     fmt::print("  failure class: {}\n", sc.classes[0]);
                     fmt::print("{}", class_search_summary(sc.cut_short, sc.classes.size(), o.classes, sc.seconds,
                                                           sc.end));
-                    if (!e.pass) fmt::print("  why expected: {}\n", e.why);
+                    if (!e.pass) fmt::print("  why the cell is expected to fail: {}\n", e.why);
                     auto class_json = [&](const std::vector<fslevel::Op>& ops, const std::string& failure,
                                           const std::string& cls) {
                         std::vector<std::string> lines;

@@ -86,7 +86,7 @@ std::string fs_report_html(const std::vector<FsReportCell>& cells, const model::
                                    i + 2, c.more_classes.size() + 1, html_escape(c.more_classes[i].failure),
                                    html_escape(c.more_classes[i].trace));
         }
-        if (!c.expected.pass) out += fmt::format("<p class=\"muted\">Why expected: {}</p>\n", html_escape(c.expected.why));
+        if (!c.expected.pass) out += fmt::format("<p class=\"muted\">Why the cell is expected to fail: {}</p>\n", html_escape(c.expected.why));
         out += fmt::format("<p>Reproduce: <code>{}</code></p>\n</section>\n", html_escape(c.reproduce));
     }
     out += "</body>\n</html>\n";

@@ -77,8 +77,11 @@ bool save_fs_failures(const std::vector<FsFailure>& failures, const model::Unive
         for (const auto& op : f.ops) c.fs_ops.push_back({op, 0});
         std::vector<std::string> comment = {"Saved by ./daxcheck " + command + " --level fs --save-failures from:",
                                             "  " + f.reproduce};
+        // A cell saves one file per class: say which (the cell's reason below
+        // names one known bug, which may be another class's).
+        comment.push_back("Failure class: " + fslevel::failure_class(f.property->name, f.message));
         comment.push_back(f.expected.pass ? "Not in impl/expectations.cpp: a new finding; explain it here."
-                                          : "Why expected: " + f.expected.why);
+                                          : "Why the cell is expected to fail: " + f.expected.why);
         comment.push_back("");
         comment.push_back(fmt::format("The calls {}'s fault path derives (daxcheck emit FILE --calls):",
                                       f.variant->name));

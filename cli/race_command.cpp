@@ -310,7 +310,7 @@ int RaceCommand::run() {
                    as_expected ? "expected" : fmt::format("UNEXPECTED: expected {}", expected.pass ? "pass" : "fail"));
     if (failed) {
         fmt::print("{}", race::failure_text(*r.failure));
-        if (!expected.pass) fmt::print("  why expected: {}\n", expected.why);
+        if (!expected.pass) fmt::print("  why the cell is expected to fail: {}\n", expected.why);
     }
     fmt::print("  reproduce: {}\n", reproduce);
     fmt::print("\n{} prefix states, {} pairs of operations of two files ({} without a conflicting access), "

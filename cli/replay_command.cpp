@@ -543,7 +543,7 @@ bool save_failures(const RunOptions& opts, const std::vector<RunRow>& rows, cons
         if (row.failure_class) comment.push_back("Failure class: " + row.failure_class->key());
         comment.push_back(row.expected.pass
                               ? "Not in impl/expectations.cpp: a new finding; explain it here."
-                              : "Why expected: " + row.expected.why);
+                              : "Why the cell is expected to fail: " + row.expected.why);
         if (!write_corpus_file(dir, corpus_file_name(row), corpus_text(f, comment))) {
             all_ok = false;
             continue;

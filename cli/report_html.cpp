@@ -254,7 +254,7 @@ void failure_html(std::string& out, const RunRow& r, const std::string& id) {
                            html_escape(failed_at(r)), html_escape(shrink_words(r)));
         steps_html(out, r.trace);
         if (!r.expected.pass)
-            out += fmt::format("<p><b>Why expected:</b> {}</p>\n", html_escape(r.expected.why));
+            out += fmt::format("<p><b>Why the cell is expected to fail:</b> {}</p>\n", html_escape(r.expected.why));
         out += fmt::format("<p><b>Corpus file</b> (<code>--save-failures</code>): "
                            "<code>corpus/{}</code></p>\n",
                            html_escape(corpus_file_name(r)));
@@ -621,7 +621,7 @@ std::string report_markdown(const RunOptions& opts, const std::vector<RunRow>& r
                 }
                 if (r.trace.end_failure) out += "at the end: " + *r.trace.end_failure + "\n";
                 out += "```\n\n";
-                if (!r.expected.pass) out += "Why expected: " + r.expected.why + "\n\n";
+                if (!r.expected.pass) out += "Why the cell is expected to fail: " + r.expected.why + "\n\n";
                 out += "Corpus file (`--save-failures`): `corpus/" + corpus_file_name(r) + "`\n\n";
             }
             out += "Reproduce: `" + r.reproduce + "`\n";

@@ -328,7 +328,7 @@ void print_cell_details(const RunRow& r, const char* test_word) {
             fmt::print("  the walk's swarm configuration: {}\n", r.swarm->failing_configuration);
         if (!r.found_by.empty()) fmt::print("  {}\n", r.found_by);
         print_trace(r);
-        if (!r.expected.pass) fmt::print("  why expected: {}\n", r.expected.why);
+        if (!r.expected.pass) fmt::print("  why the cell is expected to fail: {}\n", r.expected.why);
     }
     fmt::print("  reproduce: {}\n", r.reproduce);
     for (std::size_t i = 0; i < r.more_classes.size(); i++) {

@@ -137,7 +137,7 @@ void print_run(const RunOptions& opts, const std::vector<RunRow>& rows);
 // not counted): what small_universe_note speaks of.
 std::size_t passed_expected_fails(const std::vector<RunRow>& rows);
 // The "== variant / property / profile" block of a failing or unexpected
-// cell: failure, shrunk trace, why expected, reproduce line. Also used by swarm
+// cell: failure, shrunk trace, why the cell is expected to fail, reproduce line. Also used by swarm
 // (whose tests are walks).
 void print_cell_details(const RunRow& row, const char* test_word = "test");
 // Writes the JSON document; false (with `error` set) when the file cannot be written.

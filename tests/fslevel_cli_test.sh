@@ -109,6 +109,8 @@ later=$(grep -l "^# Failure class [23] of its cell" "$tmp/fsclasses"/*.dax | hea
 [ -n "$later" ] || { echo "FAIL no file says it is a later class"; fails=$((fails + 1)); later=/dev/null; }
 want "its trace marks the earlier class" "class found before (passed over)$" "$later"
 want "it names the classes passed over" "^past: refinement: " "$later"
+want "it names its own class before the cell's reason" "^# Failure class: refinement: " "$later"
+want "the cell's reason says it is the cell's" "^# Why the cell is expected to fail: " "$later"
 # The file tests its own class: without its last operation (where the class
 # shows) the earlier classes alone no longer make it fail.
 head -n -1 "$later" >"$tmp/cut.dax"
