@@ -256,6 +256,10 @@ struct FileDiff {
     // side's class past its own earlier failures, at `past_step` ("" when not).
     std::string shown_past;
     std::size_t past_step = 0;
+    // Or it went on past its own failures to the file's end without the
+    // other side's class: that class is new on the variant (or fixed on it,
+    // when the variant failed first); "" when not.
+    std::string ran_past;
 
     // "#3", or "the end" (the final checks after the last operation).
     std::string step_name(std::size_t step) const {
@@ -276,14 +280,17 @@ FileDiff diff_file(const CorpusFile& f, const Variant& v, const Variant& base) {
     if (d.change == CellChange::DifferentCause && f.fs_level && a.failed_step != b.failed_step) {
         const bool base_first = b.failed_step < a.failed_step;
         const Variant& first = base_first ? base : v;
+        bool ran_to_the_end = false;
         const auto later = fslevel::replay_until_class(first, *find_property(f.property), f.universe,
                                                        f.fs_operations(), f.past,
-                                                       base_first ? a.class_key : b.class_key);
+                                                       base_first ? a.class_key : b.class_key, &ran_to_the_end);
         const std::size_t other_step = base_first ? a.failed_step : b.failed_step;
         if (later && later->trace.failed_step() == other_step) {
             d.change = CellChange::SameCause;
             d.shown_past = first.name;
             d.past_step = other_step;
+        } else if (ran_to_the_end) {
+            d.ran_past = first.name;
         }
     }
     return d;
@@ -445,12 +452,25 @@ int replay_command(const std::vector<std::string>& given, const ReplayOptions& o
                 fmt::print("      {}: {}\n", base->name, d.base_class);
             // A replay stops at its first failure: an earlier one on the
             // patch hides whether the base's is still there.
-            if (d.change == CellChange::DifferentCause && d.patch_step < d.base_step)
+            // Going on past its own failures, the side that failed first ran
+            // the file to its end without the other's class.
+            // (About this file only: explore and run --level fs --base also
+            // search around it, and may find the class there.)
+            if (!d.ran_past.empty()) {
+                const std::string& other = d.ran_past == only->name ? base->name : only->name;
+                fmt::print("      {} fails at {}, before {} where {} fails; going on past its own failures "
+                           "it runs the file to its end without {}'s class: on this file the class is {} on {} "
+                           "(a search around it, explore --level fs --base, may find it on {})\n",
+                           d.ran_past, d.step_name(std::min(d.patch_step, d.base_step)),
+                           d.step_name(std::max(d.patch_step, d.base_step)), other, other,
+                           d.ran_past == only->name ? "fixed" : "new", only->name, d.ran_past);
+            }
+            else if (d.change == CellChange::DifferentCause && d.patch_step < d.base_step)
                 fmt::print("      {} fails at {}, before {} where {} fails: whether {} still has {}'s "
                            "failure is not seen\n",
                            only->name, d.step_name(d.patch_step), d.step_name(d.base_step),
                            base->name, only->name, base->name);
-            if (d.change == CellChange::DifferentCause && d.base_step < d.patch_step)
+            else if (d.change == CellChange::DifferentCause && d.base_step < d.patch_step)
                 fmt::print("      {} fails at {}, before {} where {} fails: whether {} had {}'s failure "
                            "(then inherited) is not seen\n",
                            base->name, d.step_name(d.base_step), d.step_name(d.patch_step), only->name,

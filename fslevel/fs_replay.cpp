@@ -134,9 +134,14 @@ FsReplayResult replay(const Variant& v, const Property& p, const model::Universe
 
 std::optional<FsReplayResult> replay_until_class(const Variant& v, const Property& p, const model::Universe& u,
                                                  const std::vector<Op>& ops, std::vector<std::string> known,
-                                                 const std::string& want) {
-    for (FsReplayResult r = replay(v, p, u, ops, known); r.trace.failed() && !r.invalid;
-         r = replay(v, p, u, ops, known)) {
+                                                 const std::string& want, bool* ran_to_the_end) {
+    if (ran_to_the_end) *ran_to_the_end = false;
+    for (FsReplayResult r = replay(v, p, u, ops, known);; r = replay(v, p, u, ops, known)) {
+        if (!r.trace.failed()) {
+            if (ran_to_the_end) *ran_to_the_end = !r.invalid && !r.lost_past_known;
+            break;
+        }
+        if (r.invalid) break;
         const std::string cls = failure_class(p.name, r.trace.failure());
         if (cls == want) return r;
         if (std::find(known.begin(), known.end(), cls) != known.end()) break;

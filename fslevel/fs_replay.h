@@ -65,10 +65,13 @@ FsReplayResult replay(const Variant& v, const Property& p, const model::Universe
 // replay() past `known`, and again going on past `v`'s own failures of other
 // classes too (as its walks and searches would), until it fails with class
 // `want` (failure_class()): that replay, or nullopt when it passes, loses
-// the model, hits an illegal operation or repeats a class.
+// the model, hits an illegal operation or repeats a class. With
+// `ran_to_the_end`, says whether the last replay went through every
+// operation and the end check without a failure it did not pass over and
+// without losing the model: then `ops` never show `want` on `v`.
 std::optional<FsReplayResult> replay_until_class(const Variant& v, const Property& p, const model::Universe& u,
                                                  const std::vector<Op>& ops, std::vector<std::string> known,
-                                                 const std::string& want);
+                                                 const std::string& want, bool* ran_to_the_end = nullptr);
 
 // True when `ops` are legal filesystem operations and fail `p` on `v` (with
 // a class not in `known`).
