@@ -76,11 +76,21 @@ FsClassChange by_search(const Property& p, const model::Universe& u, const Pendi
     const FsFound& f = *c.found;
     if (const auto it = searched.found.find(f.cls); it != searched.found.end()) {
         shown = it->second;
-        const FsReplayResult again = replay(other, p, u, shown);
-        note = failure_class(p.name, again.trace.failure()) == f.cls
-                   ? fmt::format("found on {} by a search", other.name)
-                   : fmt::format("found on {} by a search, past an earlier failure of another class, {}",
-                                 other.name, again.trace.failure());
+        // The failures of other classes the search went past on it: each
+        // class in turn, as a replay past them shows the next.
+        const FsReplayResult first = replay(other, p, u, shown);
+        std::vector<std::string> passed;
+        for (FsReplayResult r = first; r.trace.failed() && passed.size() < 20; r = replay(other, p, u, shown, passed)) {
+            const std::string cls = failure_class(p.name, r.trace.failure());
+            if (cls == f.cls) break;
+            passed.push_back(cls);
+        }
+        note = passed.empty() ? fmt::format("found on {} by a search", other.name)
+               : passed.size() == 1
+                   ? fmt::format("found on {} by a search, past an earlier failure of another class, {}", other.name,
+                                 first.trace.failure())
+                   : fmt::format("found on {} by a search, past earlier failures of {} other classes, the first {}",
+                                 other.name, passed.size(), first.trace.failure());
         return FsClassChange::Still;
     }
     // What a search for this class alone would have covered: the shared one

@@ -96,6 +96,22 @@ TEST(FsBaseDiff, TheBugFixedIsFixed) {
 // page), but a search in the files and offsets it spans, going past
 // failures of other classes, finds 6.15's own way to the same BUG: still
 // failing, with that sequence and a note, never "fixed".
+// Where the search found the class on the other side past failures of
+// several other classes, the note says how many (helper-37: it named the
+// first alone, and a reader took it for the only one). 7.2's free page read
+// as Shared: 7.1 shows it on a search's sequence past two other classes.
+TEST(FsBaseDiff, TheNoteCountsTheFailuresASearchWentPast) {
+    const FsFound on_72 = found("v7.2", ops({"truncate A 4", "write-fault A 1", "invalidate A 1 1"}));
+    ASSERT_EQ(on_72.cls, "refinement: pfn N: model: free, decode must be Free but is Shared(N)");
+    const FsCellDiff d = diff("v7.2", "v7.1", on_72, std::nullopt);
+    ASSERT_EQ(d.classes.size(), 1u);
+    EXPECT_EQ(d.classes[0].change, FsClassChange::Still) << d.classes[0].note;
+    EXPECT_NE(d.classes[0].note.find("found on v7.1 by a search, past earlier failures of 2 other classes, the first "
+                                     "after #"),
+              std::string::npos)
+        << d.classes[0].note;
+}
+
 TEST(FsBaseDiff, AClassTheCounterexampleHidesIsSearchedFor) {
     const FsCellDiff d = diff("v6.15", "v6.2", found("v6.15", kNrpages), found("v6.2", kNrpages));
     ASSERT_EQ(d.classes.size(), 2u);
