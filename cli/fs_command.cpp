@@ -284,6 +284,10 @@ int fs_run_command(const FsRunOptions& o) {
                cells - unexpected, unexpected);
     fmt::print("{}", small_universe_note(passed_fails, o.universe,
                                          model::Universe::with_pmd_order(o.universe.pmd_order)));
+    // (A timed run has no walk count to compare.)
+    if (o.seconds <= 0)
+        fmt::print("{}", short_search_note(static_cast<std::size_t>(passed_fails),
+                                           {{"--walks", o.walks, kDefaultFsWalks}}));
     if (interrupted()) {
         // The whole run again with its outputs, none of which a signal lets
         // it write but --json.

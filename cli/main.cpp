@@ -85,7 +85,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     auto* run = app.add_subcommand("run", "run properties against ports and print verdicts");
     std::vector<std::string> variant_names, property_names, profile_names;
     std::optional<std::uint64_t> seed;
-    int tests = 100;
+    int tests = static_cast<int>(kDefaultRunTests);
     std::uint64_t walks = kDefaultRunWalks;
     std::string json_path;
     UniverseFlags uflags;

@@ -396,6 +396,9 @@ void print_run(const RunOptions& opts, const std::vector<RunRow>& rows) {
     fmt::print("{}: {} as expected, {} unexpected\n", counted(rows.size(), "cell"), good, rows.size() - good);
     fmt::print("{}", small_universe_note(passed_expected_fails(rows), opts.cell.universe,
                                          model::Universe::with_pmd_order(opts.cell.universe.pmd_order)));
+    fmt::print("{}", short_search_note(passed_expected_fails(rows),
+                                       {{"--tests", static_cast<std::uint64_t>(opts.cell.tests), kDefaultRunTests},
+                                        {"--walks", opts.walks, kDefaultRunWalks}}));
 }
 
 std::size_t passed_expected_fails(const std::vector<RunRow>& rows) {

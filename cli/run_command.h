@@ -23,6 +23,8 @@ class Cluster;
 
 // Swarm walks per cell after RapidCheck: about 20 ms a cell.
 inline constexpr std::uint64_t kDefaultRunWalks = 2000;
+// RapidCheck tests per cell by default (--tests).
+inline constexpr std::uint64_t kDefaultRunTests = 100;
 inline constexpr unsigned kDefaultClasses = 5;
 
 struct RunOptions {

@@ -39,6 +39,18 @@ std::string small_universe_note(std::size_t passed_expected_fails, const model::
         passed_expected_fails, passed_expected_fails == 1 ? "" : "s", fmt::join(smaller, ", "));
 }
 
+std::string short_search_note(std::size_t passed_expected_fails, const std::vector<SearchLength>& lengths) {
+    if (passed_expected_fails == 0) return "";
+    std::vector<std::string> shorter;
+    for (const SearchLength& l : lengths)
+        if (l.used < l.command_default) shorter.push_back(fmt::format("{} {} < {}", l.flag, l.used, l.command_default));
+    if (shorter.empty()) return "";
+    return fmt::format(
+        "note: {} cell{} expected to fail passed with a shorter search than the default ({}).\n"
+        "  A shorter search may miss a bug: such a pass does not show that the bug is gone.\n",
+        passed_expected_fails, passed_expected_fails == 1 ? "" : "s", fmt::join(shorter, ", "));
+}
+
 std::string other_orders_text(bool universe_given, std::uint64_t walks) {
     if (universe_given) return " (only in this universe: a universe flag turns off the walks at other PMD orders)";
     std::string text;

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "model/universe.h"
 
@@ -20,6 +21,16 @@ namespace daxcheck {
 // dimensions. The verdicts stay as they are (still unexpected).
 std::string small_universe_note(std::size_t passed_expected_fails, const model::Universe& used,
                                 const model::Universe& command_default);
+
+// A line for the end of `run`'s table, or "": when cells the contract
+// expects to fail passed and a search length (`--walks`, `--tests`) was set
+// below the command's default, says that a shorter search may miss a bug and
+// names the flags. `lengths`: {flag, value used, the command's default}.
+struct SearchLength {
+    const char* flag;
+    std::uint64_t used, command_default;
+};
+std::string short_search_note(std::size_t passed_expected_fails, const std::vector<SearchLength>& lengths);
 
 // The end of run's and swarm's header line about their walks: without
 // universe flags, how many walks a passing cell also takes at PMD orders 2

@@ -9,11 +9,16 @@ check "run as expected exits 0" 0 "$bin" run --seed 3 --tests 50 --classes 1
 # with a note naming what is smaller than the default; none at the default.
 check "tiny universe: pass unexpected" 1 "$bin" run --variant v7.1 --property refinement --profile exclusive --pfns 1 --walks 0 --tests 5
 want "tiny universe: note" "note: 1 cell expected to fail passed in a universe with less room than the default (--pfns 1 < 4, no PMD entry fits: --pmd-order 1 needs 2 pfns and 2 offsets)" "$tmp/out"
+want "tiny universe: short-search note" "note: 1 cell expected to fail passed with a shorter search than the default (--tests 5 < 100, --walks 0 < 2000)" "$tmp/out"
 # A PMD order whose entry does not fit: the note says so (v6.2's nrpages
 # drift needs a PMD entry).
 check "no room for a PMD entry: pass unexpected" 1 "$bin" run --level fs --variant v6.2 --property refinement \
     --profile reflink --pmd-order 3 --pfns 4 --offsets 4 --walks 200
 want "no room for a PMD entry: note" "note: 1 cell expected to fail passed in a universe with less room than the default (--pfns 4 < 16, --offsets 4 < 16, no PMD entry fits: --pmd-order 3 needs 8 pfns and 8 offsets)" "$tmp/out"
+# A search shorter than the default: a note names the flags (one walk
+# misses v6.2's nrpages drift at seed 1).
+check "one walk: pass unexpected" 1 "$bin" run --level fs --variant v6.2 --property refinement --profile reflink --walks 1 --seed 1
+want "one walk: note" "note: 1 cell expected to fail passed with a shorter search than the default (--walks 1 < 10000)" "$tmp/out"
 # A universe flag turns off the walks at other PMD orders: the header says so.
 check "a universe flag: walks in that universe only" 0 "$bin" run --variant v6.2 --property refinement --profile exclusive --pfns 4 --walks 10 --tests 5
 want "the header says the other orders are off" "swarm walks per cell (only in this universe: a universe flag turns off the walks at other PMD orders)" "$tmp/out"
