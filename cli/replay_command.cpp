@@ -260,6 +260,10 @@ struct FileDiff {
     // other side's class: that class is new on the variant (or fixed on it,
     // when the variant failed first); "" when not.
     std::string ran_past;
+    // Or it lost the model going on past them (an illegal derived call, a
+    // BUG_ON) at `lost_at`, before showing the class: "" when not.
+    std::string lost_past;
+    std::size_t lost_at = 0;
 
     // "#3", or "the end" (the final checks after the last operation).
     std::string step_name(std::size_t step) const {
@@ -280,17 +284,20 @@ FileDiff diff_file(const CorpusFile& f, const Variant& v, const Variant& base) {
     if (d.change == CellChange::DifferentCause && f.fs_level && a.failed_step != b.failed_step) {
         const bool base_first = b.failed_step < a.failed_step;
         const Variant& first = base_first ? base : v;
-        bool ran_to_the_end = false;
+        fslevel::PastOwnFailures how;
         const auto later = fslevel::replay_until_class(first, *find_property(f.property), f.universe,
                                                        f.fs_operations(), f.past,
-                                                       base_first ? a.class_key : b.class_key, &ran_to_the_end);
+                                                       base_first ? a.class_key : b.class_key, &how);
         const std::size_t other_step = base_first ? a.failed_step : b.failed_step;
         if (later && later->trace.failed_step() == other_step) {
             d.change = CellChange::SameCause;
             d.shown_past = first.name;
             d.past_step = other_step;
-        } else if (ran_to_the_end) {
+        } else if (how.ran_to_the_end) {
             d.ran_past = first.name;
+        } else if (how.lost_at) {
+            d.lost_past = first.name;
+            d.lost_at = how.lost_at;
         }
     }
     return d;
@@ -465,6 +472,15 @@ int replay_command(const std::vector<std::string>& given, const ReplayOptions& o
                            d.step_name(std::max(d.patch_step, d.base_step)), other, other,
                            d.ran_past == only->name ? "fixed" : "new", only->name, d.ran_past);
             }
+            else if (!d.lost_past.empty())
+                fmt::print("      {} fails at {}, before {} where {} fails; going on past its own failures it "
+                           "loses the model at #{} (an illegal derived call or a BUG_ON) without {}'s class: "
+                           "whether {} {} it is not seen\n",
+                           d.lost_past, d.step_name(std::min(d.patch_step, d.base_step)),
+                           d.step_name(std::max(d.patch_step, d.base_step)),
+                           d.lost_past == only->name ? base->name : only->name, d.lost_at,
+                           d.lost_past == only->name ? base->name : only->name, d.lost_past,
+                           d.lost_past == only->name ? "still has" : "had");
             else if (d.change == CellChange::DifferentCause && d.patch_step < d.base_step)
                 fmt::print("      {} fails at {}, before {} where {} fails: whether {} still has {}'s "
                            "failure is not seen\n",

@@ -39,6 +39,9 @@ struct Pending {
     FsClassChange absent = FsClassChange::New;  // New for a patch class, Fixed for a base class
     FsReplayResult there;  // the counterexample replayed on `other`, past its `before`
     std::size_t step = 0;  // where it failed there (another class), 0: it did not
+    // Going on past `other`'s own failures of other classes, how that replay
+    // ended (it did not show the class).
+    PastOwnFailures past_own;
     model::Universe spanned;
     unsigned max_depth = 0;  // the longest sequence the search tries for it
 };
@@ -54,7 +57,7 @@ std::optional<FsClassChange> by_replay(const Variant& other, const Property& p, 
     if (pending.step && failure_class(p.name, pending.there.trace.failure()) == f.cls) return FsClassChange::Still;
     // The same sequence, going on past the other side's own earlier failures
     // (as its walks and searches would): the class may come after them.
-    if (pending.step && replay_until_class(other, p, u, f.counterexample, f.before, f.cls)) {
+    if (pending.step && replay_until_class(other, p, u, f.counterexample, f.before, f.cls, &pending.past_own)) {
         note = fmt::format("{} fails this sequence with it too, past an earlier failure of another class, {}",
                            other.name, pending.there.trace.failure());
         return FsClassChange::Still;
@@ -99,8 +102,19 @@ FsClassChange by_search(const Property& p, const model::Universe& u, const Pendi
     const bool cut = (searched.budget_hit || searched.time_hit || searched.memory_hit) &&
                      searched.depth_completed < c.max_depth;
     const FsReplayResult& there = c.there;
+    // Going on past its own failures (none losing the model) it ran the
+    // counterexample to its end without the class: the same evidence as a
+    // plain pass of it.
+    const bool ran_past_own = c.step && c.past_own.ran_to_the_end;
     const std::string on_it =
-        c.step                  ? fmt::format("{} fails its counterexample with another class, {}", other.name,
+        ran_past_own ? fmt::format("{} fails its counterexample with another class, {}; going on past its own "
+                                   "failures it runs it to its end without the class",
+                                   other.name, there.trace.failure())
+        : c.step && c.past_own.lost_at
+            ? fmt::format("{} fails its counterexample with another class, {}; going on past its own failures it "
+                          "loses the model at #{} (an illegal derived call or a BUG_ON)",
+                          other.name, there.trace.failure(), c.past_own.lost_at)
+        : c.step                ? fmt::format("{} fails its counterexample with another class, {}", other.name,
                                               there.trace.failure())
         : there.lost_past_known ? fmt::format("{} loses the model on its counterexample at #{}, past a failure "
                                               "of a class found before (an illegal call or a BUG_ON)",
@@ -112,9 +126,10 @@ FsClassChange by_search(const Property& p, const model::Universe& u, const Pendi
                     depth, c.spanned.files, c.spanned.offsets,
                     cut ? fmt::format(" (the search stopped at its {}-state budget)", kCrossSearchStates) : "");
     const bool through = !there.lost_past_known && runs_through(other, p, u, f.counterexample);
-    // The same sequence, run to its end on the other side without the class:
-    // the differential evidence, whatever the search's depth.
-    if (!c.step && through) {
+    // The same sequence, run to its end on the other side without the class
+    // (past its own failures of other classes too): the differential
+    // evidence, whatever the search's depth.
+    if ((!c.step || ran_past_own) && through) {
         note = fmt::format("{}, and {}", on_it, searched_what);
         return c.absent;
     }

@@ -36,8 +36,10 @@ struct FsFound {
 
 // What became of a class on the other side. New or Fixed: the other side
 // runs its counterexample to the end without a failure, or fails it with
-// another class and the search followed it past that failure; either way
-// no sequence the search tried reached it there. NotSeen: the other side
+// another class and, going on past its own failures without losing the
+// model, runs it to its end without the class, or the search followed it
+// past that failure; in each case no sequence the search tried reached it
+// there. NotSeen: the other side
 // fails the counterexample with another class and no search followed it to
 // its end (an illegal derived call or a BUG_ON, past which the model no
 // longer describes the port, or the state budget ran out first): a patch's

@@ -134,11 +134,14 @@ FsReplayResult replay(const Variant& v, const Property& p, const model::Universe
 
 std::optional<FsReplayResult> replay_until_class(const Variant& v, const Property& p, const model::Universe& u,
                                                  const std::vector<Op>& ops, std::vector<std::string> known,
-                                                 const std::string& want, bool* ran_to_the_end) {
-    if (ran_to_the_end) *ran_to_the_end = false;
+                                                 const std::string& want, PastOwnFailures* how) {
+    if (how) *how = {};
     for (FsReplayResult r = replay(v, p, u, ops, known);; r = replay(v, p, u, ops, known)) {
         if (!r.trace.failed()) {
-            if (ran_to_the_end) *ran_to_the_end = !r.invalid && !r.lost_past_known;
+            if (how) {
+                how->ran_to_the_end = !r.invalid && !r.lost_past_known;
+                how->lost_at = r.lost_past_known ? r.trace.steps.size() : 0;
+            }
             break;
         }
         if (r.invalid) break;

@@ -65,13 +65,20 @@ FsReplayResult replay(const Variant& v, const Property& p, const model::Universe
 // replay() past `known`, and again going on past `v`'s own failures of other
 // classes too (as its walks and searches would), until it fails with class
 // `want` (failure_class()): that replay, or nullopt when it passes, loses
-// the model, hits an illegal operation or repeats a class. With
-// `ran_to_the_end`, says whether the last replay went through every
-// operation and the end check without a failure it did not pass over and
-// without losing the model: then `ops` never show `want` on `v`.
+// the model, hits an illegal operation or repeats a class. With `how`,
+// says how the last replay ended when it did not show `want`.
+struct PastOwnFailures {
+    // It went through every operation and the end check without a failure
+    // it did not pass over and without losing the model: `ops` never show
+    // `want` on `v`.
+    bool ran_to_the_end = false;
+    // Else the 1-based step where it lost the model past a failure it passed
+    // over (an illegal derived call, a BUG_ON), 0 when it did not.
+    std::size_t lost_at = 0;
+};
 std::optional<FsReplayResult> replay_until_class(const Variant& v, const Property& p, const model::Universe& u,
                                                  const std::vector<Op>& ops, std::vector<std::string> known,
-                                                 const std::string& want, bool* ran_to_the_end = nullptr);
+                                                 const std::string& want, PastOwnFailures* how = nullptr);
 
 // True when `ops` are legal filesystem operations and fail `p` on `v` (with
 // a class not in `known`).

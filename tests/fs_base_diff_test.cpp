@@ -112,6 +112,32 @@ TEST(FsBaseDiff, TheNoteCountsTheFailuresASearchWentPast) {
         << d.classes[0].note;
 }
 
+// The other side fails the counterexample early with another class but,
+// going on past its own failures (none losing the model), runs it to its
+// end without the class: the same evidence as a plain pass of it, so the
+// class is new whatever the search's depth (helper-38: 'not seen', while
+// replay --base of the same file said new).
+TEST(FsBaseDiff, AClassTheOtherSideRunsPastItsOwnFailuresWithoutIsNew) {
+    // A later class of 7.2's (--classes): its walks found it past the classes before it.
+    FsFound on_72{"refinement: pfn N: model: shared, decode must be Shared(N) but is Owned(F,N)",
+                  ops({"write A 0 3", "read-fault A 2", "write A 3 1", "reflink A 2 B 0 2", "reflink A 2 A 0 2",
+                       "reflink B 1 C 1 1", "read-fault A 0 pmd", "read-fault C 1"}),
+                  {}};
+    for (FsReplayResult r = replay(*find_variant("v7.2"), refinement(), kUniverse, on_72.counterexample);
+         r.trace.failed() && failure_class("refinement", r.trace.failure()) != on_72.cls && on_72.before.size() < 5;
+         r = replay(*find_variant("v7.2"), refinement(), kUniverse, on_72.counterexample, on_72.before))
+        on_72.before.push_back(failure_class("refinement", r.trace.failure()));
+    ASSERT_EQ(failure_class("refinement", replay(*find_variant("v7.2"), refinement(), kUniverse, on_72.counterexample,
+                                                 on_72.before).trace.failure()),
+              on_72.cls);
+    const FsCellDiff d = diff("v7.2", "v7.1", on_72, std::nullopt);
+    ASSERT_EQ(d.classes.size(), 1u);
+    EXPECT_EQ(d.classes[0].change, FsClassChange::New) << d.classes[0].note;
+    EXPECT_NE(d.classes[0].note.find("going on past its own failures it runs it to its end without the class"),
+              std::string::npos)
+        << d.classes[0].note;
+}
+
 TEST(FsBaseDiff, AClassTheCounterexampleHidesIsSearchedFor) {
     const FsCellDiff d = diff("v6.15", "v6.2", found("v6.15", kNrpages), found("v6.2", kNrpages));
     ASSERT_EQ(d.classes.size(), 2u);
@@ -176,22 +202,26 @@ TEST(FsBaseDiff, AClassBehindTheOtherSidesBugOnIsNotSeen) {
 }
 
 // 6.0's CoW-flag class on 6.15: 6.15 stops at #2 of its sequence (the port
-// reaches an empty entry's struct page), and no search follows it to its end.
-// It is not seen, neither fixed nor kept, and the note says why.
-TEST(FsBaseDiff, AClassBehindAFailureNoSearchGoesPastIsNotSeen) {
+// reaches an empty entry's struct page), a failure that keeps the model;
+// going on past it, 6.15 runs the sequence to its end without the CoW flag:
+// fixed, whatever the search's depth, and the note says what it ran past.
+// (It read "not seen" while replay --base of the same file said fixed.)
+TEST(FsBaseDiff, AClassTheOtherSideRunsPastItsOwnFailureWithoutIsFixed) {
     const auto cow = ops({"write A 2 1", "write-fault A 1 pmd", "reflink A 0 B 0 1", "write-fault B 0",
                           "invalidate B 0 1"});
     const FsCellDiff d = diff("v6.15", "v6.0", found("v6.15", ops({"truncate A 1", "read-fault A 0"})),
                               found("v6.0", cow));
     ASSERT_EQ(d.classes.size(), 2u);
     EXPECT_EQ(d.classes[0].change, FsClassChange::New) << d.classes[0].cls;
-    EXPECT_EQ(d.classes[1].change, FsClassChange::NotSeen) << d.classes[1].cls;
+    EXPECT_EQ(d.classes[1].change, FsClassChange::Fixed) << d.classes[1].cls;
     EXPECT_EQ(d.classes[1].counterexample, cow);
     EXPECT_NE(d.classes[1].note.find("v6.15 fails its counterexample with another class, after #2 (write-fault A 1 pmd)"),
               std::string::npos)
         << d.classes[1].note;
-
-    EXPECT_EQ(d.change, CellChange::NewFailure);
+    EXPECT_NE(d.classes[1].note.find("going on past its own failures it runs it to its end without the class"),
+              std::string::npos)
+        << d.classes[1].note;
+    EXPECT_EQ(d.change, CellChange::DifferentCause);
 }
 
 // v12's "inverted" bug against 6.0: 6.0 shows the same text only on a step
