@@ -264,6 +264,9 @@ struct FileDiff {
     // BUG_ON) at `lost_at`, before showing the class: "" when not.
     std::string lost_past;
     std::size_t lost_at = 0;
+    // Both sides failing at one step with different classes: what each
+    // shows of the other's class going on past its own failures.
+    std::vector<std::string> same_step_lines;
 
     // "#3", or "the end" (the final checks after the last operation).
     std::string step_name(std::size_t step) const {
@@ -299,6 +302,31 @@ FileDiff diff_file(const CorpusFile& f, const Variant& v, const Variant& base) {
             d.lost_past = first.name;
             d.lost_at = how.lost_at;
         }
+    }
+    // Both fail at the same step with different classes: each side, going
+    // on past its own failures, may or may not show the other's class.
+    if (d.change == CellChange::DifferentCause && f.fs_level && a.failed_step == b.failed_step) {
+        const auto look = [&](const Variant& side, const Variant& other, const std::string& other_class,
+                              const char* absent_word) {
+            fslevel::PastOwnFailures how;
+            const auto later = fslevel::replay_until_class(side, *find_property(f.property), f.universe,
+                                                           f.fs_operations(), f.past, other_class, &how);
+            if (later)
+                d.same_step_lines.push_back(fmt::format("{} fails with {}'s class too at {}, past its own failures",
+                                                        side.name, other.name,
+                                                        d.step_name(later->trace.failed_step())));
+            else if (how.ran_to_the_end)
+                d.same_step_lines.push_back(fmt::format("going on past its own failures {} runs the file to its end "
+                                                        "without {}'s class: on this file the class is {} on {}",
+                                                        side.name, other.name, absent_word, v.name));
+            else if (how.lost_at)
+                d.same_step_lines.push_back(fmt::format("going on past its own failures {} loses the model at #{} "
+                                                        "(an illegal derived call or a BUG_ON) without {}'s class: "
+                                                        "not seen",
+                                                        side.name, how.lost_at, other.name));
+        };
+        look(base, v, a.class_key, "new");
+        look(v, base, b.class_key, "fixed");
     }
     return d;
 }
@@ -457,6 +485,7 @@ int replay_command(const std::vector<std::string>& given, const ReplayOptions& o
                 fmt::print("      {}: {}\n", only->name, d.patch_class);
             if (d.change == CellChange::DifferentCause || d.change == CellChange::Fixed)
                 fmt::print("      {}: {}\n", base->name, d.base_class);
+            for (const std::string& line : d.same_step_lines) fmt::print("      {}\n", line);
             // A replay stops at its first failure: an earlier one on the
             // patch hides whether the base's is still there.
             // Going on past its own failures, the side that failed first ran

@@ -208,6 +208,13 @@ want "the base runs the file without the class" "v7.1 fails at #[0-9], before #[
 printf 'universe: files=2 pfns=4 offsets=4 pmd-order=1 max-pins=2\nlevel: fs\nproperty: refinement\nprofile: reflink\nshows: t\nexpect: v6.0 fail\nexpect: v6.15+debug_vm fail\nwrite A 2 2\nreflink A 2 A 0 2\nread-fault A 3 pmd\nread-fault A 3\nwrite B 0 2\nwrite-fault B 0 pmd\npin B 1\ninvalidate B 1 1\nunpin B 1\n' >"$tmp/lost.dax"
 check "replay --base: lost past its own failures" 1 "$bin" replay --variant v6.15+debug_vm --base v6.0 "$tmp/lost.dax"
 want "where it lost the model" "v6.15+debug_vm fails at #3, before #4 where v6.0 fails; going on past its own failures it loses the model at #9 (an illegal derived call or a BUG_ON) without v6.0's class: whether v6.15+debug_vm still has it is not seen" "$tmp/out"
+# Both sides fail at one step with different classes: each, going on past
+# its own failures, runs the file to its end without the other's class
+# (helper-38: nothing was said).
+printf 'universe: files=3 pfns=4 offsets=4 pmd-order=1 max-pins=2\nlevel: fs\nproperty: refinement\nprofile: reflink\nshows: t\nexpect: v6.0 fail\nexpect: v6.2 fail\nwrite A 0 1\nreflink A 0 A 3 1\nwrite-fault A 0\nwrite B 0 2\nread-fault B 0 pmd\nreflink B 1 A 3 1\nread-fault B 1\n' >"$tmp/samestep.dax"
+check "replay --base: one step, two classes" 1 "$bin" replay --variant v6.2 --base v6.0 "$tmp/samestep.dax"
+want "the base's side" "^      going on past its own failures v6.0 runs the file to its end without v6.2's class: on this file the class is new on v6.2$" "$tmp/out"
+want "the patch's side" "^      going on past its own failures v6.2 runs the file to its end without v6.0's class: on this file the class is fixed on v6.2$" "$tmp/out"
 # A side's class search the budget cut short is named (more may sit behind
 # it); a cell whose search checked nothing is not compared, and fails the run.
 check "explore --level fs --base: a side cut short" 1 "$bin" explore --level fs --variant v7.2 --base v7.1 \
