@@ -331,6 +331,37 @@ FileDiff diff_file(const CorpusFile& f, const Variant& v, const Variant& base) {
     return d;
 }
 
+// A replay stops at its first failure: where the two sides fail at
+// different steps with different classes, what the side that fails first
+// showed of the other's class going on past its own failures (diff_file),
+// or that whether it has it is not seen; "" otherwise.
+std::string first_side_line(const FileDiff& d, const Variant& only, const Variant& base) {
+    const std::string first_at = d.step_name(std::min(d.patch_step, d.base_step));
+    const std::string other_at = d.step_name(std::max(d.patch_step, d.base_step));
+    const auto other_of = [&](const std::string& side) { return side == only.name ? base.name : only.name; };
+    // (About this file only: explore and run --level fs --base also search
+    // around it, and may find the class there.)
+    if (!d.ran_past.empty())
+        return fmt::format("{} fails at {}, before {} where {} fails; going on past its own failures it runs the "
+                           "file to its end without {}'s class: on this file the class is {} on {} (a search "
+                           "around it, explore --level fs --base, may find it on {})",
+                           d.ran_past, first_at, other_at, other_of(d.ran_past), other_of(d.ran_past),
+                           d.ran_past == only.name ? "fixed" : "new", only.name, d.ran_past);
+    if (!d.lost_past.empty())
+        return fmt::format("{} fails at {}, before {} where {} fails; going on past its own failures it loses the "
+                           "model at #{} (an illegal derived call or a BUG_ON) without {}'s class: whether {} {} it "
+                           "is not seen",
+                           d.lost_past, first_at, other_at, other_of(d.lost_past), d.lost_at, other_of(d.lost_past),
+                           d.lost_past, d.lost_past == only.name ? "still has" : "had");
+    if (d.change != CellChange::DifferentCause || d.patch_step == d.base_step) return "";
+    if (d.patch_step < d.base_step)
+        return fmt::format("{} fails at {}, before {} where {} fails: whether {} still has {}'s failure is not seen",
+                           only.name, first_at, other_at, base.name, only.name, base.name);
+    return fmt::format("{} fails at {}, before {} where {} fails: whether {} had {}'s failure (then inherited) is "
+                       "not seen",
+                       base.name, first_at, other_at, only.name, base.name, only.name);
+}
+
 std::string sanitise(const std::string& s) {
     std::string out;
     for (char c : s)
@@ -486,40 +517,8 @@ int replay_command(const std::vector<std::string>& given, const ReplayOptions& o
             if (d.change == CellChange::DifferentCause || d.change == CellChange::Fixed)
                 fmt::print("      {}: {}\n", base->name, d.base_class);
             for (const std::string& line : d.same_step_lines) fmt::print("      {}\n", line);
-            // A replay stops at its first failure: an earlier one on the
-            // patch hides whether the base's is still there.
-            // Going on past its own failures, the side that failed first ran
-            // the file to its end without the other's class.
-            // (About this file only: explore and run --level fs --base also
-            // search around it, and may find the class there.)
-            if (!d.ran_past.empty()) {
-                const std::string& other = d.ran_past == only->name ? base->name : only->name;
-                fmt::print("      {} fails at {}, before {} where {} fails; going on past its own failures "
-                           "it runs the file to its end without {}'s class: on this file the class is {} on {} "
-                           "(a search around it, explore --level fs --base, may find it on {})\n",
-                           d.ran_past, d.step_name(std::min(d.patch_step, d.base_step)),
-                           d.step_name(std::max(d.patch_step, d.base_step)), other, other,
-                           d.ran_past == only->name ? "fixed" : "new", only->name, d.ran_past);
-            }
-            else if (!d.lost_past.empty())
-                fmt::print("      {} fails at {}, before {} where {} fails; going on past its own failures it "
-                           "loses the model at #{} (an illegal derived call or a BUG_ON) without {}'s class: "
-                           "whether {} {} it is not seen\n",
-                           d.lost_past, d.step_name(std::min(d.patch_step, d.base_step)),
-                           d.step_name(std::max(d.patch_step, d.base_step)),
-                           d.lost_past == only->name ? base->name : only->name, d.lost_at,
-                           d.lost_past == only->name ? base->name : only->name, d.lost_past,
-                           d.lost_past == only->name ? "still has" : "had");
-            else if (d.change == CellChange::DifferentCause && d.patch_step < d.base_step)
-                fmt::print("      {} fails at {}, before {} where {} fails: whether {} still has {}'s "
-                           "failure is not seen\n",
-                           only->name, d.step_name(d.patch_step), d.step_name(d.base_step),
-                           base->name, only->name, base->name);
-            else if (d.change == CellChange::DifferentCause && d.base_step < d.patch_step)
-                fmt::print("      {} fails at {}, before {} where {} fails: whether {} had {}'s failure "
-                           "(then inherited) is not seen\n",
-                           base->name, d.step_name(d.base_step), d.step_name(d.patch_step), only->name,
-                           base->name, only->name);
+            if (const std::string line = first_side_line(d, *only, *base); !line.empty())
+                fmt::print("      {}\n", line);
             // Every failure gives the one command that shows it again.
             if (bad)
                 fmt::print("      reproduce: {} replay --variant {} --base {} {}\n", daxcheck_prefix({only, base}),

@@ -70,9 +70,10 @@ std::optional<FsClassChange> by_replay(const Variant& other, const Property& p, 
 // The class of `c` from the search of its universe on `other` (which
 // looked for it up to c.max_depth operations, past failures of other
 // classes): Still when it found a sequence (`shown`); `absent` when the
-// other side runs the counterexample to its end without a failure, or the
-// search went at least the counterexample's length; else NotSeen. `note`
-// says what was seen.
+// other side runs the counterexample to its end without a failure or, past
+// its own failures without losing the model, without the class, or the
+// search went at least the counterexample's length along a sequence the
+// model follows; else NotSeen. `note` says what was seen.
 FsClassChange by_search(const Property& p, const model::Universe& u, const Pending& c, const ReachResult& searched,
                         std::vector<Op>& shown, std::string& note) {
     const Variant& other = *c.other;

@@ -41,7 +41,7 @@ struct ReachOptions {
     // what it finds for each (ReachResult::found) is what a search with that
     // target_class and that max_depth alone would find, as the states come
     // in the same order. (fs_base_diff.h: the cross searches of one cell in
-    // one universe share one search.)
+    // one universe share one search.) Not with known or target_misuse.
     std::vector<std::pair<std::string, unsigned>> target_classes;
     // Failure classes found before (explore --level fs --classes): a step
     // failing with one of them is passed over and goes on checking, as the
