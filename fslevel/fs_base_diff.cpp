@@ -80,15 +80,11 @@ FsClassChange by_search(const Property& p, const model::Universe& u, const Pendi
     const FsFound& f = *c.found;
     if (const auto it = searched.found.find(f.cls); it != searched.found.end()) {
         shown = it->second;
-        // The failures of other classes the search went past on it: each
-        // class in turn, as a replay past them shows the next.
+        // The failures of other classes the search went past on it.
         const FsReplayResult first = replay(other, p, u, shown);
-        std::vector<std::string> passed;
-        for (FsReplayResult r = first; r.trace.failed() && passed.size() < 20; r = replay(other, p, u, shown, passed)) {
-            const std::string cls = failure_class(p.name, r.trace.failure());
-            if (cls == f.cls) break;
-            passed.push_back(cls);
-        }
+        PastOwnFailures how;
+        replay_until_class(other, p, u, shown, {}, f.cls, &how);
+        const std::vector<std::string>& passed = how.passed;
         note = passed.empty() ? fmt::format("found on {} by a search", other.name)
                : passed.size() == 1
                    ? fmt::format("found on {} by a search, past an earlier failure of another class, {}", other.name,

@@ -149,6 +149,7 @@ std::optional<FsReplayResult> replay_until_class(const Variant& v, const Propert
         if (cls == want) return r;
         if (std::find(known.begin(), known.end(), cls) != known.end()) break;
         known.push_back(cls);
+        if (how) how->passed.push_back(cls);
     }
     return std::nullopt;
 }

@@ -66,8 +66,12 @@ FsReplayResult replay(const Variant& v, const Property& p, const model::Universe
 // classes too (as its walks and searches would), until it fails with class
 // `want` (failure_class()): that replay, or nullopt when it passes, loses
 // the model, hits an illegal operation or repeats a class. With `how`,
-// says how the last replay ended when it did not show `want`.
+// says which of `v`'s own classes it went past, and how the last replay
+// ended when it did not show `want`.
 struct PastOwnFailures {
+    // The classes of `v`'s own failures it passed over, in the order met
+    // (not those in `known`).
+    std::vector<std::string> passed;
     // It went through every operation and the end check without a failure
     // it did not pass over and without losing the model: `ops` never show
     // `want` on `v`.

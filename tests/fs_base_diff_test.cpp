@@ -123,13 +123,10 @@ TEST(FsBaseDiff, AClassTheOtherSideRunsPastItsOwnFailuresWithoutIsNew) {
                   ops({"write A 0 3", "read-fault A 2", "write A 3 1", "reflink A 2 B 0 2", "reflink A 2 A 0 2",
                        "reflink B 1 C 1 1", "read-fault A 0 pmd", "read-fault C 1"}),
                   {}};
-    for (FsReplayResult r = replay(*find_variant("v7.2"), refinement(), kUniverse, on_72.counterexample);
-         r.trace.failed() && failure_class("refinement", r.trace.failure()) != on_72.cls && on_72.before.size() < 5;
-         r = replay(*find_variant("v7.2"), refinement(), kUniverse, on_72.counterexample, on_72.before))
-        on_72.before.push_back(failure_class("refinement", r.trace.failure()));
-    ASSERT_EQ(failure_class("refinement", replay(*find_variant("v7.2"), refinement(), kUniverse, on_72.counterexample,
-                                                 on_72.before).trace.failure()),
-              on_72.cls);
+    PastOwnFailures how;
+    ASSERT_TRUE(replay_until_class(*find_variant("v7.2"), refinement(), kUniverse, on_72.counterexample, {},
+                                   on_72.cls, &how));
+    on_72.before = how.passed;
     const FsCellDiff d = diff("v7.2", "v7.1", on_72, std::nullopt);
     ASSERT_EQ(d.classes.size(), 1u);
     EXPECT_EQ(d.classes[0].change, FsClassChange::New) << d.classes[0].note;
