@@ -18,6 +18,7 @@
 #include "cli/number_text.h"
 #include "cli/output_file.h"
 #include "cli/shell_words.h"
+#include "cli/trace_text.h"
 #include "engines/corpus_file.h"
 #include "fslevel/fs_replay.h"
 #include "fslevel/reachability.h"
@@ -59,14 +60,7 @@ std::vector<std::string> expand(const std::string& path, std::vector<CorpusError
 }
 
 void print_steps(const Trace& trace) {
-    for (std::size_t i = 0; i < trace.steps.size(); i++) {
-        const TraceStep& s = trace.steps[i];
-        fmt::print("        #{} {}{}\n", i + 1, s.op, s.failure ? "   <- breaks here" : "");
-        for (const auto& p : s.pfns)
-            fmt::print("             pfn {:<3} model {:<22} decode {:<18} {}{}\n", p.pfn, p.model,
-                       p.decode, p.raw, p.mismatch ? "   MISMATCH" : "");
-        for (const auto& w : s.warnings) fmt::print("             warning: {}\n", w);
-    }
+    fmt::print("{}", trace_steps_text(trace, "        "));
     if (trace.end_failure) fmt::print("        at the end: {}\n", *trace.end_failure);
 }
 

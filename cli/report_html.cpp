@@ -10,6 +10,7 @@
 
 #include "cli/number_text.h"
 #include "cli/replay_command.h"
+#include "cli/trace_text.h"
 #include "engines/gen_stats.h"
 #include "harness/op_text.h"
 
@@ -192,8 +193,9 @@ void steps_html(std::string& out, const Trace& t) {
     out += "<table class=\"steps\"><thead><tr><th>#</th><th>operation</th><th>pfn</th>"
            "<th>model owners</th><th>shared</th><th>pins</th><th>decode</th>"
            "<th>port fields</th><th>warnings / property</th></tr></thead>\n<tbody>\n";
-    for (std::size_t i = 0; i < t.steps.size(); i++) {
-        const TraceStep& s = t.steps[i];
+    // One step's rows; `label` in its first column, `diverge_row` the row where
+    // the relation first breaks (-1: none in this step).
+    const auto step_rows = [&](const std::string& label, const TraceStep& s, bool diverges, long diverge_row) {
         const std::size_t n = std::max<std::size_t>(1, s.pfns.size());
         std::string notes;
         if (!s.legal)
@@ -203,19 +205,18 @@ void steps_html(std::string& out, const Trace& t) {
         if (s.failure)
             notes += fmt::format("<div class=\"broke\">breaks here: {}</div>", html_escape(*s.failure));
         std::string row_cls = s.legal ? "" : "misuse";
-        if (long(i) == div_step) row_cls += row_cls.empty() ? "diverge" : " diverge";
+        if (diverges) row_cls += row_cls.empty() ? "diverge" : " diverge";
         for (std::size_t j = 0; j < n; j++) {
             out += fmt::format("<tr{}>", row_cls.empty() ? "" : " class=\"" + row_cls + "\"");
             if (j == 0)
                 out += fmt::format("<td rowspan=\"{0}\">{1}</td><td class=\"op\" rowspan=\"{0}\">{2}</td>",
-                                   n, i + 1, html_escape(s.op));
+                                   n, label, html_escape(s.op));
             if (s.pfns.empty()) {
                 out += "<td colspan=\"6\" class=\"muted\">(no pfn)</td>";
             } else {
                 const PfnView& p = s.pfns[j];
                 const ModelParts m = split_model(p.model);
-                const bool here = long(i) == div_step && long(j) == div_pfn;
-                const std::string dcls = here ? " class=\"diverge\"" : "";
+                const std::string dcls = long(j) == diverge_row ? " class=\"diverge\"" : "";
                 out += fmt::format("<td>{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td>"
                                    "<td class=\"mono\"{}>{}{}</td><td class=\"mono\">{}</td>",
                                    p.pfn, html_escape(m.owners), html_escape(m.shared),
@@ -225,7 +226,11 @@ void steps_html(std::string& out, const Trace& t) {
             if (j == 0) out += fmt::format("<td rowspan=\"{}\">{}</td>", n, notes);
             out += "</tr>\n";
         }
-    }
+    };
+    for (std::size_t i = 0; i < t.steps.size(); i++)
+        step_rows(std::to_string(i + 1), t.steps[i], long(i) == div_step, long(i) == div_step ? div_pfn : -1);
+    // The end check's own operations (drain's releases), unnumbered.
+    for (const TraceStep& s : t.end_steps) step_rows("end", s, false, -1);
     if (t.end_failure)
         out += fmt::format("<tr class=\"diverge\"><td></td><td colspan=\"8\" class=\"broke\">at the "
                            "end: {}</td></tr>\n",
@@ -611,14 +616,7 @@ std::string report_markdown(const RunOptions& opts, const std::vector<RunRow>& r
             } else {
                 out += fmt::format("{}\n\nFailed at {}; {}:\n\n```\n", r.trace.failure(),
                                    failed_at(r), shrink_words(r));
-                for (std::size_t i = 0; i < r.trace.steps.size(); i++) {
-                    const TraceStep& s = r.trace.steps[i];
-                    out += fmt::format("#{} {}{}\n", i + 1, s.op, s.failure ? "   <- breaks here" : "");
-                    for (const auto& p : s.pfns)
-                        out += fmt::format("     pfn {:<3} model {:<22} decode {:<18} {}{}\n", p.pfn,
-                                           p.model, p.decode, p.raw, p.mismatch ? "   MISMATCH" : "");
-                    for (const auto& w : s.warnings) out += fmt::format("     warning: {}\n", w);
-                }
+                out += trace_steps_text(r.trace, "");
                 if (r.trace.end_failure) out += "at the end: " + *r.trace.end_failure + "\n";
                 out += "```\n\n";
                 if (!r.expected.pass) out += "Why the cell is expected to fail: " + r.expected.why + "\n\n";

@@ -18,6 +18,7 @@
 #include "cli/number_text.h"
 #include "cli/shell_words.h"
 #include "cli/small_universe.h"
+#include "cli/trace_text.h"
 #include "harness/printable.h"
 #include "engines/order_walks.h"
 
@@ -130,16 +131,7 @@ void find_more_classes(const RunOptions& opts, RunRow& row) {
     }
 }
 
-void print_trace(const RunRow& row) {
-    for (std::size_t i = 0; i < row.trace.steps.size(); i++) {
-        const TraceStep& s = row.trace.steps[i];
-        fmt::print("  #{} {}{}\n", i + 1, s.op, s.failure ? "   <- breaks here" : "");
-        for (const auto& p : s.pfns)
-            fmt::print("       pfn {:<3} model {:<22} decode {:<18} {}{}\n", p.pfn, p.model,
-                       p.decode, p.raw, p.mismatch ? "   MISMATCH" : "");
-        for (const auto& w : s.warnings) fmt::print("       warning: {}\n", w);
-    }
-}
+void print_trace(const RunRow& row) { fmt::print("{}", trace_steps_text(row.trace, "  ")); }
 
 }  // namespace
 
@@ -479,15 +471,18 @@ nlohmann::json run_json(const RunOptions& opts, const std::vector<RunRow>& rows,
     for (const auto& r : rows) {
         json ops = json::array();
         for (const auto& op : r.result.counterexample) ops.push_back(to_text(op));
-        json trace = json::array();
-        for (const auto& s : r.trace.steps) {
-            json pfns = json::array();
-            for (const auto& p : s.pfns)
-                pfns.push_back({{"pfn", p.pfn}, {"model", p.model}, {"decode", p.decode},
-                                {"raw", p.raw}, {"mismatch", p.mismatch}});
-            trace.push_back({{"op", s.op}, {"pfns", pfns}, {"warnings", s.warnings},
-                             {"failure", s.failure ? json(*s.failure) : json(nullptr)}});
-        }
+        const auto steps_json = [](const std::vector<TraceStep>& steps) {
+            json out = json::array();
+            for (const auto& s : steps) {
+                json pfns = json::array();
+                for (const auto& p : s.pfns)
+                    pfns.push_back({{"pfn", p.pfn}, {"model", p.model}, {"decode", p.decode},
+                                    {"raw", p.raw}, {"mismatch", p.mismatch}});
+                out.push_back({{"op", s.op}, {"pfns", pfns}, {"warnings", s.warnings},
+                               {"failure", s.failure ? json(*s.failure) : json(nullptr)}});
+            }
+            return out;
+        };
         results.push_back({
             {"variant", r.variant->name},
             {"property", r.property->name},
@@ -504,7 +499,8 @@ nlohmann::json run_json(const RunOptions& opts, const std::vector<RunRow>& rows,
                                                                       : json(r.result.message)},
             {"counterexample", ops},
             {"shrinking", shrinking_json(r)},
-            {"trace", trace},
+            {"trace", steps_json(r.trace.steps)},
+            {"end_trace", steps_json(r.trace.end_steps)},
             {"reproduce", r.reproduce},
             {"classes", classes_json(r)},
         });

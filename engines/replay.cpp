@@ -51,6 +51,19 @@ std::vector<PfnView> step_views(const Execution& exec, const std::vector<model::
     return out;
 }
 
+// One operation an end check ran, as replay() shows a step.
+TraceStep end_step(const Execution& exec, const std::vector<model::Pfn>& involved, const model::Op& op,
+                   const StepOutcome& outcome) {
+    TraceStep step;
+    step.op = to_text(op);
+    step.legal = outcome.legal;
+    step.illegal_reason = outcome.illegal_reason;
+    for (const auto& w : outcome.warnings) step.warnings.push_back(describe(w));
+    step.pfns = step_views(exec, involved, exec.step_pfns());
+    step.failure = kernel_bug_failure(outcome);
+    return step;
+}
+
 }  // namespace
 
 bool leaves_model(const Execution& exec, model::Pfn p) {
@@ -119,7 +132,14 @@ ReplayResult replay(const Variant& v, const Property& p, const model::Universe& 
         if (stop) return out;
         model_before.catch_up(exec.model(), change);
     }
-    if (p.at_end) out.trace.end_failure = p.at_end(exec);
+    if (p.at_end) {
+        exec.observe_steps([&](const model::Op& op, const StepOutcome& outcome) {
+            out.trace.end_steps.push_back(end_step(exec, involved, op, outcome));
+        });
+        out.trace.end_failure = p.at_end(exec);
+        exec.observe_steps(nullptr);
+        if (!out.trace.end_failure) out.trace.end_steps.clear();
+    }
     return out;
 }
 

@@ -37,6 +37,11 @@ struct TraceStep {
 struct Trace {
     std::vector<TraceStep> steps;
     std::optional<std::string> end_failure;  // broke at the end (drain, final check)
+    // When it broke at the end: the operations the end check ran on the
+    // execution itself (drain's releases; none for checks that run only on
+    // copies, as order-independence does), each with its pfns as it left
+    // them, warnings, and as `failure` the BUG_ON that stopped the port.
+    std::vector<TraceStep> end_steps;
     bool failed() const;
     std::string failure() const;  // "" when it passed
     // The 1-based step it failed at, the number of steps + 1 for a failure

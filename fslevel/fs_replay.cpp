@@ -58,6 +58,24 @@ ShownPfns shown_pfns(const Execution& exec, const DerivedCall& c) {
     return out;
 }
 
+// A call an end check ran on `exec` (drain's release), as it left its pfns.
+CallView end_call(const Execution& exec, const model::Op& op, const StepOutcome& o) {
+    DerivedCall c;
+    c.op = op;
+    c.touched = exec.step_pfns();
+    c.entry_pfns = c.touched.size();
+    c.failure = kernel_bug_failure(o);
+    ShownPfns shown = shown_pfns(exec, c);
+    CallView cv;
+    cv.op = daxcheck::to_text(op);
+    cv.legal = o.legal;
+    for (const auto& w : o.warnings) cv.warnings.push_back(describe(w));
+    cv.pfns = std::move(shown.pfns);
+    cv.more_pfns = shown.more;
+    cv.failure = c.failure;
+    return cv;
+}
+
 }  // namespace
 
 bool FsTrace::failed() const { return failed_step() != 0; }
@@ -125,9 +143,15 @@ FsReplayResult replay(const Variant& v, const Property& p, const model::Universe
         if (o.failure || o.lost_past_known) return out;
     }
     if (p.at_end) {
-        out.trace.end_failure = p.at_end(ex.exec());
+        Execution& exec = ex.exec();
+        exec.observe_steps([&](const model::Op& op, const StepOutcome& o) {
+            out.trace.end_calls.push_back(end_call(exec, op, o));
+        });
+        out.trace.end_failure = p.at_end(exec);
+        exec.observe_steps(nullptr);
         if (out.trace.end_failure && known_class(p.name, "at the end: " + *out.trace.end_failure, known))
             out.trace.end_failure.reset();
+        if (!out.trace.end_failure) out.trace.end_calls.clear();
     }
     return out;
 }
@@ -160,6 +184,22 @@ bool fails(const Variant& v, const Property& p, const model::Universe& u, const 
     return !r.invalid && r.trace.failed();
 }
 
+namespace {
+
+// One call's line (`mark` after it) and its pfn rows and warnings.
+void call_text(std::string& out, const std::string& indent, const CallView& c, const char* mark) {
+    out += fmt::format("{}     {}{}{}\n", indent, c.op, c.legal ? "" : "   (illegal in the model)", mark);
+    for (const PfnView& p : c.pfns)
+        out += fmt::format("{}         pfn {:<3} model {:<20} decode {:<24} {}{}\n", indent,
+                           p.pfn, p.model, p.decode, p.raw, p.mismatch ? "   MISMATCH" : "");
+    if (c.more_pfns)
+        out += fmt::format("{}         (and {} more pfn{} it reached)\n", indent, c.more_pfns,
+                           c.more_pfns == 1 ? "" : "s");
+    for (const auto& w : c.warnings) out += fmt::format("{}         {}\n", indent, w);
+}
+
+}  // namespace
+
 std::string format_trace(const FsTrace& t, const std::string& indent) {
     std::string out;
     for (std::size_t i = 0; i < t.steps.size(); i++) {
@@ -168,19 +208,16 @@ std::string format_trace(const FsTrace& t, const std::string& indent) {
         for (const CallView& c : s.calls) {
             // A call failing other than with the step's failure failed with a
             // class found before: the replay passed it over.
-            const char* mark = !c.failure ? ""
-                               : c.failure == s.failure ? "   <- fails"
-                                                        : "   <- fails with a class found before (passed over)";
-            out += fmt::format("{}     {}{}{}\n", indent, c.op, c.legal ? "" : "   (illegal in the model)", mark);
-            for (const PfnView& p : c.pfns)
-                out += fmt::format("{}         pfn {:<3} model {:<20} decode {:<24} {}{}\n", indent,
-                                   p.pfn, p.model, p.decode, p.raw, p.mismatch ? "   MISMATCH" : "");
-            if (c.more_pfns)
-                out += fmt::format("{}         (and {} more pfn{} it reached)\n", indent, c.more_pfns,
-                                   c.more_pfns == 1 ? "" : "s");
-            for (const auto& w : c.warnings) out += fmt::format("{}         {}\n", indent, w);
+            call_text(out, indent, c,
+                      !c.failure                ? ""
+                      : c.failure == s.failure ? "   <- fails"
+                                               : "   <- fails with a class found before (passed over)");
         }
         if (s.calls.empty()) out += fmt::format("{}     (no call into associate/disassociate)\n", indent);
+    }
+    if (!t.end_calls.empty()) {
+        out += fmt::format("{}the end check then runs:\n", indent);
+        for (const CallView& c : t.end_calls) call_text(out, indent, c, c.failure ? "   <- fails" : "");
     }
     return out;
 }

@@ -38,6 +38,10 @@ std::string step_mark(const FsTraceStep& s);
 struct FsTrace {
     std::vector<FsTraceStep> steps;
     std::optional<std::string> end_failure;
+    // When it broke at the end: the calls the end check ran itself (drain's
+    // releases), each with its pfns as it left them; a BUG_ON that stopped
+    // the port is its `failure`.
+    std::vector<CallView> end_calls;
     bool failed() const;
     std::string failure() const;  // "after #3 (read-fault B 0): ..." or ""
     // The 1-based step it failed at, the number of steps + 1 for a failure

@@ -227,6 +227,7 @@ StepOutcome Execution::step_with(const model::Op& op, const Run& run) {
     if (spreads_taint)
         for (model::Pfn p : step_pfns_)
             if (first_misuse_[p] == 0) first_misuse_[p] = world_.op_number;
+    if (observer_.f) observer_.f(op, out);
     return out;
 }
 

@@ -96,6 +96,14 @@ public:
         any_misuse_ = any_misuse_ || tainted;
     }
     static constexpr long kEarlierMisuse = -1;
+    // Calls `f` after each step (step() or step_call()) from now on, with
+    // the operation and its outcome; step_pfns() then lists what the step
+    // changed. nullptr stops it. A copy of the execution does not carry it.
+    // Replay uses it to show the operations an end check runs (drain's
+    // releases).
+    using StepObserver = std::function<void(const model::Op&, const StepOutcome&)>;
+    void observe_steps(StepObserver f) { observer_.f = std::move(f); }
+
     void copy_misuse_marks(const Execution& from) {
         first_misuse_ = from.first_misuse_;
         any_misuse_ = from.any_misuse_;
@@ -133,6 +141,13 @@ private:
     bool tracking_ = true;
     bool compound_seen_ = false;  // some step left a folio head or tail
     bool any_misuse_ = false;     // some pfn is tainted: legal steps may spread it
+    // Empty in every copy: an observer belongs to the execution it watches.
+    struct NotCopied {
+        StepObserver f;
+        NotCopied() = default;
+        NotCopied(const NotCopied&) {}
+        NotCopied& operator=(const NotCopied&) { return *this; }
+    } observer_;
 };
 
 // The port call `op` names (dax_associate_entry, dax_disassociate_entry,

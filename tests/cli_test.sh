@@ -211,6 +211,12 @@ check "run --base names dropped checks" 1 "$bin" run --variant v6.15 --base v6.2
 grep -q "^  dropped  truncate-of-a-pinned-page: WARN_ON_ONCE(trunc && page_ref_count(page) > 1) in dax_disassociate_entry" \
     "$tmp/out" || { echo "FAIL run --base: the dropped check is not named"; fails=$((fails + 1)); }
 grep -q '"dropped": \[' "$tmp/checks.json" || { echo "FAIL run --base json: no dropped checks"; fails=$((fails + 1)); }
+# A cell that breaks at the end shows what the end check ran (drain's release
+# leaving the page Shared), in the text and the JSON.
+want "run: the end check's release is shown" "^  the end check then runs:" "$tmp/out"
+want "run: the release's row" "^       pfn 0   model free  *decode Shared(1) .*MISMATCH" "$tmp/out"
+jq -e '.results[0].end_trace[0].op == "disassociate A 1" and .results[0].end_trace[0].pfns[0].mismatch' \
+    "$tmp/checks.json" >/dev/null || { echo "FAIL run json: no end_trace"; fails=$((fails + 1)); }
 check "report --base names dropped checks" 1 "$bin" report --variant v6.15 --base v6.2 --property drain \
     --profile exclusive --seed 1 --tests 30 --walks 100 --reports-dir "$tmp/checks-report"
 grep -q "<li><b>dropped</b> <code>mapping-mismatch: " "$tmp/checks-report/latest/index.html" ||

@@ -431,6 +431,31 @@ TEST(FsReplay, EachCallShowsItsPfnsAsThatCallLeftThem) {
     EXPECT_EQ(pfn0(calls[1]).decode.rfind("Shared", 0), 0u) << format_trace(r.trace);
 }
 
+// The end check's own calls follow the last operation, each with its pfns as
+// it left them: v6.15's drain leaves the page a read fault mapped at offset 1
+// reading Shared(1) after its release, and warns on releasing a pinned PMD.
+TEST(FsReplay, AnEndFailureShowsTheCallsTheEndCheckRan) {
+    const Variant& v = *find_variant("v6.15");
+    const Property& drain = *find_property("drain");
+    const auto r = replay(v, drain, small(), parse({"write A 0 2", "read-fault A 1"}));
+    ASSERT_TRUE(r.trace.end_failure.has_value()) << r.trace.failure();
+    ASSERT_EQ(r.trace.end_calls.size(), 1u) << format_trace(r.trace);
+    const CallView& release = r.trace.end_calls[0];
+    EXPECT_EQ(release.op, "disassociate A 1");
+    ASSERT_EQ(release.pfns.size(), 1u) << format_trace(r.trace);
+    EXPECT_EQ(release.pfns[0].pfn, 1u);
+    EXPECT_EQ(release.pfns[0].decode, "Shared(1)");
+    EXPECT_TRUE(release.pfns[0].mismatch);
+    EXPECT_NE(format_trace(r.trace).find("the end check then runs:\n       disassociate A 1\n"), std::string::npos)
+        << format_trace(r.trace);
+    const auto pinned = replay(v, drain, small(), parse({"write A 0 2", "read-fault A 1 pmd", "pin A 0"}));
+    ASSERT_EQ(pinned.trace.end_calls.size(), 1u) << format_trace(pinned.trace);
+    EXPECT_EQ(pinned.trace.end_calls[0].warnings.size(), 1u) << format_trace(pinned.trace);
+    // A sequence that drains clean keeps none.
+    EXPECT_TRUE(replay(*find_variant("v6.2"), drain, small(), parse({"write A 0 2", "read-fault A 0"}))
+                    .trace.end_calls.empty());
+}
+
 TEST(XfsIo, ScriptMountsWithDaxAndMarksEverySteps) {
     const auto s = xfs_io_script(parse({"write A 0", "reflink A 0 B 0 1", "read-fault B 0 pmd", "pin B 0"}),
                                  small(), "test", "test.dax");

@@ -55,3 +55,43 @@ TEST(Replay, IllegalListIsReportedWithItsLine) {
     ASSERT_TRUE(r.invalid.has_value());
     EXPECT_NE(r.invalid->find("operation 1"), std::string::npos);
 }
+
+// A cell that breaks at the end shows the operations the end check ran, each
+// with its pfns as it left it: v6.15's drain leaves the released page of an
+// order-0 entry at offset 1 reading Shared(1) (its index kept in
+// folio->share), and the trace shows that page after the release.
+TEST(Replay, AnEndFailureShowsTheOperationsTheEndCheckRan) {
+    const std::vector<Op> ops = {Associate{0, 1, 0, 0, false}};
+    const auto r = run("v6.15", "drain", ops);
+    ASSERT_TRUE(r.trace.end_failure.has_value());
+    ASSERT_EQ(r.trace.end_steps.size(), 1u);
+    const TraceStep& release = r.trace.end_steps[0];
+    EXPECT_EQ(release.op, "disassociate A 1");
+    ASSERT_EQ(release.pfns.size(), 1u);
+    EXPECT_EQ(release.pfns[0].model, "free");
+    EXPECT_EQ(release.pfns[0].decode, "Shared(1)");
+    EXPECT_TRUE(release.pfns[0].mismatch);
+    // The fixed release leaves it Free: no end failure, no end steps kept.
+    EXPECT_TRUE(run("v10-fixed", "drain", ops).trace.end_steps.empty());
+    // A warning of the release is shown under it.
+    const auto pinned = run("v6.15", "drain", {Associate{0, 0, 0, 1, false}, Pin{0}});
+    ASSERT_TRUE(pinned.trace.end_failure.has_value());
+    ASSERT_EQ(pinned.trace.end_steps.size(), 1u);
+    EXPECT_EQ(pinned.trace.end_steps[0].warnings.size(), 1u);
+}
+
+// An end check that releases entries only on copies of the execution
+// (order-independence) adds no end steps: an observer belongs to the
+// execution it watches.
+TEST(Replay, AStepObserverIsNotCarriedByACopy) {
+    Execution exec(*find_variant("v10-fixed"), Universe{});
+    int seen = 0;
+    exec.observe_steps([&](const Op&, const StepOutcome&) { seen++; });
+    exec.step(Associate{0, 0, 0, 0, false});
+    Execution copy = exec;
+    copy.step(Disassociate{0, 0});
+    EXPECT_EQ(seen, 1);
+    exec = copy;  // assigning keeps the target's own observer
+    exec.step(Associate{0, 0, 0, 0, false});
+    EXPECT_EQ(seen, 2);
+}
