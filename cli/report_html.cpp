@@ -495,6 +495,8 @@ void base_diff_html(std::string& out, const std::vector<BaseDiffRow>& diffs) {
                                    html_escape(c.cls.key()));
             for (const auto& q : c.new_parts)
                 classes += fmt::format("<div>&nbsp;&nbsp;new: <code>{}</code></div>", html_escape(q));
+            if (!c.note.empty())
+                classes += fmt::format("<div class=\"muted\">&nbsp;&nbsp;{}</div>", html_escape(c.note));
         }
         out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>\n",
                            html_escape(d.row->variant->name), html_escape(d.base->name),

@@ -650,9 +650,10 @@ void print_base_diff(const std::vector<BaseDiffRow>& diffs) {
             fmt::print("  {:<34} {}\n", to_string(c.change), c.cls.key());
             for (const auto& q : c.new_parts) fmt::print("  {:<34} new: {}\n", "", q);
             for (const auto& q : c.gone_parts) fmt::print("  {:<34} no longer: {}\n", "", q);
+            if (!c.note.empty()) fmt::print("  {:<34} {}\n", "", c.note);
             std::string ops;
             for (const auto& op : c.counterexample) ops += (ops.empty() ? "" : "; ") + to_text(op);
-            fmt::print("  {:<34} {}: {}\n", "", c.change == ClassChange::Fixed ? "base's" : "e.g.", ops);
+            fmt::print("  {:<34} {}: {}\n", "", c.from_base ? "base's" : "e.g.", ops);
         }
     }
     fmt::print("\n{} against the base: {}\n\n", counted(diffs.size(), "cell"), regressions_text(regressions));
@@ -667,7 +668,8 @@ nlohmann::json base_diff_json(const std::vector<BaseDiffRow>& diffs) {
             json ops = json::array();
             for (const auto& op : c.counterexample) ops.push_back(to_text(op));
             classes.push_back({{"class", c.cls.key()}, {"change", to_string(c.change)},
-                               {"new_parts", c.new_parts}, {"gone_parts", c.gone_parts}, {"counterexample", ops}});
+                               {"new_parts", c.new_parts}, {"gone_parts", c.gone_parts}, {"counterexample", ops},
+                               {"note", c.note}});
         }
         out.push_back({{"variant", d.row->variant->name},
                        {"base", d.base->name},

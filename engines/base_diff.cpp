@@ -68,6 +68,40 @@ std::optional<FailureClass> on_other(const Variant& other, const Property& p, co
     return best;
 }
 
+// Why `f`'s class cannot show on `other` (the variant `own` found it on):
+// `other` stops the port at or before the step where `own` fails f's
+// counterexample with f's class; or f's class is told by its message alone
+// (no warning, no broken pfn: a reference count, a missing warning) and
+// `other` fails that step with another message, the one a step reports.
+// (Warnings and broken pfns are classified whatever the message says: a
+// step that fails without them is evidence they are gone.) nullopt when
+// nothing hides it there.
+std::optional<std::string> hidden_on(const Variant& other, const Variant& own, const Property& p,
+                                     const FoundClass& f) {
+    std::size_t at = 0;
+    for (const FailureAt& x : failures_along(own, p, f.universe, f.counterexample))
+        if (x.cls == f.cls) {
+            at = x.step;
+            break;
+        }
+    if (at == 0) return std::nullopt;
+    const auto where = [&](std::size_t step) {
+        return step > f.counterexample.size() ? std::string("at the end") : fmt::format("at #{}", step);
+    };
+    for (const FailureAt& x : failures_along(other, p, f.universe, f.counterexample)) {
+        if (x.step > at) break;
+        if (x.port_stopped)
+            return fmt::format("{} stops the port {} ({}), {}: past it nothing is {}'s", other.name, where(x.step),
+                               x.cls.key(), x.step == at ? "where this class fails" : fmt::format("before {}", where(at)),
+                               other.name);
+        const bool told_by_message = f.cls.warning_sites.empty() && f.cls.pfn_pairs.empty();
+        if (x.step == at && told_by_message && !(x.cls == f.cls))
+            return fmt::format("{} fails this sequence {} with {} instead, which hides this class there", other.name,
+                               where(at), x.cls.key());
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::string to_string(CellChange c) {
@@ -98,6 +132,7 @@ std::string to_string(ClassChange c) {
         case ClassChange::Fixed: return "fixed";
         case ClassChange::Still: return "still failing";
         case ClassChange::StillWithNew: return "still failing, with something new";
+        case ClassChange::NotSeen: return "not seen";
     }
     return "?";
 }
@@ -106,10 +141,13 @@ CellDiff diff_cell(const Variant& patch, const Variant& base, const Property& p,
                    const std::vector<FoundClass>& patch_found, const std::vector<FoundClass>& base_found) {
     CellDiff out;
     std::size_t fresh = 0, kept = 0;
+    // A side whose own searches found nothing may still fail a class's
+    // sequence (a search found it there, or another class hid it).
+    bool base_shows = false, patch_shows = false;
     // Base classes the patch still shows (found there, or inside a patch class).
     std::vector<const FoundClass*> base_kept;
     for (const FoundClass& f : patch_found) {
-        ClassDiff d{f.cls, ClassChange::New, f.counterexample, {}, {}};
+        ClassDiff d{f.cls, ClassChange::New, f.counterexample, {}, {}, ""};
         if (const FoundClass* b = find(base_found, f.cls)) {
             d.change = ClassChange::Still;
             base_kept.push_back(b);
@@ -120,9 +158,19 @@ CellDiff diff_cell(const Variant& patch, const Variant& base, const Property& p,
             d.gone_parts = extra_parts(*there, f.cls);
             d.change = d.new_parts.empty() ? ClassChange::Still : ClassChange::StillWithNew;
             if (const FoundClass* b = find(base_found, *there)) base_kept.push_back(b);
+        } else if (auto why = hidden_on(base, patch, p, f)) {
+            // Hidden on the base there: a search may still reach it.
+            if (auto again = search_for(base, p, profile, f)) {
+                d.change = ClassChange::Still;
+                base_shows = true;
+            } else {
+                d.change = ClassChange::NotSeen;
+                d.note = *why;
+            }
         }
+        // Not seen on the base: the base may lack it (fresh), never kept.
         fresh += d.change != ClassChange::Still;
-        kept += d.change != ClassChange::New;
+        kept += d.change != ClassChange::New && d.change != ClassChange::NotSeen;
         out.classes.push_back(std::move(d));
     }
     for (const FoundClass& b : base_found) {
@@ -133,20 +181,31 @@ CellDiff diff_cell(const Variant& patch, const Variant& base, const Property& p,
             const auto more = extra_parts(*here, b.cls);
             if (!find(patch_found, *here)) {
                 out.classes.push_back({*here, more.empty() ? ClassChange::Still : ClassChange::StillWithNew,
-                                       b.counterexample, more, extra_parts(b.cls, *here)});
+                                       b.counterexample, more, extra_parts(b.cls, *here), ""});
+                patch_shows = true;
                 fresh += !more.empty();
                 kept++;
             }
             continue;
         }
         if (auto again = search_for(patch, p, profile, b)) {
-            out.classes.push_back({b.cls, ClassChange::Still, *again, {}, {}});
+            out.classes.push_back({b.cls, ClassChange::Still, *again, {}, {}, ""});
             kept++;
+            patch_shows = true;
             continue;
         }
-        out.classes.push_back({b.cls, ClassChange::Fixed, b.counterexample, {}, {}});
+        // Not seen on the patch: counted as kept, never as fixed (the patch
+        // fails that sequence too, with another class).
+        if (auto why = hidden_on(patch, base, p, b)) {
+            out.classes.push_back({b.cls, ClassChange::NotSeen, b.counterexample, {}, {}, *why, true});
+            kept++;
+            patch_shows = true;
+            continue;
+        }
+        out.classes.push_back({b.cls, ClassChange::Fixed, b.counterexample, {}, {}, "", true});
     }
-    const bool base_fails = !base_found.empty(), patch_fails = !patch_found.empty();
+    const bool base_fails = !base_found.empty() || base_shows;
+    const bool patch_fails = !patch_found.empty() || patch_shows;
     out.change = cell_change(patch_fails, base_fails, fresh, kept);
     return out;
 }

@@ -44,8 +44,14 @@ bool is_regression(CellChange c);
 // StillWithNew: the base fails the same counterexample with a class sharing
 // parts with this one; the others (new_parts) are what the patch adds, e.g. a stale
 // field the patch leaves on a page an inherited bug also breaks.
-enum class ClassChange { New, Fixed, Still, StillWithNew };
-std::string to_string(ClassChange c);  // "new", "fixed", "still failing", ...
+// NotSeen: the other side fails the counterexample with another class at the
+// very step where this one fails (a step reports one failure: refinement
+// checks reference counts only on pfns that keep the relation), or stops
+// the port (BUG_ON) at or before it, and the search did not reach the class
+// there: whether the other side has it is not seen, so a patch's class is
+// not called new, nor a base's fixed.
+enum class ClassChange { New, Fixed, Still, StillWithNew, NotSeen };
+std::string to_string(ClassChange c);  // "new", "fixed", "still failing", ..., "not seen"
 
 struct ClassDiff {
     FailureClass cls;
@@ -54,6 +60,12 @@ struct ClassDiff {
     std::vector<model::Op> counterexample;
     std::vector<std::string> new_parts;   // the parts the base lacks (StillWithNew)
     std::vector<std::string> gone_parts;  // the base's parts the same sequence no longer shows
+    // NotSeen: what the other side showed instead, and where ("v7.2 fails
+    // it at #3 with refinement | ..., which hides this class there").
+    std::string note;
+    // The base's searches found it (fixed, or not seen on the patch):
+    // `counterexample` is then the base's.
+    bool from_base = false;
 };
 
 struct CellDiff {

@@ -162,27 +162,36 @@ std::optional<FailureClass> failure_class_of(const Variant& v, const Property& p
     return classify_end(p, exec, warned, *end);
 }
 
-std::vector<FailureClass> failure_classes_along(const Variant& v, const Property& p,
-                                                const model::Universe& u,
-                                                const std::vector<model::Op>& ops) {
-    std::vector<FailureClass> out;
+std::vector<FailureAt> failures_along(const Variant& v, const Property& p, const model::Universe& u,
+                                      const std::vector<model::Op>& ops) {
+    std::vector<FailureAt> out;
     Execution exec(v, u);
     ModelBefore model_before(exec.model());
-    for (const model::Op& op : ops) {
+    for (std::size_t i = 0; i < ops.size(); i++) {
+        const model::Op& op = ops[i];
         if (!allowed(p, exec.model(), op)) return {};
         const ModelBefore::Change change = model_before.change_of(op);
         const StepOutcome outcome = exec.step(op);
         if (outcome.kernel_bug) {  // the port stopped: nothing after it is the version's
-            out.push_back(classify(p, exec, outcome.warnings, exec.step_pfns(), *kernel_bug_failure(outcome)));
+            out.push_back({i + 1, classify(p, exec, outcome.warnings, exec.step_pfns(), *kernel_bug_failure(outcome)),
+                           true});
             return out;
         }
         if (auto failure = p.after_step(StepView{model_before.state(), op, outcome, exec}))
-            out.push_back(classify(p, exec, outcome.warnings, exec.step_pfns(), *failure));
+            out.push_back({i + 1, classify(p, exec, outcome.warnings, exec.step_pfns(), *failure), false});
         model_before.catch_up(exec.model(), change);
     }
     if (!p.at_end) return out;
     const std::size_t warned = exec.world().warnings.size();
-    if (const auto end = p.at_end(exec)) out.push_back(classify_end(p, exec, warned, *end));
+    if (const auto end = p.at_end(exec)) out.push_back({ops.size() + 1, classify_end(p, exec, warned, *end), false});
+    return out;
+}
+
+std::vector<FailureClass> failure_classes_along(const Variant& v, const Property& p,
+                                                const model::Universe& u,
+                                                const std::vector<model::Op>& ops) {
+    std::vector<FailureClass> out;
+    for (FailureAt& f : failures_along(v, p, u, ops)) out.push_back(std::move(f.cls));
     return out;
 }
 

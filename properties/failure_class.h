@@ -65,6 +65,17 @@ std::optional<FailureClass> failure_class_of(const Variant& v, const Property& p
                                              const model::Universe& u,
                                              const std::vector<model::Op>& ops);
 
+// One failure of `ops` on `v`, where it happened.
+struct FailureAt {
+    std::size_t step = 0;  // 1-based; ops.size() + 1 for the end check's
+    FailureClass cls;
+    bool port_stopped = false;  // a BUG_ON: nothing after it is the version's
+};
+// Every failure of `ops` on `v` in order, as failure_classes_along() finds
+// them (that is its list of classes).
+std::vector<FailureAt> failures_along(const Variant& v, const Property& p, const model::Universe& u,
+                                      const std::vector<model::Op>& ops);
+
 // The classes of every failure of `ops` on `v`: each failing step's (the run
 // goes on past it) and the end check's. Empty when `ops` passes or is not a
 // list the property's generator could produce. Used to tell whether a

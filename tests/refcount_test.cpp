@@ -5,6 +5,7 @@
 // tests/ports/tail_pin_drift_port.cpp (this binary only).
 #include <gtest/gtest.h>
 
+#include "engines/base_diff.h"
 #include "engines/explorer.h"
 #include "engines/minimise.h"
 #include "engines/op_enumeration.h"
@@ -95,6 +96,61 @@ TEST(Refcount, UnderDebugVmTheUnpinOfTheFormerTailIsABugNotAnAbort) {
                                   *find_property("order-independence"), model::Universe{}, ops);
     EXPECT_NE(r.trace.failure().find("folio_ref_count(folio) == 0"), std::string::npos)
         << r.trace.failure();
+}
+
+// --base at the function level: a class the other side cannot show is "not
+// seen", never fixed or new. The drift's later class (the unpin driving the
+// former tail below zero, at #4) meets the BUG_ON of folio_put_testzero on
+// the +debug_vm build at that very step: before, it read "fixed".
+TEST(BaseDiff, AClassBehindTheOtherSidesBugOnIsNotSeen) {
+    const Variant& base = variant("test-tail-pin-drift");
+    const Variant& patch = variant("test-tail-pin-drift+debug_vm");
+    const Property& p = *find_property("refinement");
+    const auto ops = ops_of({"associate A 0 pfn=0 order=1 shared=0", "pin 1", "truncate A 0", "unpin 1"});
+    const auto along = failures_along(base, p, model::Universe{}, ops);
+    ASSERT_EQ(along.size(), 3u);  // #3: counted where no pin is held; #4: below zero; the end
+    ASSERT_EQ(along[1].step, 4u);
+    const FoundClass below_zero{along[1].cls, ops, model::Universe{}};
+    const CellDiff d = diff_cell(patch, base, p, Profile::Exclusive, {}, {below_zero});
+    ASSERT_EQ(d.classes.size(), 1u);
+    EXPECT_EQ(d.classes[0].change, ClassChange::NotSeen) << to_string(d.classes[0].change);
+    EXPECT_NE(d.classes[0].note.find("test-tail-pin-drift+debug_vm stops the port at #4"), std::string::npos)
+        << d.classes[0].note;
+    // The patch fails that sequence too: the cell is not fixed.
+    EXPECT_NE(d.change, CellChange::Fixed) << to_string(d.change);
+}
+
+// A class told by its message alone (a reference count) is hidden where the
+// other side fails the same step with another message: the stale-head port
+// breaks the relation at the release where the drift port miscounts. A
+// class with broken pfns is not hidden so (they are classified whatever the
+// message): going the other way, the stale mapping is fixed.
+TEST(BaseDiff, AReferenceCountBehindAnotherFailureOfTheSameStepIsNotSeen) {
+    const Variant& drift = variant("test-tail-pin-drift");
+    const Variant& stale = variant("test-tail-pin-drift-stale-head");
+    const Property& p = *find_property("refinement");
+    const auto ops = ops_of({"associate A 0 pfn=0 order=1 shared=0", "pin 1", "truncate A 0"});
+    const auto on_drift = failures_along(drift, p, model::Universe{}, ops);
+    const auto on_stale = failures_along(stale, p, model::Universe{}, ops);
+    ASSERT_FALSE(on_drift.empty());
+    ASSERT_FALSE(on_stale.empty());
+    ASSERT_EQ(on_drift[0].step, 3u);
+    ASSERT_EQ(on_stale[0].step, 3u);
+    const FoundClass count{on_drift[0].cls, ops, model::Universe{}};
+    const FoundClass mapping{on_stale[0].cls, ops, model::Universe{}};
+    ASSERT_TRUE(count.cls.warning_sites.empty() && count.cls.pfn_pairs.empty()) << count.cls.key();
+    ASSERT_FALSE(mapping.cls.pfn_pairs.empty()) << mapping.cls.key();
+    const CellDiff d = diff_cell(stale, drift, p, Profile::Exclusive, {mapping}, {count});
+    ASSERT_EQ(d.classes.size(), 2u);
+    EXPECT_EQ(d.classes[0].change, ClassChange::New) << d.classes[0].cls.key();
+    EXPECT_EQ(d.classes[1].change, ClassChange::NotSeen) << d.classes[1].cls.key();
+    EXPECT_NE(d.classes[1].note.find("test-tail-pin-drift-stale-head fails this sequence at #3 with"),
+              std::string::npos) << d.classes[1].note;
+    EXPECT_EQ(d.change, CellChange::NewFailure) << to_string(d.change);
+    const CellDiff back = diff_cell(drift, stale, p, Profile::Exclusive, {count}, {mapping});
+    ASSERT_EQ(back.classes.size(), 2u);
+    EXPECT_EQ(back.classes[0].change, ClassChange::NotSeen) << back.classes[0].cls.key();
+    EXPECT_EQ(back.classes[1].change, ClassChange::Fixed) << back.classes[1].cls.key();
 }
 
 TEST(Refcount, PortsThatKeepTheirCountsPassEveryProperty) {
