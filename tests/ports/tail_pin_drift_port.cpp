@@ -72,16 +72,26 @@ static void dax_associate_entry(void *entry, struct address_space *mapping,
     folio->index = linear_page_index(vma, address & ~(size - 1));
 }
 
-static void dax_disassociate_entry(void *entry, struct address_space *, bool)
+// The folio an entry's release resets, or NULL when it keeps it (a zero or
+// empty entry, or a sharer left).
+static struct folio *folio_to_reset(void *entry)
 {
     struct folio *folio;
 
     if (dax_is_zero_entry(entry) || dax_is_empty_entry(entry))
-        return;
+        return NULL;
     folio = dax_to_folio(entry);
     if (dax_folio_is_shared(folio) && --folio->share)
-        return;
-    dax_folio_reset_order(folio);
+        return NULL;
+    return folio;
+}
+
+static void dax_disassociate_entry(void *entry, struct address_space *, bool)
+{
+    struct folio *folio = folio_to_reset(entry);
+
+    if (folio)
+        dax_folio_reset_order(folio);
 }
 
 // For test-tail-pin-drift-stale-head: the same release, but a released PMD
@@ -90,14 +100,9 @@ static void dax_disassociate_entry(void *entry, struct address_space *, bool)
 // BaseDiff tests of refcount_test.cpp: "not seen", not "fixed").
 static void dax_disassociate_entry_stale_head(void *entry, struct address_space *mapping, bool)
 {
-    struct folio *folio;
+    struct folio *folio = folio_to_reset(entry);
 
-    if (dax_is_zero_entry(entry) || dax_is_empty_entry(entry))
-        return;
-    folio = dax_to_folio(entry);
-    if (dax_folio_is_shared(folio) && --folio->share)
-        return;
-    if (dax_folio_reset_order(folio))
+    if (folio && dax_folio_reset_order(folio))
         folio->mapping = mapping;
 }
 
