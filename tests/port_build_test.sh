@@ -101,6 +101,19 @@ run_args=(run --property refinement --profile reflink --seed 1 --tests 20 --walk
 grep -q "example-cow-entry" "$tmp/ro.txt" || fail "the port's cells are missing"
 [ -z "$(find "$tmp/checkout" -newer "$tmp/marker" -print -quit)" ] || fail "something was written into the checkout"
 ls "$tmp/cache"/port-*/build/daxcheck >/dev/null || fail "the port binary is not in the cache"
+# The cache is keyed by the package: the same port against another package
+# (here the same build under another path) gets a binary of its own, not the
+# first one's (helper-39: a changed DAXCHECK_PACKAGE_DIR kept the old build).
+ln -s "$build" "$tmp/same-build"
+DAXCHECK_PACKAGE_DIR="$tmp/same-build" "$dax" --port "$tmp/my.cpp" list >"$tmp/other-package.txt" 2>&1 ||
+    { cat "$tmp/other-package.txt"; fail "--port against a second package"; }
+[ "$(ls -d "$tmp/cache"/port-*/ | wc -l)" -eq 2 ] || { ls "$tmp/cache"; fail "one port build served two packages"; }
+# A build directory without the libraries a port links: one line naming
+# them and how to build them, exit 2, before any build.
+mkdir "$tmp/partial"
+cp "$build/daxcheckConfig.cmake" "$tmp/partial/"
+DAXCHECK_PACKAGE_DIR="$tmp/partial" refused_call "is a build without the libraries a port links (missing: libdaxcheck_main.a libdaxcheck_ports_archive.a libdaxcheck_race_ports_archive.a); build them with: cmake --build $tmp/partial --target daxcheck_main" \
+    --port "$tmp/my.cpp" list
 # The port is in the concurrency build too: race runs it, and replay
 # --variant runs a race: file's race on it ('no such variant in the
 # concurrency build' before).
