@@ -501,7 +501,7 @@ void base_diff_html(std::string& out, const std::vector<BaseDiffRow>& diffs) {
         out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>\n",
                            html_escape(d.row->variant->name), html_escape(d.base->name),
                            html_escape(d.row->property->name), html_escape(to_string(d.row->profile)),
-                           d.error ? "error" : html_escape(to_string(d.diff.change)),
+                           d.error ? "error" : html_escape(d.diff.change_text()),
                            d.error || is_regression(d.diff.change) ? " &#9888;" : "", classes);
     }
     out += "</tbody></table>\n";

@@ -640,12 +640,12 @@ void print_base_diff(const std::vector<BaseDiffRow>& diffs) {
         regressions += bad;
         fmt::print("{:<20} {:<12} {:<18} {:<10} {}{}\n", d.row->variant->name, d.base->name,
                    d.row->property->name, to_string(d.row->profile),
-                   d.error ? "error" : to_string(d.diff.change), bad ? "   <-" : "");
+                   d.error ? "error" : d.diff.change_text(), bad ? "   <-" : "");
     }
     for (const auto& d : diffs) {
         if (d.diff.classes.empty()) continue;
         fmt::print("\n-- {} / {} / {} against {}: {}\n", d.row->variant->name, d.row->property->name,
-                   to_string(d.row->profile), d.base->name, to_string(d.diff.change));
+                   to_string(d.row->profile), d.base->name, d.diff.change_text());
         for (const auto& c : d.diff.classes) {
             fmt::print("  {:<34} {}\n", to_string(c.change), c.cls.key());
             for (const auto& q : c.new_parts) fmt::print("  {:<34} new: {}\n", "", q);
@@ -669,13 +669,14 @@ nlohmann::json base_diff_json(const std::vector<BaseDiffRow>& diffs) {
             for (const auto& op : c.counterexample) ops.push_back(to_text(op));
             classes.push_back({{"class", c.cls.key()}, {"change", to_string(c.change)},
                                {"new_parts", c.new_parts}, {"gone_parts", c.gone_parts}, {"counterexample", ops},
-                               {"note", c.note}});
+                               {"note", c.note}, {"by_dropped_check", c.by_dropped_check}});
         }
         out.push_back({{"variant", d.row->variant->name},
                        {"base", d.base->name},
                        {"property", d.row->property->name},
                        {"profile", to_string(d.row->profile)},
                        {"change", d.error ? "error" : to_string(d.diff.change)},
+                       {"fixed_by_dropped_check", d.diff.fixed_by_dropped_check()},
                        {"regression", is_regression(d.diff.change) || d.error},
                        {"checks", check_diff_json(*d.row->variant, *d.base)},
                        {"classes", classes}});

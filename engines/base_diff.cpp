@@ -102,7 +102,31 @@ std::optional<std::string> hidden_on(const Variant& other, const Variant& own, c
     return std::nullopt;
 }
 
+// A base class the patch passes only because it declares fewer or other
+// checks than its base (the contract holds a port to the checks it
+// declares): the patch held to the base's checks still fails the base's
+// sequence. What it fails with, or nullopt.
+std::optional<std::string> fixed_by_dropped_check(const Variant& patch, const Variant& base, const Property& p,
+                                                  const FoundClass& b) {
+    const CheckDiff c = diff_checks(patch, base);
+    if (c.dropped.empty() && c.changed.empty()) return std::nullopt;
+    Variant held = patch;
+    held.checks = base.checks;
+    const auto along = failure_classes_along(held, p, b.universe, b.counterexample);
+    if (along.empty()) return std::nullopt;
+    return fmt::format("only by the checks it dropped or changed: held to {}'s checks, {} still fails this "
+                       "sequence with {}", base.name, patch.name, along.front().key());
+}
+
 }  // namespace
+
+bool CellDiff::fixed_by_dropped_check() const {
+    return std::any_of(classes.begin(), classes.end(), [](const ClassDiff& c) { return c.by_dropped_check; });
+}
+
+std::string CellDiff::change_text() const {
+    return to_string(change) + (fixed_by_dropped_check() ? ", by a dropped check" : "");
+}
 
 std::string to_string(CellChange c) {
     switch (c) {
@@ -202,7 +226,12 @@ CellDiff diff_cell(const Variant& patch, const Variant& base, const Property& p,
             patch_shows = true;
             continue;
         }
-        out.classes.push_back({b.cls, ClassChange::Fixed, b.counterexample, {}, {}, "", true});
+        ClassDiff fixed{b.cls, ClassChange::Fixed, b.counterexample, {}, {}, "", true};
+        if (auto why = fixed_by_dropped_check(patch, base, p, b)) {
+            fixed.note = *why;
+            fixed.by_dropped_check = true;
+        }
+        out.classes.push_back(std::move(fixed));
     }
     const bool base_fails = !base_found.empty() || base_shows;
     const bool patch_fails = !patch_found.empty() || patch_shows;

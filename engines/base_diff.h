@@ -66,10 +66,18 @@ struct ClassDiff {
     // The base's searches found it (fixed, or not seen on the patch):
     // `counterexample` is then the base's.
     bool from_base = false;
+    // Fixed only because the patch declares fewer or other checks (SPEC 5):
+    // held to its base's checks, the patch still fails the base's sequence
+    // (`note` says with what).
+    bool by_dropped_check = false;
 };
 
 struct CellDiff {
     CellChange change = CellChange::Passing;
+    // Some class is fixed only by a dropped check (ClassDiff::by_dropped_check).
+    bool fixed_by_dropped_check() const;
+    // to_string(change), and ", by a dropped check" when some class is.
+    std::string change_text() const;
     std::vector<ClassDiff> classes;  // the patch's classes first, then the fixed ones
 };
 

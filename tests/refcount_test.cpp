@@ -407,3 +407,30 @@ TEST(Refcount, OffModelOnceUnkeptEndFailuresAreTheSameOnTwoThreads) {
         }
     }
 }
+
+// A patch that deletes a check together with its declaration is held to
+// fewer checks: a base class it passes only for that reads "fixed, by a
+// dropped check", with what the patch held to the base's checks still fails.
+// (v7.2 without its declared second-exclusive-owner check, a test-only copy.)
+TEST(BaseDiff, AClassFixedOnlyByADroppedCheckSaysSo) {
+    const Variant& base = variant("v7.2");
+    Variant patch = base;
+    patch.name = "v7.2-without-second-exclusive-owner";
+    std::erase_if(patch.checks, [](const DeclaredCheck& d) {
+        return d.check == model::DefensiveCheck::SecondExclusiveOwner;
+    });
+    ASSERT_LT(patch.checks.size(), base.checks.size());
+    const Property& p = *find_property("misuse-detected");
+    const auto ops = ops_of({"associate A 0 pfn=1 order=0 shared=0", "associate A 2 pfn=0 order=1 shared=0"});
+    const auto on_base = failures_along(base, p, model::Universe{}, ops);
+    ASSERT_FALSE(on_base.empty());
+    ASSERT_TRUE(failures_along(patch, p, model::Universe{}, ops).empty());
+    const FoundClass found{on_base[0].cls, ops, model::Universe{}};
+    const CellDiff d = diff_cell(patch, base, p, Profile::Exclusive, {}, {found});
+    ASSERT_EQ(d.classes.size(), 1u);
+    EXPECT_EQ(d.classes[0].change, ClassChange::Fixed);
+    EXPECT_TRUE(d.classes[0].by_dropped_check);
+    EXPECT_NE(d.classes[0].note.find("held to v7.2's checks, v7.2-without-second-exclusive-owner still fails"),
+              std::string::npos) << d.classes[0].note;
+    EXPECT_EQ(d.change_text(), "fixed, by a dropped check");
+}
