@@ -13,6 +13,7 @@
 #include "cli/flag_checks.h"
 #include "cli/interrupt_handler.h"
 #include "cli/output_file.h"
+#include "cli/selection.h"
 #include "cli/shell_words.h"
 #include "cli/universe_flags.h"
 #include "engines/corpus_file.h"
@@ -227,8 +228,10 @@ int RaceCommand::run() {
     if (!f.json_path.empty())
         if (auto e = output_path_problem("--json", f.json_path); !e.empty()) return usage(e);
     const std::string corpus_dir = f.corpus_dir.empty() ? std::string(DAXCHECK_SOURCE_DIR) + "/corpus" : f.corpus_dir;
-    if (f.save)
+    if (f.save) {
+        if (auto e = port_corpus_problem({v}, !f.corpus_dir.empty()); !e.empty()) return usage(e);
         if (auto e = output_dir_problem("--corpus-dir", corpus_dir); !e.empty()) return usage(e);
+    }
     if (fs && !fault_path_of(*v)) return usage(fmt::format("--level fs: variant '{}' has no fault path", v->name));
     if (!f.json_path.empty()) claim_stdout_for_json(f.json_path);
     const unsigned depth = f.depth.value_or(kDefaultDepth);

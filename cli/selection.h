@@ -3,9 +3,12 @@
 // unknown name with the same message, naming its flag.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <string>
 #include <vector>
 
+#include "harness/printable.h"
 #include "impl/variant.h"
 #include "properties/property.h"
 
@@ -26,5 +29,23 @@ std::string select_cells(const std::vector<std::string>& variant_names,
                          const std::vector<std::string>& property_names,
                          const std::vector<std::string>& profile_names, Selection& out,
                          bool every_variant_when_none = true);
+
+// --save-failures without --corpus-dir saves into the checkout's corpus/,
+// daxcheck's own regression suite, which ctest and a plain `replay` check
+// with the in-tree variants only: "" when none of `variants` comes from a
+// port file (or `corpus_dir_given`), else the usage error naming the port
+// file and asking for --corpus-dir. (Inline: race's concurrency build,
+// under its own namespace, calls it too.)
+inline std::string port_corpus_problem(const std::vector<const Variant*>& variants, bool corpus_dir_given) {
+    if (corpus_dir_given) return "";
+    for (const Variant* v : variants)
+        if (!v->port_file.empty())
+            return fmt::format("--save-failures: variant '{}' comes from the port file {}: give --corpus-dir DIR "
+                               "(the checkout's corpus/ is daxcheck's own regression suite, which ctest and "
+                               "`replay` check with the in-tree variants only)",
+                               v->name, printable(v->port_file));
+    return "";
+}
+
 
 }  // namespace daxcheck

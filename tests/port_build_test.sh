@@ -101,6 +101,15 @@ run_args=(run --property refinement --profile reflink --seed 1 --tests 20 --walk
 grep -q "example-cow-entry" "$tmp/ro.txt" || fail "the port's cells are missing"
 [ -z "$(find "$tmp/checkout" -newer "$tmp/marker" -print -quit)" ] || fail "something was written into the checkout"
 ls "$tmp/cache"/port-*/build/daxcheck >/dev/null || fail "the port binary is not in the cache"
+# --save-failures of a port's cells without --corpus-dir is refused before
+# anything runs: the checkout's corpus/ is daxcheck's own regression suite,
+# which would replay the port's files with the in-tree variants (helper-39).
+for cmd in run explore; do
+    refused_call "--save-failures: variant 'example-cow-entry' comes from the port file $tmp/my.cpp: give --corpus-dir DIR" \
+        --port "$tmp/my.cpp" $cmd --variant example-cow-entry --property refinement --save-failures
+done
+refused_call "--save-failures: variant 'example-cow-entry' comes from the port file" \
+    --port "$tmp/my.cpp" race --variant example-cow-entry --depth 1 --save-failures
 # The cache is keyed by the package: the same port against another package
 # (here the same build under another path) gets a binary of its own, not the
 # first one's (helper-39: a changed DAXCHECK_PACKAGE_DIR kept the old build).
