@@ -655,6 +655,9 @@ void print_base_diff(const std::vector<BaseDiffRow>& diffs) {
             for (const auto& op : c.counterexample) ops += (ops.empty() ? "" : "; ") + to_text(op);
             fmt::print("  {:<34} {}: {}\n", "", c.from_base ? "base's" : "e.g.", ops);
         }
+        // The cell's own command, compared with the same base again.
+        if (is_regression(d.diff.change) && !d.row->reproduce.empty())
+            fmt::print("  reproduce: {} --base {}\n", d.row->reproduce, shell_quoted(d.base->name));
     }
     fmt::print("\n{} against the base: {}\n\n", counted(diffs.size(), "cell"), regressions_text(regressions));
 }

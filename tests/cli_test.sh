@@ -211,6 +211,18 @@ check "run --base names dropped checks" 1 "$bin" run --variant v6.15 --base v6.2
 grep -q "^  dropped  truncate-of-a-pinned-page: WARN_ON_ONCE(trunc && page_ref_count(page) > 1) in dax_disassociate_entry" \
     "$tmp/out" || { echo "FAIL run --base: the dropped check is not named"; fails=$((fails + 1)); }
 grep -q '"dropped": \[' "$tmp/checks.json" || { echo "FAIL run --base json: no dropped checks"; fails=$((fails + 1)); }
+# A regression in the base diff prints the command that gives it again, and
+# that command does: the same diff of the cell.
+repro=$(grep -m1 "^  reproduce: .* --base v6.2$" "$tmp/out" | sed 's/^  reproduce: \.\/daxcheck //')
+sed -n '/^-- v6.15 \/ drain/,/^  reproduce:/p' "$tmp/out" >"$tmp/diff1"
+if [ -z "$repro" ]; then
+    echo "FAIL run --base: no reproduce line under the regression"; fails=$((fails + 1))
+else
+    eval "\"\$bin\" $repro" >"$tmp/again-base" 2>&1
+    sed -n '/^-- v6.15 \/ drain/,/^  reproduce:/p' "$tmp/again-base" >"$tmp/diff2"
+    [ -s "$tmp/diff1" ] && cmp -s "$tmp/diff1" "$tmp/diff2" ||
+        { echo "FAIL run --base: its reproduce line gives another diff"; diff "$tmp/diff1" "$tmp/diff2" | head; fails=$((fails + 1)); }
+fi
 # A cell that breaks at the end shows what the end check ran (drain's release
 # leaving the page Shared), in the text and the JSON.
 want "run: the end check's release is shown" "^  the end check then runs:" "$tmp/out"
