@@ -100,7 +100,63 @@ std::string unknown_subcommand(const CLI::App& app, int argc, char** argv) {
         if (sub->get_name() == argv[1]) return "";
         known += (known.empty() ? "" : ", ") + sub->get_name();
     }
-    return fmt::format("unknown subcommand '{}' (known: {})", printable(argv[1]), known);
+    // ./daxcheck runs these itself, before the binary.
+    return fmt::format("unknown subcommand '{}' (known: {}; and through ./daxcheck: test, bench, fuzz, coverage, "
+                       "kernel, build)",
+                       printable(argv[1]), known);
+}
+
+namespace {
+
+// Levenshtein distance, for flag suggestions (names of a few dozen letters).
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); j++) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); i++) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); j++) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+
+}  // namespace
+
+std::string unknown_flag(const CLI::App& app, int argc, char** argv) {
+    if (argc < 2) return "";
+    const CLI::App* sub = nullptr;
+    for (const CLI::App* s : app.get_subcommands({}))
+        if (s->get_name() == argv[1]) sub = s;
+    const auto takes = [&](const std::string& flag) {
+        return (sub && sub->get_option_no_throw(flag)) || app.get_option_no_throw(flag);
+    };
+    for (int i = sub ? 2 : 1; i < argc; i++) {
+        const std::string arg = argv[i];
+        if (arg == "--") break;
+        if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) continue;
+        const std::string flag = arg.substr(0, arg.find('='));
+        if (takes(flag)) continue;
+        std::string best;
+        std::size_t best_distance = 3;
+        for (const CLI::App* from : {sub, &app}) {
+            if (!from) continue;
+            for (const CLI::Option* o : from->get_options()) {
+                for (const std::string& name : o->get_lnames()) {
+                    const std::string candidate = "--" + name;
+                    const std::size_t d = candidate.rfind(flag, 0) == 0 ? 1 : edit_distance(flag, candidate);
+                    if (d < best_distance) best = candidate, best_distance = d;
+                }
+            }
+        }
+        return fmt::format("{}unknown flag {}{} (./daxcheck {}--help lists them)", sub ? sub->get_name() + ": " : "",
+                           printable(flag), best.empty() ? "" : fmt::format(" (did you mean {}?)", best),
+                           sub ? sub->get_name() + " " : "");
+    }
+    return "";
 }
 
 }  // namespace daxcheck::flag_checks

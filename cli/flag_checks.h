@@ -41,4 +41,11 @@ void add_once(std::vector<T>& list, const T& x) {
 // neither an option nor one of `app`'s subcommands, else "".
 std::string unknown_subcommand(const CLI::App& app, int argc, char** argv);
 
+// "run: unknown flag --walk (did you mean --walks?)" for the first argument
+// of the form --name[=value] that the subcommand (or the top level) does
+// not take, suggesting the subcommand's flag closest to it (within two
+// edits, or one it begins); "" when every flag is known. For the parse
+// error CLI11 reports in argument order reversed ("not expected: 5 --walk").
+std::string unknown_flag(const CLI::App& app, int argc, char** argv);
+
 }  // namespace daxcheck::flag_checks

@@ -255,6 +255,8 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     } catch (const CLI::CallForAllHelp& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
+        // An unknown flag is named with the one meant, not as CLI11's extras.
+        if (auto flag = flag_checks::unknown_flag(app, argc, argv); !flag.empty()) return usage(flag);
         fmt::print(stderr, "daxcheck: {}\nRun ./daxcheck --help for usage.\n", e.what());
         return kUsageError;
     }

@@ -279,7 +279,13 @@ for cmd in "run --variant" "run --property" "swarm --variant" "replay --variant"
     expect_in "$tmp/err" 'v6\x1b[31m\n.0' "$cmd names it escaped"
 done
 check "an unknown subcommand" 2 "$bin" frobnicate
-expect_in "$tmp/err" "unknown subcommand 'frobnicate' (known: run, report, emit, reach, replay, list, swarm, race, explore)" "an unknown subcommand"
+expect_in "$tmp/err" "unknown subcommand 'frobnicate' (known: run, report, emit, reach, replay, list, swarm, race, explore; and through ./daxcheck: test, bench, fuzz, coverage, kernel, build)" "an unknown subcommand"
+# A misspelt flag is named with the one meant, not as CLI11's reversed extras
+# ("not expected: 5 --walk").
+check "a misspelt flag" 2 "$bin" run --walk 5
+expect_in "$tmp/err" "run: unknown flag --walk (did you mean --walks?) (./daxcheck run --help lists them)" "a misspelt flag"
+check "a misspelt flag with a value" 2 "$bin" explore --time-budet=3
+expect_in "$tmp/err" "explore: unknown flag --time-budet (did you mean --time-budget?)" "a misspelt flag with a value"
 
 # --- 7. Signals: partial table, seed, reproduce line, partial JSON, 130/143.
 interrupt() {  # interrupt SIGNAL WANT_RC COMMAND...
