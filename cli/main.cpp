@@ -63,6 +63,9 @@ int list_command() {
     for (const auto& v : variants()) {
         fmt::print("  {:<20} {}\n", v.name, v.summary);
         fmt::print("  {:<20} upstream: {}\n", "", v.upstream);
+        // An out-of-tree port: where it came from and what --base compares it with.
+        if (!v.port_file.empty()) fmt::print("  {:<20} port: {}\n", "", printable(v.port_file));
+        if (!v.base.empty()) fmt::print("  {:<20} base: {}\n", "", v.base);
         std::string checks;
         for (const auto& c : v.checks)
             checks += (checks.empty() ? "" : "; ") + describe(c);
