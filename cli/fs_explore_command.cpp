@@ -96,6 +96,12 @@ int fs_explore_command(const FsRunOptions& o, unsigned depth, std::uint64_t max_
                    n, fslevel::kMaxSearchOperations);
         return 2;
     }
+    // What the search covers, as the function level's first line says it.
+    fmt::print("daxcheck explore --level fs: universe {}, depth {}, {} states per search, time budget {}, "
+               "memory budget {}\n\n",
+               universe_flags(o.universe), depth, max_states,
+               time_budget_s > 0 ? fmt::format("{} s per cell", time_budget_s) : "none",
+               memory_budget_mb > 0 ? fmt::format("{} MB", memory_budget_mb) : "none");
     int unexpected = 0, cells = 0, passed_fails = 0;
     nlohmann::json results = nlohmann::json::array();
     std::vector<FsFailure> found;

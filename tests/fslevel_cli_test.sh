@@ -19,6 +19,8 @@ check "the printed reproduce line runs" 0 "$bin" $line
 grep -qF -- "$first" "$tmp/out" || { echo "FAIL reproduce line gave another failure"; fails=$((fails + 1)); }
 check "swarm --level fs" 0 "$bin" swarm --level fs --variant v6.2 --variant v6.15 --walks 2000 --seed 2 --threads 2
 check "explore --level fs finds the 6.0 read fault" 0 "$bin" explore --level fs --variant v6.0 --property no-spurious-warn --profile reflink --depth 4
+# Its first line says what the search covers, as the function level's does.
+want "explore --level fs: the universe line" "^daxcheck explore --level fs: universe --files 2 --pfns 3 --offsets 3 --pmd-order 1 --max-pins 2, depth 4, 200000 states per search" "$tmp/out"
 want "explore shortest" "shortest counterexample, 4 operations" "$tmp/out"
 # explore --level fs --json / --save-failures, and its reproduce line.
 check "explore --level fs --json --save-failures" 0 "$bin" explore --level fs --variant v6.2 --property drain \
