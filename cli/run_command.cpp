@@ -373,18 +373,29 @@ void print_run(const RunOptions& opts, const std::vector<RunRow>& rows) {
     for (const auto& r : rows) print_cell_details(r);
     std::size_t good = 0;
     std::uint64_t tests = 0, operations = 0, walks = 0;
-    for (const auto& r : rows) {
-        good += r.as_expected();
-        tests += static_cast<std::uint64_t>(r.result.tests_run);
+    // The searches for further classes (--classes) run tests and walks too.
+    std::uint64_t further_tests = 0, further_walks = 0;
+    const auto count = [&](const RunRow& r, std::uint64_t& t, std::uint64_t& w) {
+        t += static_cast<std::uint64_t>(r.result.tests_run);
         operations += r.result.generation.operations();
         if (r.swarm) {
-            walks += walks_run(*r.swarm);
+            w += walks_run(*r.swarm);
             operations += r.swarm->operations;
         }
+    };
+    for (const auto& r : rows) {
+        good += r.as_expected();
+        count(r, tests, walks);
+        for (const auto& m : r.more_classes) count(m, further_tests, further_walks);
     }
-    fmt::print("\n{} RapidCheck tests and {} swarm walks: {} operations checked (shrinking not "
+    fmt::print("\n{} RapidCheck tests and {} swarm walks{}: {} operations checked (shrinking not "
                "counted)\n",
-               grouped(tests), grouped(walks), grouped(operations));
+               grouped(tests + further_tests), grouped(walks + further_walks),
+               further_tests + further_walks
+                   ? fmt::format(" ({} tests and {} walks of them searching for further failure classes)",
+                                 grouped(further_tests), grouped(further_walks))
+                   : "",
+               grouped(operations));
     fmt::print("{}: {} as expected, {} unexpected\n", counted(rows.size(), "cell"), good, rows.size() - good);
     fmt::print("{}", small_universe_note(passed_expected_fails(rows), opts.cell.universe,
                                          model::Universe::with_pmd_order(opts.cell.universe.pmd_order)));

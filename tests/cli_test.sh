@@ -203,6 +203,9 @@ grep -q '"classes": \[' "$tmp/c.json" || { echo "FAIL run json lacks the classes
 check "run --base itself" 0 "$bin" run --variant v6.15 --base v6.15 --property drain --seed 1 --tests 30 --walks 100
 grep -q "still failing (same cause)" "$tmp/out" || { echo "FAIL run --base: no diff shown"; fails=$((fails + 1)); }
 grep -q "^Declared checks of v6.15 against v6.15: the same$" "$tmp/out" || { echo "FAIL run --base itself: a check diff"; fails=$((fails + 1)); }
+# The totals count the searches for further classes too (README's example).
+check "run: totals with further classes" 0 "$bin" run --variant v10-only-postdec --property refinement --profile reflink --seed 1
+want "run: totals with further classes" "^14 RapidCheck tests and 0 swarm walks (7 tests and 0 walks of them searching for further failure classes): 38 operations checked" "$tmp/out"
 # A patch that deletes a WARN_ON_ONCE and its declaration passes
 # misuse-detected: --base names the checks it dropped (6.15 dropped two of
 # 6.2's), in the text and the JSON, and so does replay --base.
