@@ -160,8 +160,10 @@ grep '^  failure class' "$tmp/out" | cmp -s - "$tmp/xclasses-first" ||
 check "explore --level fs --classes 1" 0 "$bin" explore --level fs --variant v6.15 --property refinement \
     --profile reflink --depth 4 --classes 1
 if grep -q "failure class 2" "$tmp/out"; then echo "FAIL --classes 1 searched on"; fails=$((fails + 1)); fi
+# (3 s: under ASan on a loaded host the first class alone took 1.3 s; the
+# whole search takes 6.6 s in a release build, so the budget still cuts it.)
 check "explore --level fs: the time budget covers the class searches" 0 "$bin" explore --level fs --variant v7.1 \
-    --property no-spurious-warn --profile reflink --depth 5 --time-budget 1 --json "$tmp/xcut.json"
+    --property no-spurious-warn --profile reflink --depth 5 --time-budget 3 --json "$tmp/xcut.json"
 want "cut short" "^  class search cut short by the time budget after [0-9]* class" "$tmp/out"
 jq -e '.results[0].classes_cut_short == "time budget" and .results[0].time_budget_reached' "$tmp/xcut.json" >/dev/null ||
     { echo "FAIL explore --level fs JSON classes_cut_short / time_budget_reached"; fails=$((fails + 1)); }
