@@ -119,6 +119,12 @@ void find_more_classes(const RunOptions& opts, RunRow& row) {
                     run_cell(*row.variant, *row.property, row.profile, cell), row.expected, {}, {}};
         more.reproduce = row.reproduce;
         walk_after_rapidcheck(opts, more, known);
+        row.further.tests += static_cast<std::uint64_t>(more.result.tests_run);
+        row.further.operations += more.result.generation.operations();
+        if (more.swarm) {
+            row.further.walks += walks_run(*more.swarm);
+            row.further.operations += more.swarm->operations;
+        }
         if (more.result.verdict != CellResult::Verdict::Fail) break;
         note_class(opts, more);
         if (!more.failure_class || !known.counts(*more.failure_class)) break;
@@ -375,18 +381,16 @@ void print_run(const RunOptions& opts, const std::vector<RunRow>& rows) {
     std::uint64_t tests = 0, operations = 0, walks = 0;
     // The searches for further classes (--classes) run tests and walks too.
     std::uint64_t further_tests = 0, further_walks = 0;
-    const auto count = [&](const RunRow& r, std::uint64_t& t, std::uint64_t& w) {
-        t += static_cast<std::uint64_t>(r.result.tests_run);
-        operations += r.result.generation.operations();
-        if (r.swarm) {
-            w += walks_run(*r.swarm);
-            operations += r.swarm->operations;
-        }
-    };
     for (const auto& r : rows) {
         good += r.as_expected();
-        count(r, tests, walks);
-        for (const auto& m : r.more_classes) count(m, further_tests, further_walks);
+        tests += static_cast<std::uint64_t>(r.result.tests_run);
+        operations += r.result.generation.operations() + r.further.operations;
+        if (r.swarm) {
+            walks += walks_run(*r.swarm);
+            operations += r.swarm->operations;
+        }
+        further_tests += r.further.tests;
+        further_walks += r.further.walks;
     }
     fmt::print("\n{} RapidCheck tests and {} swarm walks{}: {} operations checked (shrinking not "
                "counted)\n",

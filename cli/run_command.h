@@ -74,6 +74,11 @@ struct RunRow {
     // Further distinct classes the search found in this cell, each a row of
     // its own (same variant, property and profile), in the order found.
     std::vector<RunRow> more_classes;
+    // What every search for a further class ran, the last one that found
+    // none included (run's totals count it).
+    struct Effort {
+        std::uint64_t tests = 0, walks = 0, operations = 0;
+    } further;
     // swarm: which walk found this class and its configuration, printed
     // under the class ("" for run, whose walk shows in `swarm`).
     std::string found_by;

@@ -305,7 +305,12 @@ int SwarmCommand::run() const {
             }
 
     std::vector<RunRow> plain;
-    for (const auto& s : rows) plain.push_back(s.row);
+    for (const auto& s : rows) {
+        plain.push_back(s.row);
+        // The diff's reproduce line: the whole run, whose walks found every
+        // class the diff compares (a cell's own line replays one walk).
+        if (!s.rerun.empty()) plain.back().reproduce = fmt::format("{} --walks {}", s.rerun, s.rerun_walks);
+    }
     // The base's cells walk as the patch's did (same seed and budget).
     const auto diffs = run.diffing() ? diff_with_base(run, plain, [&](const Variant& b, const Property& p, Profile profile) {
         SwarmRow base = swarm_cell(b, p, profile, opts, run, walk_seed_);

@@ -203,9 +203,10 @@ grep -q '"classes": \[' "$tmp/c.json" || { echo "FAIL run json lacks the classes
 check "run --base itself" 0 "$bin" run --variant v6.15 --base v6.15 --property drain --seed 1 --tests 30 --walks 100
 grep -q "still failing (same cause)" "$tmp/out" || { echo "FAIL run --base: no diff shown"; fails=$((fails + 1)); }
 grep -q "^Declared checks of v6.15 against v6.15: the same$" "$tmp/out" || { echo "FAIL run --base itself: a check diff"; fails=$((fails + 1)); }
-# The totals count the searches for further classes too (README's example).
+# The totals count the searches for further classes too, the last one that
+# found none included (100 tests and 2,220 walks: README's example).
 check "run: totals with further classes" 0 "$bin" run --variant v10-only-postdec --property refinement --profile reflink --seed 1
-want "run: totals with further classes" "^14 RapidCheck tests and 0 swarm walks (7 tests and 0 walks of them searching for further failure classes): 38 operations checked" "$tmp/out"
+want "run: totals with further classes" "^114 RapidCheck tests and 2,220 swarm walks (107 tests and 2,220 walks of them searching for further failure classes): 21,227 operations checked" "$tmp/out"
 # A patch that deletes a WARN_ON_ONCE and its declaration passes
 # misuse-detected: --base names the checks it dropped (6.15 dropped two of
 # 6.2's), in the text and the JSON, and so does replay --base.
@@ -216,22 +217,30 @@ grep -q "^  dropped  truncate-of-a-pinned-page: WARN_ON_ONCE(trunc && page_ref_c
 grep -q '"dropped": \[' "$tmp/checks.json" || { echo "FAIL run --base json: no dropped checks"; fails=$((fails + 1)); }
 # A regression in the base diff prints the command that gives it again, and
 # that command does: the same diff of the cell.
-repro=$(grep -m1 "^  reproduce: .* --base v6.2$" "$tmp/out" | sed 's/^  reproduce: \.\/daxcheck //')
-sed -n '/^-- v6.15 \/ drain/,/^  reproduce:/p' "$tmp/out" >"$tmp/diff1"
-if [ -z "$repro" ]; then
-    echo "FAIL run --base: no reproduce line under the regression"; fails=$((fails + 1))
-else
+base_diff_reproduces() {  # NAME: the v6.15/drain cell's reproduce line in $tmp/out gives the same diff
+    local repro
+    repro=$(grep -m1 "^  reproduce: .* --base v6.2$" "$tmp/out" | sed 's/^  reproduce: \.\/daxcheck //')
+    sed -n '/^-- v6.15 \/ drain/,/^  reproduce:/p' "$tmp/out" >"$tmp/diff1"
+    if [ -z "$repro" ]; then
+        echo "FAIL $1: no reproduce line under the regression"; fails=$((fails + 1)); return
+    fi
     eval "\"\$bin\" $repro" >"$tmp/again-base" 2>&1
     sed -n '/^-- v6.15 \/ drain/,/^  reproduce:/p' "$tmp/again-base" >"$tmp/diff2"
     [ -s "$tmp/diff1" ] && cmp -s "$tmp/diff1" "$tmp/diff2" ||
-        { echo "FAIL run --base: its reproduce line gives another diff"; diff "$tmp/diff1" "$tmp/diff2" | head; fails=$((fails + 1)); }
-fi
+        { echo "FAIL $1: its reproduce line gives another diff"; diff "$tmp/diff1" "$tmp/diff2" | head; fails=$((fails + 1)); }
+}
+base_diff_reproduces "run --base"
 # A cell that breaks at the end shows what the end check ran (drain's release
 # leaving the page Shared), in the text and the JSON.
 want "run: the end check's release is shown" "^  the end check then runs:" "$tmp/out"
 want "run: the release's row" "^       pfn 0   model free  *decode Shared(1) .*MISMATCH" "$tmp/out"
 jq -e '.results[0].end_trace[0].op == "disassociate A 1" and .results[0].end_trace[0].pfns[0].mismatch' \
     "$tmp/checks.json" >/dev/null || { echo "FAIL run json: no end_trace"; fails=$((fails + 1)); }
+# swarm's: the whole run (a cell's own line replays one walk, which found
+# one of the classes the diff compares).
+check "swarm --base" 1 "$bin" swarm --variant v6.15 --base v6.2 --property drain --profile exclusive --walks 2000 \
+    --seed 1 --threads 1
+base_diff_reproduces "swarm --base"
 check "report --base names dropped checks" 1 "$bin" report --variant v6.15 --base v6.2 --property drain \
     --profile exclusive --seed 1 --tests 30 --walks 100 --reports-dir "$tmp/checks-report"
 grep -q "<li><b>dropped</b> <code>mapping-mismatch: " "$tmp/checks-report/latest/index.html" ||
