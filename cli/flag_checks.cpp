@@ -140,21 +140,33 @@ std::string unknown_flag(const CLI::App& app, int argc, char** argv) {
         if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) continue;
         const std::string flag = arg.substr(0, arg.find('='));
         if (takes(flag)) continue;
-        std::string best;
+        // The closest flags (a flag it begins counts as one edit); several
+        // as close are all named, more than four none.
+        std::vector<std::string> best;
         std::size_t best_distance = 3;
-        for (const CLI::App* from : {sub, &app}) {
-            if (!from) continue;
-            for (const CLI::Option* o : from->get_options()) {
-                for (const std::string& name : o->get_lnames()) {
-                    const std::string candidate = "--" + name;
-                    const std::size_t d = candidate.rfind(flag, 0) == 0 ? 1 : edit_distance(flag, candidate);
-                    if (d < best_distance) best = candidate, best_distance = d;
-                }
-            }
+        const auto consider = [&](const std::string& candidate) {
+            const std::size_t d = candidate.rfind(flag, 0) == 0 ? 1 : edit_distance(flag, candidate);
+            if (d < best_distance) best.clear(), best_distance = d;
+            if (d == best_distance && std::find(best.begin(), best.end(), candidate) == best.end())
+                best.push_back(candidate);
+        };
+        for (const CLI::App* from : {sub, &app})
+            if (from)
+                for (const CLI::Option* o : from->get_options())
+                    for (const std::string& name : o->get_lnames()) consider("--" + name);
+        // ./daxcheck's own flags, which it takes before the subcommand.
+        if (!sub)
+            for (const char* own : {"--port", "--preset"}) consider(own);
+        std::string suggestion;
+        if (best.size() == 1) suggestion = fmt::format(" (did you mean {}?)", best[0]);
+        if (best.size() > 1 && best.size() <= 4) {
+            suggestion = " (did you mean ";
+            for (std::size_t i = 0; i < best.size(); i++)
+                suggestion += (i == 0 ? "" : i + 1 == best.size() ? " or " : ", ") + best[i];
+            suggestion += "?)";
         }
         return fmt::format("{}unknown flag {}{} (./daxcheck {}--help lists them)", sub ? sub->get_name() + ": " : "",
-                           printable(flag), best.empty() ? "" : fmt::format(" (did you mean {}?)", best),
-                           sub ? sub->get_name() + " " : "");
+                           printable(flag), suggestion, sub ? sub->get_name() + " " : "");
     }
     return "";
 }

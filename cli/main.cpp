@@ -321,7 +321,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
                 fo.json_path = x_json;
             }
             if (x_save) {
-                if (auto e = port_corpus_problem(fo.variants, !x_corpus_dir.empty()); !e.empty()) return usage(e);
+                if (auto e = port_corpus_problem(fo.variants, !x_corpus_dir.empty(), default_corpus_dir()); !e.empty()) return usage(e);
                 fo.save_dir = x_corpus_dir.empty() ? default_corpus_dir() : x_corpus_dir;
                 if (auto e = output_dir_problem("--corpus-dir", *fo.save_dir); !e.empty()) return usage(e);
             }
@@ -348,7 +348,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
         }
         if (!x_json.empty()) xo.json_path = x_json;
         if (x_save) {
-            if (auto e = port_corpus_problem(xo.variants, !x_corpus_dir.empty()); !e.empty()) return usage(e);
+            if (auto e = port_corpus_problem(xo.variants, !x_corpus_dir.empty(), default_corpus_dir()); !e.empty()) return usage(e);
             xo.save_dir = x_corpus_dir.empty() ? default_corpus_dir() : x_corpus_dir;
         }
         if (xo.json_path)
@@ -388,7 +388,7 @@ int daxcheck::cli_main(int argc, char** argv, Cluster* cluster) {
     if (opts.json_path)
         if (auto e = output_path_problem("--json", *opts.json_path); !e.empty()) return usage(e);
     if (save) {
-        if (auto e = port_corpus_problem(opts.variants, !corpus_dir.empty()); !e.empty()) return usage(e);
+        if (auto e = port_corpus_problem(opts.variants, !corpus_dir.empty(), default_corpus_dir()); !e.empty()) return usage(e);
         if (auto e = output_dir_problem("--corpus-dir", save_dir); !e.empty()) return usage(e);
     }
     if (reporting)

@@ -10,6 +10,7 @@
 #include <random>
 #include <set>
 
+#include "cli/checkout_dir.h"
 #include "cli/flag_checks.h"
 #include "cli/interrupt_handler.h"
 #include "cli/output_file.h"
@@ -227,9 +228,9 @@ int RaceCommand::run() {
     }
     if (!f.json_path.empty())
         if (auto e = output_path_problem("--json", f.json_path); !e.empty()) return usage(e);
-    const std::string corpus_dir = f.corpus_dir.empty() ? std::string(DAXCHECK_SOURCE_DIR) + "/corpus" : f.corpus_dir;
+    const std::string corpus_dir = f.corpus_dir.empty() ? default_corpus_dir() : f.corpus_dir;
     if (f.save) {
-        if (auto e = port_corpus_problem({v}, !f.corpus_dir.empty()); !e.empty()) return usage(e);
+        if (auto e = port_corpus_problem({v}, !f.corpus_dir.empty(), default_corpus_dir()); !e.empty()) return usage(e);
         if (auto e = output_dir_problem("--corpus-dir", corpus_dir); !e.empty()) return usage(e);
     }
     if (fs && !fault_path_of(*v)) return usage(fmt::format("--level fs: variant '{}' has no fault path", v->name));

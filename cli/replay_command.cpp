@@ -416,12 +416,6 @@ void set_race_replayer(RaceReplayer replayer, RaceVariantQuery in_race) {
     g_in_race = in_race;
 }
 
-std::string default_corpus_dir() {
-    const std::string compiled = std::string(DAXCHECK_SOURCE_DIR) + "/corpus";
-    std::error_code ec;
-    if (fs::is_directory(compiled, ec)) return compiled;
-    return "corpus";
-}
 
 int replay_command(const std::vector<std::string>& given, const ReplayOptions& opts) {
     const Variant* only = nullptr;

@@ -9,12 +9,10 @@
 #include <system_error>
 #include <vector>
 
+#include "cli/checkout_dir.h"
 #include "cli/run_command.h"
 
 namespace daxcheck {
-
-// The source tree's corpus/ (compiled in), or ./corpus when that is gone.
-std::string default_corpus_dir();
 
 // The *.dax regular files in `dir`, sorted; anything else named *.dax is
 // skipped with a printed line naming it. `ec` is set when `dir` cannot be listed.

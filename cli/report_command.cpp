@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cli/checkout_dir.h"
 #include "cli/output_file.h"
 #include "cli/report_html.h"
 
@@ -43,10 +44,8 @@ std::string point_latest_at(const fs::path& reports, const std::string& name) {
 }  // namespace
 
 std::string default_reports_dir() {
-    const std::string compiled = DAXCHECK_SOURCE_DIR;
-    std::error_code ec;
-    if (fs::is_directory(compiled + "/corpus", ec)) return compiled + "/reports";
-    return "reports";
+    const std::string root = checkout_dir();
+    return root.empty() ? "reports" : root + "/reports";
 }
 
 std::string reports_dir_problem(const std::string& reports_dir) {

@@ -34,16 +34,17 @@ std::string select_cells(const std::vector<std::string>& variant_names,
 // daxcheck's own regression suite, which ctest and a plain `replay` check
 // with the in-tree variants only: "" when none of `variants` comes from a
 // port file (or `corpus_dir_given`), else the usage error naming the port
-// file and asking for --corpus-dir. (Inline: race's concurrency build,
+// file and `default_dir` and asking for --corpus-dir. (Inline: race's concurrency build,
 // under its own namespace, calls it too.)
-inline std::string port_corpus_problem(const std::vector<const Variant*>& variants, bool corpus_dir_given) {
+inline std::string port_corpus_problem(const std::vector<const Variant*>& variants, bool corpus_dir_given,
+                                      const std::string& default_dir) {
     if (corpus_dir_given) return "";
     for (const Variant* v : variants)
         if (!v->port_file.empty())
             return fmt::format("--save-failures: variant '{}' comes from the port file {}: give --corpus-dir DIR "
-                               "(the checkout's corpus/ is daxcheck's own regression suite, which ctest and "
+                               "(the default, {}, is daxcheck's own regression suite, which ctest and "
                                "`replay` check with the in-tree variants only)",
-                               v->name, printable(v->port_file));
+                               v->name, printable(v->port_file), printable(default_dir));
     return "";
 }
 

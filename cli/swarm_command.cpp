@@ -246,7 +246,7 @@ int SwarmCommand::run() const {
     if (auto e = set_base(run, classes_.base); !e.empty()) return usage(e);
     const std::string save_dir = corpus_dir_.empty() ? default_corpus_dir() : corpus_dir_;
     if (save_) {
-        if (auto e = port_corpus_problem(run.variants, !corpus_dir_.empty()); !e.empty()) return usage(e);
+        if (auto e = port_corpus_problem(run.variants, !corpus_dir_.empty(), default_corpus_dir()); !e.empty()) return usage(e);
         if (auto e = output_dir_problem("--corpus-dir", save_dir); !e.empty()) return usage(e);
     }
     if (run.json_path) claim_stdout_for_json(*run.json_path);

@@ -101,6 +101,20 @@ run_args=(run --property refinement --profile reflink --seed 1 --tests 20 --walk
 grep -q "example-cow-entry" "$tmp/ro.txt" || fail "the port's cells are missing"
 [ -z "$(find "$tmp/checkout" -newer "$tmp/marker" -print -quit)" ] || fail "something was written into the checkout"
 ls "$tmp/cache"/port-*/build/daxcheck >/dev/null || fail "the port binary is not in the cache"
+# The corpus a command defaults to is the invoking checkout's, not that of
+# the package the binary came from (helper-40: a --port run saved into the
+# package's source tree): here the copy's. (Root writes into it even when
+# read-only, and the file is removed again; anyone else is refused.)
+"$dax" --port "$tmp/my.cpp" run --variant v6.15 --property drain --profile exclusive --save-failures --tests 5 \
+    --walks 0 >"$tmp/saved.txt" 2>&1 || true
+saved=$(sed -n 's/^saved //p' "$tmp/saved.txt" | head -1)
+case "$saved" in
+    "$tmp/checkout/corpus/"*.dax) chmod u+w "$tmp/checkout/corpus"; rm -f "$saved"; chmod a-w "$tmp/checkout/corpus" ;;
+    # Not root: the read-only corpus/ is refused, by its name.
+    "") grep -qF "$tmp/checkout/corpus" "$tmp/saved.txt" ||
+            { cat "$tmp/saved.txt"; fail "--save-failures: neither saved nor refused the invoking checkout's corpus/"; } ;;
+    *) cat "$tmp/saved.txt"; rm -f "$saved"; fail "--save-failures saved '$saved', not into the invoking checkout's corpus/" ;;
+esac
 # --save-failures of a port's cells without --corpus-dir is refused before
 # anything runs: the checkout's corpus/ is daxcheck's own regression suite,
 # which would replay the port's files with the in-tree variants (helper-39).
@@ -119,8 +133,12 @@ DAXCHECK_PACKAGE_DIR="$tmp/same-build" "$dax" --port "$tmp/my.cpp" list >"$tmp/o
 [ "$(ls -d "$tmp/cache"/port-*/ | wc -l)" -eq 2 ] || { ls "$tmp/cache"; fail "one port build served two packages"; }
 # A build directory without the libraries a port links: one line naming
 # them and how to build them, exit 2, before any build.
-mkdir "$tmp/partial"
-cp "$build/daxcheckConfig.cmake" "$tmp/partial/"
+mkdir "$tmp/partial" "$tmp/config-only"
+cp "$build/daxcheckConfig.cmake" "$build/CMakeCache.txt" "$tmp/partial/"
+# A config file alone is no build: no cmake --build line that cannot work.
+cp "$build/daxcheckConfig.cmake" "$tmp/config-only/"
+DAXCHECK_PACKAGE_DIR="$tmp/config-only" refused_call "is neither a daxcheck build (no CMakeCache.txt) nor an install prefix" \
+    --port "$tmp/my.cpp" list
 DAXCHECK_PACKAGE_DIR="$tmp/partial" refused_call "is a build without the libraries a port links (missing: libdaxcheck_main.a libdaxcheck_ports_archive.a libdaxcheck_race_ports_archive.a); build them with: cmake --build $tmp/partial --target daxcheck_main" \
     --port "$tmp/my.cpp" list
 # The port is in the concurrency build too: race runs it, and replay

@@ -286,6 +286,9 @@ check "a misspelt flag" 2 "$bin" run --walk 5
 expect_in "$tmp/err" "run: unknown flag --walk (did you mean --walks?) (./daxcheck run --help lists them)" "a misspelt flag"
 check "a misspelt flag with a value" 2 "$bin" explore --time-budet=3
 expect_in "$tmp/err" "explore: unknown flag --time-budet (did you mean --time-budget?)" "a misspelt flag with a value"
+# As close to several: all of them, never one picked at random.
+check "an ambiguous flag" 2 "$bin" explore --m 5
+expect_in "$tmp/err" "explore: unknown flag --m (did you mean --memory-budget, --max-pins or --max-states?)" "an ambiguous flag"
 
 # --- 7. Signals: partial table, seed, reproduce line, partial JSON, 130/143.
 interrupt() {  # interrupt SIGNAL WANT_RC COMMAND...
