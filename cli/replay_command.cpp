@@ -59,10 +59,8 @@ std::vector<std::string> expand(const std::string& path, std::vector<CorpusError
     return {path};
 }
 
-void print_steps(const Trace& trace) {
-    fmt::print("{}", trace_steps_text(trace, "        "));
-    if (trace.end_failure) fmt::print("        at the end: {}\n", *trace.end_failure);
-}
+// (The failure itself, an end check's too, is the line above the steps.)
+void print_steps(const Trace& trace) { fmt::print("{}", trace_steps_text(trace, "        ")); }
 
 // One check of a file: a variant and the verdict it must give, and where
 // that expectation comes from when it is not the variant's own line.

@@ -236,6 +236,15 @@ want "run: the end check's release is shown" "^  the end check then runs:" "$tmp
 want "run: the release's row" "^       pfn 0   model free  *decode Shared(1) .*MISMATCH" "$tmp/out"
 jq -e '.results[0].end_trace[0].op == "disassociate A 1" and .results[0].end_trace[0].pfns[0].mismatch' \
     "$tmp/checks.json" >/dev/null || { echo "FAIL run json: no end_trace"; fails=$((fails + 1)); }
+# replay of a file that breaks at the end: the failure once, above the
+# trace, and the end check's release under it.
+printf '%s\n' "universe: files=3 pfns=4 offsets=4 pmd-order=1 max-pins=2" "property: drain" "profile: exclusive" \
+    "shows: a released order-0 page at a non-zero offset reads as shared" "expect: v6.15 pass" \
+    "associate A 1 pfn=0 order=0 shared=0" >"$tmp/drain-end.dax"
+check "replay: an end failure" 1 "$bin" replay "$tmp/drain-end.dax"
+want "replay: the end check's release" "^        the end check then runs:" "$tmp/out"
+[ "$(grep -c "at the end: after draining" "$tmp/out")" -eq 1 ] ||
+    { echo "FAIL replay: the end failure is not printed once"; cat "$tmp/out"; fails=$((fails + 1)); }
 # swarm's: the whole run (a cell's own line replays one walk, which found
 # one of the classes the diff compares).
 check "swarm --base" 1 "$bin" swarm --variant v6.15 --base v6.2 --property drain --profile exclusive --walks 2000 \
