@@ -257,14 +257,49 @@ struct FileDiff {
     std::string lost_past;
     std::size_t lost_at = 0;
     // Both sides failing at one step with different classes: what each
-    // shows of the other's class going on past its own failures.
+    // shows of the other's class going on past its own failures (at the
+    // function level: that a class told by its message alone is hidden).
     std::vector<std::string> same_step_lines;
+    // Fixed only by the checks the variant dropped or changed: what it
+    // fails with held to its base's checks ("" when not).
+    std::string held_class;
 
     // "#3", or "the end" (the final checks after the last operation).
     std::string step_name(std::size_t step) const {
         return step > steps ? "the end" : "#" + std::to_string(step);
     }
 };
+
+// What `run --base` says of the same classes at the function level
+// (engines/base_diff.cpp): a class told by its message alone (a reference
+// count) that the other side's failure at the same step hides is not seen;
+// a fix that holds only because the variant declares fewer checks says so.
+void function_level_notes(const CorpusFile& f, const Variant& v, const Variant& base, FileDiff& d) {
+    const Property& p = *find_property(f.property);
+    if (d.change == CellChange::DifferentCause && d.patch_step == d.base_step) {
+        const auto hidden = [&](const Variant& side, const Variant& other) {
+            for (const FailureAt& x : failures_along(side, p, f.universe, f.operations()))
+                if (x.step == d.base_step) {
+                    if (x.cls.warning_sites.empty() && x.cls.pfn_pairs.empty())
+                        d.same_step_lines.push_back(fmt::format(
+                            "{}'s class is told by its message alone and {} fails {} with another message, which "
+                            "hides it there: whether {} has it is not seen",
+                            side.name, other.name, d.step_name(x.step), other.name));
+                    return;
+                }
+        };
+        hidden(base, v);
+        hidden(v, base);
+    }
+    if (d.change == CellChange::Fixed) {
+        const CheckDiff checks = diff_checks(v, base);
+        if (checks.dropped.empty() && checks.changed.empty()) return;
+        Variant held = v;
+        held.checks = base.checks;
+        const Replayed h = replay_on(f, held);
+        if (h.fail && !h.invalid) d.held_class = h.class_key;
+    }
+}
 
 FileDiff diff_file(const CorpusFile& f, const Variant& v, const Variant& base) {
     const Replayed a = replay_on(f, v), b = replay_on(f, base);
@@ -274,6 +309,7 @@ FileDiff diff_file(const CorpusFile& f, const Variant& v, const Variant& base) {
     if (!bf) d.change = af ? CellChange::NewFailure : CellChange::Passing;
     else if (!af) d.change = CellChange::Fixed;
     else d.change = a.class_key == b.class_key ? CellChange::SameCause : CellChange::DifferentCause;
+    if (!f.fs_level) function_level_notes(f, v, base, d);
     // At the filesystem level the side that fails first may show the other's
     // class past that failure (explore and run --level fs --base look there too).
     if (d.change == CellChange::DifferentCause && f.fs_level && a.failed_step != b.failed_step) {
@@ -494,7 +530,11 @@ int replay_command(const std::vector<std::string>& given, const ReplayOptions& o
         for (const auto& d : diffs) {
             const bool bad = is_regression(d.change);
             regressions += bad;
-            fmt::print("{:<34} {}{}\n", to_string(d.change), printable(d.path), bad ? "   <-" : "");
+            fmt::print("{:<34} {}{}\n", to_string(d.change) + (d.held_class.empty() ? "" : ", by a dropped check"),
+                       printable(d.path), bad ? "   <-" : "");
+            if (!d.held_class.empty())
+                fmt::print("      only by the checks {} dropped or changed: held to {}'s checks, it still fails "
+                           "this file with {}\n", only->name, base->name, d.held_class);
             if (!d.shown_past.empty())
                 fmt::print("      {} fails with it too at {}, past its own earlier failure of another class\n",
                            d.shown_past, d.step_name(d.past_step));
